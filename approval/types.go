@@ -1,0 +1,252 @@
+package approval
+
+import (
+	"context"
+	"time"
+
+	"github.com/resetbot/resetbot/policy"
+)
+
+// State is where a request is in its life.
+//
+//	pending → approved → running → succeeded | failed
+//	pending → denied | cancelled | expired
+//	running (lease ran out) → interrupted
+type State string
+
+// The states of a request.
+const (
+	StatePending     State = "pending"
+	StateApproved    State = "approved"
+	StateRunning     State = "running"
+	StateSucceeded   State = "succeeded"
+	StateFailed      State = "failed"
+	StateDenied      State = "denied"
+	StateCancelled   State = "cancelled"
+	StateExpired     State = "expired"
+	StateInterrupted State = "interrupted"
+)
+
+// Final reports whether no transition leaves the state.
+func (s State) Final() bool {
+	switch s {
+	case StateSucceeded, StateFailed, StateDenied, StateCancelled, StateExpired, StateInterrupted:
+		return true
+	}
+	return false
+}
+
+// Submission is what a requester asks for, as the bot parsed it.
+type Submission struct {
+	Team       string
+	Enterprise string
+	Channel    string
+	Requester  string   // Slack user id
+	Groups     []string // the requester's Slack user-group ids and @handles
+	Pool       string   // pool name as typed; "" for the default
+	Target     string   // username, email or sub as typed
+	Action     policy.Action
+	SignOut    bool // also sign the user out of every session after the action
+	Reason     string
+	Ticket     string
+	VerifiedBy string
+}
+
+// User is a Cognito user as the directory reports it.
+type User struct {
+	Username      string
+	Sub           string
+	Status        string // UNCONFIRMED, CONFIRMED, RESET_REQUIRED, FORCE_CHANGE_PASSWORD, ...
+	Enabled       bool
+	Email         string
+	EmailVerified bool
+	Phone         string
+	PhoneVerified bool
+	Groups        []string
+	Created       time.Time
+	Modified      time.Time
+}
+
+// Target is the snapshot of the user a request is bound to, captured at submit time.
+// Contacts are stored masked only.
+type Target struct {
+	Ref           string // what the requester typed
+	Username      string
+	Sub           string
+	Status        string
+	Enabled       bool
+	EmailMasked   string
+	EmailVerified bool
+	PhoneMasked   string
+	PhoneVerified bool
+	Groups        []string
+}
+
+// Approval is one approver's yes.
+type Approval struct {
+	By string    `json:"by"`
+	At time.Time `json:"at"`
+}
+
+// Thread is where a request's card lives in Slack (set by the notifier).
+type Thread struct {
+	Channel string
+	TS      string
+}
+
+// Request is one ask, from submission to result. Every change is a compare-and-swap on Version.
+type Request struct {
+	ID      string
+	Version int64
+	State   State
+
+	Team       string
+	Channel    string
+	Requester  string
+	Groups     []string // the requester's groups at submit time, to decide again before running
+	Pool       policy.Pool
+	Action     policy.Action
+	SignOut    bool
+	Reason     string
+	Ticket     string
+	VerifiedBy string
+	Target     Target
+
+	// From the policy decision at submit time.
+	Rule            string
+	ApprovalsNeeded int
+	Approvers       []string
+	SelfApproval    bool
+
+	Approvals  []Approval
+	DecidedBy  string // who denied or cancelled
+	DenyReason string
+
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	ExpiresAt  time.Time // zero: never
+	RemindAt   time.Time // zero: no reminder
+	Reminded   bool
+	LeaseOwner string    // the process running it
+	LeaseUntil time.Time // while running
+
+	Outcome      string // the result in plain words
+	ErrorCode    string // the domain error code when failed
+	AWSRequestID string
+	DryRun       bool
+
+	Thread Thread
+}
+
+// Event is one append-only audit record. It never holds a password.
+type Event struct {
+	ID           int64
+	RequestID    string // "" for events about no stored request (a denied submission)
+	At           time.Time
+	Actor        string // Slack user id, or "system"
+	Kind         string // submitted, denied_by_policy, approved, denied, cancelled, expired, reminded, running, succeeded, failed, interrupted, ...
+	Rule         string
+	Outcome      string
+	AWSRequestID string
+	Detail       string
+}
+
+// Store keeps requests and the audit trail. Every backend passes store/storetest.
+type Store interface {
+	// Create stores a new request with Version 1. The ID must be unique.
+	Create(ctx context.Context, r *Request) error
+	// Get returns the request, or an error with code ENOTFOUND.
+	Get(ctx context.Context, id string) (*Request, error)
+	// Update writes r if the stored version is still r.Version, and sets r.Version to the next
+	// one. Otherwise it returns an error with code ECONFLICT and writes nothing.
+	Update(ctx context.Context, r *Request) error
+	// Append adds an audit event.
+	Append(ctx context.Context, e Event) error
+	// Events lists a request's events, oldest first ("" lists events with no request).
+	Events(ctx context.Context, requestID string) ([]Event, error)
+	// Due lists requests the sweeper must look at by now: pending ones whose ExpiresAt or
+	// (not yet Reminded) RemindAt has passed, and running ones whose LeaseUntil has passed.
+	Due(ctx context.Context, now time.Time) ([]*Request, error)
+	// Pending lists every pending and approved request (for a restart).
+	Pending(ctx context.Context) ([]*Request, error)
+	// History lists the newest requests for a target user, newest first.
+	History(ctx context.Context, poolID, username string, limit int) ([]*Request, error)
+	// CountByRequester counts requests made by a requester since a time (read-only actions excluded).
+	CountByRequester(ctx context.Context, requester string, since time.Time) (int, error)
+	// CountByTarget counts requests for a target user since a time (read-only actions excluded).
+	CountByTarget(ctx context.Context, poolID, username string, since time.Time) (int, error)
+	// Ping checks the store is reachable and writable.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// RunResult is what a directory action returns.
+type RunResult struct {
+	AWSRequestID string
+	// Secret is a generated password, only for temp-password and permanent-password.
+	// It is handed to the notifier's private channel and never stored, logged or posted.
+	Secret string
+	// ValidDays is how long a temporary password is valid (the pool's TemporaryPasswordValidityDays).
+	ValidDays int
+	// Detail says in plain words where Cognito sent the code, etc.
+	Detail string
+}
+
+// Directory is the Cognito side, as the workflow needs it.
+type Directory interface {
+	// Lookup finds a user by username, email or sub.
+	Lookup(ctx context.Context, pool policy.Pool, ref string) (User, error)
+	// Run performs a write action on a user (never status or history).
+	Run(ctx context.Context, pool policy.Pool, username string, action policy.Action) (RunResult, error)
+	// SignOut signs the user out of every session (AdminUserGlobalSignOut).
+	SignOut(ctx context.Context, pool policy.Pool, username string) (RunResult, error)
+}
+
+// Policy decides; policy.Holder implements it.
+type Policy interface {
+	Decide(f policy.Facts) policy.Decision
+	CanApprove(d policy.Decision, a policy.Approver, requester string, approvals []string) (bool, string)
+}
+
+// NoticeKind names a step the notifier is told about.
+type NoticeKind string
+
+// The steps.
+const (
+	NoticeApproved    NoticeKind = "approved"
+	NoticeDenied      NoticeKind = "denied"
+	NoticeCancelled   NoticeKind = "cancelled"
+	NoticeExpired     NoticeKind = "expired"
+	NoticeReminder    NoticeKind = "reminder"
+	NoticeRunning     NoticeKind = "running"
+	NoticeSucceeded   NoticeKind = "succeeded"
+	NoticeFailed      NoticeKind = "failed"
+	NoticeInterrupted NoticeKind = "interrupted"
+)
+
+// Notice is one step to show in the request's thread; the card is updated to r's state.
+type Notice struct {
+	Kind  NoticeKind
+	Actor string // who did it (Slack user id), "" for the system
+	Text  string // plain words, including the next step for the end user
+	// FollowUp is an action the notifier may offer as a new request (e.g. verify-email after a
+	// reset refused for lack of a verified contact).
+	FollowUp policy.Action
+}
+
+// Secret is a generated password for the requester's eyes only.
+type Secret struct {
+	Password  string
+	ValidDays int    // 0 for a permanent password
+	Advice    string // what to tell the end user
+}
+
+// Notifier is the Slack side, as the workflow needs it.
+type Notifier interface {
+	// PostCard posts a new request's card and returns its thread.
+	PostCard(ctx context.Context, r *Request) (Thread, error)
+	// Notify posts a step in the request's thread and updates its card.
+	Notify(ctx context.Context, r *Request, n Notice) error
+	// DeliverSecret shows a secret to the requester alone (ephemeral, DM when that fails).
+	DeliverSecret(ctx context.Context, r *Request, s Secret) error
+}

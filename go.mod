@@ -1,0 +1,3 @@
+module github.com/resetbot/resetbot
+
+go 1.26

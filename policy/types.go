@@ -1,0 +1,107 @@
+package policy
+
+import "time"
+
+// Action is something a requester can ask the bot to do to a Cognito user.
+type Action string
+
+// The actions the policy knows. Every one is reachable from the slash command and the modal;
+// the policy decides whether it is allowed.
+const (
+	ActionStatus            Action = "status"
+	ActionHistory           Action = "history"
+	ActionReset             Action = "reset"
+	ActionTempPassword      Action = "temp-password"
+	ActionPermanentPassword Action = "permanent-password"
+	ActionVerifyEmail       Action = "verify-email"
+	ActionVerifyPhone       Action = "verify-phone"
+	ActionSignOut           Action = "signout"
+)
+
+// Actions lists every action in the order they are shown to people.
+var Actions = []Action{
+	ActionStatus, ActionHistory, ActionReset, ActionTempPassword,
+	ActionPermanentPassword, ActionVerifyEmail, ActionVerifyPhone, ActionSignOut,
+}
+
+// ParseAction returns the action named s, or false when there is none.
+func ParseAction(s string) (Action, bool) {
+	for _, a := range Actions {
+		if string(a) == s {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// ReadOnly reports whether the action only reads from Cognito (it is answered at once and
+// never needs approval).
+func (a Action) ReadOnly() bool { return a == ActionStatus || a == ActionHistory }
+
+// Pool is a Cognito user pool the policy knows by name.
+type Pool struct {
+	Name   string // the name people type (--pool prod)
+	ID     string // the user pool id, e.g. eu-west-1_AbCdEf123
+	Region string // the AWS region, e.g. eu-west-1
+}
+
+// Facts are everything a decision is made on. The caller resolves the requester's Slack
+// user groups before asking, so that deciding stays pure.
+type Facts struct {
+	Team       string   // Slack team id of the workspace the request came from
+	Enterprise string   // Slack enterprise id, when there is one
+	Channel    string   // Slack channel id the request was made in
+	Requester  string   // Slack user id
+	Groups     []string // ids and @handles of the Slack user groups the requester is in
+	Pool       string   // pool name as typed; "" means the channel's default or the only pool
+	Action     Action
+	// TargetGroups are the Cognito groups of the target user (unknown before lookup: nil).
+	TargetGroups []string
+	// What the request carries.
+	Ticket     string
+	Reason     string
+	VerifiedBy string
+}
+
+// Approver is a person clicking Approve, with the Slack user groups they are in.
+type Approver struct {
+	User   string   // Slack user id
+	Groups []string // ids and @handles of their Slack user groups
+}
+
+// Limits are the rate limits in force for a decision. Zero Max means no limit.
+type Limits struct {
+	PerRequesterMax    int
+	PerRequesterWindow time.Duration
+	PerTargetMax       int
+	PerTargetWindow    time.Duration
+}
+
+// Requirements say what a request must carry.
+type Requirements struct {
+	Ticket        bool
+	TicketPattern string   // a regular expression the ticket must match, when set
+	Reason        bool
+	VerifiedBy    []string // the identity checks the policy accepts; non-empty means one is required
+}
+
+// Decision is the policy's answer to Facts.
+type Decision struct {
+	Allowed bool
+	Rule    string // the name of the rule that matched ("" when none did)
+	Reason  string // why not, in plain words (deny message, or what is missing); empty when allowed
+	Pool    Pool   // the pool the request is for, resolved (default pool, only pool)
+	Action  Action
+
+	Approvals    int      // approvals needed; 0 runs without approval
+	Approvers    []string // who may approve: Slack user ids, user-group ids or @handles, as written
+	SelfApproval bool     // whether the requester may approve their own request
+	ExpiresAfter time.Duration
+	RemindAfter  time.Duration
+
+	Requires Requirements
+	// Missing names what the request must still carry: "ticket", "reason", "verified_by".
+	// A decision with anything missing is not allowed.
+	Missing []string
+	Limits  Limits
+}
