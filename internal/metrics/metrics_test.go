@@ -1,0 +1,132 @@
+package metrics
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/resetbot/resetbot/policy"
+)
+
+// samples flattens the registry's resetbot_ metrics into "name{k=v,...}" → value, where a
+// histogram contributes its count and sum.
+func samples(t *testing.T, m *Metrics) map[string]float64 {
+	t.Helper()
+	fams, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatalf("Gather: %v", err)
+	}
+	out := map[string]float64{}
+	for _, f := range fams {
+		if !strings.HasPrefix(f.GetName(), namespace+"_") || f.GetName() == namespace+"_build_info" {
+			continue
+		}
+		for _, s := range f.GetMetric() {
+			key := f.GetName() + labels(s.GetLabel())
+			switch f.GetType() {
+			case dto.MetricType_COUNTER:
+				out[key] = s.GetCounter().GetValue()
+			case dto.MetricType_HISTOGRAM:
+				out[key+":count"] = float64(s.GetHistogram().GetSampleCount())
+				out[key+":sum"] = s.GetHistogram().GetSampleSum()
+			}
+		}
+	}
+	return out
+}
+
+func labels(ls []*dto.LabelPair) string {
+	if len(ls) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(ls))
+	for _, l := range ls {
+		parts = append(parts, l.GetName()+"="+l.GetValue())
+	}
+	sort.Strings(parts)
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+func TestEventsReachTheirCollectors(t *testing.T) {
+	m := New("v1.2.3")
+	m.Submitted(policy.ActionReset, "created")
+	m.Submitted(policy.ActionReset, "created")
+	m.Submitted(policy.ActionTempPassword, "denied")
+	m.Approved(policy.ActionReset)
+	m.Ran(policy.ActionReset, "succeeded", 1500*time.Millisecond)
+	m.Ran(policy.ActionReset, "dry_run", 500*time.Millisecond)
+	m.CognitoCall("AdminResetUserPassword", 250*time.Millisecond, "")
+	m.CognitoCall("AdminResetUserPassword", 250*time.Millisecond, "InvalidParameterException")
+	m.CognitoCall("ListUsers", 2*time.Second, "TooManyRequestsException")
+	m.Ack(20 * time.Millisecond)
+	m.Reconnect()
+	m.Reconnect()
+
+	want := map[string]float64{
+		"resetbot_requests_total{action=reset,outcome=created}":                                          2,
+		"resetbot_requests_total{action=temp-password,outcome=denied}":                                   1,
+		"resetbot_approvals_total{action=reset}":                                                         1,
+		"resetbot_run_duration_seconds{action=reset,outcome=succeeded}:count":                            1,
+		"resetbot_run_duration_seconds{action=reset,outcome=succeeded}:sum":                              1.5,
+		"resetbot_run_duration_seconds{action=reset,outcome=dry_run}:count":                              1,
+		"resetbot_run_duration_seconds{action=reset,outcome=dry_run}:sum":                                0.5,
+		"resetbot_cognito_call_duration_seconds{operation=AdminResetUserPassword}:count":                 2,
+		"resetbot_cognito_call_duration_seconds{operation=AdminResetUserPassword}:sum":                   0.5,
+		"resetbot_cognito_call_duration_seconds{operation=ListUsers}:count":                              1,
+		"resetbot_cognito_call_duration_seconds{operation=ListUsers}:sum":                                2,
+		"resetbot_cognito_errors_total{code=InvalidParameterException,operation=AdminResetUserPassword}": 1,
+		"resetbot_cognito_errors_total{code=TooManyRequestsException,operation=ListUsers}":               1,
+		"resetbot_slack_ack_duration_seconds:count":                                                      1,
+		"resetbot_slack_ack_duration_seconds:sum":                                                        0.02,
+		"resetbot_socket_reconnects_total":                                                               2,
+	}
+	if diff := cmp.Diff(samples(t, m), want); diff != "" {
+		t.Errorf("metrics (-got +want):\n%s", diff)
+	}
+}
+
+func TestHandlerServesExpositionFormat(t *testing.T) {
+	m := New("v1.2.3")
+	m.Submitted(policy.ActionReset, "created")
+	srv := httptest.NewServer(m.Handler())
+	t.Cleanup(srv.Close)
+
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatalf("GET: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading: %v", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, line := range []string{
+		`resetbot_requests_total{action="reset",outcome="created"} 1`,
+		`resetbot_build_info{goversion="`,
+		`version="v1.2.3"} 1`,
+		"# TYPE resetbot_socket_reconnects_total counter",
+		"go_goroutines ",
+	} {
+		if !strings.Contains(string(body), line) {
+			t.Errorf("exposition lacks %q", line)
+		}
+	}
+}
+
+func TestRegistriesAreIndependent(t *testing.T) {
+	a, b := New("a"), New("b")
+	a.Reconnect()
+	if got := samples(t, b)["resetbot_socket_reconnects_total"]; got != 0 {
+		t.Errorf("second registry counted %v reconnects, want 0", got)
+	}
+}
