@@ -136,6 +136,10 @@ type Request struct {
 	DryRun       bool
 
 	Thread Thread
+
+	// Recent is how many requests this target had in the 30 days before this one was made
+	// (for the card).
+	Recent int
 }
 
 // Event is one append-only audit record. It never holds a password.

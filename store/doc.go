@@ -1,0 +1,15 @@
+// Package store is home to the backends that keep resetbot's requests and audit trail.
+//
+// The interface they implement, approval.Store, is declared in package approval, where it is
+// used. Each backend lives in its own sub-package and proves itself by passing the one
+// conformance suite in store/storetest:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) approval.Store { return openMine(t) })
+//	}
+//
+// store/sqlite is the embedded default for a single replica. To add a backend, create a
+// package under store/, assert `var _ approval.Store = (*DB)(nil)`, map its "not found" and
+// "version changed" outcomes to approval errors with codes ENOTFOUND and ECONFLICT, and run
+// storetest against it. A backend never stores a password: requests and events hold none.
+package store

@@ -1,0 +1,12 @@
+// Package sqlite is the embedded approval.Store: one SQLite file, no server, no cgo
+// (modernc.org/sqlite). It is the default for a single replica.
+//
+// Open creates the file (mode 0600) and its directory on first start, turns on WAL and a busy
+// timeout, and applies the embedded migrations in migrations/ that the file's schema_version
+// table does not list yet, in one transaction each. To change the schema, add the next numbered
+// file (0002_what.sql); never edit one that has shipped.
+//
+// A request is stored as the columns the queries filter and sort on plus the whole request as
+// JSON; its version column is the compare-and-swap guard. Audit events are append-only:
+// triggers refuse to change or delete one. Neither ever holds a password.
+package sqlite

@@ -1,0 +1,202 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+// requestColumns are read by every query that returns requests.
+const requestColumns = "version, body"
+
+// Create stores a new request with version 1.
+func (s *DB) Create(ctx context.Context, r *approval.Request) error {
+	body, err := encode(r, 1)
+	if err != nil {
+		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO requests
+		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, body)
+		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
+		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), body)
+	if isUniqueViolation(err) {
+		return &approval.Error{Code: approval.ECONFLICT, Message: "A request with this id already exists.", Err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
+	}
+	r.Version = 1
+	return nil
+}
+
+// Get returns the request with the id.
+func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
+	row := s.db.QueryRowContext(ctx, "SELECT "+requestColumns+" FROM requests WHERE id = ?", id)
+	r, err := scanRequest(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &approval.Error{Code: approval.ENOTFOUND, Message: "There is no such request.", Err: fmt.Errorf("request %q", id)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get request %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Update writes r if the stored version is still r.Version, and moves r to the next version.
+func (s *DB) Update(ctx context.Context, r *approval.Request) error {
+	next := r.Version + 1
+	body, err := encode(r, next)
+	if err != nil {
+		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE requests SET
+		version = ?, state = ?, requester = ?, pool_id = ?, username = ?, action = ?, created_at = ?,
+		expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?, body = ?
+		WHERE id = ? AND version = ?`,
+		next, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), r.CreatedAt.UnixNano(),
+		nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), body,
+		r.ID, r.Version)
+	if err != nil {
+		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
+	}
+	if n == 1 {
+		r.Version = next
+		return nil
+	}
+	// Requests are never deleted: when the row exists, its version has moved on.
+	if _, err := s.Get(ctx, r.ID); err != nil {
+		return err
+	}
+	return &approval.Error{Code: approval.ECONFLICT, Message: "Someone else changed this request first.",
+		Err: fmt.Errorf("request %s: version %d is stale", r.ID, r.Version)}
+}
+
+// Due lists the requests the sweeper must look at by now.
+func (s *DB) Due(ctx context.Context, now time.Time) ([]*approval.Request, error) {
+	n := now.UnixNano()
+	return s.query(ctx, "due requests", `SELECT `+requestColumns+` FROM requests
+		WHERE (state = ? AND (expires_at <= ? OR (reminded = 0 AND remind_at <= ?)))
+		   OR (state = ? AND lease_until <= ?)
+		ORDER BY created_at, rowid`,
+		string(approval.StatePending), n, n, string(approval.StateRunning), n)
+}
+
+// Pending lists every pending and approved request, oldest first.
+func (s *DB) Pending(ctx context.Context) ([]*approval.Request, error) {
+	return s.query(ctx, "pending requests", `SELECT `+requestColumns+` FROM requests
+		WHERE state IN (?, ?) ORDER BY created_at, rowid`,
+		string(approval.StatePending), string(approval.StateApproved))
+}
+
+// History lists the newest requests for a target user, newest first.
+func (s *DB) History(ctx context.Context, poolID, username string, limit int) ([]*approval.Request, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return s.query(ctx, "history", `SELECT `+requestColumns+` FROM requests
+		WHERE pool_id = ? AND username = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+		poolID, username, limit)
+}
+
+// CountByRequester counts the requests a requester made since a time, read-only actions excluded.
+func (s *DB) CountByRequester(ctx context.Context, requester string, since time.Time) (int, error) {
+	return s.count(ctx, "count by requester", `SELECT count(*) FROM requests
+		WHERE requester = ? AND created_at >= ? AND action NOT IN (?, ?)`,
+		requester, since.UnixNano(), string(policy.ActionStatus), string(policy.ActionHistory))
+}
+
+// CountByTarget counts the requests for a target user since a time, read-only actions excluded.
+func (s *DB) CountByTarget(ctx context.Context, poolID, username string, since time.Time) (int, error) {
+	return s.count(ctx, "count by target", `SELECT count(*) FROM requests
+		WHERE pool_id = ? AND username = ? AND created_at >= ? AND action NOT IN (?, ?)`,
+		poolID, username, since.UnixNano(), string(policy.ActionStatus), string(policy.ActionHistory))
+}
+
+func (s *DB) count(ctx context.Context, what, query string, args ...any) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return n, nil
+}
+
+func (s *DB) query(ctx context.Context, what, query string, args ...any) ([]*approval.Request, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	defer func() { _ = rows.Close() }()
+	var out []*approval.Request
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanRequest(row scanner) (*approval.Request, error) {
+	var (
+		version int64
+		body    string
+	)
+	if err := row.Scan(&version, &body); err != nil {
+		return nil, err
+	}
+	r := new(approval.Request)
+	dec := json.NewDecoder(strings.NewReader(body))
+	if err := dec.Decode(r); err != nil {
+		return nil, fmt.Errorf("decode request: %w", err)
+	}
+	r.Version = version
+	return r, nil
+}
+
+// encode is the request's JSON body as it will be stored at version v.
+func encode(r *approval.Request, v int64) (string, error) {
+	c := *r
+	c.Version = v
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "", fmt.Errorf("encode request: %w", err)
+	}
+	return string(b), nil
+}
+
+// nanos is t in Unix nanoseconds, or NULL for the zero time.
+func nanos(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixNano(), Valid: true}
+}
+
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}

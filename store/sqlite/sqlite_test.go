@@ -1,0 +1,212 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/store/sqlite"
+	"github.com/resetbot/resetbot/store/storetest"
+)
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func open(t *testing.T, path string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), path, discard())
+	if err != nil {
+		t.Fatalf("Open(%s): %v", path, err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) approval.Store {
+		return open(t, filepath.Join(t.TempDir(), "resetbot.db"))
+	})
+}
+
+func TestOpenCreatesPrivateFileAndDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "nested", "resetbot.db")
+	open(t, path)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("the database file was not created: %v", err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Errorf("database file mode %v, want 0600", perm)
+	}
+}
+
+func TestOpenPathWithQueryCharacters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "odd ?name#1.db")
+	db := open(t, path)
+	if err := db.Ping(t.Context()); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the database is not at the path given: %v", err)
+	}
+}
+
+func TestOpenRefusesBadArguments(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name   string
+		path   string
+		logger *slog.Logger
+	}{
+		{"empty path", "", discard()},
+		{"nil logger", filepath.Join(dir, "x.db"), nil},
+		{"directory under a file", filepath.Join(blocker, "x.db"), discard()},
+		{"not a database", blocker + "-garbage", discard()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "not a database" {
+				if err := os.WriteFile(tt.path, bytes.Repeat([]byte("not sqlite "), 1000), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db, err := sqlite.Open(t.Context(), tt.path, tt.logger)
+			if err == nil {
+				_ = db.Close()
+				t.Fatalf("Open(%q) succeeded, want an error", tt.path)
+			}
+		})
+	}
+}
+
+// TestReopenKeepsEverything is a restart: the second process finds what the first wrote, and
+// the migrations are not applied twice.
+func TestReopenKeepsEverything(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "resetbot.db")
+	ctx := context.Background()
+	var logs bytes.Buffer
+	first, err := sqlite.Open(ctx, path, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &approval.Request{ID: "r-1", State: approval.StatePending, Requester: "U1", CreatedAt: time.Unix(1700000000, 0).UTC()}
+	if err := first.Create(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Append(ctx, approval.Event{RequestID: "r-1", Kind: "submitted", At: r.CreatedAt}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(logs.String(), "store migration applied"); n != 1 {
+		t.Errorf("first open logged %d applied migrations, want 1:\n%s", n, logs.String())
+	}
+
+	logs.Reset()
+	second, err := sqlite.Open(ctx, path, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = second.Close() })
+	if strings.Contains(logs.String(), "store migration applied") {
+		t.Errorf("reopening applied a migration again:\n%s", logs.String())
+	}
+	pending, err := second.Pending(ctx)
+	if err != nil || len(pending) != 1 || pending[0].ID != "r-1" {
+		t.Errorf("after reopening, Pending = %v, %v; want r-1", pending, err)
+	}
+	events, err := second.Events(ctx, "r-1")
+	if err != nil || len(events) != 1 {
+		t.Errorf("after reopening, Events = %v, %v; want one", events, err)
+	}
+}
+
+// TestConcurrentOpen starts several processes' worth of Open on one new file at once: each
+// migration is applied once and every opener ends up with a working store.
+func TestConcurrentOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "resetbot.db")
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		logs bytes.Buffer
+	)
+	h := slog.NewTextHandler(lockedWriter{&mu, &logs}, nil)
+	for range 4 {
+		wg.Go(func() {
+			db, err := sqlite.Open(context.Background(), path, slog.New(h))
+			if err != nil {
+				t.Errorf("Open: %v", err)
+				return
+			}
+			if err := db.Ping(context.Background()); err != nil {
+				t.Errorf("Ping: %v", err)
+			}
+			_ = db.Close()
+		})
+	}
+	wg.Wait()
+	if n := strings.Count(logs.String(), "store migration applied"); n != 1 {
+		t.Errorf("%d openers applied the first migration, want 1:\n%s", n, logs.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func TestClosedStoreFails(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "resetbot.db"), discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := &approval.Request{ID: "r-1", Version: 1}
+	for name, err := range map[string]error{
+		"Ping":   db.Ping(ctx),
+		"Create": db.Create(ctx, r),
+		"Update": db.Update(ctx, r),
+		"Append": db.Append(ctx, approval.Event{RequestID: "r-1"}),
+	} {
+		if err == nil {
+			t.Errorf("%s on a closed store succeeded", name)
+		} else if code := approval.ErrorCode(err); code != approval.EINTERNAL {
+			t.Errorf("%s on a closed store: code %q, want %q", name, code, approval.EINTERNAL)
+		}
+	}
+	if _, err := db.Get(ctx, "r-1"); err == nil {
+		t.Error("Get on a closed store succeeded")
+	}
+	if _, err := db.Events(ctx, "r-1"); err == nil {
+		t.Error("Events on a closed store succeeded")
+	}
+	if _, err := db.Due(ctx, time.Now()); err == nil {
+		t.Error("Due on a closed store succeeded")
+	}
+	if _, err := db.CountByTarget(ctx, "p", "u", time.Now()); err == nil {
+		t.Error("CountByTarget on a closed store succeeded")
+	}
+}

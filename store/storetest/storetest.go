@@ -1,0 +1,462 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+// Run runs the conformance suite; open returns a fresh, empty store (closed by the caller's
+// t.Cleanup).
+func Run(t *testing.T, open func(t *testing.T) approval.Store) {
+	t.Helper()
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s approval.Store)
+	}{
+		{"CreateGet", testCreateGet},
+		{"CreateDuplicate", testCreateDuplicate},
+		{"GetMissing", testGetMissing},
+		{"ReturnedCopies", testReturnedCopies},
+		{"Update", testUpdate},
+		{"UpdateStale", testUpdateStale},
+		{"UpdateMissing", testUpdateMissing},
+		{"ConcurrentUpdate", testConcurrentUpdate},
+		{"Events", testEvents},
+		{"Due", testDue},
+		{"Pending", testPending},
+		{"History", testHistory},
+		{"Counts", testCounts},
+		{"Ping", testPing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.fn(t, open(t))
+		})
+	}
+}
+
+// t0 is the suite's clock: every time is relative to it.
+var t0 = time.Date(2025, 3, 14, 9, 26, 53, 589793000, time.UTC)
+
+var prod = policy.Pool{Name: "prod", ID: "eu-west-1_AbCdEf123", Region: "eu-west-1"}
+
+// request is a request with every field set, so that a round trip that drops one shows.
+func request(id string) *approval.Request {
+	return &approval.Request{
+		ID:         id,
+		State:      approval.StatePending,
+		Team:       "T1",
+		Channel:    "C1",
+		Requester:  "U1",
+		Groups:     []string{"S1", "@support"},
+		Pool:       prod,
+		Action:     policy.ActionReset,
+		SignOut:    true,
+		Reason:     "locked out",
+		Ticket:     "SUP-123",
+		VerifiedBy: "video-call",
+		Target: approval.Target{
+			Ref: "alice@example.com", Username: "alice", Sub: "sub-alice", Status: "CONFIRMED", Enabled: true,
+			EmailMasked: "a***e@example.com", EmailVerified: true, PhoneMasked: "+4*******0123", Groups: []string{"customers"},
+		},
+		Rule:            "support-resets",
+		ApprovalsNeeded: 2,
+		Approvers:       []string{"@approvers", "U9"},
+		SelfApproval:    false,
+		Approvals:       []approval.Approval{{By: "U2", At: t0.Add(time.Minute)}},
+		DecidedBy:       "",
+		DenyReason:      "",
+		CreatedAt:       t0,
+		UpdatedAt:       t0.Add(time.Minute),
+		ExpiresAt:       t0.Add(24 * time.Hour),
+		RemindAt:        t0.Add(time.Hour),
+		Reminded:        false,
+		LeaseOwner:      "",
+		Outcome:         "",
+		ErrorCode:       "",
+		AWSRequestID:    "",
+		DryRun:          false,
+		Thread:          approval.Thread{Channel: "C1", TS: "1700000000.000100"},
+		Recent:          3,
+	}
+}
+
+func create(t *testing.T, s approval.Store, r *approval.Request) *approval.Request {
+	t.Helper()
+	if err := s.Create(context.Background(), r); err != nil {
+		t.Fatalf("Create(%s): %v", r.ID, err)
+	}
+	return r
+}
+
+func get(t *testing.T, s approval.Store, id string) *approval.Request {
+	t.Helper()
+	r, err := s.Get(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Get(%s): %v", id, err)
+	}
+	return r
+}
+
+func wantCode(t *testing.T, what string, err error, code string) {
+	t.Helper()
+	if got := approval.ErrorCode(err); got != code {
+		t.Errorf("%s: error %v has code %q, want %q", what, err, got, code)
+	}
+}
+
+func ids(rs []*approval.Request) []string {
+	out := []string{}
+	for _, r := range rs {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func testCreateGet(t *testing.T, s approval.Store) {
+	want := request("r-1")
+	in := request("r-1")
+	in.Version = 42 // Create ignores what the caller had
+	create(t, s, in)
+	if in.Version != 1 {
+		t.Errorf("after Create, Version = %d, want 1", in.Version)
+	}
+	want.Version = 1
+	if diff := cmp.Diff(get(t, s, "r-1"), want); diff != "" {
+		t.Errorf("Get after Create (-got +want):\n%s", diff)
+	}
+}
+
+func testCreateDuplicate(t *testing.T, s approval.Store) {
+	create(t, s, request("r-1"))
+	dup := request("r-1")
+	dup.Reason = "second"
+	wantCode(t, "Create of an existing id", s.Create(context.Background(), dup), approval.ECONFLICT)
+	if got := get(t, s, "r-1").Reason; got != "locked out" {
+		t.Errorf("the duplicate Create overwrote the request: Reason = %q", got)
+	}
+}
+
+func testGetMissing(t *testing.T, s approval.Store) {
+	_, err := s.Get(context.Background(), "r-none")
+	wantCode(t, "Get of a missing id", err, approval.ENOTFOUND)
+}
+
+func testReturnedCopies(t *testing.T, s approval.Store) {
+	in := create(t, s, request("r-1"))
+	in.Reason = "changed by the caller after Create"
+	got := get(t, s, "r-1")
+	got.Approvals[0].By = "changed by the caller after Get"
+	got.Groups[0] = "changed"
+	want := request("r-1")
+	want.Version = 1
+	if diff := cmp.Diff(get(t, s, "r-1"), want); diff != "" {
+		t.Errorf("the store shares memory with its callers (-got +want):\n%s", diff)
+	}
+}
+
+func testUpdate(t *testing.T, s approval.Store) {
+	create(t, s, request("r-1"))
+	r := get(t, s, "r-1")
+	r.State = approval.StateRunning
+	r.Approvals = append(r.Approvals, approval.Approval{By: "U3", At: t0.Add(2 * time.Minute)})
+	r.LeaseOwner = "host-1"
+	r.LeaseUntil = t0.Add(5 * time.Minute)
+	r.ExpiresAt = time.Time{}
+	r.UpdatedAt = t0.Add(2 * time.Minute)
+	if err := s.Update(context.Background(), r); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if r.Version != 2 {
+		t.Errorf("after Update, Version = %d, want 2", r.Version)
+	}
+	want := *r
+	if diff := cmp.Diff(get(t, s, "r-1"), &want); diff != "" {
+		t.Errorf("Get after Update (-got +want):\n%s", diff)
+	}
+	r.State = approval.StateSucceeded
+	r.LeaseUntil = time.Time{}
+	r.Outcome = "done"
+	r.AWSRequestID = "aws-1"
+	if err := s.Update(context.Background(), r); err != nil {
+		t.Fatalf("second Update: %v", err)
+	}
+	if got := get(t, s, "r-1"); got.Version != 3 || got.State != approval.StateSucceeded || got.AWSRequestID != "aws-1" {
+		t.Errorf("after the second Update: version %d, state %s, aws id %q", got.Version, got.State, got.AWSRequestID)
+	}
+}
+
+func testUpdateStale(t *testing.T, s approval.Store) {
+	create(t, s, request("r-1"))
+	first := get(t, s, "r-1")
+	second := get(t, s, "r-1")
+	first.State = approval.StateDenied
+	if err := s.Update(context.Background(), first); err != nil {
+		t.Fatalf("first Update: %v", err)
+	}
+	second.State = approval.StateCancelled
+	err := s.Update(context.Background(), second)
+	wantCode(t, "Update of a stale version", err, approval.ECONFLICT)
+	if second.Version != 1 {
+		t.Errorf("a refused Update moved the caller's Version to %d", second.Version)
+	}
+	if got := get(t, s, "r-1"); got.State != approval.StateDenied || got.Version != 2 {
+		t.Errorf("after a refused Update: state %s version %d, want denied 2", got.State, got.Version)
+	}
+}
+
+func testUpdateMissing(t *testing.T, s approval.Store) {
+	r := request("r-none")
+	r.Version = 1
+	wantCode(t, "Update of a missing id", s.Update(context.Background(), r), approval.ENOTFOUND)
+}
+
+// testConcurrentUpdate races 100 goroutines holding the same version: exactly one may win.
+func testConcurrentUpdate(t *testing.T, s approval.Store) {
+	const n = 100
+	create(t, s, request("r-1"))
+	base := get(t, s, "r-1")
+	var (
+		wg        sync.WaitGroup
+		mu        sync.Mutex
+		winners   []string
+		conflicts int
+		others    []error
+	)
+	for i := range n {
+		r := *base
+		r.Outcome = fmt.Sprintf("writer %d", i)
+		wg.Go(func() {
+			err := s.Update(context.Background(), &r)
+			mu.Lock()
+			defer mu.Unlock()
+			switch approval.ErrorCode(err) {
+			case "":
+				winners = append(winners, r.Outcome)
+			case approval.ECONFLICT:
+				conflicts++
+			default:
+				others = append(others, err)
+			}
+		})
+	}
+	wg.Wait()
+	if len(others) > 0 {
+		t.Fatalf("%d updates failed with errors other than a conflict, first: %v", len(others), others[0])
+	}
+	if len(winners) != 1 || conflicts != n-1 {
+		t.Fatalf("%d winners and %d conflicts, want 1 and %d", len(winners), conflicts, n-1)
+	}
+	if got := get(t, s, "r-1"); got.Version != 2 || got.Outcome != winners[0] {
+		t.Errorf("stored version %d outcome %q, want 2 and the winner's %q", got.Version, got.Outcome, winners[0])
+	}
+}
+
+func testEvents(t *testing.T, s approval.Store) {
+	ctx := context.Background()
+	in := []approval.Event{
+		{RequestID: "r-1", At: t0, Actor: "U1", Kind: "submitted", Rule: "support-resets", Outcome: "pending"},
+		{RequestID: "", At: t0.Add(time.Second), Actor: "U7", Kind: "denied_by_policy", Rule: "protect-admins", Outcome: "denied", Detail: "admins are reset by the platform team"},
+		{RequestID: "r-2", At: t0.Add(2 * time.Second), Actor: "U1", Kind: "submitted"},
+		{RequestID: "r-1", At: t0.Add(3 * time.Second), Actor: "U2", Kind: "approved", Rule: "support-resets"},
+		{RequestID: "r-1", At: t0.Add(4 * time.Second), Actor: "system", Kind: "succeeded", Outcome: "password reset", AWSRequestID: "aws-123"},
+	}
+	for _, e := range in {
+		if err := s.Append(ctx, e); err != nil {
+			t.Fatalf("Append(%s): %v", e.Kind, err)
+		}
+	}
+	ignoreID := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".ID" }, cmp.Ignore())
+	for _, tt := range []struct {
+		requestID string
+		want      []approval.Event
+	}{
+		{"r-1", []approval.Event{in[0], in[3], in[4]}},
+		{"", []approval.Event{in[1]}},
+		{"r-2", []approval.Event{in[2]}},
+		{"r-none", nil},
+	} {
+		got, err := s.Events(ctx, tt.requestID)
+		if err != nil {
+			t.Fatalf("Events(%q): %v", tt.requestID, err)
+		}
+		if diff := cmp.Diff(got, tt.want, ignoreID); diff != "" {
+			t.Errorf("Events(%q) (-got +want):\n%s", tt.requestID, diff)
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i].ID <= got[i-1].ID || got[i-1].ID == 0 {
+				t.Errorf("Events(%q): ids %d then %d, want increasing and non-zero", tt.requestID, got[i-1].ID, got[i].ID)
+			}
+		}
+	}
+}
+
+func testDue(t *testing.T, s approval.Store) {
+	now := t0.Add(10 * time.Hour)
+	past, future := now.Add(-time.Minute), now.Add(time.Minute)
+	for _, c := range []struct {
+		id     string
+		state  approval.State
+		mutate func(r *approval.Request)
+	}{
+		{"expired", approval.StatePending, func(r *approval.Request) { r.ExpiresAt, r.RemindAt = past, time.Time{} }},
+		{"expires-now", approval.StatePending, func(r *approval.Request) { r.ExpiresAt, r.RemindAt = now, time.Time{} }},
+		{"remind", approval.StatePending, func(r *approval.Request) { r.ExpiresAt, r.RemindAt = future, past }},
+		{"reminded", approval.StatePending, func(r *approval.Request) { r.ExpiresAt, r.RemindAt, r.Reminded = future, past, true }},
+		{"waiting", approval.StatePending, func(r *approval.Request) { r.ExpiresAt, r.RemindAt = future, future }},
+		{"no-deadlines", approval.StatePending, func(r *approval.Request) { r.ExpiresAt, r.RemindAt = time.Time{}, time.Time{} }},
+		{"lease-over", approval.StateRunning, func(r *approval.Request) { r.ExpiresAt, r.LeaseUntil = past, past }},
+		{"lease-held", approval.StateRunning, func(r *approval.Request) { r.ExpiresAt, r.LeaseUntil = past, future }},
+		{"approved", approval.StateApproved, func(r *approval.Request) { r.ExpiresAt, r.RemindAt = past, past }},
+		{"done", approval.StateSucceeded, func(r *approval.Request) { r.ExpiresAt, r.RemindAt, r.LeaseUntil = past, past, past }},
+		{"denied", approval.StateDenied, func(r *approval.Request) { r.ExpiresAt, r.RemindAt = past, past }},
+	} {
+		r := request(c.id)
+		r.State = c.state
+		c.mutate(r)
+		create(t, s, r)
+	}
+	got, err := s.Due(context.Background(), now)
+	if err != nil {
+		t.Fatalf("Due: %v", err)
+	}
+	want := []string{"expired", "expires-now", "remind", "lease-over"}
+	if diff := cmp.Diff(ids(got), want); diff != "" {
+		t.Errorf("Due ids (-got +want):\n%s", diff)
+	}
+	// A request moved on by Update is due by its new fields.
+	r := get(t, s, "remind")
+	r.Reminded = true
+	if err := s.Update(context.Background(), r); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	got, err = s.Due(context.Background(), now)
+	if err != nil {
+		t.Fatalf("Due: %v", err)
+	}
+	if diff := cmp.Diff(ids(got), []string{"expired", "expires-now", "lease-over"}); diff != "" {
+		t.Errorf("Due ids after reminding (-got +want):\n%s", diff)
+	}
+}
+
+func testPending(t *testing.T, s approval.Store) {
+	states := []approval.State{
+		approval.StatePending, approval.StateApproved, approval.StateRunning, approval.StateSucceeded,
+		approval.StateFailed, approval.StateDenied, approval.StateCancelled, approval.StateExpired,
+		approval.StateInterrupted, approval.StatePending,
+	}
+	for i, st := range states {
+		r := request(fmt.Sprintf("r-%02d-%s", i, st))
+		r.State = st
+		r.CreatedAt = t0.Add(time.Duration(i) * time.Minute)
+		create(t, s, r)
+	}
+	got, err := s.Pending(context.Background())
+	if err != nil {
+		t.Fatalf("Pending: %v", err)
+	}
+	if diff := cmp.Diff(ids(got), []string{"r-00-pending", "r-01-approved", "r-09-pending"}); diff != "" {
+		t.Errorf("Pending ids (-got +want):\n%s", diff)
+	}
+}
+
+func testHistory(t *testing.T, s approval.Store) {
+	other := policy.Pool{Name: "dev", ID: "eu-west-1_Dev", Region: "eu-west-1"}
+	for i, c := range []struct {
+		id       string
+		pool     policy.Pool
+		username string
+	}{
+		{"a1", prod, "alice"},
+		{"b1", prod, "bob"},
+		{"a2", prod, "alice"},
+		{"a-dev", other, "alice"},
+		{"a3", prod, "alice"},
+	} {
+		r := request(c.id)
+		r.Pool = c.pool
+		r.Target.Username = c.username
+		r.CreatedAt = t0.Add(time.Duration(i) * time.Hour)
+		create(t, s, r)
+	}
+	for _, tt := range []struct {
+		pool, user string
+		limit      int
+		want       []string
+	}{
+		{prod.ID, "alice", 10, []string{"a3", "a2", "a1"}},
+		{prod.ID, "alice", 2, []string{"a3", "a2"}},
+		{other.ID, "alice", 10, []string{"a-dev"}},
+		{prod.ID, "bob", 10, []string{"b1"}},
+		{prod.ID, "carol", 10, []string{}},
+		{prod.ID, "alice", 0, []string{}},
+	} {
+		got, err := s.History(context.Background(), tt.pool, tt.user, tt.limit)
+		if err != nil {
+			t.Fatalf("History(%s, %s, %d): %v", tt.pool, tt.user, tt.limit, err)
+		}
+		if diff := cmp.Diff(ids(got), tt.want); diff != "" {
+			t.Errorf("History(%s, %s, %d) (-got +want):\n%s", tt.pool, tt.user, tt.limit, diff)
+		}
+	}
+}
+
+func testCounts(t *testing.T, s approval.Store) {
+	for i, c := range []struct {
+		requester, user string
+		action           policy.Action
+		state            approval.State
+	}{
+		{"U1", "alice", policy.ActionReset, approval.StateSucceeded},
+		{"U1", "alice", policy.ActionTempPassword, approval.StateDenied},
+		{"U1", "bob", policy.ActionReset, approval.StatePending},
+		{"U2", "alice", policy.ActionSignOut, approval.StateFailed},
+		{"U1", "alice", policy.ActionStatus, approval.StateSucceeded},
+		{"U1", "alice", policy.ActionHistory, approval.StateSucceeded},
+	} {
+		r := request(fmt.Sprintf("r-%d", i))
+		r.Requester, r.Target.Username, r.Action, r.State = c.requester, c.user, c.action, c.state
+		r.CreatedAt = t0.Add(time.Duration(i) * time.Hour)
+		create(t, s, r)
+	}
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name  string
+		count func() (int, error)
+		want  int
+	}{
+		{"U1 since t0", func() (int, error) { return s.CountByRequester(ctx, "U1", t0) }, 3},
+		{"U1 since t0+1h", func() (int, error) { return s.CountByRequester(ctx, "U1", t0.Add(time.Hour)) }, 2},
+		{"U1 since t0+1h-1ns", func() (int, error) { return s.CountByRequester(ctx, "U1", t0.Add(time.Hour-1)) }, 2},
+		{"U2 since t0", func() (int, error) { return s.CountByRequester(ctx, "U2", t0) }, 1},
+		{"U3 since t0", func() (int, error) { return s.CountByRequester(ctx, "U3", t0) }, 0},
+		{"alice since t0", func() (int, error) { return s.CountByTarget(ctx, prod.ID, "alice", t0) }, 3},
+		{"alice since t0+3h", func() (int, error) { return s.CountByTarget(ctx, prod.ID, "alice", t0.Add(3*time.Hour)) }, 1},
+		{"alice in another pool", func() (int, error) { return s.CountByTarget(ctx, "eu-west-1_Dev", "alice", t0) }, 0},
+		{"bob since t0", func() (int, error) { return s.CountByTarget(ctx, prod.ID, "bob", t0) }, 1},
+	} {
+		got, err := tt.count()
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got != tt.want {
+			t.Errorf("%s: count %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func testPing(t *testing.T, s approval.Store) {
+	for i := range 3 {
+		if err := s.Ping(context.Background()); err != nil {
+			t.Fatalf("Ping %d: %v", i, err)
+		}
+	}
+}
