@@ -216,12 +216,15 @@ func checkText(text string) error {
 		return parseErrorf("the command is too long (%d characters; at most %d)", n, MaxCommandLen)
 	}
 	for i, r := range []rune(text) {
-		if unicode.IsControl(r) || isBidiControl(r) {
+		if isControlOrBidi(r) {
 			return parseErrorf("the command holds a control character (U+%04X at character %d); type it on one line, as plain text", r, i+1)
 		}
 	}
 	return nil
 }
+
+// isControlOrBidi reports the characters no typed value may hold.
+func isControlOrBidi(r rune) bool { return unicode.IsControl(r) || isBidiControl(r) }
 
 // isBidiControl reports the invisible characters that reorder text and can disguise what it says.
 func isBidiControl(r rune) bool {

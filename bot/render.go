@@ -1,0 +1,121 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/resetbot/resetbot/policy"
+)
+
+// renderer turns the workflow's values into Block Kit. It is pure: what it needs from Slack
+// (user-group ids for handles) is handed to it.
+type renderer struct {
+	command string // the slash command's name, e.g. "/cognito"
+	dryRun  bool
+	// groupID returns the id of the user group with this @handle, when known.
+	groupID func(handle string) (string, bool)
+}
+
+// message is what is posted: blocks and the plain-text fallback for notifications.
+type message struct {
+	Text   string        `json:"text"`
+	Blocks []slack.Block `json:"blocks"`
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
+}
+
+func section(s string) *slack.SectionBlock { return slack.NewSectionBlock(mrkdwn(s), nil, nil) }
+
+func contextLine(s string) *slack.ContextBlock {
+	return slack.NewContextBlock("", mrkdwn(s))
+}
+
+// mentionApprover mentions an approver entry of the policy: a user id as a user mention, a
+// user-group id or a known @handle as a group mention (which notifies its members), anything
+// else as escaped text.
+func (rd renderer) mentionApprover(s string) string {
+	switch {
+	case strings.HasPrefix(s, "@"):
+		if rd.groupID != nil {
+			if id, ok := rd.groupID(s); ok && isSlackID(id) {
+				return "<!subteam^" + id + ">"
+			}
+		}
+		return esc(s)
+	case strings.HasPrefix(s, "S") && isSlackID(s):
+		return "<!subteam^" + s + ">"
+	case (strings.HasPrefix(s, "U") || strings.HasPrefix(s, "W")) && isSlackID(s):
+		return "<@" + s + ">"
+	}
+	return esc(s)
+}
+
+func (rd renderer) approverList(as []string) string {
+	if len(as) == 0 {
+		return "nobody (the policy names no approver)"
+	}
+	ms := make([]string, len(as))
+	for i, a := range as {
+		ms[i] = rd.mentionApprover(a)
+	}
+	return joinOr(ms)
+}
+
+// joinOr writes "a", "a or b", "a, b or c".
+func joinOr(ss []string) string {
+	switch len(ss) {
+	case 0:
+		return ""
+	case 1:
+		return ss[0]
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " or " + ss[len(ss)-1]
+}
+
+// dryRunMark is shown on everything the bot posts while Cognito is only read.
+const dryRunMark = "DRY RUN"
+
+// actionTitles name the actions in headers.
+var actionTitles = map[policy.Action]string{
+	policy.ActionStatus:            "User status",
+	policy.ActionHistory:           "Request history",
+	policy.ActionReset:             "Password reset",
+	policy.ActionTempPassword:      "Temporary password",
+	policy.ActionPermanentPassword: "Permanent password",
+	policy.ActionVerifyEmail:       "Mark email verified",
+	policy.ActionVerifyPhone:       "Mark phone verified",
+	policy.ActionSignOut:           "Sign out everywhere",
+}
+
+// actionPhrases say what an action does, after "asks to".
+var actionPhrases = map[policy.Action]string{
+	policy.ActionStatus:            "look up",
+	policy.ActionHistory:           "see the request history of",
+	policy.ActionReset:             "reset the password of",
+	policy.ActionTempPassword:      "set a temporary password for",
+	policy.ActionPermanentPassword: "set a permanent password for",
+	policy.ActionVerifyEmail:       "mark the email address verified for",
+	policy.ActionVerifyPhone:       "mark the phone number verified for",
+	policy.ActionSignOut:           "sign out of every session",
+}
+
+func actionTitle(a policy.Action) string {
+	if t, ok := actionTitles[a]; ok {
+		return t
+	}
+	return string(a)
+}
+
+func actionPhrase(a policy.Action) string {
+	if p, ok := actionPhrases[a]; ok {
+		return p
+	}
+	return "run " + string(a) + " on"
+}

@@ -1,0 +1,179 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+// PoolActions are the actions a person may ask for in one pool (for help and the modal).
+type PoolActions struct {
+	Pool    policy.Pool
+	Actions []policy.Action
+}
+
+// help renders the usage and what this person may ask for here.
+func (rd renderer) help(may []PoolActions) message {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s* asks for a Cognito user's password to be reset, under the approval policy.\n", esc(rd.command))
+	fmt.Fprintf(&b, "• `%s` opens a form\n", esc(rd.command))
+	fmt.Fprintf(&b, "• `%s status USER [--pool P]`: the user's status, contacts and groups\n", esc(rd.command))
+	fmt.Fprintf(&b, "• `%s history USER [--pool P]`: recent requests for the user\n", esc(rd.command))
+	fmt.Fprintf(&b, "• `%s ACTION USER [--pool P] [--ticket T] [--verified-by M] [--signout] [REASON...]`\n", esc(rd.command))
+	fmt.Fprintf(&b, "    ACTION is one of %s. USER is a username, email or sub. Quote a value with spaces: `--verified-by \"video call\"`.", joinActions(writeActions()))
+	blocks := []slack.Block{section(b.String())}
+	var may2 strings.Builder
+	if len(may) == 0 {
+		may2.WriteString("*Here you may use*: nothing. The policy lets you ask for no action in this channel; ask the platform team if you need to.")
+	} else {
+		may2.WriteString("*Here you may use*:")
+		for _, pa := range may {
+			fmt.Fprintf(&may2, "\n• *%s* (%s): %s", esc(pa.Pool.Name), code(pa.Pool.ID), esc(joinActions(pa.Actions)))
+		}
+	}
+	blocks = append(blocks, section(may2.String()))
+	if rd.dryRun {
+		blocks = append(blocks, contextLine("*"+dryRunMark+"*: the bot only reads Cognito; nothing is changed."))
+	}
+	return message{Text: "How to use " + esc(rd.command), Blocks: blocks}
+}
+
+// parseError renders a command the parser refused, with the usage line.
+func (rd renderer) parseError(err error) message {
+	msg := err.Error()
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		msg = pe.Msg
+	}
+	text := "❌ " + esc(msg) + "\nUsage: " + code(UsageLine(rd.command)) + "\nMore: " + code(rd.command+" help")
+	return message{Text: "❌ " + esc(msg), Blocks: []slack.Block{section(text)}}
+}
+
+// validationFieldNames name a ValidationError's fields in the words of the command.
+var validationFieldNames = map[string]string{
+	"pool":        "--pool",
+	"target":      "USER",
+	"action":      "ACTION",
+	"ticket":      "--ticket",
+	"reason":      "REASON",
+	"verified_by": "--verified-by",
+}
+
+// failure renders an error from the workflow for the person who asked. Only the domain
+// message is shown; anything else stays in the log.
+func (rd renderer) failure(err error) message {
+	var ve *approval.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		var b strings.Builder
+		b.WriteString("❌ The request is not complete; nothing was created:")
+		for _, k := range slices.Sorted(maps.Keys(ve.Fields)) {
+			name, ok := validationFieldNames[k]
+			if !ok {
+				name = k
+			}
+			fmt.Fprintf(&b, "\n• %s: %s", code(name), esc(ve.Fields[k]))
+		}
+		return message{Text: "❌ The request is not complete.", Blocks: []slack.Block{section(b.String())}}
+	}
+	text := "❌ " + esc(approval.ErrorMessage(err))
+	return message{Text: text, Blocks: []slack.Block{section(text)}}
+}
+
+// notAllowed answers a click by someone the workflow refused, to them alone.
+func (rd renderer) notAllowed(err error) message {
+	text := "🙅 That changed nothing: " + esc(approval.ErrorMessage(err))
+	return message{Text: text, Blocks: []slack.Block{section(text)}}
+}
+
+// inviteMe explains that the bot cannot post in a channel it is not in.
+func (rd renderer) inviteMe(channel string) message {
+	where := "this channel"
+	if isSlackID(channel) {
+		where = "<#" + channel + ">"
+	}
+	text := fmt.Sprintf("🚪 I am not in %s, so I cannot post the request card there. Add me: type `/invite @` and the bot's name in the channel (or open the channel's details → Integrations → Add apps), then ask again. Nothing was created.", where)
+	return message{Text: text, Blocks: []slack.Block{section(text)}}
+}
+
+// secret renders a generated password for the requester's eyes only.
+func (rd renderer) secret(r *approval.Request, s approval.Secret) message {
+	kind := "temporary"
+	if s.ValidDays == 0 {
+		kind = "permanent"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "🔑 The %s password for %s in *%s* (request %s), for your eyes only:\n%s",
+		kind, code(r.Target.Username), esc(r.Pool.Name), code(r.ID), code(s.Password))
+	if s.ValidDays > 0 {
+		fmt.Fprintf(&b, "\nIt is valid for %s; the user must choose a new one at first sign-in.", plural(s.ValidDays, "day", "days"))
+	}
+	if s.Advice != "" {
+		b.WriteString("\n*Tell the user*: " + esc(s.Advice))
+	}
+	b.WriteString("\nGive it over a channel you trust (not this one), and do not paste it anywhere. This message disappears when you reload Slack.")
+	return message{Text: "🔑 The " + kind + " password you asked for (request " + r.ID + ")", Blocks: []slack.Block{section(b.String())}}
+}
+
+// status renders a status lookup.
+func (rd renderer) status(rep approval.StatusReport) message {
+	t := rep.Target
+	head := fmt.Sprintf("🔎 %s in *%s*", code(t.Username), esc(rep.Pool.Name))
+	if t.Ref != "" && t.Ref != t.Username {
+		head += " (asked for as " + esc(t.Ref) + ")"
+	}
+	fields := []*slack.TextBlockObject{
+		mrkdwn("*Cognito status*\n" + statusLine(t.Status, rep.Enabled)),
+		mrkdwn("*sub*\n" + code(t.Sub)),
+		mrkdwn("*Email*\n" + contactLine(t.EmailMasked, t.EmailVerified)),
+		mrkdwn("*Phone*\n" + contactLine(t.PhoneMasked, t.PhoneVerified)),
+		mrkdwn("*Groups*\n" + groupsLine(t.Groups)),
+		mrkdwn("*Requests in the last 30 days*\n" + fmt.Sprint(rep.Recent)),
+	}
+	if !rep.Created.IsZero() {
+		fields = append(fields, mrkdwn("*Created*\n"+slackDate(rep.Created)))
+	}
+	if !rep.Modified.IsZero() {
+		fields = append(fields, mrkdwn("*Last modified*\n"+slackDate(rep.Modified)))
+	}
+	blocks := []slack.Block{section(head), slack.NewSectionBlock(nil, fields, nil)}
+	if rd.dryRun {
+		blocks = append(blocks, contextLine("*"+dryRunMark+"*: the bot only reads Cognito."))
+	}
+	return message{Text: fmt.Sprintf("Status of %s in %s", code(t.Username), esc(rep.Pool.Name)), Blocks: blocks}
+}
+
+// maxHistoryLines bounds a history answer (a section holds at most 3000 characters).
+const maxHistoryLines = 10
+
+// history renders the newest requests for a user.
+func (rd renderer) history(target string, rs []*approval.Request) message {
+	head := "🗂 Recent requests for " + code(target)
+	if len(rs) == 0 {
+		text := head + ": none."
+		return message{Text: text, Blocks: []slack.Block{section(text)}}
+	}
+	var b strings.Builder
+	b.WriteString(head + ", newest first:")
+	for i, r := range rs {
+		if i == maxHistoryLines {
+			fmt.Fprintf(&b, "\n…and %d more.", len(rs)-maxHistoryLines)
+			break
+		}
+		fmt.Fprintf(&b, "\n• %s %s · %s in *%s* · %s by %s", slackDate(r.CreatedAt), code(r.ID), esc(string(r.Action)),
+			esc(r.Pool.Name), styleOf(r.State).label, mentionUser(r.Requester))
+		if r.Ticket != "" {
+			b.WriteString(" · ticket " + esc(r.Ticket))
+		}
+		if r.DryRun {
+			b.WriteString(" · " + dryRunMark)
+		}
+	}
+	return message{Text: "Recent requests for " + code(target), Blocks: []slack.Block{section(b.String())}}
+}
