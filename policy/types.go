@@ -1,6 +1,9 @@
 package policy
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Action is something a requester can ask the bot to do to a Cognito user.
 type Action string
@@ -56,6 +59,9 @@ type Facts struct {
 	Pool       string   // pool name as typed; "" means the channel's default or the only pool
 	Action     Action
 	// TargetGroups are the Cognito groups of the target user (unknown before lookup: nil).
+	// Decide reads nil as "in no group" and sets Decision.DependsOnTarget when a rule's
+	// target_groups condition was weighed, so a decision made before the lookup is made again
+	// with the groups once they are known.
 	TargetGroups []string
 	// What the request carries.
 	Ticket     string
@@ -80,7 +86,7 @@ type Limits struct {
 // Requirements say what a request must carry.
 type Requirements struct {
 	Ticket        bool
-	TicketPattern string   // a regular expression the ticket must match, when set
+	TicketPattern string // a regular expression the ticket must match, when set
 	Reason        bool
 	VerifiedBy    []string // the identity checks the policy accepts; non-empty means one is required
 }
@@ -104,4 +110,58 @@ type Decision struct {
 	// A decision with anything missing is not allowed.
 	Missing []string
 	Limits  Limits
+
+	// DependsOnTarget reports that a rule's target_groups condition was weighed to reach this
+	// decision: one made before the target user was looked up must be made again with its groups.
+	DependsOnTarget bool
+}
+
+// Rule is one rule of a policy file, as read (Policy.Rules lists them for review tools).
+type Rule struct {
+	Name        string
+	Description string
+	Line        int // where the rule starts in the file
+	Deny        bool
+	Message     string // shown to the requester when a deny rule matches
+
+	// What the rule matches; nil Pools or Actions match every pool or action.
+	Pools        []string
+	Actions      []Action
+	TargetAnyOf  []string // the target must be in one of these Cognito groups
+	TargetNoneOf []string // the target must be in none of these Cognito groups
+	// Requesters the rule applies to, as written: Slack user ids, user-group ids, @handles or
+	// "*" for anyone. Nil (deny rules only) applies to everyone.
+	Requesters []string
+
+	// What an allow rule says.
+	Approvers    []string
+	Approvals    int
+	SelfApproval bool
+	ExpiresAfter time.Duration
+	RemindAfter  time.Duration
+	Requires     Requirements
+	Limits       Limits // the file's limits unless the rule sets its own
+}
+
+// IdentityCheck is a way of verifying the end user's identity that the policy names, e.g.
+// a callback to the number on file. Requests name it in Facts.VerifiedBy.
+type IdentityCheck struct {
+	Name        string // what requests carry (--verified-by callback)
+	Description string // what it means, in plain words, for the modal and help
+}
+
+// Warning is something in a valid policy file a reviewer should look at twice: a rule that is
+// never reached, a permanent password with fewer than two approvals, and the like.
+type Warning struct {
+	File    string
+	Line    int
+	Rule    string // the rule it is about, "" for the file as a whole
+	Message string
+}
+
+func (w Warning) String() string {
+	if w.Rule != "" {
+		return fmt.Sprintf("%s:%d: rule %q: %s", w.File, w.Line, w.Rule, w.Message)
+	}
+	return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Message)
 }

@@ -1,0 +1,84 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+)
+
+// approval is the question CanApprove answers, for its checks to read.
+type approval struct {
+	d         Decision
+	approver  Approver
+	requester string
+	counted   []string // distinct approvals so far that count
+}
+
+// approveChecks are the reasons an approval is refused, tried in order; each returns the
+// reason, or "" when it does not apply.
+var approveChecks = []func(a approval) string{
+	func(a approval) string {
+		if !a.d.Allowed {
+			return "The policy does not allow this request, so it cannot be approved."
+		}
+		return ""
+	},
+	func(a approval) string {
+		if a.d.Approvals == 0 {
+			return "This request needs no approval."
+		}
+		return ""
+	},
+	func(a approval) string {
+		if a.approver.User == a.requester && !a.d.SelfApproval {
+			return "You cannot approve your own request; someone else must."
+		}
+		return ""
+	},
+	func(a approval) string {
+		if slices.Contains(a.counted, a.approver.User) {
+			return "You have already approved this request; each person counts once."
+		}
+		return ""
+	},
+	func(a approval) string {
+		for _, s := range a.d.Approvers {
+			if p, msg := parsePrincipal(s, false); msg == "" && p.matches(a.approver.User, a.approver.Groups) {
+				return ""
+			}
+		}
+		return fmt.Sprintf("Only %s may approve this request.", orList(a.d.Approvers))
+	},
+	func(a approval) string {
+		if len(a.counted) >= a.d.Approvals {
+			return fmt.Sprintf("This request already has the %d approval%s it needs.", a.d.Approvals, plural(a.d.Approvals))
+		}
+		return ""
+	},
+}
+
+// CanApprove answers whether approver may approve the request decided by d, made by requester,
+// which the people in approvals have approved so far. Each person counts once, and the
+// requester counts only where the rule allows self-approval. When the answer is no, the reason
+// says why in plain words.
+func (p *Policy) CanApprove(d Decision, approver Approver, requester string, approvals []string) (bool, string) {
+	a := approval{d: d, approver: approver, requester: requester}
+	for _, by := range approvals {
+		if by == requester && !d.SelfApproval || slices.Contains(a.counted, by) {
+			continue
+		}
+		a.counted = append(a.counted, by)
+	}
+	for _, check := range approveChecks {
+		if reason := check(a); reason != "" {
+			return false, reason
+		}
+	}
+	return true, ""
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,83 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// lintChecks look at one allow rule each; every message found becomes a warning.
+var lintChecks = []func(r *rule) string{
+	func(r *rule) string {
+		if slices.Contains(r.Actions, ActionPermanentPassword) && r.Approvals < 2 {
+			return fmt.Sprintf("allows permanent-password with %d approval%s; a password the user keeps should be approved by two people", r.Approvals, plural(r.Approvals))
+		}
+		return ""
+	},
+	func(r *rule) string {
+		if r.SelfApproval && r.Approvals == 1 {
+			return "lets a requester approve their own request alone (self_approval with approvals: 1)"
+		}
+		return ""
+	},
+	func(r *rule) string {
+		if !slices.ContainsFunc(r.requesters, func(p principal) bool { return p.kind == principalAnyone }) {
+			return ""
+		}
+		var writes []string
+		for _, a := range r.Actions {
+			if !a.ReadOnly() {
+				writes = append(writes, string(a))
+			}
+		}
+		if len(writes) == 0 {
+			return ""
+		}
+		return fmt.Sprintf(`lets anyone who may use the bot ask for %s (requesters: "*")`, strings.Join(writes, ", "))
+	},
+}
+
+// lint finds what a reviewer should look at twice in a valid policy.
+func lint(p *Policy) []Warning {
+	var ws []Warning
+	if len(p.teams) == 0 && p.enterprise == "" {
+		ws = append(ws, Warning{File: p.file, Line: 1, Message: "no workspace is set: people in any workspace the app is installed in may use the bot"})
+	}
+	for i, r := range p.rules {
+		if r.Line == 0 {
+			continue // the built-in rule
+		}
+		for _, earlier := range p.rules[:i] {
+			if earlier.shadows(r) {
+				ws = append(ws, Warning{File: p.file, Line: r.Line, Rule: r.Name, Message: fmt.Sprintf("is never reached: rule %q (line %d) matches every request it would", earlier.Name, earlier.Line)})
+				break
+			}
+		}
+		if r.Deny {
+			continue
+		}
+		for _, check := range lintChecks {
+			if msg := check(r); msg != "" {
+				ws = append(ws, Warning{File: p.file, Line: r.Line, Rule: r.Name, Message: msg})
+			}
+		}
+	}
+	return ws
+}
+
+// shadows reports whether r matches every request later would, so later is never reached.
+func (r *rule) shadows(later *rule) bool {
+	return !r.hasTarget() &&
+		(r.Pools == nil || later.Pools != nil && isSubset(later.Pools, r.Pools)) &&
+		(r.Actions == nil || later.Actions != nil && isSubset(later.Actions, r.Actions)) &&
+		(r.requesters == nil || later.requesters != nil && covers(r.requesters, later.requesters))
+}
+
+func isSubset[T comparable](sub, super []T) bool {
+	for _, x := range sub {
+		if !slices.Contains(super, x) {
+			return false
+		}
+	}
+	return true
+}

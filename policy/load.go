@@ -1,0 +1,116 @@
+package policy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// MaxFileSize is the largest policy file Load reads.
+const MaxFileSize = 1 << 20
+
+// Load reads and parses the policy file at path.
+func Load(path string) (*Policy, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read policy file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read policy file %s: %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, ErrorList{{File: path, Line: 1, Msg: fmt.Sprintf("the file is larger than %d bytes; a policy file is short", MaxFileSize)}}
+	}
+	return Parse(data, path)
+}
+
+// Parse reads a policy file's bytes; filename is used in errors. An invalid file gives an
+// ErrorList naming the line and field of every problem and what is expected there.
+func Parse(data []byte, filename string) (*Policy, error) {
+	if !utf8.Valid(data) {
+		return nil, ErrorList{{File: filename, Line: invalidUTF8Line(data), Msg: "the file is not UTF-8 text"}}
+	}
+	body, err := parseYAML(data, filename)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{file: filename, anchors: anchorCollector{}}
+	ast.Walk(anchorCollector(d.anchors), body)
+	p := d.policy(body)
+	if len(d.errs) > 0 {
+		return nil, d.errs.sorted()
+	}
+	sum := sha256.Sum256(data)
+	p.file = filename
+	p.digest = hex.EncodeToString(sum[:])
+	p.warnings = lint(p)
+	return p, nil
+}
+
+// parseYAML returns the body of the file's one document.
+func parseYAML(data []byte, filename string) (body ast.Node, err error) {
+	defer func() {
+		// The YAML parser is not ours; a file it trips on must not take the bot down on reload.
+		if r := recover(); r != nil {
+			body, err = nil, ErrorList{{File: filename, Line: 1, Msg: fmt.Sprintf("the file could not be read as YAML (%v)", r)}}
+		}
+	}()
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, ErrorList{syntaxError(err, filename)}
+	}
+	var docs []*ast.DocumentNode
+	for _, doc := range f.Docs {
+		if doc != nil && doc.Body != nil {
+			docs = append(docs, doc)
+		}
+	}
+	switch {
+	case len(docs) == 0:
+		return nil, ErrorList{{File: filename, Line: 1, Msg: "the file is empty; expected at least pools"}}
+	case len(docs) > 1:
+		line, _ := position(docs[1].Body)
+		if docs[1].Start != nil && docs[1].Start.Position != nil {
+			line = docs[1].Start.Position.Line
+		}
+		return nil, ErrorList{{File: filename, Line: line, Msg: "a second YAML document starts here; a policy file holds one"}}
+	}
+	return docs[0].Body, nil
+}
+
+func syntaxError(err error, filename string) *Error {
+	e := &Error{File: filename, Line: 1, Msg: "invalid YAML: " + err.Error()}
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		e.Msg = "invalid YAML: " + ye.GetMessage()
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line > 0 {
+			e.Line, e.Column = tk.Position.Line, tk.Position.Column
+		}
+	}
+	return e
+}
+
+func invalidUTF8Line(data []byte) int {
+	line := 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			return line
+		}
+		if data[0] == '\n' {
+			line++
+		}
+		data = data[size:]
+	}
+	return line
+}
