@@ -1,0 +1,19 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync"
+)
+
+// lockedWriter serialises lines written from concurrent calls.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) printf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.w, format, args...)
+}
