@@ -3,6 +3,8 @@ package approval
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 )
 
 // Error codes of domain errors. Each has a message safe to show in Slack; details go to the log.
@@ -65,4 +67,42 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Something went wrong on our side; the details are in the bot's log."
+}
+
+// ValidationError lists a submission's field problems, in plain words, by field: "pool",
+// "target", "action", "ticket", "reason", "verified_by". The bot shows them beside the modal's
+// fields, or joined in one reply to a slash command. Its chain holds an *Error with code
+// EINVALID, so ErrorCode and ErrorMessage work on it too.
+type ValidationError struct {
+	Fields map[string]string
+}
+
+// validationFieldOrder is the order the fields are told in.
+var validationFieldOrder = []string{"action", "pool", "target", "ticket", "reason", "verified_by"}
+
+func (e *ValidationError) Error() string { return EINVALID + ": " + e.message() }
+
+// Unwrap returns the EINVALID domain error with every problem in one message.
+func (e *ValidationError) Unwrap() error { return &Error{Code: EINVALID, Message: e.message()} }
+
+func (e *ValidationError) message() string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, f := range validationFieldOrder {
+		if m, ok := e.Fields[f]; ok {
+			parts = append(parts, m)
+			seen[f] = true
+		}
+	}
+	var rest []string
+	for f := range e.Fields {
+		if !seen[f] {
+			rest = append(rest, f)
+		}
+	}
+	sort.Strings(rest)
+	for _, f := range rest {
+		parts = append(parts, e.Fields[f])
+	}
+	return strings.Join(parts, " ")
 }

@@ -101,6 +101,7 @@ type Request struct {
 	State   State
 
 	Team       string
+	Enterprise string // Slack enterprise id, when there is one
 	Channel    string
 	Requester  string
 	Groups     []string // the requester's groups at submit time, to decide again before running

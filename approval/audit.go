@@ -1,0 +1,68 @@
+package approval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// maxCASAttempts bounds how often mutate re-reads a request that others keep changing. Every
+// conflict means someone else's change went in, so the bound is only reached under a storm.
+const maxCASAttempts = 20
+
+// mutate reads the request, lets change decide and edit it, and writes it back as a
+// compare-and-swap, starting over when someone else wrote first. change returns an error to stop
+// without writing; mutate then returns that error with the request as it read it.
+func (s *Service) mutate(ctx context.Context, id string, change func(r *Request) error) (*Request, error) {
+	for range maxCASAttempts {
+		r, err := s.store.Get(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("read request %s: %w", id, err)
+		}
+		if err := change(r); err != nil {
+			return r, err
+		}
+		r.UpdatedAt = s.now()
+		err = s.store.Update(ctx, r)
+		if err == nil {
+			return r, nil
+		}
+		if ErrorCode(err) != ECONFLICT {
+			return nil, fmt.Errorf("write request %s: %w", id, err)
+		}
+	}
+	return nil, &Error{Code: ECONFLICT, Message: "This request is changing too quickly right now; try again in a moment.",
+		Err: fmt.Errorf("request %s: %d compare-and-swap conflicts in a row", id, maxCASAttempts)}
+}
+
+// audit appends an event about a request, filling in what the request knows.
+func (s *Service) audit(ctx context.Context, r *Request, e Event) {
+	e.RequestID = r.ID
+	if e.Rule == "" {
+		e.Rule = r.Rule
+	}
+	if e.At.IsZero() {
+		e.At = s.now()
+	}
+	s.appendEvent(ctx, e)
+}
+
+// appendEvent writes an audit event. A failure is logged, not returned: the workflow has
+// already happened and must still be told to people; the log line keeps the event's content.
+func (s *Service) appendEvent(ctx context.Context, e Event) {
+	if err := s.store.Append(context.WithoutCancel(ctx), e); err != nil {
+		s.log.Error("audit event not stored", "request_id", e.RequestID, "kind", e.Kind, "actor", e.Actor,
+			"rule", e.Rule, "outcome", e.Outcome, "aws_request_id", e.AWSRequestID, "detail", e.Detail, "err", err)
+	}
+}
+
+// tell posts a notice in a request's thread. A failure is logged: Slack being down must not
+// undo a decision already stored.
+func (s *Service) tell(ctx context.Context, r *Request, n Notice) {
+	if err := s.notify.Notify(context.WithoutCancel(ctx), r, n); err != nil {
+		s.log.Error("notice not posted", "request_id", r.ID, "kind", n.Kind, "err", err)
+	}
+}
+
+// errSkip stops a mutate whose work someone else has already done.
+var errSkip = errors.New("nothing to do")

@@ -1,0 +1,180 @@
+package approval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/resetbot/resetbot/policy"
+)
+
+// errExpiredNow stops a decision on a pending request whose time is up; the caller expires it.
+var errExpiredNow = errors.New("request expired")
+
+// Get returns a request.
+func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
+	r, err := s.store.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("get request %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Approve counts an approver's yes. When the request has the approvals it needs, Approve claims
+// and runs it, and returns it as the run left it. A refused approver, a second click or a lost
+// race gets an *Error (EFORBIDDEN or ECONFLICT) with a plain reason and changes nothing.
+func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*Request, error) {
+	log := s.log.With("request_id", id, "approver", a.User)
+	var refusal string
+	r, err := s.mutate(ctx, id, func(r *Request) error {
+		refusal = ""
+		if err := s.stillOpen(r); err != nil {
+			return err
+		}
+		if slices.Contains(approvers(r), a.User) {
+			return Errorf(ECONFLICT, "You have already approved this request.")
+		}
+		d := s.decideAgain(r, r.Target.Groups)
+		if ok, why := stillHolds(r, d); !ok {
+			refusal = "the decision changed: " + why
+			return Errorf(EFORBIDDEN, "This request can no longer be approved: %s. Ask the requester to make a new request.", why)
+		}
+		if ok, why := s.pol.CanApprove(d, a, r.Requester, approvers(r)); !ok {
+			refusal = why
+			return &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not approve this request.")}
+		}
+		r.Approvals = append(r.Approvals, Approval{By: a.User, At: s.now()})
+		r.ApprovalsNeeded, r.Approvers, r.SelfApproval = d.Approvals, d.Approvers, d.SelfApproval
+		if len(r.Approvals) >= r.ApprovalsNeeded {
+			return move(r, StateApproved)
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errExpiredNow):
+		return s.expireNow(ctx, id)
+	case refusal != "":
+		log.Info("approval refused", "reason", refusal)
+		s.audit(ctx, r, Event{Actor: a.User, Kind: "approval_refused", Outcome: "refused", Detail: refusal})
+		return nil, err
+	case err != nil:
+		log.Info("approval not counted", "err", err)
+		return nil, err
+	}
+	s.obs.Approved(r.Action)
+	log.Info("approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
+	s.audit(ctx, r, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+		Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)})
+	if r.State != StateApproved {
+		s.tell(ctx, r, Notice{Kind: NoticeApproved, Actor: a.User,
+			Text: fmt.Sprintf("Approved (%d of %d). Waiting for %s.", len(r.Approvals), r.ApprovalsNeeded, plural(r.ApprovalsNeeded-len(r.Approvals), "more approval"))})
+		return r, nil
+	}
+	s.tell(ctx, r, Notice{Kind: NoticeApproved, Actor: a.User,
+		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)})
+	return s.claimAndRun(ctx, r.ID)
+}
+
+// Deny refuses a pending request. Whoever may approve it may deny it.
+func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason string) (*Request, error) {
+	reason = strings.TrimSpace(reason)
+	log := s.log.With("request_id", id, "approver", a.User)
+	r, err := s.mutate(ctx, id, func(r *Request) error {
+		if err := s.stillOpen(r); err != nil {
+			return err
+		}
+		if ok, why := s.pol.CanApprove(boundDecision(r), a, r.Requester, nil); !ok {
+			return &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not decide on this request.")}
+		}
+		r.DecidedBy, r.DenyReason = a.User, reason
+		r.Outcome = "Denied; nothing was changed."
+		return move(r, StateDenied)
+	})
+	if errors.Is(err, errExpiredNow) {
+		return s.expireNow(ctx, id)
+	}
+	if err != nil {
+		log.Info("denial not recorded", "err", err)
+		return nil, err
+	}
+	log.Info("request denied", "reason", reason)
+	s.audit(ctx, r, Event{Actor: a.User, Kind: "denied", Outcome: string(StateDenied), Detail: reason})
+	text := "Denied. Nothing was changed."
+	if reason != "" {
+		text = "Denied: " + reason + ". Nothing was changed."
+	}
+	s.tell(ctx, r, Notice{Kind: NoticeDenied, Actor: a.User, Text: text})
+	return r, nil
+}
+
+// Cancel withdraws a pending request; only its requester may.
+func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error) {
+	log := s.log.With("request_id", id, "user", user)
+	r, err := s.mutate(ctx, id, func(r *Request) error {
+		if r.Requester != user {
+			return Errorf(EFORBIDDEN, "Only the person who made this request can cancel it.")
+		}
+		if err := s.stillOpen(r); err != nil {
+			return err
+		}
+		r.DecidedBy = user
+		r.Outcome = "Cancelled by the requester; nothing was changed."
+		return move(r, StateCancelled)
+	})
+	if errors.Is(err, errExpiredNow) {
+		return s.expireNow(ctx, id)
+	}
+	if err != nil {
+		log.Info("cancel refused", "err", err)
+		return nil, err
+	}
+	log.Info("request cancelled")
+	s.audit(ctx, r, Event{Actor: user, Kind: "cancelled", Outcome: string(StateCancelled)})
+	s.tell(ctx, r, Notice{Kind: NoticeCancelled, Actor: user, Text: "Cancelled by the requester. Nothing was changed."})
+	return r, nil
+}
+
+// stillOpen checks that a request still takes decisions: pending, and not past its expiry.
+func (s *Service) stillOpen(r *Request) error {
+	if r.State != StatePending {
+		return move(r, StatePending)
+	}
+	if !r.ExpiresAt.IsZero() && !s.now().Before(r.ExpiresAt) {
+		return errExpiredNow
+	}
+	return nil
+}
+
+// expireNow expires a request someone tried to decide on after its time, and answers them.
+func (s *Service) expireNow(ctx context.Context, id string) (*Request, error) {
+	if _, err := s.expire(ctx, id); err != nil && !errors.Is(err, errSkip) {
+		return nil, err
+	}
+	return nil, Errorf(ECONFLICT, "%s", settled[StateExpired])
+}
+
+// boundDecision is the policy decision a request was made under, as it recorded it.
+func boundDecision(r *Request) policy.Decision {
+	return policy.Decision{
+		Allowed: true, Rule: r.Rule, Pool: r.Pool, Action: r.Action,
+		Approvals: r.ApprovalsNeeded, Approvers: r.Approvers, SelfApproval: r.SelfApproval,
+	}
+}
+
+// approvers lists who approved a request.
+func approvers(r *Request) []string {
+	out := make([]string, 0, len(r.Approvals))
+	for _, a := range r.Approvals {
+		out = append(out, a.By)
+	}
+	return out
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

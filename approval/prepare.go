@@ -1,0 +1,225 @@
+package approval
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/resetbot/resetbot/policy"
+)
+
+// prepared is a submission the policy and the directory have answered.
+type prepared struct {
+	sub      Submission
+	decision policy.Decision
+	user     User
+	// lookupErr is the directory's answer when it did not find the user; the decision was then
+	// made as for a user in no group.
+	lookupErr error
+}
+
+// missingField says in plain words what a request must still carry.
+var missingField = map[string]func(d policy.Decision) string{
+	"ticket": func(d policy.Decision) string {
+		if d.Requires.TicketPattern != "" {
+			return fmt.Sprintf("Give the support ticket (it must match %s).", d.Requires.TicketPattern)
+		}
+		return "Give the support ticket this request is for."
+	},
+	"reason": func(policy.Decision) string { return "Say why the user needs this." },
+	"verified_by": func(d policy.Decision) string {
+		if len(d.Requires.VerifiedBy) > 0 {
+			return "Say how you verified the user's identity: one of " + strings.Join(d.Requires.VerifiedBy, ", ") + "."
+		}
+		return "Say how you verified the user's identity."
+	},
+}
+
+// prepare asks the policy and the directory about a submission. The policy is asked twice:
+// first to learn the pool (the target's groups are unknown until it is looked up), then with
+// the target's groups, which is the decision that counts. A target that is not found is
+// decided as a user in no group, so that someone the policy refuses learns nothing about
+// which users exist.
+//
+// The error is a *ValidationError for field problems, an *Error with EFORBIDDEN when the
+// policy refuses, or the directory's error.
+func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error) {
+	sub.Target = strings.TrimSpace(sub.Target)
+	sub.Ticket = strings.TrimSpace(sub.Ticket)
+	sub.Reason = strings.TrimSpace(sub.Reason)
+	sub.VerifiedBy = strings.TrimSpace(sub.VerifiedBy)
+	p := prepared{sub: sub}
+	if _, ok := policy.ParseAction(string(sub.Action)); !ok {
+		return p, &ValidationError{Fields: map[string]string{"action": fmt.Sprintf("There is no action %q.", sub.Action)}}
+	}
+	if sub.Target == "" {
+		return p, &ValidationError{Fields: map[string]string{"target": "Say which user: a username, an email address or a sub."}}
+	}
+
+	first := s.pol.Decide(submissionFacts(sub, nil))
+	if first.Pool.ID == "" {
+		if first.Reason == "" {
+			first.Reason = "There is no such pool."
+		}
+		if sub.Pool != "" {
+			return p, &ValidationError{Fields: map[string]string{"pool": first.Reason}}
+		}
+		p.decision = first
+		return p, forbidden(first)
+	}
+
+	user, err := s.dir.Lookup(ctx, first.Pool, sub.Target)
+	groups := user.Groups
+	if err != nil {
+		p.lookupErr = fmt.Errorf("look up %s in pool %s: %w", describeRef(sub.Target), first.Pool.Name, err)
+		groups = nil
+	}
+	if groups == nil {
+		groups = []string{}
+	}
+	p.user = user
+	p.decision = s.pol.Decide(submissionFacts(sub, groups))
+	d := p.decision
+
+	if !d.Allowed && len(d.Missing) == 0 {
+		return p, forbidden(d)
+	}
+	if fields := s.fieldProblems(sub, d); len(fields) > 0 {
+		if target, ok := targetProblem(p.lookupErr); ok {
+			fields[target.field] = target.message
+		}
+		return p, &ValidationError{Fields: fields}
+	}
+	if !d.Allowed {
+		return p, forbidden(d)
+	}
+	return p, p.lookupErr
+}
+
+// fieldProblems lists what the request lacks for the decision: what the policy says is
+// missing, and a ticket or identity check that does not fit what the rule accepts.
+func (s *Service) fieldProblems(sub Submission, d policy.Decision) map[string]string {
+	fields := map[string]string{}
+	for _, m := range d.Missing {
+		if say, ok := missingField[m]; ok {
+			fields[m] = say(d)
+		} else {
+			fields[m] = fmt.Sprintf("This request needs %s.", m)
+		}
+	}
+	if pat := d.Requires.TicketPattern; pat != "" && sub.Ticket != "" && fields["ticket"] == "" {
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			s.log.Error("policy ticket pattern does not compile", "rule", d.Rule, "err", err)
+			fields["ticket"] = "The policy's ticket pattern is broken; ask the platform team."
+		} else if !re.MatchString(sub.Ticket) {
+			fields["ticket"] = fmt.Sprintf("The ticket must match %s.", pat)
+		}
+	}
+	if ok := d.Requires.VerifiedBy; len(ok) > 0 && fields["verified_by"] == "" {
+		if sub.VerifiedBy == "" || !slices.Contains(ok, sub.VerifiedBy) {
+			fields["verified_by"] = missingField["verified_by"](d)
+		}
+	}
+	if d.Requires.Ticket && sub.Ticket == "" && fields["ticket"] == "" {
+		fields["ticket"] = missingField["ticket"](d)
+	}
+	if d.Requires.Reason && sub.Reason == "" && fields["reason"] == "" {
+		fields["reason"] = missingField["reason"](d)
+	}
+	return fields
+}
+
+func forbidden(d policy.Decision) *Error {
+	msg := d.Reason
+	if msg == "" {
+		msg = "The policy does not allow this request."
+	}
+	return &Error{Code: EFORBIDDEN, Message: msg, Err: fmt.Errorf("policy rule %q refused", d.Rule)}
+}
+
+func submissionFacts(sub Submission, targetGroups []string) policy.Facts {
+	return policy.Facts{
+		Team: sub.Team, Enterprise: sub.Enterprise, Channel: sub.Channel,
+		Requester: sub.Requester, Groups: sub.Groups,
+		Pool: sub.Pool, Action: sub.Action, TargetGroups: targetGroups,
+		Ticket: sub.Ticket, Reason: sub.Reason, VerifiedBy: sub.VerifiedBy,
+	}
+}
+
+// decideAgain asks the policy about a stored request, with the target's groups as they are now.
+func (s *Service) decideAgain(r *Request, targetGroups []string) policy.Decision {
+	if targetGroups == nil {
+		targetGroups = []string{}
+	}
+	return s.pol.Decide(policy.Facts{
+		Team: r.Team, Enterprise: r.Enterprise, Channel: r.Channel,
+		Requester: r.Requester, Groups: r.Groups,
+		Pool: r.Pool.Name, Action: r.Action, TargetGroups: targetGroups,
+		Ticket: r.Ticket, Reason: r.Reason, VerifiedBy: r.VerifiedBy,
+	})
+}
+
+// stillHolds reports whether a decision made now still covers the request as it was made;
+// when not, it says why in plain words.
+func stillHolds(r *Request, d policy.Decision) (bool, string) {
+	switch {
+	case !d.Allowed:
+		return false, "the policy no longer allows it (" + strings.TrimSuffix(orDefault(d.Reason, "no rule matches"), ".") + ")"
+	case d.Rule != r.Rule:
+		return false, fmt.Sprintf("a different policy rule applies now (%q instead of %q)", d.Rule, r.Rule)
+	case d.Pool.ID != r.Pool.ID:
+		return false, "the pool now resolves to a different user pool"
+	}
+	return true, ""
+}
+
+// snapshot is the target as the request records it: contacts masked.
+func snapshot(ref string, u User) Target {
+	return Target{
+		Ref: ref, Username: u.Username, Sub: u.Sub, Status: u.Status, Enabled: u.Enabled,
+		EmailMasked: MaskEmail(u.Email), EmailVerified: u.EmailVerified,
+		PhoneMasked: MaskPhone(u.Phone), PhoneVerified: u.PhoneVerified,
+		Groups: slices.Clone(u.Groups),
+	}
+}
+
+// describeRef is a typed target fit for a log line or an audit event: addresses masked.
+func describeRef(ref string) string {
+	switch {
+	case strings.Contains(ref, "@"):
+		return MaskEmail(ref)
+	case strings.HasPrefix(ref, "+"):
+		return MaskPhone(ref)
+	}
+	return ref
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+type fieldProblem struct{ field, message string }
+
+// lookupFields are the directory errors that are a problem with one field of the submission.
+var lookupFields = map[string]string{
+	ENOTFOUND:     "target",
+	EPOOLNOTFOUND: "pool",
+}
+
+// targetProblem turns a lookup error that is a field problem into one.
+func targetProblem(err error) (fieldProblem, bool) {
+	if err == nil {
+		return fieldProblem{}, false
+	}
+	f, ok := lookupFields[ErrorCode(err)]
+	if !ok {
+		return fieldProblem{}, false
+	}
+	return fieldProblem{field: f, message: ErrorMessage(err)}, true
+}

@@ -1,0 +1,170 @@
+package approval
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// runOutcome is what executing a claimed request came to.
+type runOutcome struct {
+	res        RunResult
+	err        error // why the action did not happen (or failed)
+	signedOut  bool
+	signOutErr error
+	dryRun     bool
+}
+
+// noticeKinds is the notice for each final state of a run.
+var noticeKinds = map[State]NoticeKind{
+	StateSucceeded:   NoticeSucceeded,
+	StateFailed:      NoticeFailed,
+	StateInterrupted: NoticeInterrupted,
+}
+
+// claimAndRun claims an approved request (approved → running, with a lease), runs it and
+// records the result. When someone else claimed it first, it returns the request as it is.
+// The run goes on when ctx is cancelled: a Cognito call that was made must be recorded.
+func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) {
+	s.runs.Add(1)
+	defer s.runs.Done()
+	ctx = context.WithoutCancel(ctx)
+	r, err := s.mutate(ctx, id, func(r *Request) error {
+		if err := move(r, StateRunning); err != nil {
+			return err
+		}
+		r.LeaseOwner, r.LeaseUntil = s.owner, s.now().Add(s.lease)
+		return nil
+	})
+	if err != nil {
+		if r != nil && ErrorCode(err) == ECONFLICT {
+			s.log.Info("run not claimed: the request moved on", "request_id", id, "state", r.State)
+			return r, nil
+		}
+		return nil, err
+	}
+	s.log.Info("run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
+	s.audit(ctx, r, Event{Actor: "system", Kind: "running", Outcome: string(StateRunning), Detail: "owner " + s.owner})
+	s.tell(ctx, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Username)})
+	start := s.now()
+	out := s.execute(ctx, r)
+	return s.finish(ctx, r, out, start)
+}
+
+// execute looks the user up again and runs the action only if the user and the policy decision
+// still are what was approved.
+func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
+	ctx, cancel := context.WithTimeout(ctx, s.lease)
+	defer cancel()
+	user, err := s.dir.Lookup(ctx, r.Pool, r.Target.Username)
+	if err != nil {
+		return runOutcome{err: fmt.Errorf("look %s up again: %w", r.Target.Username, err)}
+	}
+	if user.Sub != r.Target.Sub {
+		return runOutcome{err: &Error{Code: ECONFLICT,
+			Message: fmt.Sprintf("Not run: %s is no longer the account the request was made for (its sub changed).", r.Target.Username),
+			Err:     fmt.Errorf("sub %q at submit, %q now", r.Target.Sub, user.Sub)}}
+	}
+	d := s.decideAgain(r, user.Groups)
+	if ok, why := stillHolds(r, d); !ok {
+		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: since it was approved, %s.", why)}
+	}
+	if len(r.Approvals) < d.Approvals {
+		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: the policy now needs %d approvals and it had %d.", d.Approvals, len(r.Approvals))}
+	}
+	if _, ok := successTexts[r.Action]; !ok || r.Action.ReadOnly() {
+		return runOutcome{err: Errorf(EINVALID, "Not run: %q is not an action the bot runs.", r.Action)}
+	}
+	if r.DryRun || s.dryRun {
+		return runOutcome{dryRun: true}
+	}
+	res, err := s.dir.Run(ctx, r.Pool, user.Username, r.Action)
+	if err != nil {
+		return runOutcome{res: RunResult{AWSRequestID: res.AWSRequestID}, err: fmt.Errorf("%s %s: %w", r.Action, user.Username, err)}
+	}
+	out := runOutcome{res: res}
+	if r.SignOut {
+		if _, err := s.dir.SignOut(ctx, r.Pool, user.Username); err != nil {
+			out.signOutErr = err
+		} else {
+			out.signedOut = true
+		}
+	}
+	return out
+}
+
+// finish hands a generated password to the requester, records the result and tells the thread.
+func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start time.Time) (*Request, error) {
+	log := s.log.With("request_id", r.ID)
+	state, code, label := StateSucceeded, "", "succeeded"
+	var (
+		text   string
+		notice Notice
+	)
+	if out.err != nil {
+		state, code, label = StateFailed, ErrorCode(out.err), "failed"
+		text, notice.FollowUp = failureText(r, out.err)
+		log.Warn("run failed", "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "err", out.err)
+	} else {
+		text = successText(r, out)
+		if out.dryRun {
+			label = "dry_run"
+		}
+		if out.signOutErr != nil {
+			log.Warn("sign-out after the action failed", "err", out.signOutErr)
+		}
+	}
+
+	// The secret lives in this function only: handed over, then dropped.
+	if secret := out.res.Secret; secret != "" && out.err == nil {
+		out.res.Secret = ""
+		err := s.notify.DeliverSecret(ctx, r, Secret{Password: secret, ValidDays: out.res.ValidDays, Advice: secretAdvice(r, out.res.ValidDays)})
+		if err != nil {
+			state, code, label = StateFailed, EINTERNAL, "failed"
+			text = fmt.Sprintf("The password of %s was changed in Cognito, but it could not be shown to the requester privately, "+
+				"so nobody knows it. Next step: make a new %s request.", r.Target.Username, r.Action)
+			log.Error("password not delivered", "err", redact(err, secret))
+		}
+	}
+
+	final, err := s.mutate(ctx, r.ID, func(cur *Request) error {
+		if cur.State == StateRunning && cur.LeaseOwner != s.owner {
+			return Errorf(ECONFLICT, "Another process holds this run.")
+		}
+		if err := move(cur, state); err != nil {
+			return err
+		}
+		cur.Outcome, cur.ErrorCode, cur.AWSRequestID = text, code, out.res.AWSRequestID
+		cur.LeaseUntil = time.Time{}
+		return nil
+	})
+	s.obs.Ran(r.Action, label, s.now().Sub(start))
+	event := Event{Actor: "system", Kind: string(state), Outcome: text, AWSRequestID: out.res.AWSRequestID, Detail: code}
+	notice.Kind, notice.Text = noticeKinds[state], text
+	if err != nil {
+		// The action's result is known but not recorded: the sweeper marked the run
+		// interrupted meanwhile, or the store failed. The audit trail and the thread still
+		// get the truth.
+		log.Error("run result not recorded", "state", state, "aws_request_id", out.res.AWSRequestID, "err", err)
+		event.Kind, event.Detail = "result_not_recorded", strings.TrimSpace(string(state)+" "+code)
+		s.audit(ctx, r, event)
+		shown := *r
+		shown.State, shown.Outcome, shown.ErrorCode, shown.AWSRequestID = state, text, code, out.res.AWSRequestID
+		notice.Text += " (This result could not be recorded in the bot's store.)"
+		s.tell(ctx, &shown, notice)
+		return nil, fmt.Errorf("record the result of %s: %w", r.ID, err)
+	}
+	log.Info("run finished", "state", state, "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "dry_run", out.dryRun)
+	s.audit(ctx, final, event)
+	s.tell(ctx, final, notice)
+	return final, nil
+}
+
+// redact is an error's text with a secret cut out, for the log.
+func redact(err error, secret string) string {
+	if err == nil {
+		return ""
+	}
+	return strings.ReplaceAll(err.Error(), secret, "[redacted]")
+}

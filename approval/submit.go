@@ -1,0 +1,248 @@
+package approval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/resetbot/resetbot/policy"
+)
+
+// recentWindow is how far back Request.Recent counts.
+const recentWindow = 30 * 24 * time.Hour
+
+// Validate runs the policy and the lookup for a submission without storing anything, for the
+// modal's ack. Field problems, a target that is not found among them, come back as a
+// *ValidationError; a policy refusal as an *Error with EFORBIDDEN.
+func (s *Service) Validate(ctx context.Context, sub Submission) error {
+	p, err := s.prepare(ctx, sub)
+	if target, ok := targetProblem(p.lookupErr); ok {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			ve.Fields[target.field] = target.message
+			return ve
+		}
+		if ErrorCode(err) == ErrorCode(p.lookupErr) {
+			return &ValidationError{Fields: map[string]string{target.field: target.message}}
+		}
+	}
+	return err
+}
+
+// Submit records a request after the policy allows it and the target is found, posts its card
+// and, when the policy needs no approval, runs it at once. Read-only actions are refused with
+// EINVALID: Status and History answer them.
+func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) {
+	if sub.Action.ReadOnly() {
+		s.obs.Submitted(sub.Action, "invalid")
+		return nil, Errorf(EINVALID, "%s is answered at once and needs no request.", sub.Action)
+	}
+	p, err := s.prepare(ctx, sub)
+	if err != nil {
+		return nil, s.refuseSubmission(ctx, p, err)
+	}
+	if err := s.checkLimits(ctx, p); err != nil {
+		return nil, s.refuseSubmission(ctx, p, err)
+	}
+	r, err := s.create(ctx, p)
+	if err != nil {
+		s.obs.Submitted(sub.Action, "error")
+		return nil, err
+	}
+	s.obs.Submitted(sub.Action, "created")
+	log := s.log.With("request_id", r.ID)
+	log.Info("request submitted", "requester", r.Requester, "pool", r.Pool.Name, "target", r.Target.Username,
+		"action", r.Action, "rule", r.Rule, "approvals_needed", r.ApprovalsNeeded, "ticket", r.Ticket)
+	s.audit(ctx, r, Event{Actor: r.Requester, Kind: "submitted", Outcome: string(StatePending),
+		Detail: fmt.Sprintf("action=%s pool=%s target=%s ticket=%s verified_by=%s", r.Action, r.Pool.Name, r.Target.Username, r.Ticket, r.VerifiedBy)})
+
+	thread, err := s.notify.PostCard(ctx, r)
+	if err != nil {
+		log.Error("posting the request's card failed", "err", err)
+		return s.withdraw(ctx, r, err)
+	}
+	r, err = s.mutate(ctx, r.ID, func(cur *Request) error {
+		cur.Thread = thread
+		return nil
+	})
+	if err != nil {
+		log.Error("saving the request's thread failed", "err", err)
+		return nil, err
+	}
+	if r.ApprovalsNeeded > 0 {
+		return r, nil
+	}
+	return s.autoApprove(ctx, r)
+}
+
+// refuseSubmission records and counts a refused submission and returns its error.
+func (s *Service) refuseSubmission(ctx context.Context, p prepared, err error) error {
+	sub, d := p.sub, p.decision
+	var (
+		ve      *ValidationError
+		outcome = "error"
+		kind    = ""
+	)
+	switch {
+	case errors.As(err, &ve):
+		outcome = "invalid"
+	case ErrorCode(err) == EFORBIDDEN:
+		outcome, kind = "denied", "denied_by_policy"
+	case ErrorCode(err) == ELIMITED:
+		outcome, kind = "limited", "rate_limited"
+	}
+	s.obs.Submitted(sub.Action, outcome)
+	s.log.Info("submission refused", "requester", sub.Requester, "pool", d.Pool.Name, "target", describeRef(sub.Target),
+		"action", sub.Action, "rule", d.Rule, "outcome", outcome, "err", err)
+	if kind != "" {
+		s.appendEvent(ctx, Event{At: s.now(), Actor: sub.Requester, Kind: kind, Rule: d.Rule, Outcome: outcome,
+			Detail: fmt.Sprintf("action=%s pool=%s target=%s: %s", sub.Action, orDefault(d.Pool.Name, sub.Pool), describeRef(sub.Target), ErrorMessage(err))})
+	}
+	return err
+}
+
+// limitCheck is one rate limit: how many requests of whom to count.
+type limitCheck struct {
+	max    int
+	window time.Duration
+	count  func(ctx context.Context, since time.Time) (int, error)
+	say    func(n, max int, period string) string
+}
+
+func (s *Service) checkLimits(ctx context.Context, p prepared) error {
+	l := p.decision.Limits
+	checks := []limitCheck{
+		{l.PerRequesterMax, l.PerRequesterWindow,
+			func(ctx context.Context, since time.Time) (int, error) {
+				return s.store.CountByRequester(ctx, p.sub.Requester, since)
+			},
+			func(n, max int, period string) string {
+				return fmt.Sprintf("You have made %d requests %s; the policy allows %d. Try again later or ask an approver.", n, period, max)
+			}},
+		{l.PerTargetMax, l.PerTargetWindow,
+			func(ctx context.Context, since time.Time) (int, error) {
+				return s.store.CountByTarget(ctx, p.decision.Pool.ID, p.user.Username, since)
+			},
+			func(n, max int, period string) string {
+				return fmt.Sprintf("This user has had %d requests %s; the policy allows %d. Talk to the user's team before asking again.", n, period, max)
+			}},
+	}
+	for _, c := range checks {
+		if c.max <= 0 {
+			continue
+		}
+		var since time.Time
+		period := "so far"
+		if c.window > 0 {
+			since = s.now().Add(-c.window)
+			period = "in the last " + humanDuration(c.window)
+		}
+		n, err := c.count(ctx, since)
+		if err != nil {
+			return fmt.Errorf("count requests for the rate limit: %w", err)
+		}
+		if n >= c.max {
+			return &Error{Code: ELIMITED, Message: c.say(n, c.max, period)}
+		}
+	}
+	return nil
+}
+
+// create stores a new pending request for a prepared submission.
+func (s *Service) create(ctx context.Context, p prepared) (*Request, error) {
+	sub, d, now := p.sub, p.decision, s.now()
+	recent, err := s.store.CountByTarget(ctx, d.Pool.ID, p.user.Username, now.Add(-recentWindow))
+	if err != nil {
+		return nil, fmt.Errorf("count the target's recent requests: %w", err)
+	}
+	r := &Request{
+		State: StatePending,
+		Team:  sub.Team, Enterprise: sub.Enterprise, Channel: sub.Channel,
+		Requester: sub.Requester, Groups: sub.Groups,
+		Pool: d.Pool, Action: d.Action, SignOut: sub.SignOut && d.Action != policy.ActionSignOut,
+		Reason: sub.Reason, Ticket: sub.Ticket, VerifiedBy: sub.VerifiedBy,
+		Target:          snapshot(sub.Target, p.user),
+		Rule:            d.Rule,
+		ApprovalsNeeded: d.Approvals,
+		Approvers:       d.Approvers,
+		SelfApproval:    d.SelfApproval,
+		CreatedAt:       now,
+		UpdatedAt:       now,
+		DryRun:          s.dryRun,
+		Recent:          recent,
+	}
+	if r.Action == "" {
+		r.Action = sub.Action
+	}
+	if d.ExpiresAfter > 0 {
+		r.ExpiresAt = now.Add(d.ExpiresAfter)
+	}
+	if d.RemindAfter > 0 && d.Approvals > 0 {
+		r.RemindAt = now.Add(d.RemindAfter)
+	}
+	const attempts = 3 // a fresh id colliding twice is not bad luck
+	for i := range attempts {
+		r.ID = s.newID()
+		err = s.store.Create(ctx, r)
+		if ErrorCode(err) != ECONFLICT || i == attempts-1 {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store the request: %w", err)
+	}
+	return r, nil
+}
+
+// withdraw cancels a request whose card could not be posted: nobody could approve it.
+func (s *Service) withdraw(ctx context.Context, r *Request, cause error) (*Request, error) {
+	const why = "The request could not be posted in Slack, so it was withdrawn; nothing was changed. Try again."
+	cur, err := s.mutate(ctx, r.ID, func(cur *Request) error {
+		if err := move(cur, StateCancelled); err != nil {
+			return err
+		}
+		cur.DecidedBy = "system"
+		cur.Outcome = why
+		return nil
+	})
+	if err == nil {
+		s.audit(ctx, cur, Event{Actor: "system", Kind: "cancelled", Outcome: string(StateCancelled), Detail: "card not posted"})
+	} else {
+		s.log.Error("withdrawing an unposted request failed", "request_id", r.ID, "err", err)
+	}
+	return nil, &Error{Code: EINTERNAL, Message: why, Err: fmt.Errorf("post card for %s: %w", r.ID, cause)}
+}
+
+// autoApprove moves a request that needs no approval to approved and runs it.
+func (s *Service) autoApprove(ctx context.Context, r *Request) (*Request, error) {
+	r, err := s.mutate(ctx, r.ID, func(cur *Request) error { return move(cur, StateApproved) })
+	if err != nil {
+		return r, err
+	}
+	s.audit(ctx, r, Event{Actor: "system", Kind: "approved", Outcome: "no approval needed"})
+	return s.claimAndRun(ctx, r.ID)
+}
+
+// humanDuration says a window in words: "24 hours", "7 days", "30 minutes".
+func humanDuration(d time.Duration) string {
+	units := []struct {
+		size time.Duration
+		name string
+	}{
+		{24 * time.Hour, "day"},
+		{time.Hour, "hour"},
+		{time.Minute, "minute"},
+		{time.Second, "second"},
+	}
+	for _, u := range units {
+		if d >= u.size && d%u.size == 0 {
+			n := int(d / u.size)
+			if n == 1 {
+				return "1 " + u.name
+			}
+			return fmt.Sprintf("%d %ss", n, u.name)
+		}
+	}
+	return d.String()
+}

@@ -1,0 +1,162 @@
+package approval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// sweepStep is one thing the sweeper does to a due request: when applies, do it.
+type sweepStep struct {
+	name    string
+	applies func(r *Request, now time.Time) bool
+	do      func(s *Service, ctx context.Context, id string) (*Request, error)
+}
+
+// sweepSteps are tried in order; the first that applies handles the request.
+var sweepSteps = []sweepStep{
+	{"interrupt", leaseOver, (*Service).interrupt},
+	{"expire", expiredAt, (*Service).expire},
+	{"remind", remindDue, (*Service).remind},
+}
+
+func leaseOver(r *Request, now time.Time) bool {
+	return r.State == StateRunning && !r.LeaseUntil.IsZero() && !now.Before(r.LeaseUntil)
+}
+
+func expiredAt(r *Request, now time.Time) bool {
+	return r.State == StatePending && !r.ExpiresAt.IsZero() && !now.Before(r.ExpiresAt)
+}
+
+func remindDue(r *Request, now time.Time) bool {
+	return r.State == StatePending && !r.Reminded && !r.RemindAt.IsZero() && !now.Before(r.RemindAt)
+}
+
+// Sweep expires overdue requests, sends due reminders, marks runs whose lease ran out as
+// interrupted, and runs approved requests left unclaimed for longer than a lease (a process
+// stopped between approval and claim). Every change is a compare-and-swap, so several
+// processes may sweep at once: each thing is done once.
+func (s *Service) Sweep(ctx context.Context) error {
+	now := s.now()
+	due, err := s.store.Due(ctx, now)
+	if err != nil {
+		return fmt.Errorf("sweep: list due requests: %w", err)
+	}
+	var errs []error
+	for _, r := range due {
+		for _, step := range sweepSteps {
+			if !step.applies(r, now) {
+				continue
+			}
+			if _, err := step.do(s, ctx, r.ID); err != nil && !errors.Is(err, errSkip) {
+				errs = append(errs, fmt.Errorf("sweep: %s %s: %w", step.name, r.ID, err))
+			}
+			break
+		}
+	}
+	open, err := s.store.Pending(ctx)
+	if err != nil {
+		return errors.Join(append(errs, fmt.Errorf("sweep: list pending requests: %w", err))...)
+	}
+	for _, r := range open {
+		if r.State != StateApproved || now.Before(r.UpdatedAt.Add(s.lease)) {
+			continue
+		}
+		s.log.Info("resuming an approved request nobody claimed", "request_id", r.ID)
+		if _, err := s.claimAndRun(ctx, r.ID); err != nil {
+			errs = append(errs, fmt.Errorf("sweep: resume %s: %w", r.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// RunSweeper sweeps at once and then every interval until ctx is done.
+func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("sweep failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Wait blocks until every run in flight has finished.
+func (s *Service) Wait() { s.runs.Wait() }
+
+// expire moves a pending request past its expiry to expired.
+func (s *Service) expire(ctx context.Context, id string) (*Request, error) {
+	r, err := s.mutate(ctx, id, func(r *Request) error {
+		if !expiredAt(r, s.now()) {
+			return errSkip
+		}
+		r.Outcome = "Expired before it was decided; nothing was changed."
+		return move(r, StateExpired)
+	})
+	if err != nil {
+		return nil, skipConflict(err)
+	}
+	s.log.Info("request expired", "request_id", id)
+	s.audit(ctx, r, Event{Actor: "system", Kind: "expired", Outcome: string(StateExpired)})
+	s.tell(ctx, r, Notice{Kind: NoticeExpired, Text: fmt.Sprintf(
+		"Expired: it was not decided within %s. Nothing was changed. Make a new request if it is still needed.",
+		humanDuration(r.ExpiresAt.Sub(r.CreatedAt)))})
+	return r, nil
+}
+
+// remind flags a pending request reminded, once, and asks the approvers again.
+func (s *Service) remind(ctx context.Context, id string) (*Request, error) {
+	r, err := s.mutate(ctx, id, func(r *Request) error {
+		if !remindDue(r, s.now()) {
+			return errSkip
+		}
+		r.Reminded = true
+		return move(r, StatePending)
+	})
+	if err != nil {
+		return nil, skipConflict(err)
+	}
+	s.log.Info("reminder sent", "request_id", id)
+	s.audit(ctx, r, Event{Actor: "system", Kind: "reminded", Outcome: string(StatePending)})
+	text := fmt.Sprintf("Still waiting for %s.", plural(r.ApprovalsNeeded-len(r.Approvals), "approval"))
+	if !r.ExpiresAt.IsZero() {
+		text += fmt.Sprintf(" It expires in %s.", humanDuration(r.ExpiresAt.Sub(s.now()).Round(time.Minute)))
+	}
+	s.tell(ctx, r, Notice{Kind: NoticeReminder, Text: text})
+	return r, nil
+}
+
+// interrupt marks a run whose lease ran out as interrupted. It is never re-run.
+func (s *Service) interrupt(ctx context.Context, id string) (*Request, error) {
+	var owner string
+	r, err := s.mutate(ctx, id, func(r *Request) error {
+		if !leaseOver(r, s.now()) {
+			return errSkip
+		}
+		owner = r.LeaseOwner
+		r.Outcome = interruptedText
+		r.LeaseUntil = time.Time{}
+		return move(r, StateInterrupted)
+	})
+	if err != nil {
+		return nil, skipConflict(err)
+	}
+	s.log.Warn("run interrupted: its lease ran out", "request_id", id, "owner", owner)
+	s.audit(ctx, r, Event{Actor: "system", Kind: "interrupted", Outcome: string(StateInterrupted), Detail: "lease of " + owner + " ran out"})
+	s.tell(ctx, r, Notice{Kind: NoticeInterrupted, Text: interruptedText})
+	return r, nil
+}
+
+// skipConflict treats a lost race as work someone else did.
+func skipConflict(err error) error {
+	if ErrorCode(err) == ECONFLICT {
+		return errSkip
+	}
+	return err
+}
