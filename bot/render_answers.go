@@ -20,7 +20,7 @@ type PoolActions struct {
 }
 
 // help renders the usage and what this person may ask for here.
-func (rd renderer) help(may []PoolActions) message {
+func (rd renderer) help(may []PoolActions, checks []policy.IdentityCheck) message {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* asks for a Cognito user's password to be reset, under the approval policy.\n", esc(rd.command))
 	fmt.Fprintf(&b, "• `%s` opens a form\n", esc(rd.command))
@@ -39,6 +39,17 @@ func (rd renderer) help(may []PoolActions) message {
 		}
 	}
 	blocks = append(blocks, section(may2.String()))
+	if len(checks) > 0 {
+		var c strings.Builder
+		c.WriteString("*Identity checks* (for `--verified-by`):")
+		for _, ic := range checks {
+			fmt.Fprintf(&c, "\n• %s", code(ic.Name))
+			if ic.Description != "" {
+				c.WriteString(": " + esc(ic.Description))
+			}
+		}
+		blocks = append(blocks, section(c.String()))
+	}
 	if rd.dryRun {
 		blocks = append(blocks, contextLine("*"+dryRunMark+"*: the bot only reads Cognito; nothing is changed."))
 	}

@@ -50,7 +50,7 @@ type denyMeta struct {
 
 // requestModal renders the request form, offering only the pools and actions this person
 // may use. may must not be empty.
-func (rd renderer) requestModal(may []PoolActions, meta requestMeta) (slack.ModalViewRequest, error) {
+func (rd renderer) requestModal(may []PoolActions, checks []policy.IdentityCheck, meta requestMeta) (slack.ModalViewRequest, error) {
 	md, err := json.Marshal(meta)
 	if err != nil {
 		return slack.ModalViewRequest{}, fmt.Errorf("encode modal metadata: %w", err)
@@ -88,8 +88,22 @@ func (rd renderer) requestModal(may []PoolActions, meta requestMeta) (slack.Moda
 	reason.MaxLength = maxReasonLen
 	ticket := slack.NewPlainTextInputBlockElement(plain("SUP-123"), fieldTicket)
 	ticket.MaxLength = MaxValueLen
-	verified := slack.NewPlainTextInputBlockElement(plain("video call, known device, manager confirmed"), fieldVerifiedBy)
-	verified.MaxLength = MaxValueLen
+	var verified slack.BlockElement
+	if len(checks) > 0 {
+		var opts []*slack.OptionBlockObject
+		for _, ic := range checks {
+			var desc *slack.TextBlockObject
+			if ic.Description != "" {
+				desc = plain(truncate(ic.Description, 75))
+			}
+			opts = append(opts, slack.NewOptionBlockObject(ic.Name, plain(truncate(ic.Name, 75)), desc))
+		}
+		verified = slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose how you checked"), fieldVerifiedBy, opts...)
+	} else {
+		in := slack.NewPlainTextInputBlockElement(plain("video call, known device, manager confirmed"), fieldVerifiedBy)
+		in.MaxLength = MaxValueLen
+		verified = in
+	}
 	signout := slack.NewCheckboxGroupsBlockElement(fieldSignOut,
 		slack.NewOptionBlockObject("yes", plain("Also sign the user out of every session"),
 			plain("Revokes their refresh tokens, e.g. after a suspected takeover")))
@@ -152,6 +166,14 @@ func (f formValues) selected(field string) string {
 	return f[field][field].SelectedOption.Value
 }
 
+// textOrSelected reads an input that is a text field or a select, depending on the policy.
+func (f formValues) textOrSelected(field string) string {
+	if v := f.text(field); v != "" {
+		return v
+	}
+	return f.selected(field)
+}
+
 func (f formValues) checked(field, value string) bool {
 	return slices.ContainsFunc(f[field][field].SelectedOptions, func(o slack.OptionBlockObject) bool { return o.Value == value })
 }
@@ -176,7 +198,7 @@ func readRequestForm(state *slack.ViewState) (requestForm, map[string]string) {
 		Target:     f.text(fieldTarget),
 		Reason:     f.text(fieldReason),
 		Ticket:     f.text(fieldTicket),
-		VerifiedBy: f.text(fieldVerifiedBy),
+		VerifiedBy: f.textOrSelected(fieldVerifiedBy),
 		SignOut:    f.checked(fieldSignOut, "yes"),
 	}
 	if form.Pool == "" {

@@ -10,56 +10,67 @@ import (
 	"github.com/resetbot/resetbot/policy"
 )
 
-// noticeHeadlines write the first line of a thread reply for each kind of step.
-var noticeHeadlines = map[approval.NoticeKind]func(rd renderer, r *approval.Request, n approval.Notice) string{
-	approval.NoticeApproved: func(_ renderer, r *approval.Request, n approval.Notice) string {
-		return fmt.Sprintf("👍 %s approved (%d of %d).", mentionUser(n.Actor), len(r.Approvals), r.ApprovalsNeeded)
-	},
-	approval.NoticeDenied: func(_ renderer, r *approval.Request, n approval.Notice) string {
-		s := "⛔ " + mentionUser(n.Actor) + " denied the request"
-		if r.DenyReason != "" {
-			return s + ": " + esc(r.DenyReason)
-		}
-		return s + "."
-	},
-	approval.NoticeCancelled: func(_ renderer, _ *approval.Request, n approval.Notice) string {
-		return "🚫 " + mentionUser(n.Actor) + " cancelled the request."
-	},
-	approval.NoticeExpired: func(renderer, *approval.Request, approval.Notice) string {
-		return "⌛ The request expired before enough approvals came in."
-	},
-	approval.NoticeReminder: func(rd renderer, r *approval.Request, _ approval.Notice) string {
-		return fmt.Sprintf("⏰ Still waiting: %d of %d approvals. %s, can you take a look?",
-			len(r.Approvals), r.ApprovalsNeeded, rd.approverList(r.Approvers))
-	},
-	approval.NoticeRunning: func(_ renderer, r *approval.Request, _ approval.Notice) string {
-		return fmt.Sprintf("⚙️ Running: about to %s %s in %s.", actionPhrase(r.Action), code(r.Target.Username), esc(r.Pool.Name))
-	},
-	approval.NoticeSucceeded: func(renderer, *approval.Request, approval.Notice) string {
-		return "✅ Done."
-	},
-	approval.NoticeFailed: func(renderer, *approval.Request, approval.Notice) string {
-		return "❌ It did not work."
-	},
-	approval.NoticeInterrupted: func(renderer, *approval.Request, approval.Notice) string {
-		return "⚠️ The run was interrupted; it is not run again by itself. Check the user with status before asking again."
-	},
+// noticeStyle is how a thread reply shows one kind of step.
+type noticeStyle struct {
+	emoji string
+	// fallback says the step when the workflow gave no text.
+	fallback func(r *approval.Request) string
+	// extra, when set, is added after the text (mentions that notify people).
+	extra func(rd renderer, r *approval.Request) string
 }
 
-// notice renders one step of a request as a reply in its thread.
+var noticeStyles = map[approval.NoticeKind]noticeStyle{
+	approval.NoticeApproved: {emoji: "👍", fallback: func(r *approval.Request) string {
+		return fmt.Sprintf("Approved (%d of %d).", len(r.Approvals), r.ApprovalsNeeded)
+	}},
+	approval.NoticeDenied: {emoji: "⛔", fallback: func(r *approval.Request) string {
+		if r.DenyReason != "" {
+			return "Denied: " + r.DenyReason
+		}
+		return "Denied."
+	}},
+	approval.NoticeCancelled: {emoji: "🚫", fallback: func(*approval.Request) string { return "Cancelled." }},
+	approval.NoticeExpired: {emoji: "⌛", fallback: func(*approval.Request) string {
+		return "Expired before enough approvals came in. Nothing was changed."
+	}},
+	approval.NoticeReminder: {emoji: "⏰", fallback: func(r *approval.Request) string {
+		return fmt.Sprintf("Still waiting: %d of %d approvals.", len(r.Approvals), r.ApprovalsNeeded)
+	}, extra: func(rd renderer, r *approval.Request) string {
+		return "\n" + rd.approverList(r.Approvers) + ", can you take a look?"
+	}},
+	approval.NoticeRunning: {emoji: "⚙️", fallback: func(r *approval.Request) string {
+		return fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Username)
+	}},
+	approval.NoticeSucceeded: {emoji: "✅", fallback: func(*approval.Request) string { return "Done." }},
+	approval.NoticeFailed:    {emoji: "❌", fallback: func(*approval.Request) string { return "It did not work." }},
+	approval.NoticeInterrupted: {emoji: "⚠️", fallback: func(*approval.Request) string {
+		return "The run was interrupted; it is not run again by itself. Check the user with status before asking again."
+	}},
+}
+
+// notice renders one step of a request as a reply in its thread: who did it, the workflow's
+// words for it, and a follow-up button when the workflow offers one.
 func (rd renderer) notice(r *approval.Request, n approval.Notice) message {
-	headline := string(n.Kind)
-	if h, ok := noticeHeadlines[n.Kind]; ok {
-		headline = h(rd, r, n)
+	st, ok := noticeStyles[n.Kind]
+	if !ok {
+		st = noticeStyle{emoji: "•", fallback: func(*approval.Request) string { return string(n.Kind) }}
 	}
+	text := strings.TrimSpace(n.Text)
+	if text == "" {
+		text = st.fallback(r)
+	}
+	line := st.emoji + " "
 	if rd.isDryRun(r) && (n.Kind == approval.NoticeRunning || n.Kind == approval.NoticeSucceeded || n.Kind == approval.NoticeFailed) {
-		headline = "*[" + dryRunMark + "]* " + headline
+		line += "*[" + dryRunMark + "]* "
 	}
-	body := headline
-	if t := strings.TrimSpace(n.Text); t != "" {
-		body += "\n" + esc(t)
+	if n.Actor != "" {
+		line += mentionUser(n.Actor) + ": "
 	}
-	blocks := []slack.Block{section(body)}
+	line += esc(text)
+	if st.extra != nil {
+		line += st.extra(rd, r)
+	}
+	blocks := []slack.Block{section(line)}
 	if n.FollowUp != "" {
 		b := slack.NewButtonBlockElement(actionFollowUp, followUpValue(n.FollowUp, r.ID),
 			plain(fmt.Sprintf("Ask to %s %s", actionPhrase(n.FollowUp), truncate(r.Target.Username, 30))))
@@ -69,7 +80,7 @@ func (rd renderer) notice(r *approval.Request, n approval.Notice) message {
 			contextLine("This submits a new request for "+code(r.Target.Username)+" in *"+esc(r.Pool.Name)+
 				"*, with the same ticket and reason; it needs its own approval."))
 	}
-	return message{Text: headline, Blocks: blocks}
+	return message{Text: line, Blocks: blocks}
 }
 
 // followUpValue packs a follow-up button's value: the action, then the request it follows.

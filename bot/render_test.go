@@ -117,11 +117,13 @@ func TestGoldenNotices(t *testing.T) {
 		state  approval.State
 		notice approval.Notice
 	}{
-		{"approved", false, approval.StatePending, approval.Notice{Kind: approval.NoticeApproved, Actor: "U0BOB"}},
-		{"denied", false, approval.StateDenied, approval.Notice{Kind: approval.NoticeDenied, Actor: "U0BOB"}},
+		{"approved", false, approval.StatePending, approval.Notice{Kind: approval.NoticeApproved, Actor: "U0BOB", Text: "Approved (1 of 2). Waiting for 1 more approval."}},
+		{"approved without text", false, approval.StatePending, approval.Notice{Kind: approval.NoticeApproved, Actor: "U0BOB"}},
+		{"denied", false, approval.StateDenied, approval.Notice{Kind: approval.NoticeDenied, Actor: "U0BOB", Text: "Denied: not verified <!channel>. Nothing was changed."}},
+		{"denied without text", false, approval.StateDenied, approval.Notice{Kind: approval.NoticeDenied, Actor: "U0BOB"}},
 		{"cancelled", false, approval.StateCancelled, approval.Notice{Kind: approval.NoticeCancelled, Actor: "U0ALICE"}},
 		{"expired", false, approval.StateExpired, approval.Notice{Kind: approval.NoticeExpired}},
-		{"reminder", false, approval.StatePending, approval.Notice{Kind: approval.NoticeReminder}},
+		{"reminder", false, approval.StatePending, approval.Notice{Kind: approval.NoticeReminder, Text: "Still waiting for 1 approval. It expires in 30 minutes."}},
 		{"running", false, approval.StateRunning, approval.Notice{Kind: approval.NoticeRunning}},
 		{"succeeded", false, approval.StateSucceeded, approval.Notice{Kind: approval.NoticeSucceeded,
 			Text: "Cognito sent a code to c***l@example.com. Tell the user to sign in, choose \"Forgot password\" and enter the code."}},
@@ -156,6 +158,7 @@ func TestGoldenAnswers(t *testing.T) {
 		{Pool: policy.Pool{Name: "prod", ID: "eu-west-1_AbCdEf123", Region: "eu-west-1"}, Actions: []policy.Action{policy.ActionStatus, policy.ActionReset}},
 		{Pool: policy.Pool{Name: "staging", ID: "eu-west-1_Stage1", Region: "eu-west-1"}, Actions: policy.Actions},
 	}
+	checks := []policy.IdentityCheck{{Name: "callback", Description: "called back the number on file"}, {Name: "video-call"}}
 	done := fixtureRequest()
 	done.ID, done.State, done.CreatedAt = "r-older", approval.StateDenied, fixedTime.Add(-48*time.Hour)
 	dry := rd
@@ -168,9 +171,9 @@ func TestGoldenAnswers(t *testing.T) {
 		name string
 		msg  any
 	}{
-		{"help", rd.help(may)},
-		{"help nothing allowed", rd.help(nil)},
-		{"help dry run", dry.help(may[:1])},
+		{"help", rd.help(may, checks)},
+		{"help nothing allowed", rd.help(nil, nil)},
+		{"help dry run", dry.help(may[:1], nil)},
 		{"parse error", rd.parseError(&ParseError{Msg: "unknown option --force; the options are --pool, --ticket, --verified-by and --signout"})},
 		{"failure validation", rd.failure(&approval.ValidationError{Fields: map[string]string{"ticket": "rule prod-reset needs a ticket", "verified_by": "say how you verified them"}})},
 		{"failure domain", rd.failure(approval.Errorf(approval.ENOTFOUND, "No user <!channel> in pool prod."))},
@@ -196,10 +199,14 @@ func TestGoldenModals(t *testing.T) {
 	dry := rd
 	dry.dryRun = true
 	for name, build := range map[string]func() (slack.ModalViewRequest, error){
-		"request one pool":  func() (slack.ModalViewRequest, error) { return rd.requestModal(one, requestMeta{Channel: "C0SUPPORT"}) },
-		"request two pools": func() (slack.ModalViewRequest, error) { return rd.requestModal(two, requestMeta{Channel: "C0SUPPORT"}) },
+		"request one pool": func() (slack.ModalViewRequest, error) {
+			return rd.requestModal(one, nil, requestMeta{Channel: "C0SUPPORT", ResponseURL: "https://hooks.example/commands/1"})
+		},
+		"request two pools identity checks": func() (slack.ModalViewRequest, error) {
+			return rd.requestModal(two, []policy.IdentityCheck{{Name: "callback", Description: "called back the number on file"}, {Name: "video-call"}}, requestMeta{Channel: "C0SUPPORT"})
+		},
 		"request dry run": func() (slack.ModalViewRequest, error) {
-			return dry.requestModal(one, requestMeta{Channel: "C0SUPPORT"})
+			return dry.requestModal(one, nil, requestMeta{Channel: "C0SUPPORT"})
 		},
 		"deny": func() (slack.ModalViewRequest, error) {
 			return rd.denyModal(denyMeta{Request: "r-7f3k2q9x", Channel: "C0SUPPORT"}, "Deny "+rd.ask(fixtureRequest()))
@@ -232,7 +239,7 @@ func TestUserTextIsEscaped(t *testing.T) {
 		r.State = s
 		rendered = append(rendered, rd.card(&r))
 	}
-	for k := range noticeHeadlines {
+	for k := range noticeStyles {
 		rendered = append(rendered, rd.notice(r, approval.Notice{Kind: k, Text: evil, FollowUp: policy.ActionVerifyEmail}))
 	}
 	rendered = append(rendered,
@@ -243,7 +250,7 @@ func TestUserTextIsEscaped(t *testing.T) {
 		rd.secret(r, approval.Secret{Password: evil, Advice: evil, ValidDays: 1}),
 		rd.status(approval.StatusReport{Pool: r.Pool, Target: r.Target}),
 		rd.history(evil, []*approval.Request{r}),
-		rd.help([]PoolActions{{Pool: r.Pool, Actions: []policy.Action{policy.ActionReset}}}),
+		rd.help([]PoolActions{{Pool: r.Pool, Actions: []policy.Action{policy.ActionReset}}}, []policy.IdentityCheck{{Name: evil, Description: evil}}),
 	)
 	for i, m := range rendered {
 		js := string(goldenJSON(t, m))

@@ -1,0 +1,260 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+// Policy is what the bot asks the policy in force, to offer people only what they may use;
+// *policy.Holder implements it. Decisions themselves are the workflow's.
+type Policy interface {
+	// Permitted lists, by pool name, the actions the person in f may ask for.
+	Permitted(f policy.Facts) map[string][]policy.Action
+	// Pools lists the pools in the order people see them.
+	Pools() []policy.Pool
+	// IdentityChecks lists the ways of verifying an end user that requests may name.
+	IdentityChecks() []policy.IdentityCheck
+}
+
+// Defaults of Config.
+const (
+	// DefaultValidateTimeout bounds the check of a modal submission, whose errors ride in the
+	// ack Slack waits 3 s for.
+	DefaultValidateTimeout = 2 * time.Second
+	// DefaultWorkTimeout bounds the work one envelope starts (a Cognito run included).
+	DefaultWorkTimeout = 2 * time.Minute
+)
+
+// Config is what a Bot needs.
+type Config struct {
+	// Notifier is the Slack side of the workflow, built with NewNotifier; the bot posts with
+	// its Slack client. Required.
+	Notifier *Notifier
+	// Service is the workflow, built with Notifier. Required.
+	Service *approval.Service
+	// Policy is the policy in force. Required.
+	Policy Policy
+	// Logger is required.
+	Logger *slog.Logger
+	// TeamID and AppID, when set, are checked on every envelope; envelopes from another
+	// workspace or for another app are acknowledged, logged and dropped.
+	TeamID string
+	AppID  string
+	// ValidateTimeout bounds a modal submission's check; default DefaultValidateTimeout.
+	ValidateTimeout time.Duration
+	// WorkTimeout bounds the work one envelope starts; default DefaultWorkTimeout.
+	WorkTimeout time.Duration
+	// PingInterval is how long the connection may go without a ping from Slack before it is
+	// reopened; default slack-go's (30 s).
+	PingInterval time.Duration
+	// ObserveAck, when set, is told how long each envelope waited for its ack, by kind:
+	// "slash_commands", "block_actions", "view_submission", "view_closed", "events_api",
+	// "dropped".
+	ObserveAck func(kind string, d time.Duration)
+	// ObserveReconnect, when set, is called each time the connection is opened again.
+	ObserveReconnect func()
+}
+
+// Bot holds the Socket Mode connection and answers what comes over it.
+type Bot struct {
+	client   *slack.Client
+	notifier *Notifier
+	svc      *approval.Service
+	pol      Policy
+	log      *slog.Logger
+	rd       renderer
+	groups   *groupCache
+	cfg      Config
+	routes   routes
+
+	connected atomic.Bool
+	running   atomic.Bool
+	work      sync.WaitGroup // handlers in flight
+}
+
+// New returns a Bot; Run connects it.
+func New(cfg Config) (*Bot, error) {
+	var missing []string
+	for _, dep := range []struct {
+		name    string
+		missing bool
+	}{
+		{"Notifier", cfg.Notifier == nil},
+		{"Service", cfg.Service == nil},
+		{"Policy", cfg.Policy == nil},
+		{"Logger", cfg.Logger == nil},
+	} {
+		if dep.missing {
+			missing = append(missing, dep.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("bot: new: missing %v", missing)
+	}
+	if cfg.ValidateTimeout <= 0 {
+		cfg.ValidateTimeout = DefaultValidateTimeout
+	}
+	if cfg.ValidateTimeout >= 3*time.Second {
+		return nil, fmt.Errorf("bot: new: ValidateTimeout %v leaves no time to ack within Slack's 3 s", cfg.ValidateTimeout)
+	}
+	if cfg.WorkTimeout <= 0 {
+		cfg.WorkTimeout = DefaultWorkTimeout
+	}
+	b := &Bot{
+		client:   cfg.Notifier.client,
+		notifier: cfg.Notifier,
+		svc:      cfg.Service,
+		pol:      cfg.Policy,
+		log:      cfg.Logger,
+		rd:       cfg.Notifier.rd,
+		groups:   cfg.Notifier.groups,
+		cfg:      cfg,
+	}
+	b.routes = b.newRoutes()
+	return b, nil
+}
+
+// Connected reports whether the Socket Mode connection is open and Slack said hello: the
+// bot's readiness.
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// Run holds the Socket Mode connection until ctx is done, reconnecting as slack-go does when
+// Slack asks or the connection drops. It waits for the work in flight before it returns, and
+// returns nil when ctx ended it, or the error that kept it from connecting.
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.running.CompareAndSwap(false, true) {
+		return errors.New("bot: Run is already running")
+	}
+	defer b.running.Store(false)
+
+	opts := []socketmode.Option{socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug))}
+	if b.cfg.PingInterval > 0 {
+		opts = append(opts, socketmode.OptionPingInterval(b.cfg.PingInterval))
+	}
+	sm := socketmode.New(b.client, opts...)
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- sm.RunContext(runCtx) }()
+
+	for {
+		select {
+		case evt := <-sm.Events:
+			b.dispatch(runCtx, sm, evt)
+		case err := <-errc:
+			b.connected.Store(false)
+			cancel()
+			b.work.Wait()
+			if ctx.Err() != nil {
+				b.log.Info("Slack connection closed")
+				return nil
+			}
+			return fmt.Errorf("bot: Socket Mode: %w", err)
+		}
+	}
+}
+
+// dispatch handles one event of the Socket Mode client without blocking on slow work.
+func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
+	received := time.Now()
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		b.connected.Store(false)
+		b.log.Debug("connecting to Slack")
+	case socketmode.EventTypeConnected:
+		if ce, ok := evt.Data.(*socketmode.ConnectedEvent); ok && ce.ConnectionCount > 0 && b.cfg.ObserveReconnect != nil {
+			b.cfg.ObserveReconnect()
+		}
+	case socketmode.EventTypeHello:
+		b.connected.Store(true)
+		if evt.Request != nil && b.cfg.AppID != "" && evt.Request.ConnectionInfo.AppID != "" && evt.Request.ConnectionInfo.AppID != b.cfg.AppID {
+			b.log.Error("Slack connected this token to another app", "app_id", evt.Request.ConnectionInfo.AppID, "want", b.cfg.AppID)
+		}
+		b.log.Info("connected to Slack")
+	case socketmode.EventTypeConnectionError:
+		b.connected.Store(false)
+		b.log.Warn("connecting to Slack failed; retrying", "err", eventErr(evt))
+	case socketmode.EventTypeInvalidAuth:
+		b.connected.Store(false)
+		b.log.Error("Slack refused the app-level token")
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+		b.log.Warn("Socket Mode trouble", "type", evt.Type, "err", eventErr(evt))
+	case socketmode.EventTypeSlashCommand:
+		b.onSlashCommand(ctx, sm, evt, received)
+	case socketmode.EventTypeInteractive:
+		b.onInteractive(ctx, sm, evt, received)
+	case socketmode.EventTypeEventsAPI:
+		// The app subscribes to no events; acknowledge so that Slack does not redeliver.
+		b.ack(ctx, sm, evt.Request, "events_api", received, nil)
+	default:
+		if evt.Request != nil && evt.Request.EnvelopeID != "" {
+			b.ack(ctx, sm, evt.Request, "dropped", received, nil)
+		}
+	}
+}
+
+// eventErr describes the error an event of the Socket Mode client carries.
+func eventErr(evt socketmode.Event) string {
+	switch d := evt.Data.(type) {
+	case *slack.ConnectionErrorEvent:
+		return d.Error()
+	case *slack.IncomingEventError:
+		return d.Error()
+	case *socketmode.ErrorBadMessage:
+		return d.Cause.Error()
+	case *socketmode.ErrorWriteFailed:
+		return d.Cause.Error()
+	case error:
+		return d.Error()
+	}
+	return fmt.Sprint(evt.Data)
+}
+
+// ack acknowledges an envelope, with payload when it carries an answer.
+func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Request, kind string, received time.Time, payload any) {
+	if req == nil || req.EnvelopeID == "" {
+		return
+	}
+	if err := sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+		b.log.Warn("acknowledging an envelope failed", "kind", kind, "envelope_id", req.EnvelopeID, "err", err)
+		return
+	}
+	if b.cfg.ObserveAck != nil {
+		b.cfg.ObserveAck(kind, time.Since(received))
+	}
+}
+
+// fromUs reports whether an envelope is from the expected workspace and for the expected
+// app; when not, it is logged.
+func (b *Bot) fromUs(kind, team, app string) bool {
+	if (b.cfg.TeamID == "" || team == b.cfg.TeamID) && (b.cfg.AppID == "" || app == b.cfg.AppID) {
+		return true
+	}
+	b.log.Warn("dropping an envelope for another workspace or app", "kind", kind,
+		"team_id", team, "want_team_id", b.cfg.TeamID, "app_id", app, "want_app_id", b.cfg.AppID)
+	return false
+}
+
+// goWork runs f in the background with its own deadline; Run waits for it before returning.
+// The work outlives ctx's cancellation so that a Cognito run is never cut off half-way.
+func (b *Bot) goWork(ctx context.Context, f func(ctx context.Context)) {
+	b.work.Add(1)
+	go func() {
+		defer b.work.Done()
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
+		defer cancel()
+		f(wctx)
+	}()
+}

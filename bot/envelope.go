@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/resetbot/resetbot/approval"
+)
+
+// onSlashCommand acknowledges a slash command at once and answers it in the background.
+func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time) {
+	const kind = "slash_commands"
+	cmd, ok := evt.Data.(slack.SlashCommand)
+	if !ok || !b.fromUs(kind, cmd.TeamID, cmd.APIAppID) {
+		b.ack(ctx, sm, evt.Request, "dropped", received, nil)
+		return
+	}
+	b.ack(ctx, sm, evt.Request, kind, received, nil)
+	handle, ok := b.routes.commands[cmd.Command]
+	if !ok {
+		b.log.Warn("dropping an unknown slash command", "command", cmd.Command)
+		return
+	}
+	who := caller{
+		Team: cmd.TeamID, Enterprise: cmd.EnterpriseID, Channel: cmd.ChannelID, User: cmd.UserID, TriggerID: cmd.TriggerID,
+		To: audience{User: cmd.UserID, Channel: cmd.ChannelID, ResponseURL: cmd.ResponseURL},
+	}
+	b.goWork(ctx, func(ctx context.Context) { handle(ctx, who, cmd.Text) })
+}
+
+// onInteractive acknowledges a click at once and answers it in the background; a modal
+// submission is checked first, as its errors ride in the ack.
+func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time) {
+	cb, ok := evt.Data.(slack.InteractionCallback)
+	kind := string(cb.Type)
+	if !ok || !b.fromUs(kind, cb.Team.ID, cb.APIAppID) {
+		b.ack(ctx, sm, evt.Request, "dropped", received, nil)
+		return
+	}
+	who := caller{
+		Team: cb.Team.ID, Enterprise: cb.Enterprise.ID, Channel: cb.Channel.ID, User: cb.User.ID, TriggerID: cb.TriggerID,
+		To: audience{User: cb.User.ID, Channel: cb.Channel.ID, ThreadTS: cb.Container.ThreadTs, ResponseURL: cb.ResponseURL},
+	}
+	if who.Channel == "" {
+		who.Channel = cb.Container.ChannelID
+		who.To.Channel = who.Channel
+	}
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		b.ack(ctx, sm, evt.Request, kind, received, nil)
+		for _, act := range cb.ActionCallback.BlockActions {
+			handle, ok := b.routes.clicks[act.ActionID]
+			if !ok {
+				b.log.Warn("dropping a click on an unknown button", "action_id", act.ActionID)
+				continue
+			}
+			who, value := who, act.Value
+			b.goWork(ctx, func(ctx context.Context) {
+				if !b.withGroups(ctx, &who) {
+					return
+				}
+				handle(ctx, who, value)
+			})
+		}
+	case slack.InteractionTypeViewSubmission:
+		handle, ok := b.routes.views[cb.View.CallbackID]
+		if !ok {
+			b.ack(ctx, sm, evt.Request, kind, received, nil)
+			b.log.Warn("dropping the submission of an unknown modal", "callback_id", cb.View.CallbackID)
+			return
+		}
+		// The check runs off the event loop, under its own deadline, and acks when done.
+		b.goWork(ctx, func(wctx context.Context) {
+			vctx, cancel := context.WithTimeout(wctx, b.cfg.ValidateTimeout)
+			defer cancel()
+			var payload any
+			if b.withGroups(vctx, &who) {
+				payload = handle(vctx, who, cb.View)
+			}
+			b.ack(ctx, sm, evt.Request, kind, received, payload)
+		})
+	default:
+		b.ack(ctx, sm, evt.Request, kind, received, nil)
+	}
+}
+
+// errGroupsUnavailable answers a person whose user groups could not be read.
+var errGroupsUnavailable = approval.Errorf(approval.EINTERNAL,
+	"I could not read Slack's user groups, so I cannot tell what you may do. Try again in a minute.")
+
+// withGroups reads the caller's Slack user groups; when that fails it tells them and
+// returns false.
+func (b *Bot) withGroups(ctx context.Context, who *caller) bool {
+	groups, err := b.groups.of(ctx, who.User)
+	if err != nil {
+		b.log.Error("reading Slack user groups failed", "user", who.User, "err", err)
+		b.tell(ctx, who.To, b.rd.failure(errGroupsUnavailable))
+		return false
+	}
+	who.Groups = groups
+	return true
+}

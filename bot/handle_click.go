@@ -1,0 +1,83 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/resetbot/resetbot/approval"
+)
+
+// approve answers Approve: the workflow checks the approver and, with enough approvals, runs
+// the action. A refusal is told to the clicker alone and changes nothing.
+func (b *Bot) approve(ctx context.Context, who caller, id string) {
+	if _, err := b.svc.Approve(ctx, id, who.approver()); err != nil {
+		b.notAllowed(ctx, who, err)
+	}
+}
+
+// cancel answers Cancel, which only the requester may do.
+func (b *Bot) cancel(ctx context.Context, who caller, id string) {
+	if _, err := b.svc.Cancel(ctx, id, who.User); err != nil {
+		b.notAllowed(ctx, who, err)
+	}
+}
+
+// openDenyModal answers Deny with a modal asking why.
+func (b *Bot) openDenyModal(ctx context.Context, who caller, id string) {
+	r, err := b.svc.Get(ctx, id)
+	if err != nil {
+		b.notAllowed(ctx, who, err)
+		return
+	}
+	if r.State != approval.StatePending {
+		b.notAllowed(ctx, who, approval.Errorf(approval.ECONFLICT, "The request is %s already.", r.State))
+		return
+	}
+	view, err := b.rd.denyModal(denyMeta{Request: r.ID, Channel: who.Channel}, "Deny: "+b.rd.ask(r))
+	if err != nil {
+		b.log.Error("rendering the deny modal failed", "err", err)
+		b.notAllowed(ctx, who, err)
+		return
+	}
+	if _, err := b.client.OpenViewContext(ctx, who.TriggerID, view); err != nil {
+		b.log.Warn("opening the deny modal failed", "user", who.User, "request_id", id, "err", err)
+		b.notAllowed(ctx, who, errModalNotOpened)
+	}
+}
+
+// followUp answers a follow-up button (e.g. verify the email after a reset refused for lack
+// of a verified contact): a new request by the clicker, for the same user, pool, ticket and
+// reason, which goes through the policy and approval like any other.
+func (b *Bot) followUp(ctx context.Context, who caller, value string) {
+	action, id, ok := parseFollowUpValue(value)
+	if !ok {
+		b.log.Warn("dropping a follow-up click with a bad value", "user", who.User)
+		return
+	}
+	r, err := b.svc.Get(ctx, id)
+	if err != nil {
+		b.notAllowed(ctx, who, err)
+		return
+	}
+	who.Channel, who.To.Channel = r.Channel, r.Channel
+	b.submit(ctx, who, approval.Submission{
+		Team:       who.Team,
+		Enterprise: who.Enterprise,
+		Channel:    r.Channel,
+		Requester:  who.User,
+		Groups:     who.Groups,
+		Pool:       r.Pool.Name,
+		Target:     r.Target.Username,
+		Action:     action,
+		Reason:     r.Reason,
+		Ticket:     r.Ticket,
+		VerifiedBy: r.VerifiedBy,
+	})
+}
+
+// notAllowed tells the clicker why their click changed nothing.
+func (b *Bot) notAllowed(ctx context.Context, who caller, err error) {
+	if approval.ErrorCode(err) == approval.EINTERNAL {
+		b.log.Error("a click failed", "user", who.User, "err", err)
+	}
+	b.tell(ctx, who.To, b.rd.notAllowed(err))
+}

@@ -1,0 +1,159 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/resetbot/resetbot/approval"
+)
+
+// NotifierConfig is what a Notifier needs.
+type NotifierConfig struct {
+	// Client is the Slack Web API client, built by the caller with the bot token,
+	// slack.OptionAppLevelToken and, for tests, slack.OptionAPIURL. Required.
+	Client *slack.Client
+	// Logger is required.
+	Logger *slog.Logger
+	// CommandName is the slash command's name; default DefaultCommandName.
+	CommandName string
+	// DryRun marks everything posted as DRY RUN.
+	DryRun bool
+	// GroupCacheTTL is how long Slack user groups are cached; default DefaultGroupCacheTTL.
+	GroupCacheTTL time.Duration
+	// HTTPClient posts to response_urls; default a client with a 10 s timeout.
+	HTTPClient *http.Client
+	// Now is the clock of the group cache; default time.Now.
+	Now func() time.Time
+}
+
+// Notifier is the Slack side of the workflow: it implements approval.Notifier. Build it
+// first, hand it to approval.New, then hand both to New.
+type Notifier struct {
+	client *slack.Client
+	http   *http.Client
+	log    *slog.Logger
+	rd     renderer
+	groups *groupCache
+}
+
+var _ approval.Notifier = (*Notifier)(nil)
+
+// NewNotifier returns a Notifier posting with cfg.Client.
+func NewNotifier(cfg NotifierConfig) (*Notifier, error) {
+	if cfg.Client == nil {
+		return nil, errors.New("bot: new notifier: no Slack client")
+	}
+	if cfg.Logger == nil {
+		return nil, errors.New("bot: new notifier: no logger")
+	}
+	if cfg.CommandName == "" {
+		cfg.CommandName = DefaultCommandName
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	n := &Notifier{
+		client: cfg.Client,
+		http:   cfg.HTTPClient,
+		log:    cfg.Logger,
+		groups: newGroupCache(cfg.Client, cfg.GroupCacheTTL, cfg.Now, cfg.Logger),
+	}
+	n.rd = renderer{command: cfg.CommandName, dryRun: cfg.DryRun, groupID: n.groups.handleID}
+	return n, nil
+}
+
+// PostCard posts a new request's card in its channel. When the bot is not in the channel,
+// notInChannel reports the error.
+func (n *Notifier) PostCard(ctx context.Context, r *approval.Request) (approval.Thread, error) {
+	n.freshGroups(ctx)
+	m := n.rd.card(r)
+	ch, ts, err := n.client.PostMessageContext(ctx, r.Channel, msgOptions(m)...)
+	if err != nil {
+		return approval.Thread{}, fmt.Errorf("post the card of %s in %s: %w", r.ID, r.Channel, err)
+	}
+	return approval.Thread{Channel: ch, TS: ts}, nil
+}
+
+// Notify posts the step as a reply in the request's thread and updates the card to the
+// request's state.
+func (n *Notifier) Notify(ctx context.Context, r *approval.Request, nt approval.Notice) error {
+	if nt.Kind == approval.NoticeReminder {
+		n.freshGroups(ctx)
+	}
+	reply := n.rd.notice(r, nt)
+	if r.Thread.TS == "" {
+		if _, _, err := n.client.PostMessageContext(ctx, r.Channel, msgOptions(reply)...); err != nil {
+			return fmt.Errorf("post the %s step of %s in %s: %w", nt.Kind, r.ID, r.Channel, err)
+		}
+		return nil
+	}
+	var errs []error
+	opts := append(msgOptions(reply), slack.MsgOptionTS(r.Thread.TS))
+	if _, _, err := n.client.PostMessageContext(ctx, r.Thread.Channel, opts...); err != nil {
+		errs = append(errs, fmt.Errorf("reply with the %s step of %s: %w", nt.Kind, r.ID, err))
+	}
+	card := n.rd.card(r)
+	if _, _, _, err := n.client.UpdateMessageContext(ctx, r.Thread.Channel, r.Thread.TS, msgOptions(card)...); err != nil {
+		errs = append(errs, fmt.Errorf("update the card of %s: %w", r.ID, err))
+	}
+	return errors.Join(errs...)
+}
+
+// DeliverSecret shows the password to the requester alone: an ephemeral message in the
+// request's channel, or a direct message when that fails. Errors never hold the password.
+func (n *Notifier) DeliverSecret(ctx context.Context, r *approval.Request, s approval.Secret) error {
+	m := n.rd.secret(r, s)
+	_, errEphemeral := n.client.PostEphemeralContext(ctx, r.Channel, r.Requester, msgOptions(m)...)
+	if errEphemeral == nil {
+		return nil
+	}
+	n.log.Warn("showing the password in the channel failed; sending it as a direct message",
+		"request_id", r.ID, "err", errEphemeral)
+	if err := n.directMessage(ctx, r.Requester, m); err != nil {
+		return fmt.Errorf("deliver the password of %s to %s: ephemeral: %w; direct message: %w", r.ID, r.Requester, errEphemeral, err)
+	}
+	return nil
+}
+
+// directMessage posts m in the bot's direct-message channel with user.
+func (n *Notifier) directMessage(ctx context.Context, user string, m message) error {
+	ch, _, _, err := n.client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		return fmt.Errorf("open a direct message: %w", err)
+	}
+	if _, _, err := n.client.PostMessageContext(ctx, ch.ID, msgOptions(m)...); err != nil {
+		return fmt.Errorf("post a direct message: %w", err)
+	}
+	return nil
+}
+
+// freshGroups refreshes the user groups so that approver handles render as mentions; a
+// failure only costs the mention.
+func (n *Notifier) freshGroups(ctx context.Context) {
+	if err := n.groups.refresh(ctx); err != nil {
+		n.log.Warn("reading Slack user groups for mentions failed", "err", err)
+	}
+}
+
+func msgOptions(m message) []slack.MsgOption {
+	return []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+}
+
+// notInChannelCodes are Slack's errors for a channel the bot cannot post in.
+var notInChannelCodes = map[string]bool{"not_in_channel": true, "channel_not_found": true}
+
+// notInChannel reports whether err is Slack refusing a post because the bot is not in the
+// channel (or cannot see it, as with a private channel it was not invited to).
+func notInChannel(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && notInChannelCodes[se.Err]
+}

@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/slack-go/slack"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+// caller is the person behind an envelope, where they are and how to answer them.
+type caller struct {
+	Team       string
+	Enterprise string
+	Channel    string
+	User       string
+	Groups     []string // their Slack user groups: ids and @handles
+	TriggerID  string   // opens a modal, for 3 s
+	To         audience
+}
+
+func (c caller) facts() policy.Facts {
+	return policy.Facts{Team: c.Team, Enterprise: c.Enterprise, Channel: c.Channel, Requester: c.User, Groups: c.Groups}
+}
+
+func (c caller) approver() policy.Approver { return policy.Approver{User: c.User, Groups: c.Groups} }
+
+// The handlers of each table.
+type (
+	// commandHandler answers a parsed slash command.
+	commandHandler func(ctx context.Context, who caller, c Command)
+	// clickHandler answers a button click; value is the button's value.
+	clickHandler func(ctx context.Context, who caller, value string)
+	// viewHandler checks a modal submission and returns the ack's payload (nil closes the
+	// modal); follow-up work goes through goWork.
+	viewHandler func(ctx context.Context, who caller, view slack.View) any
+)
+
+// routes are the bot's routing tables.
+type routes struct {
+	// commands route by slash command name.
+	commands map[string]func(ctx context.Context, who caller, text string)
+	// kinds route a parsed command by what it asks for.
+	kinds map[CommandKind]commandHandler
+	// readOnly route the actions answered at once; every other action is submitted.
+	readOnly map[policy.Action]commandHandler
+	// clicks route by action_id.
+	clicks map[string]clickHandler
+	// views route by callback_id.
+	views map[string]viewHandler
+}
+
+func (b *Bot) newRoutes() routes {
+	return routes{
+		commands: map[string]func(context.Context, caller, string){
+			b.rd.command: b.command,
+		},
+		kinds: map[CommandKind]commandHandler{
+			KindModal:  b.openRequestModal,
+			KindHelp:   b.help,
+			KindAction: b.action,
+		},
+		readOnly: map[policy.Action]commandHandler{
+			policy.ActionStatus:  b.status,
+			policy.ActionHistory: b.history,
+		},
+		clicks: map[string]clickHandler{
+			actionApprove:  b.approve,
+			actionDeny:     b.openDenyModal,
+			actionCancel:   b.cancel,
+			actionFollowUp: b.followUp,
+		},
+		views: map[string]viewHandler{
+			callbackRequest: b.submitRequestModal,
+			callbackDeny:    b.submitDenyModal,
+		},
+	}
+}
+
+// submission is what a caller asks for with a command.
+func (c caller) submission(cmd Command) approval.Submission {
+	return cmd.Submission(c.Team, c.Enterprise, c.Channel, c.User, c.Groups)
+}

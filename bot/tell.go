@@ -1,0 +1,46 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/slack-go/slack"
+)
+
+// audience is how to answer one person privately.
+type audience struct {
+	User        string
+	Channel     string // where they are; "" when unknown
+	ThreadTS    string // the thread they clicked in, if any
+	ResponseURL string // the envelope's response_url, if any
+}
+
+// tell answers one person privately: through the envelope's response_url (which works in
+// channels the bot is not in), else an ephemeral message in their channel, else a direct
+// message. Failures are logged; there is no one left to tell.
+func (b *Bot) tell(ctx context.Context, to audience, m message) {
+	if to.ResponseURL != "" {
+		err := slack.PostWebhookCustomHTTPContext(ctx, to.ResponseURL, b.notifier.http, &slack.WebhookMessage{
+			Text:         m.Text,
+			Blocks:       &slack.Blocks{BlockSet: m.Blocks},
+			ResponseType: slack.ResponseTypeEphemeral,
+		})
+		if err == nil {
+			return
+		}
+		b.log.Warn("answering through response_url failed", "user", to.User, "err", err)
+	}
+	if to.Channel != "" {
+		opts := msgOptions(m)
+		if to.ThreadTS != "" {
+			opts = append(opts, slack.MsgOptionTS(to.ThreadTS))
+		}
+		_, err := b.client.PostEphemeralContext(ctx, to.Channel, to.User, opts...)
+		if err == nil {
+			return
+		}
+		b.log.Warn("answering with an ephemeral message failed", "user", to.User, "channel", to.Channel, "err", err)
+	}
+	if err := b.notifier.directMessage(ctx, to.User, m); err != nil {
+		b.log.Error("answering a person failed every way", "user", to.User, "err", err)
+	}
+}
