@@ -3,7 +3,6 @@ package approval
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -24,7 +23,7 @@ type prepared struct {
 var missingField = map[string]func(d policy.Decision) string{
 	"ticket": func(d policy.Decision) string {
 		if d.Requires.TicketPattern != "" {
-			return fmt.Sprintf("Give the support ticket (it must match %s).", d.Requires.TicketPattern)
+			return fmt.Sprintf("Give the support ticket; the whole of it must match %s.", d.Requires.TicketPattern)
 		}
 		return "Give the support ticket this request is for."
 	},
@@ -86,7 +85,7 @@ func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error)
 	if !d.Allowed && len(d.Missing) == 0 {
 		return p, forbidden(d)
 	}
-	if fields := s.fieldProblems(sub, d); len(fields) > 0 {
+	if fields := fieldProblems(d); len(fields) > 0 {
 		if target, ok := targetProblem(p.lookupErr); ok {
 			fields[target.field] = target.message
 		}
@@ -98,9 +97,8 @@ func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error)
 	return p, p.lookupErr
 }
 
-// fieldProblems lists what the request lacks for the decision: what the policy says is
-// missing, and a ticket or identity check that does not fit what the rule accepts.
-func (s *Service) fieldProblems(sub Submission, d policy.Decision) map[string]string {
+// fieldProblems says, for each field the policy found missing or unfit, what it needs.
+func fieldProblems(d policy.Decision) map[string]string {
 	fields := map[string]string{}
 	for _, m := range d.Missing {
 		if say, ok := missingField[m]; ok {
@@ -108,26 +106,6 @@ func (s *Service) fieldProblems(sub Submission, d policy.Decision) map[string]st
 		} else {
 			fields[m] = fmt.Sprintf("This request needs %s.", m)
 		}
-	}
-	if pat := d.Requires.TicketPattern; pat != "" && sub.Ticket != "" && fields["ticket"] == "" {
-		re, err := regexp.Compile(pat)
-		if err != nil {
-			s.log.Error("policy ticket pattern does not compile", "rule", d.Rule, "err", err)
-			fields["ticket"] = "The policy's ticket pattern is broken; ask the platform team."
-		} else if !re.MatchString(sub.Ticket) {
-			fields["ticket"] = fmt.Sprintf("The ticket must match %s.", pat)
-		}
-	}
-	if ok := d.Requires.VerifiedBy; len(ok) > 0 && fields["verified_by"] == "" {
-		if sub.VerifiedBy == "" || !slices.Contains(ok, sub.VerifiedBy) {
-			fields["verified_by"] = missingField["verified_by"](d)
-		}
-	}
-	if d.Requires.Ticket && sub.Ticket == "" && fields["ticket"] == "" {
-		fields["ticket"] = missingField["ticket"](d)
-	}
-	if d.Requires.Reason && sub.Reason == "" && fields["reason"] == "" {
-		fields["reason"] = missingField["reason"](d)
 	}
 	return fields
 }

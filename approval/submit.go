@@ -118,14 +118,14 @@ func (s *Service) checkLimits(ctx context.Context, p prepared) error {
 				return s.store.CountByRequester(ctx, p.sub.Requester, since)
 			},
 			func(n, max int, period string) string {
-				return fmt.Sprintf("You have made %d requests %s; the policy allows %d. Try again later or ask an approver.", n, period, max)
+				return fmt.Sprintf("You have made %s %s; the policy allows %d. Try again later.", plural(n, "request"), period, max)
 			}},
 		{l.PerTargetMax, l.PerTargetWindow,
 			func(ctx context.Context, since time.Time) (int, error) {
 				return s.store.CountByTarget(ctx, p.decision.Pool.ID, p.user.Username, since)
 			},
 			func(n, max int, period string) string {
-				return fmt.Sprintf("This user has had %d requests %s; the policy allows %d. Talk to the user's team before asking again.", n, period, max)
+				return fmt.Sprintf("This user has had %s %s; the policy allows %d. Talk to the people who handled them before asking again.", plural(n, "request"), period, max)
 			}},
 	}
 	for _, c := range checks {

@@ -1,0 +1,435 @@
+package approval_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+// dirCall is one call that reached the fake directory.
+type dirCall struct {
+	Op       string // "lookup", "run", "signout"
+	Pool     string // pool id
+	Username string // the ref for a lookup
+	Action   policy.Action
+}
+
+// fakeDir is a stateful in-memory Cognito: users per pool, actions that change them, scripted
+// failures and a hook to hold a run.
+type fakeDir struct {
+	mu    sync.Mutex
+	users map[string]map[string]*approval.User // pool id → username → user
+	calls []dirCall
+	// fail answers an op ("lookup", "signout") or an action ("reset", ...) with an error.
+	fail map[string]error
+	// secretErr makes Run return a secret along with an error.
+	n int
+	// hold, when set, is called by Run before it acts; it may block.
+	hold func(ctx context.Context)
+}
+
+func newFakeDir(pools ...policy.Pool) *fakeDir {
+	d := &fakeDir{users: map[string]map[string]*approval.User{}, fail: map[string]error{}}
+	for _, p := range pools {
+		d.users[p.ID] = map[string]*approval.User{}
+		for _, u := range seedUsers() {
+			d.users[p.ID][u.Username] = u
+		}
+	}
+	return d
+}
+
+var created = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func seedUsers() []*approval.User {
+	return []*approval.User{
+		{Username: "alice", Sub: "sub-alice", Status: "CONFIRMED", Enabled: true, Email: "alice@example.com", EmailVerified: true,
+			Groups: []string{"customers"}, Created: created, Modified: created},
+		{Username: "bob", Sub: "sub-bob", Status: "CONFIRMED", Enabled: true, Email: "bob@example.com",
+			Groups: []string{"customers"}, Created: created, Modified: created},
+		{Username: "carol", Sub: "sub-carol", Status: "CONFIRMED", Enabled: true, Phone: "+14155550123",
+			Created: created, Modified: created},
+		{Username: "root", Sub: "sub-root", Status: "CONFIRMED", Enabled: true, Email: "root@example.com", EmailVerified: true,
+			Groups: []string{"admins"}, Created: created, Modified: created},
+	}
+}
+
+func (d *fakeDir) record(c dirCall) {
+	d.calls = append(d.calls, c)
+}
+
+// Calls counts the calls of an op ("lookup", "run", "signout").
+func (d *fakeDir) Calls(op string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, c := range d.calls {
+		if c.Op == op {
+			n++
+		}
+	}
+	return n
+}
+
+func (d *fakeDir) setFail(key string, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err == nil {
+		delete(d.fail, key)
+		return
+	}
+	d.fail[key] = err
+}
+
+func (d *fakeDir) user(poolID, username string) *approval.User {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.users[poolID][username]
+}
+
+// edit changes a user under the lock (a change made in the AWS console meanwhile).
+func (d *fakeDir) edit(poolID, username string, change func(u *approval.User)) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	change(d.users[poolID][username])
+}
+
+func (d *fakeDir) Lookup(_ context.Context, pool policy.Pool, ref string) (approval.User, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.record(dirCall{Op: "lookup", Pool: pool.ID, Username: ref})
+	if err := d.fail["lookup"]; err != nil {
+		return approval.User{}, err
+	}
+	users, ok := d.users[pool.ID]
+	if !ok {
+		return approval.User{}, &approval.Error{Code: approval.EPOOLNOTFOUND, Message: fmt.Sprintf("Cognito has no user pool %s.", pool.ID)}
+	}
+	for _, u := range users {
+		if u.Username == ref || u.Email == ref || u.Sub == ref {
+			c := *u
+			c.Groups = slices.Clone(u.Groups)
+			return c, nil
+		}
+	}
+	return approval.User{}, &approval.Error{Code: approval.ENOTFOUND, Message: fmt.Sprintf("There is no user %s in pool %s.", ref, pool.Name)}
+}
+
+// actions are what Run does to a user, per action.
+var actions = map[policy.Action]func(u *approval.User, n int) (approval.RunResult, error){
+	policy.ActionReset: func(u *approval.User, n int) (approval.RunResult, error) {
+		if !u.EmailVerified && !u.PhoneVerified {
+			return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n)}, &approval.Error{Code: approval.ENOVERIFIEDCONTACT,
+				Message: "Cognito cannot send a reset code: the user has no verified email or phone number."}
+		}
+		u.Status = "RESET_REQUIRED"
+		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n)}, nil
+	},
+	policy.ActionTempPassword: func(u *approval.User, n int) (approval.RunResult, error) {
+		u.Status = "FORCE_CHANGE_PASSWORD"
+		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n), Secret: secretFor(n), ValidDays: 7}, nil
+	},
+	policy.ActionPermanentPassword: func(u *approval.User, n int) (approval.RunResult, error) {
+		u.Status = "CONFIRMED"
+		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n), Secret: secretFor(n)}, nil
+	},
+	policy.ActionVerifyEmail: func(u *approval.User, n int) (approval.RunResult, error) {
+		u.EmailVerified = true
+		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n)}, nil
+	},
+	policy.ActionVerifyPhone: func(u *approval.User, n int) (approval.RunResult, error) {
+		u.PhoneVerified = true
+		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n)}, nil
+	},
+	policy.ActionSignOut: func(_ *approval.User, n int) (approval.RunResult, error) {
+		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n)}, nil
+	},
+}
+
+// secretFor is the n-th generated password: distinctive, so a scan for it cannot miss.
+func secretFor(n int) string { return fmt.Sprintf("Qz7#leak-canary-%04d!", n) }
+
+func (d *fakeDir) Run(ctx context.Context, pool policy.Pool, username string, action policy.Action) (approval.RunResult, error) {
+	d.mu.Lock()
+	hold := d.hold
+	d.mu.Unlock()
+	if hold != nil {
+		hold(ctx)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.n++
+	d.record(dirCall{Op: "run", Pool: pool.ID, Username: username, Action: action})
+	if err := d.fail[string(action)]; err != nil {
+		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", d.n)}, err
+	}
+	u := d.users[pool.ID][username]
+	if u == nil {
+		return approval.RunResult{}, &approval.Error{Code: approval.ENOTFOUND, Message: "There is no such user."}
+	}
+	return actions[action](u, d.n)
+}
+
+func (d *fakeDir) SignOut(_ context.Context, pool policy.Pool, username string) (approval.RunResult, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.n++
+	d.record(dirCall{Op: "signout", Pool: pool.ID, Username: username})
+	if err := d.fail["signout"]; err != nil {
+		return approval.RunResult{}, err
+	}
+	return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", d.n)}, nil
+}
+
+// notice is one step the fake notifier was told, with the request's state at the time.
+type notice struct {
+	ID    string
+	State approval.State
+	approval.Notice
+}
+
+type delivered struct {
+	ID        string
+	Requester string
+	approval.Secret
+}
+
+// fakeNotifier is Slack as the workflow sees it: it remembers cards, notices and secrets.
+type fakeNotifier struct {
+	mu      sync.Mutex
+	cards   []string // request ids
+	notices []notice
+	secrets []delivered
+	n       int
+
+	cardErr, notifyErr, secretErr error
+}
+
+func (f *fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approval.Thread, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cardErr != nil {
+		return approval.Thread{}, f.cardErr
+	}
+	f.n++
+	f.cards = append(f.cards, r.ID)
+	return approval.Thread{Channel: r.Channel, TS: fmt.Sprintf("1700000000.%06d", f.n)}, nil
+}
+
+func (f *fakeNotifier) Notify(_ context.Context, r *approval.Request, n approval.Notice) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.notices = append(f.notices, notice{ID: r.ID, State: r.State, Notice: n})
+	return f.notifyErr
+}
+
+func (f *fakeNotifier) DeliverSecret(_ context.Context, r *approval.Request, s approval.Secret) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.secretErr != nil {
+		return fmt.Errorf("%w (while posting %q)", f.secretErr, s.Password)
+	}
+	f.secrets = append(f.secrets, delivered{ID: r.ID, Requester: r.Requester, Secret: s})
+	return nil
+}
+
+// kinds lists the kinds of the notices told about a request, in order.
+func (f *fakeNotifier) kinds(id string) []approval.NoticeKind {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := []approval.NoticeKind{}
+	for _, n := range f.notices {
+		if n.ID == id {
+			out = append(out, n.Kind)
+		}
+	}
+	return out
+}
+
+// last is the last notice told about a request.
+func (f *fakeNotifier) last(id string) notice {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.notices) - 1; i >= 0; i-- {
+		if f.notices[i].ID == id {
+			return f.notices[i]
+		}
+	}
+	return notice{}
+}
+
+func (f *fakeNotifier) all() []notice {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.notices)
+}
+
+func (f *fakeNotifier) delivered() []delivered {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.secrets)
+}
+
+// clock is a fake clock that moves only when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// observer counts what the service reports for metrics.
+type observer struct {
+	mu        sync.Mutex
+	submitted map[string]int // action/outcome
+	approved  int
+	ran       map[string]int // action/outcome
+}
+
+func newObserver() *observer {
+	return &observer{submitted: map[string]int{}, ran: map[string]int{}}
+}
+
+func (o *observer) Submitted(a policy.Action, outcome string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.submitted[string(a)+"/"+outcome]++
+}
+
+func (o *observer) Approved(policy.Action) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.approved++
+}
+
+func (o *observer) Ran(a policy.Action, outcome string, _ time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.ran[string(a)+"/"+outcome]++
+}
+
+func (o *observer) counts() (submitted map[string]int, approved int, ran map[string]int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return maps(o.submitted), o.approved, maps(o.ran)
+}
+
+func maps(m map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// faultStore is a store whose methods can be made to fail.
+type faultStore struct {
+	approval.Store
+	mu   sync.Mutex
+	fail map[string]error // method name → error
+}
+
+func (f *faultStore) err(method string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.fail[method]
+}
+
+func (f *faultStore) setFail(method string, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail == nil {
+		f.fail = map[string]error{}
+	}
+	f.fail[method] = err
+}
+
+func (f *faultStore) Create(ctx context.Context, r *approval.Request) error {
+	if err := f.err("Create"); err != nil {
+		return err
+	}
+	return f.Store.Create(ctx, r)
+}
+
+func (f *faultStore) Update(ctx context.Context, r *approval.Request) error {
+	if err := f.err("Update"); err != nil {
+		return err
+	}
+	return f.Store.Update(ctx, r)
+}
+
+func (f *faultStore) Append(ctx context.Context, e approval.Event) error {
+	if err := f.err("Append"); err != nil {
+		return err
+	}
+	return f.Store.Append(ctx, e)
+}
+
+func (f *faultStore) Due(ctx context.Context, now time.Time) ([]*approval.Request, error) {
+	if err := f.err("Due"); err != nil {
+		return nil, err
+	}
+	return f.Store.Due(ctx, now)
+}
+
+func (f *faultStore) Pending(ctx context.Context) ([]*approval.Request, error) {
+	if err := f.err("Pending"); err != nil {
+		return nil, err
+	}
+	return f.Store.Pending(ctx)
+}
+
+func (f *faultStore) History(ctx context.Context, poolID, username string, limit int) ([]*approval.Request, error) {
+	if err := f.err("History"); err != nil {
+		return nil, err
+	}
+	return f.Store.History(ctx, poolID, username, limit)
+}
+
+func (f *faultStore) CountByRequester(ctx context.Context, requester string, since time.Time) (int, error) {
+	if err := f.err("CountByRequester"); err != nil {
+		return 0, err
+	}
+	return f.Store.CountByRequester(ctx, requester, since)
+}
+
+func (f *faultStore) CountByTarget(ctx context.Context, poolID, username string, since time.Time) (int, error) {
+	if err := f.err("CountByTarget"); err != nil {
+		return 0, err
+	}
+	return f.Store.CountByTarget(ctx, poolID, username, since)
+}
+
+// logBuffer collects log output from many goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

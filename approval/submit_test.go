@@ -1,0 +1,368 @@
+package approval_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+func TestSubmitRecordsAPendingRequest(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+
+	want := &approval.Request{
+		ID: r.ID, Version: 2, State: approval.StatePending,
+		Team: "T1", Channel: "C1", Requester: "U0REQ0001", Groups: requesterGroups,
+		Pool: prod, Action: policy.ActionReset,
+		Reason: "locked out after a phone change", Ticket: "SUP-123", VerifiedBy: "callback",
+		Target: approval.Target{
+			Ref: "alice@example.com", Username: "alice", Sub: "sub-alice", Status: "CONFIRMED", Enabled: true,
+			EmailMasked: "a***e@example.com", EmailVerified: true, Groups: []string{"customers"},
+		},
+		Rule: "prod-support", ApprovalsNeeded: 1, Approvers: []string{"@leads", "U0LEAD001"},
+		CreatedAt: t0, UpdatedAt: t0, ExpiresAt: t0.Add(4 * time.Hour), RemindAt: t0.Add(30 * time.Minute),
+		Thread: approval.Thread{Channel: "C1", TS: "1700000000.000001"},
+	}
+	if diff := cmp.Diff(r, want, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("Submit returned (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(h.get(r.ID), want, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("stored request (-got +want):\n%s", diff)
+	}
+	if !strings.HasPrefix(r.ID, "r-") || len(r.ID) != 12 {
+		t.Errorf("request id %q, want r- and 10 characters", r.ID)
+	}
+	if diff := cmp.Diff(h.events(r.ID), []string{"submitted"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+	if got := h.dir.Calls("run"); got != 0 {
+		t.Errorf("%d runs before any approval", got)
+	}
+	submitted, _, _ := h.obs.counts()
+	if diff := cmp.Diff(submitted, map[string]int{"reset/created": 1}); diff != "" {
+		t.Errorf("observer (-got +want):\n%s", diff)
+	}
+}
+
+func TestSubmitCountsRecentRequests(t *testing.T) {
+	h := newHarness(t)
+	h.submit(sub(prod, policy.ActionReset))
+	h.clock.Advance(24 * time.Hour)
+	h.submit(sub(prod, policy.ActionTempPassword))
+	h.clock.Advance(29*24*time.Hour + time.Hour)
+	r := h.submit(sub(prod, policy.ActionReset))
+	if r.Recent != 1 {
+		t.Errorf("Recent = %d, want 1 (the request of 29 days ago, not the one of 30 days and an hour)", r.Recent)
+	}
+}
+
+func TestSubmitRefusals(t *testing.T) {
+	throttled := &approval.Error{Code: approval.ETHROTTLED, Message: "Cognito is busy."}
+	tests := []struct {
+		name    string
+		mutate  func(s *approval.Submission)
+		setup   func(h *harness)
+		code    string
+		fields  map[string]string // for a *ValidationError
+		outcome string            // the observer's
+		audit   []string          // events with no request
+	}{
+		{name: "read-only action", mutate: func(s *approval.Submission) { s.Action = policy.ActionStatus },
+			code: approval.EINVALID, outcome: "status/invalid"},
+		{name: "unknown action", mutate: func(s *approval.Submission) { s.Action = "delete" },
+			code: approval.EINVALID, fields: map[string]string{"action": `There is no action "delete".`}, outcome: "delete/invalid"},
+		{name: "no target", mutate: func(s *approval.Submission) { s.Target = "  " },
+			code: approval.EINVALID, fields: map[string]string{"target": "Say which user: a username, an email address or a sub."}, outcome: "reset/invalid"},
+		{name: "unknown pool", mutate: func(s *approval.Submission) { s.Pool = "qa" },
+			code: approval.EINVALID, fields: map[string]string{"pool": `There is no pool "qa"; the pools are: dev, dual, limited, prod, self.`}, outcome: "reset/invalid"},
+		{name: "no pool said", mutate: func(s *approval.Submission) { s.Pool = "" },
+			code: approval.EFORBIDDEN, outcome: "reset/denied", audit: []string{"denied_by_policy"}},
+		{name: "admin target", mutate: func(s *approval.Submission) { s.Target = "root" },
+			code: approval.EFORBIDDEN, outcome: "reset/denied", audit: []string{"denied_by_policy"}},
+		{name: "requester not allowed", mutate: func(s *approval.Submission) { s.Groups = []string{"@sales"} },
+			code: approval.EFORBIDDEN, outcome: "reset/denied", audit: []string{"denied_by_policy"}},
+		{name: "unknown user, requester not allowed", mutate: func(s *approval.Submission) { s.Groups, s.Target = nil, "nobody@example.com" },
+			code: approval.EFORBIDDEN, outcome: "reset/denied", audit: []string{"denied_by_policy"}},
+		{name: "missing ticket and check", mutate: func(s *approval.Submission) { s.Ticket, s.VerifiedBy = "", "" },
+			code: approval.EINVALID, fields: map[string]string{
+				"ticket":      "Give the support ticket; the whole of it must match SUP-[0-9]+.",
+				"verified_by": "Say how you verified the user's identity: one of callback.",
+			}, outcome: "reset/invalid"},
+		{name: "bad ticket, unknown user", mutate: func(s *approval.Submission) { s.Ticket, s.Target = "JIRA-1", "nobody" },
+			code: approval.EINVALID, fields: map[string]string{
+				"ticket": "Give the support ticket; the whole of it must match SUP-[0-9]+.",
+				"target": "There is no user nobody in pool prod.",
+			}, outcome: "reset/invalid"},
+		{name: "unknown user", mutate: func(s *approval.Submission) { s.Target = "nobody@example.com" },
+			code: approval.ENOTFOUND, outcome: "reset/error"},
+		{name: "directory throttled", setup: func(h *harness) { h.dir.setFail("lookup", throttled) },
+			code: approval.ETHROTTLED, outcome: "reset/error"},
+		{name: "store cannot count", setup: func(h *harness) { h.store.setFail("CountByTarget", errors.New("disk on fire")) },
+			code: approval.EINTERNAL, outcome: "reset/error"},
+		{name: "store cannot create", setup: func(h *harness) { h.store.setFail("Create", errors.New("disk on fire")) },
+			code: approval.EINTERNAL, outcome: "reset/error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			if tt.setup != nil {
+				tt.setup(h)
+			}
+			s := sub(prod, policy.ActionReset)
+			if tt.mutate != nil {
+				tt.mutate(&s)
+			}
+			r, err := h.svc.Submit(context.Background(), s)
+			if r != nil {
+				t.Errorf("Submit returned a request: %+v", r)
+			}
+			wantCode(t, err, tt.code)
+			if tt.fields != nil {
+				var ve *approval.ValidationError
+				if !errors.As(err, &ve) {
+					t.Fatalf("error %v is not a *ValidationError", err)
+				}
+				if diff := cmp.Diff(ve.Fields, tt.fields); diff != "" {
+					t.Errorf("fields (-got +want):\n%s", diff)
+				}
+			}
+			if approval.ErrorMessage(err) == "" {
+				t.Error("the error has no message for people")
+			}
+			submitted, _, _ := h.obs.counts()
+			if diff := cmp.Diff(submitted, map[string]int{tt.outcome: 1}); diff != "" {
+				t.Errorf("observer (-got +want):\n%s", diff)
+			}
+			if diff := cmp.Diff(h.events(""), tt.audit, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("audit of refused submissions (-got +want):\n%s", diff)
+			}
+			if pending, _ := h.db.Pending(context.Background()); len(pending) != 0 {
+				t.Errorf("a refused submission stored %d requests", len(pending))
+			}
+			if len(h.note.cards) != 0 {
+				t.Errorf("a refused submission posted %d cards", len(h.note.cards))
+			}
+		})
+	}
+}
+
+func TestSubmitDeniedAuditSaysWhy(t *testing.T) {
+	h := newHarness(t)
+	s := sub(prod, policy.ActionReset)
+	s.Target = "root@example.com"
+	_, err := h.svc.Submit(context.Background(), s)
+	if got := approval.ErrorMessage(err); got != "Admin accounts are reset by the security team." {
+		t.Errorf("message %q", got)
+	}
+	es := h.eventList("")
+	if len(es) != 1 {
+		t.Fatalf("%d events, want 1", len(es))
+	}
+	want := approval.Event{ID: es[0].ID, At: t0, Actor: "U0REQ0001", Kind: "denied_by_policy", Rule: "protect-admins", Outcome: "denied",
+		Detail: "action=reset pool=prod target=r***t@example.com: Admin accounts are reset by the security team."}
+	if diff := cmp.Diff(es[0], want); diff != "" {
+		t.Errorf("event (-got +want):\n%s", diff)
+	}
+}
+
+func TestSubmitRateLimits(t *testing.T) {
+	h := newHarness(t)
+	s := sub(limited, policy.ActionReset)
+	h.submit(s)
+
+	// The same target again within the window.
+	_, err := h.svc.Submit(context.Background(), s)
+	wantCode(t, err, approval.ELIMITED)
+	if got := approval.ErrorMessage(err); !strings.Contains(got, "This user has had 1 request in the last 1 day; the policy allows 1.") {
+		t.Errorf("per-target message %q", got)
+	}
+
+	// Another target: the requester's second request is allowed, the third is not.
+	s.Target = "carol"
+	h.submit(s)
+	s.Target = "bob"
+	_, err = h.svc.Submit(context.Background(), s)
+	wantCode(t, err, approval.ELIMITED)
+	if got := approval.ErrorMessage(err); !strings.Contains(got, "You have made 2 requests in the last 1 day; the policy allows 2.") {
+		t.Errorf("per-requester message %q", got)
+	}
+
+	// A day later the window has moved on.
+	h.clock.Advance(24*time.Hour + time.Second)
+	h.submit(s)
+
+	if diff := cmp.Diff(h.events(""), []string{"rate_limited", "rate_limited"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+	submitted, _, _ := h.obs.counts()
+	if diff := cmp.Diff(submitted, map[string]int{"reset/created": 3, "reset/limited": 2}); diff != "" {
+		t.Errorf("observer (-got +want):\n%s", diff)
+	}
+}
+
+func TestSubmitLimitCountFails(t *testing.T) {
+	h := newHarness(t)
+	h.store.setFail("CountByRequester", errors.New("disk on fire"))
+	_, err := h.svc.Submit(context.Background(), sub(limited, policy.ActionReset))
+	wantCode(t, err, approval.EINTERNAL)
+	if approval.ErrorMessage(err) != "Something went wrong on our side; the details are in the bot's log." {
+		t.Errorf("an internal error leaked to the user: %q", approval.ErrorMessage(err))
+	}
+}
+
+func TestSubmitWithoutApprovalRunsAtOnce(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(dev, policy.ActionReset))
+	if r.State != approval.StateSucceeded {
+		t.Fatalf("state %s, want succeeded; outcome %q", r.State, r.Outcome)
+	}
+	if got := h.dir.Calls("run"); got != 1 {
+		t.Errorf("%d runs, want 1", got)
+	}
+	if diff := cmp.Diff(h.events(r.ID), []string{"submitted", "approved", "running", "succeeded"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(h.note.kinds(r.ID), []approval.NoticeKind{approval.NoticeRunning, approval.NoticeSucceeded}); diff != "" {
+		t.Errorf("notices (-got +want):\n%s", diff)
+	}
+	if r.RemindAt != (time.Time{}) {
+		t.Errorf("a request that needs no approval has a reminder at %v", r.RemindAt)
+	}
+}
+
+func TestSubmitCardNotPosted(t *testing.T) {
+	h := newHarness(t)
+	h.note.cardErr = errors.New("slack: channel_not_found")
+	r, err := h.svc.Submit(context.Background(), sub(dev, policy.ActionReset))
+	if r != nil {
+		t.Errorf("Submit returned %+v", r)
+	}
+	wantCode(t, err, approval.EINTERNAL)
+	if !strings.Contains(approval.ErrorMessage(err), "could not be posted in Slack") {
+		t.Errorf("message %q", approval.ErrorMessage(err))
+	}
+	if got := h.dir.Calls("run"); got != 0 {
+		t.Errorf("a request with no card ran %d times", got)
+	}
+	rs, _ := h.db.History(context.Background(), dev.ID, "alice", 10)
+	if len(rs) != 1 || rs[0].State != approval.StateCancelled || rs[0].DecidedBy != "system" {
+		t.Fatalf("stored: %+v", rs)
+	}
+	if diff := cmp.Diff(h.events(rs[0].ID), []string{"submitted", "cancelled"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+}
+
+func TestSubmitCardNotPostedAndStoreDown(t *testing.T) {
+	h := newHarness(t)
+	h.note.cardErr = errors.New("slack: channel_not_found")
+	h.store.setFail("Update", errors.New("disk on fire"))
+	_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+	wantCode(t, err, approval.EINTERNAL)
+	if !strings.Contains(h.logs.String(), "withdrawing an unposted request failed") {
+		t.Errorf("the failed withdrawal was not logged:\n%s", h.logs.String())
+	}
+}
+
+func TestSubmitThreadNotSaved(t *testing.T) {
+	h := newHarness(t)
+	h.store.setFail("Update", errors.New("disk on fire"))
+	_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+	wantCode(t, err, approval.EINTERNAL)
+}
+
+func TestSubmitRetriesACollidingID(t *testing.T) {
+	ids := []string{"r-same", "r-same", "r-other"}
+	h := newHarness(t, func(c *approval.Config) {
+		c.NewID = func() string {
+			id := ids[0]
+			ids = ids[1:]
+			return id
+		}
+	})
+	first := h.submit(sub(prod, policy.ActionReset))
+	second := h.submit(sub(prod, policy.ActionReset))
+	if first.ID != "r-same" || second.ID != "r-other" {
+		t.Errorf("ids %s and %s, want r-same and r-other", first.ID, second.ID)
+	}
+}
+
+func TestSubmitSignOutOption(t *testing.T) {
+	h := newHarness(t)
+	s := sub(dev, policy.ActionSignOut)
+	s.SignOut = true
+	r := h.submit(s)
+	if r.SignOut {
+		t.Error("a signout request also asks for a sign-out afterwards")
+	}
+	if got := h.dir.Calls("signout"); got != 0 {
+		t.Errorf("%d extra sign-outs", got)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(s *approval.Submission)
+		code   string
+		fields map[string]string
+	}{
+		{name: "fine", code: ""},
+		{name: "read-only action is fine", mutate: func(s *approval.Submission) { s.Action = policy.ActionStatus }, code: ""},
+		{name: "unknown user", mutate: func(s *approval.Submission) { s.Target = "nobody" },
+			code: approval.EINVALID, fields: map[string]string{"target": "There is no user nobody in pool prod."}},
+		{name: "unknown user and no ticket", mutate: func(s *approval.Submission) { s.Target, s.Ticket = "nobody", "" },
+			code: approval.EINVALID, fields: map[string]string{
+				"target": "There is no user nobody in pool prod.",
+				"ticket": "Give the support ticket; the whole of it must match SUP-[0-9]+.",
+			}},
+		{name: "forbidden", mutate: func(s *approval.Submission) { s.Target = "root" }, code: approval.EFORBIDDEN},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			s := sub(prod, policy.ActionReset)
+			if tt.mutate != nil {
+				tt.mutate(&s)
+			}
+			err := h.svc.Validate(context.Background(), s)
+			if got := approval.ErrorCode(err); got != tt.code {
+				t.Fatalf("Validate: %v, want code %q", err, tt.code)
+			}
+			var ve *approval.ValidationError
+			if errors.As(err, &ve) {
+				if diff := cmp.Diff(ve.Fields, tt.fields); diff != "" {
+					t.Errorf("fields (-got +want):\n%s", diff)
+				}
+			} else if tt.fields != nil {
+				t.Errorf("error %v is not a *ValidationError", err)
+			}
+			if es := h.eventList(""); len(es) != 0 {
+				t.Errorf("Validate wrote %d audit events", len(es))
+			}
+			if pending, _ := h.db.Pending(context.Background()); len(pending) != 0 {
+				t.Errorf("Validate stored %d requests", len(pending))
+			}
+		})
+	}
+}
+
+func TestValidateUnknownPoolInCognito(t *testing.T) {
+	h := newHarness(t)
+	h.dir.mu.Lock()
+	delete(h.dir.users, prod.ID)
+	h.dir.mu.Unlock()
+	err := h.svc.Validate(context.Background(), sub(prod, policy.ActionReset))
+	var ve *approval.ValidationError
+	if !errors.As(err, &ve) || ve.Fields["pool"] == "" {
+		t.Fatalf("Validate: %v, want a pool field problem", err)
+	}
+}
