@@ -18,7 +18,9 @@ func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt soc
 		b.ack(ctx, sm, evt.Request, "dropped", received, nil)
 		return
 	}
-	b.ack(ctx, sm, evt.Request, kind, received, nil)
+	// The work is registered before the ack goes out, so that whoever sees the ack can wait
+	// for the work (Run's shutdown, tests).
+	defer b.ack(ctx, sm, evt.Request, kind, received, nil)
 	handle, ok := b.routes.commands[cmd.Command]
 	if !ok {
 		b.log.Warn("dropping an unknown slash command", "command", cmd.Command)
@@ -50,7 +52,7 @@ func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt sock
 	}
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
-		b.ack(ctx, sm, evt.Request, kind, received, nil)
+		defer b.ack(ctx, sm, evt.Request, kind, received, nil)
 		for _, act := range cb.ActionCallback.BlockActions {
 			handle, ok := b.routes.clicks[act.ActionID]
 			if !ok {
