@@ -1,0 +1,135 @@
+package slacktest
+
+import (
+	"strings"
+)
+
+// resolveChannelLocked finds the conversation a channel argument names: a conversation id, a
+// user id (the bot's IM with that user, as chat.postMessage allows) or a channel name.
+// s.mu held.
+func (s *Server) resolveChannelLocked(ref string) (*channel, *apiError) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, slackError("channel_not_found")
+	}
+	if c, ok := s.channels[ref]; ok {
+		return c, nil
+	}
+	if u, ok := s.users[ref]; ok && !u.IsBot {
+		if u.Deleted {
+			return nil, slackError("user_disabled")
+		}
+		return s.imLocked(ref), nil
+	}
+	name := strings.TrimPrefix(ref, "#")
+	for _, c := range s.channels {
+		if !c.IM && !c.MPIM && c.Name == name {
+			return c, nil
+		}
+	}
+	return nil, slackError("channel_not_found")
+}
+
+// writableLocked resolves a channel the bot wants to post to: it must exist, be visible to the
+// bot and have the bot as a member. s.mu held.
+func (s *Server) writableLocked(ref string) (*channel, *apiError) {
+	c, err := s.resolveChannelLocked(ref)
+	if err != nil {
+		return nil, err
+	}
+	if !c.member(s.cfg.botUserID) {
+		if c.Private || c.MPIM {
+			return nil, slackError("channel_not_found")
+		}
+		return nil, slackError("not_in_channel")
+	}
+	return c, nil
+}
+
+func (s *Server) chatPostMessage(a args) (map[string]any, error) {
+	blocks, hasBlocks := a.raw("blocks")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.writableLocked(a.str("channel"))
+	if err != nil {
+		return nil, err
+	}
+	norm, err := s.checkContent(a.str("text"), blocks, hasBlocks)
+	if err != nil {
+		return nil, err
+	}
+	m := s.postLocked(c, s.cfg.botUserID, a.str("text"), norm, a.str("thread_ts"))
+	return map[string]any{"channel": c.ID, "ts": m.TS, "message": m.json(s.cfg.teamID)}, nil
+}
+
+func (s *Server) chatUpdate(a args) (map[string]any, error) {
+	blocks, hasBlocks := a.raw("blocks")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.resolveChannelLocked(a.str("channel"))
+	if err != nil {
+		return nil, err
+	}
+	m := s.findMessageLocked(c.ID, a.str("ts"))
+	if m == nil {
+		return nil, slackError("message_not_found")
+	}
+	if m.User != s.cfg.botUserID {
+		return nil, slackError("cant_update_message")
+	}
+	text := m.Text
+	if a.has("text") {
+		text = a.str("text")
+	}
+	if !hasBlocks && len(m.Blocks) > 0 && !a.has("blocks") {
+		blocks, hasBlocks = m.Blocks, true
+	}
+	norm, err := s.checkContent(text, blocks, hasBlocks)
+	if err != nil {
+		return nil, err
+	}
+	m.Text, m.Blocks = text, norm
+	m.EditedTS = s.ids.ts(s.clock.Now())
+	return map[string]any{"channel": c.ID, "ts": m.TS, "text": m.Text, "message": m.json(s.cfg.teamID)}, nil
+}
+
+func (s *Server) chatDelete(a args) (map[string]any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.resolveChannelLocked(a.str("channel"))
+	if err != nil {
+		return nil, err
+	}
+	m := s.findMessageLocked(c.ID, a.str("ts"))
+	if m == nil {
+		return nil, slackError("message_not_found")
+	}
+	if m.User != s.cfg.botUserID {
+		return nil, slackError("cant_delete_message")
+	}
+	s.deleteMessageLocked(m)
+	return map[string]any{"channel": c.ID, "ts": m.TS}, nil
+}
+
+func (s *Server) chatPostEphemeral(a args) (map[string]any, error) {
+	blocks, hasBlocks := a.raw("blocks")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.writableLocked(a.str("channel"))
+	if err != nil {
+		return nil, err
+	}
+	user := a.str("user")
+	if _, ok := s.userLocked(user); !ok {
+		return nil, slackError("user_not_found")
+	}
+	if !c.member(user) {
+		return nil, slackError("user_not_in_channel")
+	}
+	norm, err := s.checkContent(a.str("text"), blocks, hasBlocks)
+	if err != nil {
+		return nil, err
+	}
+	e := s.postEphemeralLocked(c.ID, user, a.str("text"), norm, a.str("thread_ts"), "chat.postEphemeral")
+	return map[string]any{"message_ts": e.TS}, nil
+}
