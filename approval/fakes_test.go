@@ -3,6 +3,7 @@ package approval_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -433,3 +434,6 @@ func (l *logBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// errBoom is a failure with nothing to say.
+var errBoom = errors.New("boom")

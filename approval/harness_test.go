@@ -17,10 +17,10 @@ import (
 
 // The pools of the test policy, one per way of approving.
 var (
-	prod    = policy.Pool{Name: "prod", ID: "eu-west-1_Prod1", Region: "eu-west-1"}     // 1 approval, ticket and identity check required
-	dual    = policy.Pool{Name: "dual", ID: "eu-west-1_Dual1", Region: "eu-west-1"}     // 2 approvals
-	selfish = policy.Pool{Name: "self", ID: "eu-west-1_Self1", Region: "eu-west-1"}     // 1 approval, the requester may give it
-	dev     = policy.Pool{Name: "dev", ID: "eu-west-1_Dev1", Region: "eu-west-1"}       // no approval
+	prod    = policy.Pool{Name: "prod", ID: "eu-west-1_Prod1", Region: "eu-west-1"}       // 1 approval, ticket and identity check required
+	dual    = policy.Pool{Name: "dual", ID: "eu-west-1_Dual1", Region: "eu-west-1"}       // 2 approvals
+	selfish = policy.Pool{Name: "self", ID: "eu-west-1_Self1", Region: "eu-west-1"}       // 1 approval, the requester may give it
+	dev     = policy.Pool{Name: "dev", ID: "eu-west-1_Dev1", Region: "eu-west-1"}         // no approval
 	limited = policy.Pool{Name: "limited", ID: "eu-west-1_Limited1", Region: "eu-west-1"} // no approval, tight rate limits
 	pools   = []policy.Pool{prod, dual, selfish, dev, limited}
 )

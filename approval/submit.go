@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/resetbot/resetbot/policy"
@@ -224,7 +225,9 @@ func (s *Service) autoApprove(ctx context.Context, r *Request) (*Request, error)
 	return s.claimAndRun(ctx, r.ID)
 }
 
-// humanDuration says a window in words: "24 hours", "7 days", "30 minutes".
+// humanDuration says a duration in words, in its largest unit and the one below it: "24h" is
+// "1 day", "3h30m" is "3 hours and 30 minutes", "26h5m" is "1 day and 2 hours". Less than a
+// second is "a moment".
 func humanDuration(d time.Duration) string {
 	units := []struct {
 		size time.Duration
@@ -235,14 +238,22 @@ func humanDuration(d time.Duration) string {
 		{time.Minute, "minute"},
 		{time.Second, "second"},
 	}
-	for _, u := range units {
-		if d >= u.size && d%u.size == 0 {
-			n := int(d / u.size)
-			if n == 1 {
-				return "1 " + u.name
-			}
-			return fmt.Sprintf("%d %ss", n, u.name)
+	var parts []string
+	for i, u := range units {
+		if d < u.size {
+			continue
 		}
+		parts = append(parts, plural(int(d/u.size), u.name))
+		if i+1 < len(units) {
+			next := units[i+1]
+			if m := int(d % u.size / next.size); m > 0 {
+				parts = append(parts, plural(m, next.name))
+			}
+		}
+		break
 	}
-	return d.String()
+	if len(parts) == 0 {
+		return "a moment"
+	}
+	return strings.Join(parts, " and ")
 }

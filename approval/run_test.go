@@ -1,0 +1,299 @@
+package approval_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+func TestRunOutcomes(t *testing.T) {
+	tests := []struct {
+		action    policy.Action
+		target    string
+		state     approval.State
+		code      string
+		contains  []string
+		followUp  policy.Action
+		status    string // the user's status at the fake afterwards
+		secret    bool
+		validDays int
+	}{
+		{action: policy.ActionReset, target: "alice", state: approval.StateSucceeded, status: "RESET_REQUIRED",
+			contains: []string{"Password reset for alice", "Cognito sent a code to the verified email a***e@example.com", "complete forgot-password"}},
+		{action: policy.ActionReset, target: "bob", state: approval.StateFailed, code: approval.ENOVERIFIEDCONTACT, status: "CONFIRMED",
+			contains: []string{"reset for bob failed", "no verified email or phone", "with a verify-email request"}, followUp: policy.ActionVerifyEmail},
+		{action: policy.ActionReset, target: "carol", state: approval.StateFailed, code: approval.ENOVERIFIEDCONTACT,
+			contains: []string{"with a verify-phone request"}, followUp: policy.ActionVerifyPhone, status: "CONFIRMED"},
+		{action: policy.ActionTempPassword, target: "alice", state: approval.StateSucceeded, status: "FORCE_CHANGE_PASSWORD", secret: true, validDays: 7,
+			contains: []string{"Temporary password set for alice and shown to the requester privately", "within 7 days", "must choose a new password"}},
+		{action: policy.ActionPermanentPassword, target: "alice", state: approval.StateSucceeded, status: "CONFIRMED", secret: true,
+			contains: []string{"Permanent password set for alice", "does not expire"}},
+		{action: policy.ActionVerifyEmail, target: "bob", state: approval.StateSucceeded, status: "CONFIRMED",
+			contains: []string{"The email address of bob (b***b@example.com) is now marked verified"}},
+		{action: policy.ActionVerifyPhone, target: "carol", state: approval.StateSucceeded, status: "CONFIRMED",
+			contains: []string{"The phone number of carol (+1******0123) is now marked verified"}},
+		{action: policy.ActionSignOut, target: "alice", state: approval.StateSucceeded, status: "CONFIRMED",
+			contains: []string{"Signed alice out of every session", "sign in again"}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s %s", tt.action, tt.target), func(t *testing.T) {
+			h := newHarness(t)
+			s := sub(dev, tt.action)
+			s.Target = tt.target
+			r := h.submit(s)
+			if r.State != tt.state || r.ErrorCode != tt.code {
+				t.Fatalf("state %s code %q, want %s %q; outcome %q", r.State, r.ErrorCode, tt.state, tt.code, r.Outcome)
+			}
+			for _, want := range tt.contains {
+				if !strings.Contains(r.Outcome, want) {
+					t.Errorf("outcome %q lacks %q", r.Outcome, want)
+				}
+			}
+			n := h.note.last(r.ID)
+			wantKind := approval.NoticeSucceeded
+			if tt.state == approval.StateFailed {
+				wantKind = approval.NoticeFailed
+			}
+			if n.Kind != wantKind || n.Text != r.Outcome || n.FollowUp != tt.followUp {
+				t.Errorf("last notice %+v, want %s with the outcome and follow-up %q", n, wantKind, tt.followUp)
+			}
+			if got := h.dir.user(dev.ID, tt.target).Status; got != tt.status {
+				t.Errorf("user status %s, want %s", got, tt.status)
+			}
+			secrets := h.note.delivered()
+			if !tt.secret {
+				if len(secrets) != 0 {
+					t.Errorf("%d secrets delivered for %s", len(secrets), tt.action)
+				}
+				return
+			}
+			if len(secrets) != 1 {
+				t.Fatalf("%d secrets delivered, want 1", len(secrets))
+			}
+			got := secrets[0]
+			if got.ID != r.ID || got.Requester != "U0REQ0001" || got.Password != secretFor(1) || got.ValidDays != tt.validDays {
+				t.Errorf("delivered %+v", got)
+			}
+			if !strings.Contains(got.Advice, "never in Slack") {
+				t.Errorf("advice %q", got.Advice)
+			}
+			if strings.Contains(r.Outcome, got.Password) || r.AWSRequestID != "aws-1" {
+				t.Errorf("outcome %q, aws id %q", r.Outcome, r.AWSRequestID)
+			}
+		})
+	}
+}
+
+func TestRunFailureNextSteps(t *testing.T) {
+	tests := []struct {
+		err      error
+		code     string
+		contains string
+	}{
+		{&approval.Error{Code: approval.EPASSWORD, Message: "The password did not satisfy the pool's policy."}, approval.EPASSWORD, "password policy"},
+		{&approval.Error{Code: approval.EIAM, Message: "The bot may not call Cognito."}, approval.EIAM, "IAM policy"},
+		{&approval.Error{Code: approval.ETHROTTLED, Message: "Cognito throttled the call."}, approval.ETHROTTLED, "in a few minutes"},
+		{&approval.Error{Code: approval.EDELIVERY, Message: "Cognito could not deliver the code."}, approval.EDELIVERY, "contact details"},
+		{&approval.Error{Code: approval.EPOOLNOTFOUND, Message: "No such pool."}, approval.EPOOLNOTFOUND, "pool in the policy file"},
+		{&approval.Error{Code: "brand_new_code", Message: "Something new."}, "brand_new_code", "try again later"},
+		{errors.New("operation error Cognito Identity Provider: AdminResetUserPassword, https response error StatusCode: 500"), approval.EINTERNAL,
+			"Something went wrong on our side"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			h := newHarness(t)
+			h.dir.setFail(string(policy.ActionReset), tt.err)
+			r := h.submit(sub(dev, policy.ActionReset))
+			if r.State != approval.StateFailed || r.ErrorCode != tt.code {
+				t.Fatalf("state %s code %q", r.State, r.ErrorCode)
+			}
+			if !strings.Contains(r.Outcome, tt.contains) || !strings.HasPrefix(r.Outcome, "reset for alice failed: ") {
+				t.Errorf("outcome %q, want it to contain %q", r.Outcome, tt.contains)
+			}
+			if strings.Contains(r.Outcome, "StatusCode") {
+				t.Errorf("outcome shows an internal error: %q", r.Outcome)
+			}
+			if r.AWSRequestID != "aws-1" {
+				t.Errorf("aws request id %q of the failed call not kept", r.AWSRequestID)
+			}
+			_, _, ran := h.obs.counts()
+			if ran["reset/failed"] != 1 {
+				t.Errorf("observer runs %v", ran)
+			}
+		})
+	}
+}
+
+func TestRunRefusesWhenTheUserChanged(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+	// alice was deleted and a new alice made: same name, another account.
+	h.dir.edit(prod.ID, "alice", func(u *approval.User) { u.Sub = "sub-new-alice" })
+	r = h.approve(r.ID, lead1)
+	if r.State != approval.StateFailed || r.ErrorCode != approval.ECONFLICT {
+		t.Fatalf("state %s code %q", r.State, r.ErrorCode)
+	}
+	if !strings.Contains(r.Outcome, "alice is no longer the account the request was made for") {
+		t.Errorf("outcome %q", r.Outcome)
+	}
+	if got := h.dir.Calls("run"); got != 0 {
+		t.Errorf("ran on another account")
+	}
+}
+
+func TestRunRefusesWhenTheTargetBecameAnAdmin(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+	h.dir.edit(prod.ID, "alice", func(u *approval.User) { u.Groups = append(u.Groups, "admins") })
+	r = h.approve(r.ID, lead1)
+	if r.State != approval.StateFailed || r.ErrorCode != approval.EFORBIDDEN {
+		t.Fatalf("state %s code %q", r.State, r.ErrorCode)
+	}
+	if !strings.Contains(r.Outcome, "Not run: since it was approved, the policy no longer allows it (Admin accounts are reset by the security team)") {
+		t.Errorf("outcome %q", r.Outcome)
+	}
+	if got := h.dir.Calls("run"); got != 0 {
+		t.Errorf("ran against the policy")
+	}
+}
+
+func TestRunRefusesWhenTheUserIsGone(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+	h.dir.mu.Lock()
+	delete(h.dir.users[prod.ID], "alice")
+	h.dir.mu.Unlock()
+	r = h.approve(r.ID, lead1)
+	if r.State != approval.StateFailed || r.ErrorCode != approval.ENOTFOUND {
+		t.Fatalf("state %s code %q", r.State, r.ErrorCode)
+	}
+	if !strings.Contains(r.Outcome, "the user may have been deleted") {
+		t.Errorf("outcome %q", r.Outcome)
+	}
+}
+
+func TestRunRefusesWhenThePolicyNeedsMoreApprovalsNow(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+	// The process stopped between the last approval and the claim.
+	r = h.get(r.ID)
+	r.State = approval.StateApproved
+	r.Approvals = []approval.Approval{{By: "U0LEAD001", At: t0}}
+	if err := h.db.Update(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	// Meanwhile the rule was tightened to two approvals.
+	h.setPolicy(strings.Replace(testPolicy, "approvals: 1\n    expires_after: 4h", "approvals: 2\n    expires_after: 4h", 1))
+	h.clock.Advance(3 * time.Minute)
+	h.sweep()
+	r = h.get(r.ID)
+	if r.State != approval.StateFailed || r.ErrorCode != approval.EFORBIDDEN {
+		t.Fatalf("state %s code %q", r.State, r.ErrorCode)
+	}
+	if !strings.Contains(r.Outcome, "Not run: the policy now needs 2 approvals and it had 1.") {
+		t.Errorf("outcome %q", r.Outcome)
+	}
+	if got := h.dir.Calls("run"); got != 0 {
+		t.Errorf("ran with too few approvals")
+	}
+}
+
+func TestRunSignsOutToo(t *testing.T) {
+	h := newHarness(t)
+	s := sub(dev, policy.ActionReset)
+	s.SignOut = true
+	r := h.submit(s)
+	if r.State != approval.StateSucceeded || !strings.HasSuffix(r.Outcome, "They were also signed out of every session.") {
+		t.Fatalf("state %s, outcome %q", r.State, r.Outcome)
+	}
+	if got := h.dir.Calls("signout"); got != 1 {
+		t.Errorf("%d sign-outs", got)
+	}
+}
+
+func TestRunSignOutFails(t *testing.T) {
+	h := newHarness(t)
+	h.dir.setFail("signout", &approval.Error{Code: approval.ETHROTTLED, Message: "Cognito is throttling calls."})
+	s := sub(dev, policy.ActionReset)
+	s.SignOut = true
+	r := h.submit(s)
+	if r.State != approval.StateSucceeded {
+		t.Fatalf("state %s", r.State)
+	}
+	if !strings.Contains(r.Outcome, "Signing them out of every session failed (Cognito is throttling calls) Make a signout request.") {
+		t.Errorf("outcome %q", r.Outcome)
+	}
+}
+
+func TestRunSecretNotDelivered(t *testing.T) {
+	h := newHarness(t)
+	h.note.secretErr = errors.New("slack: user_not_in_channel")
+	r := h.submit(sub(dev, policy.ActionTempPassword))
+	if r.State != approval.StateFailed || r.ErrorCode != approval.EINTERNAL {
+		t.Fatalf("state %s code %q", r.State, r.ErrorCode)
+	}
+	if !strings.Contains(r.Outcome, "could not be shown to the requester privately, so nobody knows it") {
+		t.Errorf("outcome %q", r.Outcome)
+	}
+	logs := h.logs.String()
+	if !strings.Contains(logs, "password not delivered") || !strings.Contains(logs, "[redacted]") {
+		t.Errorf("the delivery failure was not logged redacted:\n%s", logs)
+	}
+	if strings.Contains(logs, secretFor(1)) {
+		t.Errorf("the password is in the log")
+	}
+}
+
+func TestDryRun(t *testing.T) {
+	h := newHarness(t, func(c *approval.Config) { c.DryRun = true })
+	r := h.submit(sub(dev, policy.ActionTempPassword))
+	if r.State != approval.StateSucceeded || !r.DryRun {
+		t.Fatalf("state %s dry run %v", r.State, r.DryRun)
+	}
+	if !strings.HasPrefix(r.Outcome, "DRY RUN: nothing was changed in Cognito.") {
+		t.Errorf("outcome %q", r.Outcome)
+	}
+	if got := h.dir.Calls("run"); got != 0 {
+		t.Errorf("a dry run called Cognito %d times", got)
+	}
+	if got := h.dir.Calls("lookup"); got != 2 {
+		t.Errorf("a dry run looked the user up %d times, want 2 (submit and run)", got)
+	}
+	if len(h.note.delivered()) != 0 {
+		t.Error("a dry run delivered a secret")
+	}
+	_, _, ran := h.obs.counts()
+	if diff := cmp.Diff(ran, map[string]int{"temp-password/dry_run": 1}); diff != "" {
+		t.Errorf("observer (-got +want):\n%s", diff)
+	}
+}
+
+func TestRunResultNotRecorded(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+	// The store fails after the claim: the result cannot be written.
+	h.dir.hold = func(context.Context) { h.store.setFail("Update", errBoom) }
+	_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+	wantCode(t, err, approval.EINTERNAL)
+	if got := h.dir.Calls("run"); got != 1 {
+		t.Fatalf("%d runs", got)
+	}
+	n := h.note.last(r.ID)
+	if n.Kind != approval.NoticeSucceeded || !strings.HasSuffix(n.Text, "(This result could not be recorded in the bot's store.)") {
+		t.Errorf("notice %+v", n)
+	}
+	if diff := cmp.Diff(h.events(r.ID), []string{"submitted", "approved", "running", "result_not_recorded"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+	if got := h.get(r.ID).State; got != approval.StateRunning {
+		t.Errorf("state %s, want running (for the sweeper to mark interrupted)", got)
+	}
+}
