@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/resetbot/resetbot/approval"
 )
 
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
@@ -20,6 +22,21 @@ func code(s string) string {
 	}
 	return "`" + esc(strings.ReplaceAll(s, "`", "ˋ")) + "`"
 }
+
+// maskRef hides a user reference that is an email address or a phone number, as typed or as
+// a username, wherever it is shown in a channel.
+func maskRef(ref string) string {
+	switch {
+	case strings.Contains(ref, "@"):
+		return approval.MaskEmail(ref)
+	case strings.HasPrefix(ref, "+"):
+		return approval.MaskPhone(ref)
+	}
+	return ref
+}
+
+// userRef shows a Cognito username as code, masked when it is an address.
+func userRef(username string) string { return code(maskRef(username)) }
 
 // orDash escapes s, or shows a dash when it is empty.
 func orDash(s string) string {

@@ -121,7 +121,7 @@ func (rd renderer) secret(r *approval.Request, s approval.Secret) message {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "🔑 The %s password for %s in *%s* (request %s), for your eyes only:\n%s",
-		kind, code(r.Target.Username), esc(r.Pool.Name), code(r.ID), code(s.Password))
+		kind, userRef(r.Target.Username), esc(r.Pool.Name), code(r.ID), code(s.Password))
 	if s.ValidDays > 0 {
 		fmt.Fprintf(&b, "\nIt is valid for %s; the user must choose a new one at first sign-in.", plural(s.ValidDays, "day", "days"))
 	}
@@ -135,9 +135,9 @@ func (rd renderer) secret(r *approval.Request, s approval.Secret) message {
 // status renders a status lookup.
 func (rd renderer) status(rep approval.StatusReport) message {
 	t := rep.Target
-	head := fmt.Sprintf("🔎 %s in *%s*", code(t.Username), esc(rep.Pool.Name))
+	head := fmt.Sprintf("🔎 %s in *%s*", userRef(t.Username), esc(rep.Pool.Name))
 	if t.Ref != "" && t.Ref != t.Username {
-		head += " (asked for as " + esc(t.Ref) + ")"
+		head += " (asked for as " + esc(maskRef(t.Ref)) + ")"
 	}
 	fields := []*slack.TextBlockObject{
 		mrkdwn("*Cognito status*\n" + statusLine(t.Status, rep.Enabled)),
@@ -157,7 +157,7 @@ func (rd renderer) status(rep approval.StatusReport) message {
 	if rd.dryRun {
 		blocks = append(blocks, contextLine("*"+dryRunMark+"*: the bot only reads Cognito."))
 	}
-	return message{Text: fmt.Sprintf("Status of %s in %s", code(t.Username), esc(rep.Pool.Name)), Blocks: blocks}
+	return message{Text: fmt.Sprintf("Status of %s in %s", userRef(t.Username), esc(rep.Pool.Name)), Blocks: blocks}
 }
 
 // maxHistoryLines bounds a history answer (a section holds at most 3000 characters).

@@ -96,7 +96,7 @@ func (rd renderer) card(r *approval.Request) message {
 	blocks = append(blocks, contextLine(rd.footer(r)))
 
 	text := fmt.Sprintf("%s: %s asks to %s %s in %s — %s.", actionTitle(r.Action), mentionUser(r.Requester),
-		actionPhrase(r.Action), code(r.Target.Username), esc(r.Pool.Name), strings.ToLower(stripEmoji(st.label)))
+		actionPhrase(r.Action), userRef(r.Target.Username), esc(r.Pool.Name), strings.ToLower(stripEmoji(st.label)))
 	if r.State == approval.StatePending {
 		text += " Approvers: " + rd.approverList(r.Approvers) + "."
 	}
@@ -116,7 +116,7 @@ func stripEmoji(label string) string {
 
 func (rd renderer) ask(r *approval.Request) string {
 	s := fmt.Sprintf("%s asks to *%s* %s in *%s*", mentionUser(r.Requester), actionPhrase(r.Action),
-		code(r.Target.Username), esc(r.Pool.Name))
+		userRef(r.Target.Username), esc(r.Pool.Name))
 	if r.SignOut {
 		s += ", and to sign them out of every session"
 	}
@@ -125,9 +125,9 @@ func (rd renderer) ask(r *approval.Request) string {
 
 func (rd renderer) targetFields(r *approval.Request) []*slack.TextBlockObject {
 	t := r.Target
-	user := code(t.Username)
+	user := userRef(t.Username)
 	if t.Ref != "" && t.Ref != t.Username {
-		user += " (asked for as " + esc(t.Ref) + ")"
+		user += " (asked for as " + esc(maskRef(t.Ref)) + ")"
 	}
 	if t.Sub != "" {
 		user += "\nsub " + code(t.Sub)
@@ -221,7 +221,7 @@ func (rd renderer) footer(r *approval.Request) string {
 func (rd renderer) buttons(r *approval.Request) *slack.ActionBlock {
 	approve := slack.NewButtonBlockElement(actionApprove, r.ID, plain("Approve"))
 	approve.Style = slack.StylePrimary
-	what := fmt.Sprintf("This lets the bot *%s* %s in *%s*", actionPhrase(r.Action), code(r.Target.Username), esc(r.Pool.Name))
+	what := fmt.Sprintf("This lets the bot *%s* %s in *%s*", actionPhrase(r.Action), userRef(r.Target.Username), esc(r.Pool.Name))
 	if r.ApprovalsNeeded > 1 {
 		what += " once enough approvals are in"
 	}

@@ -363,3 +363,26 @@ func TestSlackDate(t *testing.T) {
 		t.Errorf("slackDate = %q, want %q", got, want)
 	}
 }
+
+// TestEmailsAreMasked checks that an address, typed or used as a username, is shown masked
+// on cards, replies and answers in a channel.
+func TestEmailsAreMasked(t *testing.T) {
+	rd := testRenderer()
+	r := fixtureRequest()
+	r.Target.Ref, r.Target.Username = "carol.jones@example.com", "carol.jones@example.com"
+	var rendered []any
+	for s := range stateStyles {
+		r := *r
+		r.State = s
+		rendered = append(rendered, rd.card(&r))
+	}
+	for k := range noticeStyles {
+		rendered = append(rendered, rd.notice(r, approval.Notice{Kind: k, FollowUp: policy.ActionVerifyEmail}))
+	}
+	rendered = append(rendered, rd.status(approval.StatusReport{Pool: r.Pool, Target: r.Target}))
+	for i, m := range rendered {
+		if js := string(goldenJSON(t, m)); strings.Contains(js, "carol.jones@") {
+			t.Errorf("rendering %d shows the address unmasked:\n%s", i, js)
+		}
+	}
+}
