@@ -112,8 +112,18 @@ func TestListenReportsBusyAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.ln.Close() })
-	if _, err := Listen(s.Addr().String(), NewHandler(Config{})); err == nil {
-		t.Errorf("second Listen on %s succeeded, want an error", s.Addr())
+	addr := s.Addr().String()
+	if _, err := Listen(addr, NewHandler(Config{})); err == nil {
+		t.Errorf("second Listen on %s succeeded, want an error", addr)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close without Serve: %v", err)
+	}
+	again, err := Listen(addr, NewHandler(Config{}))
+	if err != nil {
+		t.Fatalf("Listen after Close: %v (Close did not release the port)", err)
+	}
+	if err := again.Close(); err != nil {
+		t.Errorf("Close: %v", err)
 	}
 }

@@ -45,3 +45,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Close stops the server at once and releases the listener, whether or not Serve ran.
+func (s *Server) Close() error {
+	err := s.srv.Close()
+	if lerr := s.ln.Close(); lerr != nil && !errors.Is(lerr, net.ErrClosed) {
+		err = errors.Join(err, lerr)
+	}
+	if err != nil {
+		return fmt.Errorf("closing http server: %w", err)
+	}
+	return nil
+}
