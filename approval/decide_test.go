@@ -149,8 +149,14 @@ func TestApproveAfterExpiry(t *testing.T) {
 
 func TestDecisionsExpireARequestPastItsTime(t *testing.T) {
 	for name, decide := range map[string]func(h *harness, id string) error{
-		"deny":   func(h *harness, id string) error { _, err := h.svc.Deny(context.Background(), id, lead1, "no"); return err },
-		"cancel": func(h *harness, id string) error { _, err := h.svc.Cancel(context.Background(), id, "U0REQ0001"); return err },
+		"deny": func(h *harness, id string) error {
+			_, err := h.svc.Deny(context.Background(), id, lead1, "no")
+			return err
+		},
+		"cancel": func(h *harness, id string) error {
+			_, err := h.svc.Cancel(context.Background(), id, "U0REQ0001")
+			return err
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t)

@@ -129,9 +129,6 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 	}
 
 	final, err := s.mutate(ctx, r.ID, func(cur *Request) error {
-		if cur.State == StateRunning && cur.LeaseOwner != s.owner {
-			return Errorf(ECONFLICT, "Another process holds this run.")
-		}
 		if err := move(cur, state); err != nil {
 			return err
 		}
