@@ -50,7 +50,7 @@ var approveChecks = []func(a approval) string{
 	},
 	func(a approval) string {
 		if len(a.counted) >= a.d.Approvals {
-			return fmt.Sprintf("This request already has the %d approval%s it needs.", a.d.Approvals, plural(a.d.Approvals))
+			return fmt.Sprintf("This request already has the %d %s it needs.", a.d.Approvals, plural(a.d.Approvals, "approval", "approvals"))
 		}
 		return ""
 	},
@@ -76,9 +76,10 @@ func (p *Policy) CanApprove(d Decision, approver Approver, requester string, app
 	return true, ""
 }
 
-func plural(n int) string {
+// plural picks the word for n things.
+func plural(n int, one, many string) string {
 	if n == 1 {
-		return ""
+		return one
 	}
-	return "s"
+	return many
 }

@@ -113,7 +113,7 @@ func (p *Policy) applyRule(f Facts, d *Decision) bool {
 	d.DependsOnTarget = m.dependsOnTarget
 	r := m.rule
 	if r == nil {
-		return deny(d, "%s", p.noRuleReason(f, d.Pool.Name, m.requesterMiss))
+		return deny(d, "%s", p.noRuleReason(f, d.Pool.Name, m))
 	}
 	d.Rule = r.Name
 	if r.Deny {
@@ -133,12 +133,39 @@ func (p *Policy) applyRule(f Facts, d *Decision) bool {
 	return true
 }
 
-func (p *Policy) noRuleReason(f Facts, pool string, near *rule) string {
+func (p *Policy) noRuleReason(f Facts, pool string, m matched) string {
 	if len(p.rules) == 1 && p.rules[0].Name == defaultRuleName && p.rules[0].Line == 0 {
 		return "The policy has no rules yet, so it allows only status."
 	}
-	if near != nil {
-		return fmt.Sprintf("Only %s may ask for %s in pool %s (rule %q).", orList(near.Requesters), f.Action, pool, near.Name)
+	if r := m.targetMiss; r != nil {
+		var only []string
+		switch len(r.TargetAnyOf) {
+		case 0:
+		case 1:
+			only = append(only, "in the group "+r.TargetAnyOf[0])
+		default:
+			only = append(only, "in one of the groups "+orList(r.TargetAnyOf))
+		}
+		switch len(r.TargetNoneOf) {
+		case 0:
+		case 1:
+			only = append(only, "not in the group "+r.TargetNoneOf[0])
+		default:
+			only = append(only, "in none of the groups "+andList(r.TargetNoneOf))
+		}
+		return fmt.Sprintf("Rule %q allows %s in pool %s only for users %s; this user's Cognito groups do not fit.", r.Name, f.Action, pool, andList(only))
+	}
+	if len(m.requesterMiss) > 0 {
+		var who, rules []string
+		for _, r := range m.requesterMiss {
+			rules = append(rules, r.Name)
+			for _, q := range r.Requesters {
+				if !slices.Contains(who, q) {
+					who = append(who, q)
+				}
+			}
+		}
+		return fmt.Sprintf("Only %s may ask for %s in pool %s (%s %s).", orList(who), f.Action, pool, plural(len(rules), "rule", "rules"), strings.Join(rules, ", "))
 	}
 	return fmt.Sprintf("No rule of the policy allows %s in pool %s.", f.Action, pool)
 }
@@ -147,8 +174,9 @@ func (p *Policy) noRuleReason(f Facts, pool string, near *rule) string {
 type matched struct {
 	rule            *rule // the first rule that matches; nil when none does
 	dependsOnTarget bool  // a target_groups condition was weighed
-	// requesterMiss is the first allow rule that matched all but the requester, to say who may.
-	requesterMiss *rule
+	// The allow rules that matched all but the requester, or all but the target, to say why not.
+	requesterMiss []*rule
+	targetMiss    *rule
 }
 
 // match finds the first rule that matches. With someTarget, the target's groups are unknown and
@@ -161,14 +189,17 @@ func (p *Policy) match(f Facts, pool string, someTarget bool) matched {
 			continue
 		}
 		if r.requesters != nil && !anyMatches(r.requesters, f.Requester, f.Groups) {
-			if !r.Deny && m.requesterMiss == nil {
-				m.requesterMiss = r
+			if !r.Deny {
+				m.requesterMiss = append(m.requesterMiss, r)
 			}
 			continue
 		}
 		if r.hasTarget() {
 			m.dependsOnTarget = true
 			if someTarget && r.Deny || !someTarget && !r.matchesTarget(f.TargetGroups) {
+				if !r.Deny && m.targetMiss == nil {
+					m.targetMiss = r
+				}
 				continue
 			}
 		}

@@ -137,6 +137,8 @@ func describe(n ast.Node) string {
 	}
 }
 
+func quote(s string) string { return strconv.Quote(clip(s)) }
+
 func clip(s string) string {
 	const max = 40
 	if r := []rune(s); len(r) > max {
@@ -379,28 +381,24 @@ func ParseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// FormatDuration writes a duration the way the policy file does: "2d", "4h", "1h30m", "45s".
+// FormatDuration writes a duration the way the policy file does: "2d" for whole days, else
+// "4h", "1h30m", "45s"; ParseDuration reads it back.
 func FormatDuration(d time.Duration) string {
-	if d <= 0 {
+	const day = 24 * time.Hour
+	switch {
+	case d <= 0:
 		return "0s"
-	}
-	var b strings.Builder
-	for _, u := range []struct {
-		unit time.Duration
-		name string
-	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
-		if n := d / u.unit; n > 0 {
-			fmt.Fprintf(&b, "%d%s", n, u.name)
-			d -= n * u.unit
-		}
-	}
-	if b.Len() == 0 || d > 0 {
-		if b.Len() > 0 {
-			return b.String() + d.String()
-		}
+	case d%day == 0:
+		return fmt.Sprintf("%dd", d/day)
+	case d%time.Second != 0:
 		return d.String()
 	}
-	return b.String()
+	s := d.String() // e.g. 1h0m0s, 10m0s, 50s
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
-
-func quote(s string) string { return strconv.Quote(clip(s)) }

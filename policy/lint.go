@@ -10,7 +10,7 @@ import (
 var lintChecks = []func(r *rule) string{
 	func(r *rule) string {
 		if slices.Contains(r.Actions, ActionPermanentPassword) && r.Approvals < 2 {
-			return fmt.Sprintf("allows permanent-password with %d approval%s; a password the user keeps should be approved by two people", r.Approvals, plural(r.Approvals))
+			return fmt.Sprintf("allows permanent-password with %d %s; a password the user keeps should be approved by two people", r.Approvals, plural(r.Approvals, "approval", "approvals"))
 		}
 		return ""
 	},
@@ -70,7 +70,7 @@ func (r *rule) shadows(later *rule) bool {
 	return !r.hasTarget() &&
 		(r.Pools == nil || later.Pools != nil && isSubset(later.Pools, r.Pools)) &&
 		(r.Actions == nil || later.Actions != nil && isSubset(later.Actions, r.Actions)) &&
-		(r.requesters == nil || later.requesters != nil && covers(r.requesters, later.requesters))
+		(r.requesters == nil || covers(r.requesters, later.requesters))
 }
 
 func isSubset[T comparable](sub, super []T) bool {

@@ -23,8 +23,8 @@ func Load(path string) (*Policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read policy file: %w", err)
 	}
-	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	_ = f.Close() // read-only: closing cannot lose data
 	if err != nil {
 		return nil, fmt.Errorf("read policy file %s: %w", path, err)
 	}
@@ -100,17 +100,19 @@ func syntaxError(err error, filename string) *Error {
 	return e
 }
 
+// invalidUTF8Line is the line of the first byte that is not UTF-8. Lines end as YAML's do:
+// at a line feed, a carriage return, or both.
 func invalidUTF8Line(data []byte) int {
 	line := 1
-	for len(data) > 0 {
-		r, size := utf8.DecodeRune(data)
-		if r == utf8.RuneError && size <= 1 {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
 			return line
-		}
-		if data[0] == '\n' {
+		case data[i] == '\n', data[i] == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
 			line++
 		}
-		data = data[size:]
+		i += size
 	}
 	return line
 }

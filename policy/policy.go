@@ -84,7 +84,7 @@ func (p *Policy) Warnings() []Warning { return slices.Clone(p.warnings) }
 func (p *Policy) Rules() []Rule {
 	out := make([]Rule, len(p.rules))
 	for i, r := range p.rules {
-		out[i] = r.Rule.clone()
+		out[i] = r.clone()
 	}
 	return out
 }

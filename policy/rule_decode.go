@@ -330,11 +330,14 @@ func (rr *ruleReader) check(n ast.Node, path string) {
 			d.errorf(rr.present[list.name], join(path, list.name), "expected at least one; leave %s out to match every one", list.name)
 		}
 	}
-	if r.Deny {
+	switch {
+	case rr.bad["effect"]:
+		// The kind of rule is unknown, and so is what it must say.
+	case r.Deny:
 		rr.checkDeny(path)
-		return
+	default:
+		rr.checkAllow(n, path)
 	}
-	rr.checkAllow(n, path)
 }
 
 func (rr *ruleReader) checkDeny(path string) {

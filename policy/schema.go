@@ -68,7 +68,9 @@ func (d *decoder) workspace(p *Policy, v ast.Node, path string) {
 			p.enterprise = s
 		}},
 	})
-	if present != nil && len(p.teams) == 0 && p.enterprise == "" {
+	_, teams := present["teams"]
+	_, enterprise := present["enterprise"]
+	if present != nil && !teams && !enterprise {
 		d.errorf(v, path, "expected teams (Slack team ids) or enterprise (a Slack enterprise id); leave workspace out to allow any workspace the app is installed in")
 	}
 }

@@ -1,0 +1,83 @@
+package policy
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestWarnings(t *testing.T) {
+	p := mustParse(t, `
+pools:
+  prod: {id: eu-west-1_Prod1234}
+  staging: {id: us-east-1_Stag1234}
+rules:
+  - name: anyone-status
+    actions: [status]
+    requesters: ["*"]
+  - name: status-again
+    pools: [prod]
+    actions: [status]
+    requesters: ["@support"]
+  - name: anyone-signout
+    actions: [signout, history]
+    requesters: ["*"]
+    approvals: 0
+  - name: lone-permanent
+    actions: [permanent-password]
+    requesters: ["@leads"]
+    approvers: ["@leads"]
+    approvals: 1
+    self_approval: true
+  - name: deny-leads
+    effect: deny
+    requesters: ["@leads"]
+    message: no
+  - name: after-deny
+    actions: [reset]
+    requesters: ["@leads"]
+    approvals: 0
+  - name: not-shadowed
+    actions: [reset]
+    requesters: ["@leads", U0BOB]
+    approvals: 0
+  - name: deny-all-signout
+    effect: deny
+    actions: [signout]
+    message: no
+  - name: shadowed-by-target-rule-not
+    actions: [temp-password]
+    requesters: ["@support"]
+    target_groups: {any_of: [customers]}
+    approvals: 0
+  - name: after-target-rule
+    actions: [temp-password]
+    requesters: ["@support"]
+    approvals: 0
+`)
+	want := []Warning{
+		{File: "policy.yaml", Line: 1, Message: "no workspace is set: people in any workspace the app is installed in may use the bot"},
+		{File: "policy.yaml", Line: 8, Rule: "status-again", Message: `is never reached: rule "anyone-status" (line 5) matches every request it would`},
+		{File: "policy.yaml", Line: 12, Rule: "anyone-signout", Message: `lets anyone who may use the bot ask for signout (requesters: "*")`},
+		{File: "policy.yaml", Line: 16, Rule: "lone-permanent", Message: "allows permanent-password with 1 approval; a password the user keeps should be approved by two people"},
+		{File: "policy.yaml", Line: 16, Rule: "lone-permanent", Message: "lets a requester approve their own request alone (self_approval with approvals: 1)"},
+		{File: "policy.yaml", Line: 26, Rule: "after-deny", Message: `is never reached: rule "deny-leads" (line 22) matches every request it would`},
+		{File: "policy.yaml", Line: 34, Rule: "deny-all-signout", Message: `is never reached: rule "anyone-signout" (line 12) matches every request it would`},
+	}
+	if diff := cmp.Diff(want, p.Warnings()); diff != "" {
+		t.Errorf("Warnings() mismatch (-want +got):\n%s", diff)
+	}
+	if got, want := want[1].String(), `policy.yaml:8: rule "status-again": is never reached: rule "anyone-status" (line 5) matches every request it would`; got != want {
+		t.Errorf("Warning.String() = %q, want %q", got, want)
+	}
+	if got, want := want[0].String(), "policy.yaml:1: no workspace is set: people in any workspace the app is installed in may use the bot"; got != want {
+		t.Errorf("Warning.String() = %q, want %q", got, want)
+	}
+}
+
+func TestNoWarningsForACarefulFile(t *testing.T) {
+	p := mustParse(t, decidePolicy)
+	if w := p.Warnings(); len(w) != 0 {
+		t.Errorf("Warnings() = %v, want none", w)
+	}
+}
