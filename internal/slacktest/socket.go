@@ -46,7 +46,7 @@ type wsConn struct {
 	wmu      sync.Mutex // serializes data frames
 	once     sync.Once
 	gone     chan struct{} // closed when the connection is closed
-	ready    bool          // hello sent; guarded by Server.mu
+	ready    bool          // takes envelopes; guarded by Server.mu
 	draining bool          // guarded by Server.mu
 	drain    *time.Timer   // guarded by Server.mu
 
@@ -54,12 +54,17 @@ type wsConn struct {
 }
 
 func (c *wsConn) writeJSON(v any) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.writeJSONLocked(v)
+}
+
+// writeJSONLocked writes a data frame; c.wmu held.
+func (c *wsConn) writeJSONLocked(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encoding frame: %w", err)
 	}
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
 	if err := c.ws.SetWriteDeadline(time.Now().Add(writeTimeout)); err != nil {
 		return fmt.Errorf("connection %s: %w", c.id, err)
 	}
@@ -155,13 +160,15 @@ func (s *Server) serveLink(w http.ResponseWriter, r *http.Request) {
 		},
 		"connection_info": map[string]any{"app_id": s.cfg.appID},
 	}
+	// The connection takes envelopes from now on, but holding its write lock until the hello is
+	// out keeps any envelope from preceding the hello.
+	c.ready = true
+	c.wmu.Lock()
+	s.connsChangedLocked()
 	s.mu.Unlock()
-	// The connection takes envelopes only once its hello is out, so none can precede it.
-	if err := c.writeJSON(hello); err == nil {
-		s.mu.Lock()
-		c.ready = true
-		s.connsChangedLocked()
-		s.mu.Unlock()
+	err = c.writeJSONLocked(hello)
+	c.wmu.Unlock()
+	if err == nil {
 		s.log.Debug("slacktest: connection opened", "conn", c.id)
 		s.readLoop(c)
 	}
