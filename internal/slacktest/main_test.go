@@ -83,8 +83,8 @@ type goBot struct {
 	client *socketmode.Client
 	seen   chan seen
 
-	mu     sync.Mutex
-	silent bool
+	mu         sync.Mutex
+	silent     bool
 	payloadFor func(seen) any
 }
 
