@@ -59,13 +59,10 @@ func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error)
 
 	first := s.pol.Decide(submissionFacts(sub, nil))
 	if first.Pool.ID == "" {
-		if first.Reason == "" {
-			first.Reason = "There is no such pool."
-		}
-		if sub.Pool != "" {
-			return p, &ValidationError{Fields: map[string]string{"pool": first.Reason}}
-		}
 		p.decision = first
+		if s.unknownPool(sub.Pool) {
+			return p, &ValidationError{Fields: map[string]string{"pool": orDefault(first.Reason, fmt.Sprintf("There is no pool %q.", sub.Pool))}}
+		}
 		return p, forbidden(first)
 	}
 
@@ -95,6 +92,22 @@ func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error)
 		return p, forbidden(d)
 	}
 	return p, p.lookupErr
+}
+
+// poolNamer is a Policy that can tell which pool names it knows (policy.Holder can).
+type poolNamer interface {
+	Pool(name string) (policy.Pool, bool)
+}
+
+// unknownPool reports whether a pool name was typed that the policy does not know: a field
+// problem rather than a refusal.
+func (s *Service) unknownPool(name string) bool {
+	pn, ok := s.pol.(poolNamer)
+	if !ok || name == "" {
+		return false
+	}
+	_, known := pn.Pool(name)
+	return !known
 }
 
 // fieldProblems says, for each field the policy found missing or unfit, what it needs.

@@ -61,7 +61,10 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 	thread, err := s.notify.PostCard(ctx, r)
 	if err != nil {
 		log.Error("posting the request's card failed", "err", err)
-		return s.withdraw(ctx, r, err)
+		if _, werr := s.withdraw(ctx, r, err); werr != nil {
+			log.Error("withdrawing an unposted request failed", "err", werr)
+		}
+		return nil, &Error{Code: EINTERNAL, Message: withdrawnText, Err: fmt.Errorf("post card for %s: %w", r.ID, err)}
 	}
 	r, err = s.mutate(ctx, r.ID, func(cur *Request) error {
 		cur.Thread = thread
@@ -196,23 +199,25 @@ func (s *Service) create(ctx context.Context, p prepared) (*Request, error) {
 	return r, nil
 }
 
-// withdraw cancels a request whose card could not be posted: nobody could approve it.
+// withdrawnText is the outcome of a request whose card could not be posted.
+const withdrawnText = "The request could not be posted in Slack, so it was withdrawn; nothing was changed. Try again."
+
+// withdraw cancels a pending request that has no card: nobody could see it to decide.
 func (s *Service) withdraw(ctx context.Context, r *Request, cause error) (*Request, error) {
-	const why = "The request could not be posted in Slack, so it was withdrawn; nothing was changed. Try again."
 	cur, err := s.mutate(ctx, r.ID, func(cur *Request) error {
-		if err := move(cur, StateCancelled); err != nil {
-			return err
+		if cur.State != StatePending || cur.Thread.TS != "" {
+			return errSkip
 		}
 		cur.DecidedBy = "system"
-		cur.Outcome = why
-		return nil
+		cur.Outcome = withdrawnText
+		return move(cur, StateCancelled)
 	})
-	if err == nil {
-		s.audit(ctx, cur, Event{Actor: "system", Kind: "cancelled", Outcome: string(StateCancelled), Detail: "card not posted"})
-	} else {
-		s.log.Error("withdrawing an unposted request failed", "request_id", r.ID, "err", err)
+	if err != nil {
+		return nil, err
 	}
-	return nil, &Error{Code: EINTERNAL, Message: why, Err: fmt.Errorf("post card for %s: %w", r.ID, cause)}
+	s.log.Warn("request withdrawn: it has no card", "request_id", r.ID, "cause", cause)
+	s.audit(ctx, cur, Event{Actor: "system", Kind: "cancelled", Outcome: string(StateCancelled), Detail: "no card: " + cause.Error()})
+	return cur, nil
 }
 
 // autoApprove moves a request that needs no approval to approved and runs it.

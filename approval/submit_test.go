@@ -366,3 +366,17 @@ func TestValidateUnknownPoolInCognito(t *testing.T) {
 		t.Fatalf("Validate: %v, want a pool field problem", err)
 	}
 }
+
+func TestSubmitFromAChannelThePolicyRefuses(t *testing.T) {
+	h := newHarness(t)
+	h.setPolicy("channels:\n  - id: C0ALLOWED1\n" + testPolicy)
+	_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+	wantCode(t, err, approval.EFORBIDDEN)
+	var ve *approval.ValidationError
+	if errors.As(err, &ve) {
+		t.Errorf("a refused channel is reported as a field problem: %v", ve.Fields)
+	}
+	if msg := approval.ErrorMessage(err); msg != "Requests are taken only in these channels: C0ALLOWED1." {
+		t.Errorf("message %q", msg)
+	}
+}

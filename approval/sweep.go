@@ -34,8 +34,9 @@ func remindDue(r *Request, now time.Time) bool {
 }
 
 // Sweep expires overdue requests, sends due reminders, marks runs whose lease ran out as
-// interrupted, and runs approved requests left unclaimed for longer than a lease (a process
-// stopped between approval and claim). Every change is a compare-and-swap, so several
+// interrupted, and finishes what a stopped process left halfway (resumeSteps): approved
+// requests nobody claimed run, requests that need no approval run, requests whose card was
+// never posted are withdrawn. Every change is a compare-and-swap, so several
 // processes may sweep at once: each thing is done once.
 func (s *Service) Sweep(ctx context.Context) error {
 	now := s.now()
@@ -60,15 +61,43 @@ func (s *Service) Sweep(ctx context.Context) error {
 		return errors.Join(append(errs, fmt.Errorf("sweep: list pending requests: %w", err))...)
 	}
 	for _, r := range open {
-		if r.State != StateApproved || now.Before(r.UpdatedAt.Add(s.lease)) {
-			continue
+		if now.Before(r.UpdatedAt.Add(s.lease)) {
+			continue // its process may still be working on it
 		}
-		s.log.Info("resuming an approved request nobody claimed", "request_id", r.ID)
-		if _, err := s.claimAndRun(ctx, r.ID); err != nil {
-			errs = append(errs, fmt.Errorf("sweep: resume %s: %w", r.ID, err))
+		for _, step := range resumeSteps {
+			if !step.applies(r) {
+				continue
+			}
+			s.log.Info("resuming a request left halfway", "request_id", r.ID, "state", r.State, "step", step.name)
+			if _, err := step.do(s, ctx, r); err != nil && !errors.Is(skipConflict(err), errSkip) {
+				errs = append(errs, fmt.Errorf("sweep: %s %s: %w", step.name, r.ID, err))
+			}
+			break
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// resumeStep finishes what a process that stopped halfway left: when applies, do it.
+type resumeStep struct {
+	name    string
+	applies func(r *Request) bool
+	do      func(s *Service, ctx context.Context, r *Request) (*Request, error)
+}
+
+// resumeSteps are tried in order on pending and approved requests untouched for a lease.
+var resumeSteps = []resumeStep{
+	// Stopped between storing the request and posting its card: nobody can see it to decide.
+	{"withdraw", func(r *Request) bool { return r.State == StatePending && r.Thread.TS == "" },
+		func(s *Service, ctx context.Context, r *Request) (*Request, error) {
+			return s.withdraw(ctx, r, errors.New("the process stopped before the card was posted"))
+		}},
+	// Stopped before running a request that needs no approval.
+	{"approve", func(r *Request) bool { return r.State == StatePending && r.ApprovalsNeeded == 0 },
+		func(s *Service, ctx context.Context, r *Request) (*Request, error) { return s.autoApprove(ctx, r) }},
+	// Stopped between the last approval and the claim.
+	{"run", func(r *Request) bool { return r.State == StateApproved },
+		func(s *Service, ctx context.Context, r *Request) (*Request, error) { return s.claimAndRun(ctx, r.ID) }},
 }
 
 // RunSweeper sweeps at once and then every interval until ctx is done.

@@ -207,3 +207,54 @@ func TestRunSweeperLogsFailures(t *testing.T) {
 		t.Errorf("the failed sweep was not logged:\n%s", h.logs.String())
 	}
 }
+
+// leftBehind stores a request as a process that stopped halfway would have left it.
+func leftBehind(t *testing.T, h *harness, pool policy.Pool, change func(r *approval.Request)) *approval.Request {
+	t.Helper()
+	r := &approval.Request{
+		ID: "r-left" + pool.Name, State: approval.StatePending, Team: "T1", Channel: "C1",
+		Requester: "U0REQ0001", Groups: requesterGroups, Pool: pool, Action: policy.ActionReset,
+		Ticket: "SUP-1", VerifiedBy: "callback", Reason: "locked out",
+		Target:    approval.Target{Ref: "alice", Username: "alice", Sub: "sub-alice", Groups: []string{"customers"}},
+		CreatedAt: h.clock.Now(), UpdatedAt: h.clock.Now(),
+	}
+	change(r)
+	if err := h.db.Create(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestSweepWithdrawsARequestWithoutCard(t *testing.T) {
+	h := newHarness(t)
+	r := leftBehind(t, h, prod, func(r *approval.Request) { r.Rule, r.ApprovalsNeeded = "prod-support", 1 })
+	h.sweep()
+	if got := h.get(r.ID).State; got != approval.StatePending {
+		t.Fatalf("withdrew a fresh request: %s", got)
+	}
+	h.clock.Advance(2 * time.Minute)
+	h.sweep()
+	got := h.get(r.ID)
+	if got.State != approval.StateCancelled || got.DecidedBy != "system" {
+		t.Fatalf("state %s by %q", got.State, got.DecidedBy)
+	}
+	if diff := cmp.Diff(h.events(r.ID), []string{"cancelled"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+}
+
+func TestSweepRunsARequestThatNeedsNoApproval(t *testing.T) {
+	h := newHarness(t)
+	r := leftBehind(t, h, dev, func(r *approval.Request) {
+		r.Rule = "dev-any"
+		r.Thread = approval.Thread{Channel: "C1", TS: "1700000000.000009"}
+	})
+	h.clock.Advance(2 * time.Minute)
+	h.sweep()
+	if got := h.get(r.ID); got.State != approval.StateSucceeded {
+		t.Fatalf("state %s, outcome %q", got.State, got.Outcome)
+	}
+	if got := h.dir.Calls("run"); got != 1 {
+		t.Errorf("%d runs", got)
+	}
+}
