@@ -24,7 +24,7 @@ func (s *Service) Validate(ctx context.Context, sub Submission) error {
 			ve.Fields[target.field] = target.message
 			return ve
 		}
-		if ErrorCode(err) == ErrorCode(p.lookupErr) {
+		if errors.Is(err, p.lookupErr) {
 			return &ValidationError{Fields: map[string]string{target.field: target.message}}
 		}
 	}

@@ -412,8 +412,8 @@ func testHistory(t *testing.T, s approval.Store) {
 func testCounts(t *testing.T, s approval.Store) {
 	for i, c := range []struct {
 		requester, user string
-		action           policy.Action
-		state            approval.State
+		action          policy.Action
+		state           approval.State
 	}{
 		{"U1", "alice", policy.ActionReset, approval.StateSucceeded},
 		{"U1", "alice", policy.ActionTempPassword, approval.StateDenied},
