@@ -186,7 +186,7 @@ func decoded[T any](h func(s *Server, ctx context.Context, req T) (any, error)) 
 	return func(s *Server, ctx context.Context, _ *http.Request, body []byte) (any, error) {
 		var req T
 		if err := json.Unmarshal(body, &req); err != nil {
-			return nil, fmt.Errorf("request body: %v: %w", err, ErrInvalidInput)
+			return nil, fmt.Errorf("request body: %w: %w", err, ErrInvalidInput)
 		}
 		return h(s, ctx, req)
 	}

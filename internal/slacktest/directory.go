@@ -23,7 +23,7 @@ func (s *Server) conversationsOpen(a args) (map[string]any, error) {
 	defer s.mu.Unlock()
 	if id := a.str("channel"); id != "" {
 		c, ok := s.channels[id]
-		if !ok || !(c.IM || c.MPIM) {
+		if !ok || (!c.IM && !c.MPIM) {
 			return nil, slackError("channel_not_found")
 		}
 		return map[string]any{"no_op": true, "already_open": true, "channel": s.channelJSONLocked(c, a.bool("return_im"))}, nil

@@ -2,7 +2,6 @@ package slacktest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -119,9 +118,6 @@ func (m *message) json(team string) map[string]any {
 	}
 	return out
 }
-
-// errNoContent is a message with neither text nor blocks.
-var errNoContent = errors.New("no text or blocks")
 
 // checkContent validates what a message shows: text within Slack's limit, and blocks (if
 // given) that Slack accepts. It returns the normalized blocks.
