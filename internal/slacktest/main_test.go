@@ -78,14 +78,13 @@ type seen struct {
 // goBot is slack-go's Socket Mode client, answering envelopes by the conformance rules:
 // a slash command is acknowledged with {"text": "ack: <text>"}, a view submission with
 // response_action "errors" naming every input ("bad: <value>"), anything else with an empty
-// ack. Unless told to stay silent, which makes it read envelopes without acknowledging them.
+// ack; respond replaces the rules.
 type goBot struct {
 	client *socketmode.Client
 	seen   chan seen
 
-	mu         sync.Mutex
-	silent     bool
-	payloadFor func(seen) any
+	mu     sync.Mutex
+	answer func(seen) any
 }
 
 // startGoBot connects slack-go's socketmode client to srv until the test ends.
@@ -107,10 +106,11 @@ func startGoBot(t *testing.T, srv *slacktest.Server, opts ...socketmode.Option) 
 	return b
 }
 
-func (b *goBot) setSilent(v bool) {
+// respond makes the bot acknowledge every envelope with the payload answer returns (nil: none).
+func (b *goBot) respond(answer func(seen) any) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.silent = v
+	b.answer = answer
 }
 
 func (b *goBot) loop(ctx context.Context) {
@@ -125,17 +125,14 @@ func (b *goBot) loop(ctx context.Context) {
 			s, payload := conformanceAnswer(evt)
 			s.Retry = evt.Request.RetryAttempt
 			b.mu.Lock()
-			silent, custom := b.silent, b.payloadFor
+			answer := b.answer
 			b.mu.Unlock()
-			if custom != nil {
-				payload = custom(s)
+			if answer != nil {
+				payload = answer(s)
 			}
 			select {
 			case b.seen <- s:
 			default:
-			}
-			if silent {
-				continue
 			}
 			var err error
 			if payload == nil {
