@@ -79,7 +79,11 @@ func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt sock
 			vctx, cancel := context.WithTimeout(wctx, b.cfg.ValidateTimeout)
 			defer cancel()
 			var payload any
-			if b.withGroups(vctx, &who) {
+			if err := b.readGroups(vctx, &who); err != nil {
+				// Keep the modal open, with what went wrong beside its first field.
+				payload = slack.NewErrorsViewSubmissionResponse(map[string]string{
+					viewErrorFields[cb.View.CallbackID]: approval.ErrorMessage(errGroupsUnavailable)})
+			} else {
 				payload = handle(vctx, who, cb.View)
 			}
 			b.ack(ctx, sm, evt.Request, kind, received, payload)
@@ -93,15 +97,27 @@ func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt sock
 var errGroupsUnavailable = approval.Errorf(approval.EINTERNAL,
 	"I could not read Slack's user groups, so I cannot tell what you may do. Try again in a minute.")
 
-// withGroups reads the caller's Slack user groups; when that fails it tells them and
-// returns false.
-func (b *Bot) withGroups(ctx context.Context, who *caller) bool {
+// viewErrorFields name, by callback_id, the input beside which a modal shows a problem that
+// belongs to no field.
+var viewErrorFields = map[string]string{callbackRequest: fieldAction, callbackDeny: fieldDenyReason}
+
+// readGroups sets the caller's Slack user groups.
+func (b *Bot) readGroups(ctx context.Context, who *caller) error {
 	groups, err := b.groups.of(ctx, who.User)
 	if err != nil {
 		b.log.Error("reading Slack user groups failed", "user", who.User, "err", err)
+		return err
+	}
+	who.Groups = groups
+	return nil
+}
+
+// withGroups sets the caller's Slack user groups; when they cannot be read it tells the
+// caller and returns false.
+func (b *Bot) withGroups(ctx context.Context, who *caller) bool {
+	if err := b.readGroups(ctx, who); err != nil {
 		b.tell(ctx, who.To, b.rd.failure(errGroupsUnavailable))
 		return false
 	}
-	who.Groups = groups
 	return true
 }
