@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 
 	"github.com/resetbot/resetbot/approval"
 )
@@ -29,7 +30,8 @@ func (b *Bot) openDenyModal(ctx context.Context, who caller, id string) {
 		return
 	}
 	if r.State != approval.StatePending {
-		b.notAllowed(ctx, who, approval.Errorf(approval.ECONFLICT, "The request is %s already.", r.State))
+		b.notAllowed(ctx, who, approval.Errorf(approval.ECONFLICT, "This request was decided already (%s).",
+			strings.ToLower(stripEmoji(styleOf(r.State).label))))
 		return
 	}
 	view, err := b.rd.denyModal(denyMeta{Request: r.ID, Channel: who.Channel}, "Deny: "+b.rd.ask(r))
