@@ -264,3 +264,25 @@ func TestDecideDoesNotShareSlices(t *testing.T) {
 		t.Errorf("a caller's change reached the policy (-want +got):\n%s", diff)
 	}
 }
+
+func TestDecideTargetReasons(t *testing.T) {
+	p := mustParse(t, `
+pools:
+  prod: {id: eu-west-1_Prod1234}
+rules:
+  - name: customers
+    actions: [reset]
+    target_groups: {any_of: [customers, partners], none_of: [staff, admins]}
+    requesters: ["@support"]
+    approvals: 0
+`)
+	f := Facts{Requester: "U0DAN", Groups: []string{"@support"}, Action: ActionReset, TargetGroups: []string{"partners", "staff"}}
+	want := `Rule "customers" allows reset in pool prod only for users in one of the groups customers or partners and in none of the groups staff and admins; this user's Cognito groups do not fit.`
+	if got := p.Decide(f).Reason; got != want {
+		t.Errorf("Reason = %q, want %q", got, want)
+	}
+	f.TargetGroups = []string{"partners"}
+	if d := p.Decide(f); !d.Allowed || !d.DependsOnTarget {
+		t.Errorf("Decide() = %+v, want allowed, depending on the target", d)
+	}
+}

@@ -723,6 +723,46 @@ pools:
 				"p.yaml:2:14: pools.prod.id: expected a user pool id like eu-west-1_AbCdEf123, got \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u2026\"",
 			},
 		},
+		{
+			"values of the wrong kind",
+			`
+pools:
+  prod: {id: eu-west-1_Prod1234}
+rules:
+  - name: true
+    description: |
+      A block of text is fine here.
+    actions: reset
+    requesters: [{user: U0BOB}]
+    approvals: 1.5
+    approvers: [~]
+    self_approval: |
+      yes
+`,
+			[]string{
+				"p.yaml:4:11: rules[0].name: expected a rule name, got true",
+				`p.yaml:7:14: rules[0].actions: expected a list of actions, got "reset"`,
+				"p.yaml:8:18: rules[0].requesters[0]: expected people: user ids, user-group ids or @handles, got a mapping",
+				"p.yaml:9:16: rules[0].approvals: expected a whole number from 0 to 10, got the number 1.5",
+				"p.yaml:10:17: rules[0].approvers[0]: expected people: user ids, user-group ids or @handles, got nothing",
+				"p.yaml:11:20: rules[0].self_approval: expected true or false, got a block of text",
+			},
+		},
+		{
+			"keys that are numbers or booleans are names",
+			`
+pools:
+  prod: {id: eu-west-1_Prod1234}
+identity_checks:
+  1: x
+  true: y
+limits:
+  7: 1
+`,
+			[]string{
+				"p.yaml:7:3: limits.7: unknown field; expected one of: per_requester, per_target",
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -198,3 +198,28 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("errors.As(ErrorList, *Error) = %v", e)
 	}
 }
+
+func TestYAMLForms(t *testing.T) {
+	p := mustParse(t, `
+pools:
+  prod: {id: eu-west-1_Prod1234}
+rules:
+  - name: "protect-admins"
+    effect: 'deny'
+    target_groups:
+      any_of:
+        - admins
+    message: |
+      Admin accounts are reset by the security team.
+      Ask in #security.
+`)
+	want := "Admin accounts are reset by the security team.\nAsk in #security."
+	if got := p.Rules()[0].Message; got != want {
+		t.Errorf("block message = %q, want %q", got, want)
+	}
+
+	empty := mustParse(t, "pools: {prod: {id: eu-west-1_Prod1234}}\nrules:\n")
+	if got := empty.Rules(); len(got) != 1 || got[0].Name != "default" || got[0].Line != 0 {
+		t.Errorf("rules left empty: Rules() = %+v, want only the built-in default", got)
+	}
+}
