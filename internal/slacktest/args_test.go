@@ -12,8 +12,8 @@ import (
 func TestParseArgs(t *testing.T) {
 	type view struct {
 		Channel, Text, Blocks, Users string
-		HasBlocks, Bool             bool
-		List                        []string
+		HasBlocks, Bool              bool
+		List                         []string
 	}
 	read := func(a args) view {
 		b, ok := a.raw("blocks")

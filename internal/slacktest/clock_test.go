@@ -12,7 +12,9 @@ import (
 func TestFakeClock(t *testing.T) {
 	c := slacktest.NewFakeClock(epoch)
 	var fired []string
-	at := func(name string) func() { return func() { fired = append(fired, name+"@"+c.Now().Sub(epoch).String()) } }
+	at := func(name string) func() {
+		return func() { fired = append(fired, name+"@"+c.Now().Sub(epoch).String()) }
+	}
 	c.AfterFunc(3*time.Second, at("c"))
 	c.AfterFunc(time.Second, func() {
 		at("a")()
