@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -119,7 +120,7 @@ func (s *Server) send(ctx context.Context, typ string, payload json.RawMessage, 
 			case <-changed:
 				continue
 			case <-ctx.Done():
-				return nil, ctx.Err()
+				return nil, fmt.Errorf("waiting for a Socket Mode connection: %w", ctx.Err())
 			case <-s.closed:
 				return nil, ErrServerClosed
 			}
