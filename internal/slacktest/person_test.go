@@ -292,3 +292,83 @@ func TestSlashCommandReplies(t *testing.T) {
 		})
 	}
 }
+
+func TestClickOnEveryKindOfMenu(t *testing.T) {
+	srv := newServer(t)
+	c, _ := dialRaw(t, srv)
+	opt := func(v string) *slack.OptionBlockObject {
+		return slack.NewOptionBlockObject(v, slack.NewTextBlockObject(slack.PlainTextType, v, false, false), nil)
+	}
+	multi := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "pools", opt("prod"), opt("stage"))
+	_, ts, err := api(srv).PostMessageContext(testCtx(t), support, slack.MsgOptionBlocks(
+		slack.NewActionBlock("menus",
+			slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "approver"),
+			multi,
+			slack.NewDatePickerBlockElement("when"),
+			slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeConversations, nil, "where"),
+		)))
+	must(t, err, "posting the menus")
+	tests := []struct {
+		action, value string
+		want          map[string]any
+	}{
+		{"approver", bob, map[string]any{"type": "users_select", "selected_user": bob}},
+		{"pools", "prod,stage", map[string]any{"type": "multi_static_select", "selected_options": []any{
+			map[string]any{"text": map[string]any{"type": "plain_text", "text": "prod", "emoji": false}, "value": "prod"},
+			map[string]any{"text": map[string]any{"type": "plain_text", "text": "stage", "emoji": false}, "value": "stage"},
+		}}},
+		{"when", "2026-03-01", map[string]any{"type": "datepicker", "selected_date": "2026-03-01"}},
+		{"where", support + "," + lobby, map[string]any{"type": "multi_conversations_select", "selected_conversations": []any{support, lobby}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.action, func(t *testing.T) {
+			got := background(t, func() (slacktest.Ack, error) {
+				return srv.Click(testCtx(t), bob, support, ts, tt.action, tt.value)
+			})
+			env := c.next(t)
+			c.ack(t, env.EnvelopeID, nil)
+			must(t, wait(t, got).err, "Click")
+			var p struct {
+				Actions []map[string]any `json:"actions"`
+			}
+			must(t, json.Unmarshal(env.Payload, &p), "payload")
+			a := p.Actions[0]
+			for _, k := range []string{"action_id", "block_id", "action_ts"} {
+				if a[k] == "" || a[k] == nil {
+					t.Errorf("action lacks %s: %v", k, a)
+				}
+				delete(a, k)
+			}
+			if diff := cmp.Diff(tt.want, a); diff != "" {
+				t.Errorf("action (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := srv.Click(testCtx(t), bob, support, ts, "when"); !errors.Is(err, slacktest.ErrInvalidInput) {
+		t.Errorf("date picker without a date: %v", err)
+	}
+}
+
+func TestSlashCommandChannelNames(t *testing.T) {
+	srv := newServer(t)
+	c, _ := dialRaw(t, srv)
+	tests := []struct {
+		channel, want string
+	}{
+		{support, "support"},
+		{secret, "privategroup"},
+		{srv.IMChannel(alice), "directmessage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			go func() { _, _ = srv.SlashCommand(testCtx(t), alice, tt.channel, "/cognito", "") }()
+			env := c.next(t)
+			c.ack(t, env.EnvelopeID, nil)
+			var p map[string]any
+			must(t, json.Unmarshal(env.Payload, &p), "payload")
+			if p["channel_name"] != tt.want || p["channel_id"] != tt.channel {
+				t.Errorf("channel = %v %v, want %s", p["channel_id"], p["channel_name"], tt.want)
+			}
+		})
+	}
+}
