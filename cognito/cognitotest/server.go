@@ -165,6 +165,14 @@ func (s *Server) serve(r *http.Request) (string, any, *apiError) {
 	if !ok {
 		return name, nil, errf("UnknownOperationException", "Unknown operation %s.", name)
 	}
+	// Read the body first: only then does the request's context end when the client hangs up.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil || len(body) > maxBodyBytes {
+		return name, nil, errf("SerializationException", "The request body could not be read.")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
 	if fault, delay := s.arrive(name); delay > 0 || fault != nil {
 		if delay > 0 {
 			t := time.NewTimer(delay)
@@ -186,13 +194,6 @@ func (s *Server) serve(r *http.Request) (string, any, *apiError) {
 			return name, nil, errf("MissingAuthenticationTokenException", "Missing Authentication Token")
 		}
 		c.region = region
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil || len(body) > maxBodyBytes {
-		return name, nil, errf("SerializationException", "The request body could not be read.")
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
 	}
 	c.body = body
 	out, apiErr := s.dispatch(op, c)

@@ -59,10 +59,6 @@ func errNoVerifiedContact() *apiError {
 	return errInvalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 }
 
-func errInternal() *apiError {
-	return &apiError{Code: "InternalErrorException", Message: "Internal server error.", Status: http.StatusInternalServerError}
-}
-
 func writeJSON(w http.ResponseWriter, requestID string, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {

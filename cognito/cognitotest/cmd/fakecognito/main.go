@@ -41,11 +41,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "fakecognito: unexpected arguments %q\n", fs.Args())
+		_, _ = fmt.Fprintf(stderr, "fakecognito: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
 	if err := serve(ctx, *addr, *seedPath, *region, *verbose, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "fakecognito: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "fakecognito: %v\n", err)
 		return 1
 	}
 	return 0

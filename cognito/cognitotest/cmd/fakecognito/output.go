@@ -15,5 +15,5 @@ type lockedWriter struct {
 func (l *lockedWriter) printf(format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, format, args...)
+	_, _ = fmt.Fprintf(l.w, format, args...)
 }
