@@ -2,13 +2,27 @@
 // the slash command and the request modal into approval submissions, answers button clicks,
 // renders Block Kit cards and thread replies, and implements approval.Notifier.
 //
+// Wiring (the workflow needs the notifier and the bot needs the workflow, so the notifier
+// comes first):
+//
+//	client := slack.New(botToken, slack.OptionAppLevelToken(appToken))
+//	notifier, err := bot.NewNotifier(bot.NotifierConfig{Client: client, Logger: log})
+//	svc, err := approval.New(approval.Config{Notifier: notifier, ...})
+//	b, err := bot.New(bot.Config{Notifier: notifier, Service: svc, Policy: holder, Logger: log,
+//		TeamID: teamID, AppID: appID})
+//	err = b.Run(ctx) // until ctx is done; b.Connected() says whether Slack is connected
+//
 // The flow: every envelope is acknowledged at once and routed by table — slash commands by
 // command name, block actions by action_id, view submissions by callback_id — to a handler
-// that calls approval.Service and answers in Slack. The one envelope answered in its ack is a
-// modal submission, whose field errors are validated under a short deadline.
+// that calls approval.Service and answers in Slack: people alone through the response_url, an
+// ephemeral message or a direct message; the channel through the request's card and its
+// thread. The one envelope answered in its ack is a modal submission, checked with
+// Service.Validate under a deadline well inside Slack's 3 s so that field errors show beside
+// the fields. A generated password goes to the requester alone (DeliverSecret).
 //
 // To add a command option, add a row to the options table in command.go. To add a button or
-// a modal, add a row to the routes in routes.go, its handler in its own file, and its blocks
-// in a render_*.go file with a golden test (go test ./bot -run Golden -update rewrites
-// testdata/*.golden.json). Everything user-typed that lands in mrkdwn goes through esc.
+// a modal, add a row to the routes in routes.go, its handler in a handle_*.go file, and its
+// blocks in a render_*.go file with a golden test (go test ./bot -run Golden -update rewrites
+// testdata/*.golden.json). Everything user-typed that lands in mrkdwn goes through esc, and
+// every address shown in a channel through maskRef.
 package bot
