@@ -1,0 +1,71 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/slacktest"
+)
+
+// newIdleBot is a bot connected to a fake Slack with nothing to do.
+func newIdleBot(t *testing.T, appToken string) (*Bot, *slacktest.Server) {
+	t.Helper()
+	fs, err := slacktest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fs.Close)
+	if appToken == "" {
+		appToken = fs.AppToken()
+	}
+	log := slog.New(slog.DiscardHandler)
+	client := slack.New(fs.BotToken(), slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken(appToken))
+	n, err := NewNotifier(NotifierConfig{Client: client, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{Notifier: n, Service: &approval.Service{}, Policy: stubPolicy{}, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, fs
+}
+
+func TestRunFailsWhenSlackRefusesTheToken(t *testing.T) {
+	b, _ := newIdleBot(t, "xapp-1-not-the-token")
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	err := b.Run(ctx)
+	if err == nil || !strings.Contains(err.Error(), "invalid_auth") {
+		t.Fatalf("Run = %v, want invalid_auth", err)
+	}
+	if b.Connected() {
+		t.Error("Connected after a refused token")
+	}
+}
+
+func TestRunStopsWithItsContext(t *testing.T) {
+	b, fs := newIdleBot(t, "")
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	if err := fs.WaitConnections(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Run(ctx); err == nil {
+		t.Error("a second Run at the same time: no error")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run after its context ended = %v, want nil", err)
+	}
+	if b.Connected() {
+		t.Error("Connected after Run returned")
+	}
+}
