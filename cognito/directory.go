@@ -1,0 +1,99 @@
+package cognito
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+// Directory is the Cognito side of the approval workflow: it implements approval.Directory
+// with a Client, and answers every error as an *approval.Error.
+type Directory struct {
+	c *Client
+}
+
+var _ approval.Directory = (*Directory)(nil)
+
+// NewDirectory returns the directory of the client's pools.
+func NewDirectory(c *Client) *Directory { return &Directory{c: c} }
+
+// Lookup finds a user by username, email or sub.
+func (d *Directory) Lookup(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
+	u, err := d.c.Lookup(ctx, pool, ref)
+	if err != nil {
+		return approval.User{}, domain(err)
+	}
+	return approval.User{
+		Username: u.Username, Sub: u.Sub, Status: u.Status, Enabled: u.Enabled,
+		Email: u.Email, EmailVerified: u.EmailVerified, Phone: u.Phone, PhoneVerified: u.PhoneVerified,
+		Groups: u.Groups, Created: u.Created, Modified: u.Modified,
+	}, nil
+}
+
+// runner performs one write action.
+type runner func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error)
+
+// runners routes each write action to the call that performs it. Read-only actions have none.
+var runners = map[policy.Action]runner{
+	policy.ActionReset: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
+		return result(c.ResetPassword(ctx, pool, username))
+	},
+	policy.ActionTempPassword: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
+		return passwordResult(c.SetTemporaryPassword(ctx, pool, username))
+	},
+	policy.ActionPermanentPassword: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
+		return passwordResult(c.SetPermanentPassword(ctx, pool, username))
+	},
+	policy.ActionVerifyEmail: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
+		return result(c.VerifyContact(ctx, pool, username, ContactEmail))
+	},
+	policy.ActionVerifyPhone: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
+		return result(c.VerifyContact(ctx, pool, username, ContactPhone))
+	},
+	policy.ActionSignOut: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
+		return result(c.GlobalSignOut(ctx, pool, username))
+	},
+}
+
+// Run performs a write action on a user. Read-only and unknown actions are refused (EINVALID).
+func (d *Directory) Run(ctx context.Context, pool policy.Pool, username string, action policy.Action) (approval.RunResult, error) {
+	run, ok := runners[action]
+	if !ok {
+		return approval.RunResult{}, domain(invalid("%q is not an action that changes a Cognito user.", action))
+	}
+	return run(ctx, d.c, pool, username)
+}
+
+// SignOut signs the user out of every session.
+func (d *Directory) SignOut(ctx context.Context, pool policy.Pool, username string) (approval.RunResult, error) {
+	return result(d.c.GlobalSignOut(ctx, pool, username))
+}
+
+func result(r Result, err error) (approval.RunResult, error) {
+	if err != nil {
+		return approval.RunResult{}, domain(err)
+	}
+	return approval.RunResult{AWSRequestID: r.RequestID, Detail: r.Detail}, nil
+}
+
+func passwordResult(r PasswordResult, err error) (approval.RunResult, error) {
+	if err != nil {
+		return approval.RunResult{}, domain(err)
+	}
+	return approval.RunResult{AWSRequestID: r.RequestID, Detail: r.Detail, Secret: r.Password.Reveal(), ValidDays: r.ValidDays}, nil
+}
+
+// domain turns an error of the client into an *approval.Error wrapping it.
+func domain(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return &approval.Error{Code: e.Code, Message: e.Message, Err: e}
+	}
+	return &approval.Error{Code: approval.EINTERNAL, Message: approval.ErrorMessage(err), Err: fmt.Errorf("cognito: %w", err)}
+}

@@ -1,0 +1,136 @@
+package cognito_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/cognito"
+	"github.com/resetbot/resetbot/cognito/cognitotest"
+	"github.com/resetbot/resetbot/policy"
+)
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+func TestDirectoryRun(t *testing.T) {
+	tests := []struct {
+		action     policy.Action
+		attrs      []string
+		wantDetail string
+		wantSecret bool
+		wantDays   int
+		wantOp     string
+		wantStatus string
+	}{
+		{policy.ActionReset, []string{"email", "a@example.com", "email_verified", "true"}, "by email", false, 0, "AdminResetUserPassword", "RESET_REQUIRED"},
+		{policy.ActionReset, []string{"phone_number", "+15555550100", "phone_number_verified", "true"}, "by text message", false, 0, "AdminResetUserPassword", "RESET_REQUIRED"},
+		{policy.ActionTempPassword, nil, "valid for 3 days", true, 3, "AdminSetUserPassword", "FORCE_CHANGE_PASSWORD"},
+		{policy.ActionPermanentPassword, nil, "keeps", true, 0, "AdminSetUserPassword", "CONFIRMED"},
+		{policy.ActionVerifyEmail, []string{"email", "a@example.com"}, "email address as verified", false, 0, "AdminUpdateUserAttributes", "CONFIRMED"},
+		{policy.ActionVerifyEmail, []string{"email", "a@example.com", "email_verified", "true"}, "already verified", false, 0, "AdminUpdateUserAttributes", "CONFIRMED"},
+		{policy.ActionVerifyPhone, []string{"phone_number", "+15555550100"}, "phone number as verified", false, 0, "AdminUpdateUserAttributes", "CONFIRMED"},
+		{policy.ActionSignOut, nil, "Signed the user out", false, 0, "AdminUserGlobalSignOut", "CONFIRMED"},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.action)+" "+tc.wantDetail, func(t *testing.T) {
+			srv := fake(t, user("alice", tc.attrs...))
+			c := client(t, srv, cognito.Options{})
+			d := cognito.NewDirectory(c)
+			res, err := d.Run(t.Context(), prod, "alice", tc.action)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(res.Detail, tc.wantDetail) || (res.Secret != "") != tc.wantSecret || res.ValidDays != tc.wantDays {
+				t.Errorf("result = detail %q, secret set %v, valid %d days", res.Detail, res.Secret != "", res.ValidDays)
+			}
+			if !uuidPattern.MatchString(res.AWSRequestID) {
+				t.Errorf("AWSRequestID = %q, want Cognito's request id", res.AWSRequestID)
+			}
+			if srv.Calls(tc.wantOp) != 1 {
+				t.Errorf("%s calls = %d, want 1", tc.wantOp, srv.Calls(tc.wantOp))
+			}
+			u, err := c.Lookup(t.Context(), prod, "alice")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Status != tc.wantStatus {
+				t.Errorf("status = %s, want %s", u.Status, tc.wantStatus)
+			}
+			if tc.action == policy.ActionVerifyEmail && !u.EmailVerified || tc.action == policy.ActionVerifyPhone && !u.PhoneVerified {
+				t.Errorf("contact not verified: %+v", u)
+			}
+			if tc.wantSecret {
+				if _, err := newEndUser(t, srv).signIn("alice", res.Secret); err != nil {
+					t.Errorf("sign-in with the secret: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestDirectoryRefuses(t *testing.T) {
+	srv := fake(t, user("alice"))
+	d := cognito.NewDirectory(client(t, srv, cognito.Options{}))
+	for _, a := range []policy.Action{policy.ActionStatus, policy.ActionHistory, "delete-user"} {
+		_, err := d.Run(t.Context(), prod, "alice", a)
+		wantDomainCode(t, err, approval.EINVALID)
+	}
+	for _, a := range []policy.Action{policy.ActionVerifyEmail, policy.ActionVerifyPhone} {
+		_, err := d.Run(t.Context(), prod, "alice", a)
+		wantDomainCode(t, err, approval.EINVALID)
+		if msg := approval.ErrorMessage(err); !strings.Contains(msg, "has no") {
+			t.Errorf("%s of a user without the contact: %q", a, msg)
+		}
+	}
+	for _, a := range []policy.Action{policy.ActionReset, policy.ActionTempPassword, policy.ActionPermanentPassword, policy.ActionVerifyEmail, policy.ActionSignOut} {
+		_, err := d.Run(t.Context(), prod, "", a)
+		wantDomainCode(t, err, approval.EINVALID)
+		_, err = d.Run(t.Context(), prod, "nobody", a)
+		wantDomainCode(t, err, approval.ENOTFOUND)
+	}
+}
+
+func TestDirectorySignOut(t *testing.T) {
+	srv := fake(t, user("alice"))
+	d := cognito.NewDirectory(client(t, srv, cognito.Options{}))
+	res, err := d.SignOut(t.Context(), prod, "alice")
+	if err != nil || res.AWSRequestID == "" || srv.Calls("AdminUserGlobalSignOut") != 1 {
+		t.Fatalf("SignOut = %+v, %v", res, err)
+	}
+	_, err = d.SignOut(t.Context(), prod, "nobody")
+	wantDomainCode(t, err, approval.ENOTFOUND)
+}
+
+func TestResetSaysWhereTheCodeWent(t *testing.T) {
+	both := []string{"email", "a@example.com", "email_verified", "true", "phone_number", "+15555550100", "phone_number_verified", "true"}
+	tests := []struct {
+		name     string
+		recovery []string
+		fault    string // an operation failing after the reset
+		want     string
+	}{
+		{"pool order: email first", []string{"verified_email", "verified_phone_number"}, "", "by email"},
+		{"pool order: phone first", []string{"verified_phone_number", "verified_email"}, "", "by text message"},
+		{"legacy order: SMS first", nil, "", "by text message"},
+		{"user unreadable", nil, "AdminGetUser", "at their verified email or phone"},
+		{"pool unreadable", nil, "DescribeUserPool", "at their verified email or phone"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := cognitotest.New()
+			t.Cleanup(srv.Close)
+			srv.MustLoad(t, cognitotest.Seed{Pools: []cognitotest.SeedPool{{ID: poolID, Name: "prod", AccountRecovery: tc.recovery, Users: []cognitotest.SeedUser{user("alice", both...)}}}})
+			if tc.fault != "" {
+				srv.Inject(cognitotest.Fault{Op: tc.fault, Code: "AccessDeniedException"})
+			}
+			res, err := client(t, srv, cognito.Options{}).ResetPassword(t.Context(), prod, "alice")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(res.Detail, tc.want) {
+				t.Errorf("detail %q, want %q", res.Detail, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,137 @@
+package cognito_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/cognito"
+	"github.com/resetbot/resetbot/cognito/cognitotest"
+)
+
+const (
+	aliceSub = "0a0b0c0d-1111-4222-8333-444455556666"
+	uuidName = "99999999-8888-4777-8666-555544443333"
+)
+
+func TestLookup(t *testing.T) {
+	alice := user("alice", "sub", aliceSub, "email", "alice@example.com", "email_verified", "true",
+		"phone_number", "+15555550100", "phone_number_verified", "false")
+	alice.Groups = []string{"support", "admins"}
+	twin1 := user("twin1", "email", "twins@example.com")
+	twin2 := user("twin2", "email", "twins@example.com")
+	quoted := user("quoted", "email", `o"brien\@example.com`)
+	named := user(uuidName)
+	disabled := user("dora")
+	disabled.Disabled = true
+	disabled.Status = "FORCE_CHANGE_PASSWORD"
+	srv := fake(t, alice, twin1, twin2, quoted, named, disabled)
+	c := client(t, srv, cognito.Options{})
+
+	wantAlice := cognito.User{
+		Username: "alice", Sub: aliceSub, Status: "CONFIRMED", Enabled: true,
+		Email: "alice@example.com", EmailVerified: true, Phone: "+15555550100", PhoneVerified: false,
+		Groups: []string{"admins", "support"},
+	}
+	tests := []struct {
+		name, ref string
+		want      cognito.User
+		code      string
+		message   string
+	}{
+		{name: "username", ref: "alice", want: wantAlice},
+		{name: "email", ref: "alice@example.com", want: wantAlice},
+		{name: "sub", ref: aliceSub, want: wantAlice},
+		{name: "spaces", ref: "  alice ", want: wantAlice},
+		{name: "email with quotes", ref: `o"brien\@example.com`, want: cognito.User{Username: "quoted", Status: "CONFIRMED", Enabled: true, Email: `o"brien\@example.com`, Groups: []string{}}},
+		{name: "username that looks like a sub", ref: uuidName, want: cognito.User{Username: uuidName, Status: "CONFIRMED", Enabled: true, Groups: []string{}}},
+		{name: "disabled", ref: "dora", want: cognito.User{Username: "dora", Status: "FORCE_CHANGE_PASSWORD", Groups: []string{}}},
+		{name: "shared email", ref: "twins@example.com", code: approval.EINVALID, message: "2 users in pool prod have that email"},
+		{name: "unknown email", ref: "nobody@example.com", code: approval.ENOTFOUND, message: "There is no such user in pool prod."},
+		{name: "unknown username", ref: "nobody", code: approval.ENOTFOUND},
+		{name: "empty", ref: " ", code: approval.EINVALID},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := c.Lookup(t.Context(), prod, tc.ref)
+			if tc.code != "" {
+				e := wantCode(t, err, tc.code)
+				if !strings.Contains(e.Message, tc.message) {
+					t.Errorf("message %q, want it to contain %q", e.Message, tc.message)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Created.IsZero() || got.Modified.IsZero() {
+				t.Errorf("dates missing: %+v", got)
+			}
+			opts := cmpopts.IgnoreFields(cognito.User{}, "Created", "Modified")
+			if tc.want.Sub == "" {
+				opts = cmpopts.IgnoreFields(cognito.User{}, "Created", "Modified", "Sub")
+			}
+			if diff := cmp.Diff(tc.want, got, opts); diff != "" {
+				t.Errorf("Lookup(%q) (-want +got):\n%s", tc.ref, diff)
+			}
+		})
+	}
+}
+
+func TestLookupReadsEveryPage(t *testing.T) {
+	srv := cognitotest.New()
+	t.Cleanup(srv.Close)
+	var groups []cognitotest.SeedGroup
+	var names []string
+	for i := range 130 {
+		name := fmt.Sprintf("group-%03d", i)
+		groups = append(groups, cognitotest.SeedGroup{Name: name})
+		names = append(names, name)
+	}
+	var users []cognitotest.SeedUser
+	for i := range 3 {
+		users = append(users, user(fmt.Sprintf("clone%d", i), "email", "same@example.com"))
+	}
+	many := user("many")
+	many.Groups = names
+	users = append(users, many)
+	srv.MustLoad(t, cognitotest.Seed{Pools: []cognitotest.SeedPool{{ID: poolID, Name: "prod", Groups: groups, Users: users}}})
+	c := client(t, srv, cognito.Options{})
+
+	got, err := c.Lookup(t.Context(), prod, "many")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(names, got.Groups); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+	if calls := srv.Calls("AdminListGroupsForUser"); calls != 3 {
+		t.Errorf("AdminListGroupsForUser calls = %d, want 3 pages of 60", calls)
+	}
+	_, err = c.Lookup(t.Context(), prod, "same@example.com")
+	if e := wantCode(t, err, approval.EINVALID); !strings.HasPrefix(e.Message, "3 users") {
+		t.Errorf("message = %q", e.Message)
+	}
+}
+
+func TestDirectoryLookup(t *testing.T) {
+	alice := user("alice", "sub", aliceSub, "email", "alice@example.com", "email_verified", "true")
+	alice.Groups = []string{"admins"}
+	srv := fake(t, alice)
+	d := cognito.NewDirectory(client(t, srv, cognito.Options{}))
+	got, err := d.Lookup(t.Context(), prod, "alice@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := approval.User{Username: "alice", Sub: aliceSub, Status: "CONFIRMED", Enabled: true, Email: "alice@example.com", EmailVerified: true, Groups: []string{"admins"}}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreTypes(time.Time{})); diff != "" {
+		t.Errorf("Lookup (-want +got):\n%s", diff)
+	}
+	_, err = d.Lookup(t.Context(), prod, "nobody")
+	wantDomainCode(t, err, approval.ENOTFOUND)
+}

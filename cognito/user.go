@@ -1,0 +1,153 @@
+package cognito
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/resetbot/resetbot/policy"
+)
+
+// User is a Cognito user as Lookup finds them.
+type User struct {
+	Username      string
+	Sub           string
+	Status        string // UNCONFIRMED, CONFIRMED, RESET_REQUIRED, FORCE_CHANGE_PASSWORD, ...
+	Enabled       bool
+	Email         string
+	EmailVerified bool
+	Phone         string
+	PhoneVerified bool
+	Groups        []string
+	Created       time.Time
+	Modified      time.Time
+}
+
+// maxPages bounds a listing, in case a paginator never ends.
+const maxPages = 1000
+
+var subPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// Lookup finds a user by username, email or sub, with their groups. An email is looked up with
+// ListUsers (several users with it is an error saying how many) and a sub likewise; when
+// neither finds anyone, ref is tried as a username.
+func (c *Client) Lookup(ctx context.Context, pool policy.Pool, ref string) (User, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return User{}, invalid("Say which user: a username, an email address or a sub.")
+	}
+	var (
+		u     User
+		found bool
+		err   error
+	)
+	for _, by := range []struct {
+		attr  string
+		match func(string) bool
+	}{
+		{"email", func(s string) bool { return strings.Contains(s, "@") }},
+		{"sub", subPattern.MatchString},
+	} {
+		if !by.match(ref) {
+			continue
+		}
+		if u, found, err = c.findBy(ctx, pool, by.attr, ref); err != nil {
+			return User{}, err
+		}
+		if found {
+			break
+		}
+	}
+	if !found {
+		if u, err = c.getUser(ctx, pool, ref); err != nil {
+			return User{}, err
+		}
+	}
+	if u.Groups, err = c.groups(ctx, pool, u.Username); err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+// findBy lists the users whose attribute is value; more than one is an error.
+func (c *Client) findBy(ctx context.Context, pool policy.Pool, attr, value string) (User, bool, error) {
+	filter := fmt.Sprintf(`%s = "%s"`, attr, strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value))
+	var users []types.UserType
+	var token *string
+	for range maxPages {
+		out, err := call(ctx, c, pool, func(ctx context.Context, o func(*cip.Options)) (*cip.ListUsersOutput, error) {
+			return c.api.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: aws.String(pool.ID), Filter: aws.String(filter), PaginationToken: token}, o)
+		})
+		if err != nil {
+			return User{}, false, err
+		}
+		users = append(users, out.Users...)
+		if token = out.PaginationToken; aws.ToString(token) == "" {
+			break
+		}
+	}
+	switch len(users) {
+	case 0:
+		return User{}, false, nil
+	case 1:
+		u := users[0]
+		return user(aws.ToString(u.Username), u.Attributes, u.UserStatus, u.Enabled, u.UserCreateDate, u.UserLastModifiedDate), true, nil
+	}
+	return User{}, false, invalid("%d users in pool %s have that %s; name the user by username instead.", len(users), poolName(pool), attr)
+}
+
+func (c *Client) getUser(ctx context.Context, pool policy.Pool, username string) (User, error) {
+	out, err := call(ctx, c, pool, func(ctx context.Context, o func(*cip.Options)) (*cip.AdminGetUserOutput, error) {
+		return c.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(pool.ID), Username: aws.String(username)}, o)
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return user(aws.ToString(out.Username), out.UserAttributes, out.UserStatus, out.Enabled, out.UserCreateDate, out.UserLastModifiedDate), nil
+}
+
+// groups lists every group of the user, across pages.
+func (c *Client) groups(ctx context.Context, pool policy.Pool, username string) ([]string, error) {
+	groups := []string{}
+	var token *string
+	for range maxPages {
+		out, err := call(ctx, c, pool, func(ctx context.Context, o func(*cip.Options)) (*cip.AdminListGroupsForUserOutput, error) {
+			return c.api.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: aws.String(pool.ID), Username: aws.String(username), NextToken: token}, o)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range out.Groups {
+			groups = append(groups, aws.ToString(g.GroupName))
+		}
+		if token = out.NextToken; aws.ToString(token) == "" {
+			break
+		}
+	}
+	return groups, nil
+}
+
+func user(username string, attrs []types.AttributeType, status types.UserStatusType, enabled bool, created, modified *time.Time) User {
+	a := map[string]string{}
+	for _, at := range attrs {
+		a[aws.ToString(at.Name)] = aws.ToString(at.Value)
+	}
+	return User{
+		Username:      username,
+		Sub:           a["sub"],
+		Status:        string(status),
+		Enabled:       enabled,
+		Email:         a["email"],
+		EmailVerified: a["email_verified"] == "true",
+		Phone:         a["phone_number"],
+		PhoneVerified: a["phone_number_verified"] == "true",
+		Created:       aws.ToTime(created),
+		Modified:      aws.ToTime(modified),
+	}
+}
