@@ -1,6 +1,7 @@
 package cognito_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -166,5 +167,40 @@ func TestPoolsInSeveralRegions(t *testing.T) {
 		if _, err := c.Lookup(t.Context(), tc.pool, tc.user); err != nil {
 			t.Errorf("%s: %v", tc.pool.Name, err)
 		}
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	var users []cognitotest.SeedUser
+	for i := range 20 {
+		users = append(users, user(fmt.Sprintf("user%02d", i), "email", fmt.Sprintf("u%02d@example.com", i), "email_verified", "true"))
+	}
+	srv := fake(t, users...)
+	c := client(t, srv, cognito.Options{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 3*len(users))
+	for _, u := range users {
+		wg.Go(func() {
+			_, err := c.SetTemporaryPassword(t.Context(), prod, u.Username)
+			errs <- err
+		})
+		wg.Go(func() {
+			_, err := c.Lookup(t.Context(), prod, u.Attributes["email"])
+			errs <- err
+		})
+		wg.Go(func() {
+			_, err := c.ResetPassword(t.Context(), prod, u.Username)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := srv.Calls("AdminResetUserPassword"); n != len(users) {
+		t.Errorf("AdminResetUserPassword calls = %d, want %d", n, len(users))
 	}
 }
