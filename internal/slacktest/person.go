@@ -42,6 +42,7 @@ func (s *Server) SlashCommand(ctx context.Context, user, channelID, command, tex
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.notifyLocked()
 	if aerr := s.applyReplyLocked(&ru, ack.reply(), "ack"); aerr != nil {
 		return ack, fmt.Errorf("slash command reply: %w: %s", ErrInvalidResponse, aerr.Error())
 	}
@@ -174,6 +175,7 @@ func (s *Server) SubmitView(ctx context.Context, user, viewID string, values map
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.notifyLocked()
 	if err := s.applyViewResponseLocked(user, vw, ack.reply()); err != nil {
 		return ack, fmt.Errorf("view %s: %w", viewID, err)
 	}
@@ -247,6 +249,7 @@ func (s *Server) CloseView(ctx context.Context, user, viewID string) (Ack, error
 		return Ack{}, err
 	}
 	s.closeViewsLocked(user, i)
+	s.notifyLocked()
 	if !vw.NotifyOnClose {
 		s.mu.Unlock()
 		return Ack{}, nil

@@ -14,6 +14,17 @@ func (s *Server) Messages(channelID string) []Message {
 	return out
 }
 
+// allMessages returns every message of a conversation, replies included, oldest first.
+func (s *Server) allMessages(channelID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Message, 0, len(s.messages[channelID]))
+	for _, m := range s.messages[channelID] {
+		out = append(out, m.export())
+	}
+	return out
+}
+
 // Thread returns a thread: its parent (if it exists) and then its replies, oldest first. ts may
 // be the parent's or any reply's.
 func (s *Server) Thread(channelID, ts string) []Message {
@@ -58,16 +69,12 @@ func (s *Server) Ephemerals(user string) []Ephemeral {
 // included, oldest first.
 func (s *Server) DMs(user string) []Message {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	id, ok := s.ims[user]
+	s.mu.Unlock()
 	if !ok {
 		return nil
 	}
-	var out []Message
-	for _, m := range s.messages[id] {
-		out = append(out, m.export())
-	}
-	return out
+	return s.allMessages(id)
 }
 
 // Views returns user's open modal stack, root first.

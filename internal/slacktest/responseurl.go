@@ -56,6 +56,7 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ru.Uses++
+	defer s.notifyLocked()
 	if err := s.applyReplyLocked(ru, reply, "response_url"); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error": err.code})
 		return

@@ -70,6 +70,7 @@ type Server struct {
 	connSeq     int
 	opened      int
 	connChanged chan struct{}
+	changed     chan struct{} // closed and replaced on every change of the workspace
 	route       Route
 	pending     map[string]*pending
 	envelopes   []*EnvelopeRecord
@@ -130,6 +131,7 @@ func Start(opts ...Option) (*Server, error) {
 		tickets:           map[string]bool{},
 		conns:             map[string]*wsConn{},
 		connChanged:       make(chan struct{}),
+		changed:           make(chan struct{}),
 		route:             RouteRandom,
 		pending:           map[string]*pending{},
 		calls:             map[string]int{},

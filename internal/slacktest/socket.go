@@ -82,6 +82,16 @@ func (c *wsConn) abort() {
 	})
 }
 
+// closed reports whether the connection was closed.
+func (c *wsConn) closed() bool {
+	select {
+	case <-c.gone:
+		return true
+	default:
+		return false
+	}
+}
+
 // closeGracefully sends a close frame and closes the connection.
 func (c *wsConn) closeGracefully() {
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
@@ -142,7 +152,12 @@ func (s *Server) serveLink(w http.ResponseWriter, r *http.Request) {
 	})
 
 	s.mu.Lock()
-	if len(s.conns) >= s.cfg.maxConns || s.done() {
+	if s.done() {
+		s.mu.Unlock()
+		c.closeGracefully()
+		return
+	}
+	if len(s.conns) >= s.cfg.maxConns {
 		s.mu.Unlock()
 		_ = c.writeJSON(map[string]any{"type": "disconnect", "reason": DisconnectTooManyWebsockets, "debug_info": s.debugInfo(c)})
 		c.closeGracefully()
@@ -211,6 +226,7 @@ func (s *Server) dropConn(c *wsConn) {
 func (s *Server) connsChangedLocked() {
 	close(s.connChanged)
 	s.connChanged = make(chan struct{})
+	s.notifyLocked()
 }
 
 func isClosedErr(err error) bool {
@@ -288,7 +304,7 @@ func (s *Server) WaitConnectionsOpened(ctx context.Context, n int) error {
 func (s *Server) liveConnsLocked() []*wsConn {
 	out := make([]*wsConn, 0, len(s.conns))
 	for _, c := range s.conns {
-		if c.ready && !c.draining {
+		if c.ready && !c.draining && !c.closed() {
 			out = append(out, c)
 		}
 	}

@@ -119,6 +119,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := m.call(s, a)
+	s.mu.Lock()
+	s.notifyLocked()
+	s.mu.Unlock()
 	if err != nil {
 		var ae *apiError
 		if !errors.As(err, &ae) {
