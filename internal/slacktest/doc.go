@@ -28,8 +28,12 @@
 // submission's response_action closes, updates, pushes or shows errors on the view.
 //
 // The queries (Messages, Thread, Message, Ephemerals, DMs, Views, View) return what a person
-// would see. Record and AllText return every body the app sent (Web API calls, response_url
-// posts, acks), raw and decoded, so tests can prove a secret never reached Slack.
+// would see. An app acknowledges first and works after, so WaitMessage, WaitEphemeral, WaitView
+// and WaitUntil block until the workspace shows what the test expects, re-checking after every
+// change instead of polling. Record and AllText return every body the app sent (Web API calls,
+// response_url posts, acks), raw and decoded, so tests can prove a secret never reached Slack.
+// Connections, ConnectionsOpened, WaitConnections, WaitConnectionsOpened, Envelopes and Calls
+// show the transport: which connection took what, and how each envelope ended.
 //
 // # What it holds apps to
 //

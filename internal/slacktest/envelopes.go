@@ -108,6 +108,10 @@ func (s *Server) deliver(ctx context.Context, typ string, payload json.RawMessag
 func (s *Server) send(ctx context.Context, typ string, payload json.RawMessage, accepts bool, attempt int, reason string) (*pending, error) {
 	for {
 		s.mu.Lock()
+		if s.done() {
+			s.mu.Unlock()
+			return nil, ErrServerClosed
+		}
 		c, err := s.pickLocked()
 		if err != nil {
 			s.mu.Unlock()

@@ -175,7 +175,9 @@ func (s *Server) routes() http.Handler {
 // returns once no goroutine of the server is left.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
+		s.mu.Lock()
 		close(s.closed)
+		s.mu.Unlock()
 		_ = s.http.Close()
 		s.mu.Lock()
 		conns := make([]*wsConn, 0, len(s.conns))

@@ -278,8 +278,8 @@ func (s *Server) WaitConnections(ctx context.Context, n int) error {
 	}
 }
 
-// WaitConnectionsOpened waits until at least n connections have been accepted since the start,
-// e.g. to see a client reconnect.
+// WaitConnectionsOpened waits until at least n connections have been accepted since the start
+// and one is open to take envelopes: after a disconnect, it sees the client back.
 func (s *Server) WaitConnectionsOpened(ctx context.Context, n int) error {
 	for {
 		s.mu.Lock()
