@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/bot"
+	"github.com/resetbot/resetbot/cognito"
+	"github.com/resetbot/resetbot/internal/httpserver"
+	"github.com/resetbot/resetbot/internal/metrics"
+	"github.com/resetbot/resetbot/policy"
+)
+
+// sweepInterval is how often pending requests are checked for expiry and reminders, and
+// running ones for a lost lease.
+const sweepInterval = 30 * time.Second
+
+// App is one resetbot process: the adapters wired together. New builds it, Run serves until its
+// context ends and then shuts down gracefully, Close releases what New opened.
+type App struct {
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	store   approval.Store
+	policy  *policy.Holder
+	service *approval.Service
+	bot     *bot.Bot
+	http    *httpserver.Server
+}
+
+// New opens the store, loads the policy, builds the Cognito and Slack clients, the workflow
+// and the bot, and binds the HTTP listener. Nothing talks to Slack until Run.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) {
+	a := &App{cfg: cfg, log: log, metrics: metrics.New(buildVersion())}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, a.Close())
+		}
+	}()
+
+	if a.policy, err = policy.NewHolder(cfg.PolicyFile, log); err != nil {
+		return nil, fmt.Errorf("policy file %s: %w", cfg.PolicyFile, err)
+	}
+	if a.store, err = openStore(ctx, cfg.Store, log); err != nil {
+		return nil, err
+	}
+	cog, err := newCognito(ctx, cfg, log, a.metrics.CognitoCall)
+	if err != nil {
+		return nil, err
+	}
+	client := newSlackClient(cfg)
+	notifier, err := bot.NewNotifier(bot.NotifierConfig{
+		Client:      client,
+		Logger:      log,
+		CommandName: cfg.Command,
+		DryRun:      cfg.DryRun,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("slack notifier: %w", err)
+	}
+	a.service, err = approval.New(approval.Config{
+		Store:     a.store,
+		Directory: cognito.NewDirectory(cog),
+		Policy:    a.policy,
+		Notifier:  notifier,
+		Logger:    log,
+		Observer:  a.metrics,
+		DryRun:    cfg.DryRun,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("approval service: %w", err)
+	}
+	a.bot, err = bot.New(bot.Config{
+		Notifier:         notifier,
+		Service:          a.service,
+		Policy:           a.policy,
+		Logger:           log,
+		ObserveAck:       func(_ string, d time.Duration) { a.metrics.Ack(d) },
+		ObserveReconnect: a.metrics.Reconnect,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("slack bot: %w", err)
+	}
+	a.http, err = httpserver.Listen(cfg.HTTPAddr, httpserver.NewHandler(httpserver.Config{
+		Ready:   []httpserver.Check{{Name: "slack", Run: a.slackReady}, {Name: "store", Run: a.store.Ping}},
+		Metrics: a.metrics.Handler(),
+		Logger:  log,
+	}))
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// newSlackClient is the Web API client, with the app-level token for Socket Mode.
+func newSlackClient(cfg Config) *slack.Client {
+	opts := []slack.Option{slack.OptionAppLevelToken(cfg.SlackAppToken.Reveal())}
+	if base := cfg.SlackAPIBase(); base != "" {
+		opts = append(opts, slack.OptionAPIURL(base))
+	}
+	return slack.New(cfg.SlackBotToken.Reveal(), opts...)
+}
+
+// slackReady is the readiness check of the Socket Mode connection.
+func (a *App) slackReady(context.Context) error {
+	if !a.bot.Connected() {
+		return errors.New("the Socket Mode connection is not open")
+	}
+	return nil
+}
+
+// HTTPAddr is the address /healthz, /readyz and /metrics are served on.
+func (a *App) HTTPAddr() net.Addr { return a.http.Addr() }
+
+// ReloadPolicy loads the policy file again; an invalid file leaves the policy in force.
+func (a *App) ReloadPolicy() error { return a.policy.Reload() }
+
+// Run serves until ctx is done, then shuts down: it closes the Socket Mode connection (no more
+// envelopes), waits up to the shutdown grace for the work in flight — Cognito runs included —
+// and stops the HTTP server. It returns an error when the bot or the HTTP server stopped on
+// their own, or when the grace ran out with work still in flight.
+func (a *App) Run(ctx context.Context) error {
+	a.log.Info("starting", "version", buildVersion(), "http_addr", a.http.Addr().String(),
+		"store", a.cfg.Store.String(), "policy_file", a.cfg.PolicyFile, "command", a.cfg.Command, "dry_run", a.cfg.DryRun)
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- a.http.Serve() }()
+	sweepDone := make(chan struct{})
+	go func() {
+		defer close(sweepDone)
+		a.service.RunSweeper(runCtx, sweepInterval)
+	}()
+	botDone := make(chan error, 1)
+	go func() { botDone <- a.bot.Run(runCtx) }()
+
+	var failed error
+	botStopped := false
+	select {
+	case <-ctx.Done():
+		a.log.Info("shutting down: closing the Slack connection, waiting for work in flight",
+			"grace", a.cfg.ShutdownGrace.String())
+	case err := <-botDone:
+		botStopped = true
+		failed = fmt.Errorf("the Slack connection stopped: %w", errOrStopped(err))
+		a.log.Error("shutting down: the Slack connection stopped", "err", errOrStopped(err))
+	case err := <-httpDone:
+		httpDone <- err
+		failed = fmt.Errorf("the HTTP server stopped: %w", errOrStopped(err))
+		a.log.Error("shutting down: the HTTP server stopped", "err", errOrStopped(err))
+	}
+	stop()
+
+	drained := make(chan error, 1)
+	go func() {
+		<-sweepDone
+		var err error
+		if !botStopped {
+			err = <-botDone
+		}
+		a.service.Wait()
+		drained <- err
+	}()
+	grace := time.NewTimer(a.cfg.ShutdownGrace)
+	defer grace.Stop()
+	select {
+	case err := <-drained:
+		failed = errors.Join(failed, err)
+		a.log.Info("work in flight finished")
+	case <-grace.C:
+		a.log.Error("the shutdown grace ran out with work in flight; unfinished runs will be reported as interrupted",
+			"grace", a.cfg.ShutdownGrace.String())
+		failed = errors.Join(failed, fmt.Errorf("the shutdown grace of %s ran out with work in flight", a.cfg.ShutdownGrace))
+	}
+
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := a.http.Shutdown(shutdownCtx); err != nil {
+		failed = errors.Join(failed, err)
+	}
+	return failed
+}
+
+// errOrStopped names a stop that came with no error.
+func errOrStopped(err error) error {
+	if err == nil {
+		return errors.New("stopped without an error")
+	}
+	return err
+}
+
+// Close releases the HTTP listener and closes the store. Call it after Run has returned, or
+// instead of Run.
+func (a *App) Close() error {
+	var errs []error
+	if a.http != nil {
+		errs = append(errs, a.http.Close())
+	}
+	if a.store != nil {
+		if err := a.store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("closing the store: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/cognito"
+)
+
+// whereIAMPolicy says where the IAM policy is and what it must be attached to.
+const whereIAMPolicy = "attach deploy/iam-policy.json (with this pool's ARN in Resource) to the role the bot runs as"
+
+// checkPools finds AWS credentials through the default chain, then checks every pool of the
+// policy with DescribeUserPool.
+func (p *preflight) checkPools(ctx context.Context) []checkResult {
+	awsCfg, err := loadAWSConfig(ctx)
+	if err != nil {
+		return []checkResult{fail("AWS credentials", problem{err.Error(), "fix the AWS configuration named above (AWS_PROFILE, AWS_REGION, ~/.aws/config)"})}
+	}
+	creds, err := awsCfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return []checkResult{fail("AWS credentials", problem{
+			"the AWS SDK found no credentials: " + err.Error(),
+			"give the bot an AWS identity: IRSA on EKS (deploy/kubernetes/serviceaccount.yaml), the task role on ECS, an instance role, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"})}
+	}
+	out := []checkResult{pass("AWS credentials", "found (%s)", creds.Source)}
+	if len(p.pools) == 0 {
+		return out
+	}
+	client := cognito.New(awsCfg, cognito.Options{Endpoint: p.cfg.CognitoEndpoint, Logger: p.log})
+	for _, pool := range p.pools {
+		name := fmt.Sprintf("Pool %s (%s)", pool.Name, pool.ID)
+		if err := client.Preflight(ctx, pool); err != nil {
+			out = append(out, fail(name, poolProblem(err)))
+			continue
+		}
+		out = append(out, pass(name, "reachable in %s; the bot may describe it", pool.Region))
+	}
+	return out
+}
+
+// poolFixes say how to fix a pool check's failure, by the domain error code.
+var poolFixes = map[string]string{
+	approval.EIAM:          whereIAMPolicy,
+	approval.EPOOLNOTFOUND: "correct the pool's id and region in the policy file (the Cognito console lists pool ids under User pools)",
+	approval.ETHROTTLED:    "wait a minute and run resetbot check again",
+}
+
+// poolProblem explains a failed DescribeUserPool.
+func poolProblem(err error) problem {
+	var ce *cognito.Error
+	if !errors.As(err, &ce) {
+		return problem{err.Error(), "see Troubleshooting in the README"}
+	}
+	what := ce.Message
+	if ce.AWSCode == "" && ce.Err != nil {
+		// Cognito never answered: say what the SDK said (no address, refused, timed out).
+		what = strings.TrimSuffix(what, " the details are in the bot's log.") + " " + ce.Err.Error()
+	}
+	if fix, ok := poolFixes[ce.Code]; ok {
+		return problem{what, fix}
+	}
+	if ce.AWSCode == "" {
+		return problem{what, "check that this host can open HTTPS connections to Cognito in the pool's region (or to RESETBOT_COGNITO_ENDPOINT)"}
+	}
+	return problem{what, "see Troubleshooting in the README for " + ce.AWSCode}
+}

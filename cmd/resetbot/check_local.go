@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/resetbot/resetbot/policy"
+)
+
+// checkPolicy loads the policy file, as serve does, and keeps its pools for the pool checks.
+func (p *preflight) checkPolicy(context.Context) checkResult {
+	name := "Policy file " + p.cfg.PolicyFile
+	pol, err := policy.Load(p.cfg.PolicyFile)
+	if err != nil {
+		return fail(name, problem{err.Error(),
+			"correct what is named above; `resetbot policy check -f " + p.cfg.PolicyFile + "` checks the file alone, and deploy/policy.example.yaml shows every field"})
+	}
+	p.pools = pol.Pools()
+	names := make([]string, 0, len(p.pools))
+	for _, pool := range p.pools {
+		names = append(names, pool.Name)
+	}
+	detail := fmt.Sprintf("valid: %d rules, pools %s", len(pol.Rules()), strings.Join(names, ", "))
+	for _, w := range pol.Warnings() {
+		detail += "\nwarning: " + w.String()
+	}
+	return pass(name, "%s", detail)
+}
+
+// checkStore opens the store, as serve does, and checks that it takes a write.
+func (p *preflight) checkStore(ctx context.Context) checkResult {
+	name := "Store " + p.cfg.Store.String()
+	st, err := openStore(ctx, p.cfg.Store, p.log)
+	if err != nil {
+		return fail(name, problem{err.Error(), storeFix(p.cfg.Store)})
+	}
+	err = st.Ping(ctx)
+	if cerr := st.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return fail(name, problem{"the store does not take a write: " + err.Error(), storeFix(p.cfg.Store)})
+	}
+	return pass(name, "writable")
+}
+
+// storeFix says how to make the store usable.
+func storeFix(u StoreURL) string {
+	return fmt.Sprintf("make %s a file resetbot can create and write: its directory must exist or be creatable, and be writable by the user resetbot runs as (in the container image, uid 65532 on the volume at /data)", u.Path)
+}

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/resetbot/resetbot/cognito/cognitotest"
+)
+
+// runCheck runs `resetbot check` in process with the fixture's environment.
+func runCheck(t *testing.T, f *fixture) (int, string) {
+	t.Helper()
+	f.setenv(t)
+	var out, errOut bytes.Buffer
+	code := dispatch(context.Background(), []string{"check"}, &out, &errOut)
+	f.assertNoSecrets(t, "check's output", out.String()+errOut.String())
+	return code, out.String()
+}
+
+// checkLine returns the report's line for the check whose name starts with name, with the
+// fix line under it.
+func checkLine(t *testing.T, report, name string) string {
+	t.Helper()
+	lines := strings.Split(report, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(l, "FAIL"), "ok")), name) {
+			out := l
+			for _, more := range lines[i+1:] {
+				if !strings.HasPrefix(more, "      ") {
+					break
+				}
+				out += "\n" + more
+			}
+			return out
+		}
+	}
+	t.Fatalf("the report has no line for %q:\n%s", name, report)
+	return ""
+}
+
+func TestCheckPassesWhenEverythingIsReady(t *testing.T) {
+	f := newFixture(t)
+	code, report := runCheck(t, f)
+	if code != exitOK {
+		t.Fatalf("check exited %d, want 0:\n%s", code, report)
+	}
+	for _, want := range []string{
+		"ok    Slack bot token: @resetbot (U0RESETBOT) in workspace example (" + exampleTeam + ")",
+		"ok    Slack app-level token: Socket Mode connections can be opened",
+		"ok    AWS credentials: found",
+		"ok    Policy file ",
+		"ok    Pool prod (" + prodPoolID + ")",
+		"ok    Pool staging (" + stagingPoolID + ")",
+		"ok    Store sqlite:",
+		"All 7 checks passed",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+}
+
+// TestCheckNamesEachFailure breaks one thing at a time and checks that the report names it,
+// says how to fix it, and exits 1.
+func TestCheckNamesEachFailure(t *testing.T) {
+	tests := []struct {
+		name   string
+		break_ func(t *testing.T, f *fixture)
+		check  string   // the report line that must fail
+		want   []string // in that line or its fix
+	}{
+		{
+			name:   "bot token not accepted",
+			break_: func(_ *testing.T, f *fixture) { f.env["RESETBOT_SLACK_BOT_TOKEN"] = "xoxb-1-not-the-token" },
+			check:  "Slack bot token",
+			want:   []string{"Slack does not accept RESETBOT_SLACK_BOT_TOKEN", "fix: copy the token again", "Bot User OAuth Token"},
+		},
+		{
+			name:   "bot token revoked",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("auth.test", "token_revoked") },
+			check:  "Slack bot token",
+			want:   []string{"the bot token was revoked", "Reinstall to Workspace"},
+		},
+		{
+			name:   "bot token expired by rotation",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("auth.test", "token_expired") },
+			check:  "Slack bot token",
+			want:   []string{"token rotation is on", "turn token rotation off"},
+		},
+		{
+			name: "bot token lacks scopes",
+			break_: func(t *testing.T, f *fixture) {
+				f.env["RESETBOT_SLACK_API_URL"] = scopeProxy(t, f, "chat:write,commands")
+			},
+			check: "Slack bot token",
+			want:  []string{"lacks the scopes im:write, usergroups:read", "Bot Token Scopes", "reinstall the app"},
+		},
+		{
+			name:   "Slack unreachable",
+			break_: func(_ *testing.T, f *fixture) { f.env["RESETBOT_SLACK_API_URL"] = "http://127.0.0.1:1/api/" },
+			check:  "Slack bot token",
+			want:   []string{"could not reach http://127.0.0.1:1/api/", "HTTPS_PROXY"},
+		},
+		{
+			name:   "app token without connections:write",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("apps.connections.open", "missing_scope") },
+			check:  "Slack app-level token",
+			want:   []string{"lacks the connections:write scope", "App-Level Tokens"},
+		},
+		{
+			name:   "app token not accepted",
+			break_: func(_ *testing.T, f *fixture) { f.env["RESETBOT_SLACK_APP_TOKEN"] = "xapp-1-not-the-token" },
+			check:  "Slack app-level token",
+			want:   []string{"Slack does not accept RESETBOT_SLACK_APP_TOKEN", "App-Level Tokens"},
+		},
+		{
+			name:   "app token of the wrong type",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("apps.connections.open", "not_allowed_token_type") },
+			check:  "Slack app-level token",
+			want:   []string{"is not an app-level token"},
+		},
+		{
+			name: "policy file invalid",
+			break_: func(t *testing.T, f *fixture) {
+				writeFile(t, f.env["RESETBOT_POLICY_FILE"], "pools:\n  prod:\n    id: eu-west-1_AbCdEf123\nrules:\n  - name: r\n    actions: [reboot]\n")
+			},
+			check: "Policy file",
+			want:  []string{":6", "reboot", "resetbot policy check -f"},
+		},
+		{
+			name:   "policy file missing",
+			break_: func(t *testing.T, f *fixture) { f.env["RESETBOT_POLICY_FILE"] = filepath.Join(f.dir, "nowhere.yaml") },
+			check:  "Policy file",
+			want:   []string{"nowhere.yaml", "no such file"},
+		},
+		{
+			name: "no AWS credentials",
+			break_: func(_ *testing.T, f *fixture) {
+				delete(f.env, "AWS_ACCESS_KEY_ID")
+				delete(f.env, "AWS_SECRET_ACCESS_KEY")
+			},
+			check: "AWS credentials",
+			want:  []string{"the AWS SDK found no credentials", "IRSA", "task role"},
+		},
+		{
+			name: "pool without IAM permission",
+			break_: func(_ *testing.T, f *fixture) {
+				f.cognito.Inject(cognitotest.Fault{Op: "DescribeUserPool", Code: "AccessDeniedException",
+					Message: "User: arn:aws:sts::123456789012:assumed-role/resetbot/x is not authorized to perform: cognito-idp:DescribeUserPool on resource: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/" + prodPoolID})
+			},
+			check: "Pool prod",
+			want:  []string{"cognito-idp:DescribeUserPool", "deploy/iam-policy.json"},
+		},
+		{
+			name: "pool that does not exist",
+			break_: func(t *testing.T, f *fixture) {
+				writeFile(t, f.env["RESETBOT_POLICY_FILE"], strings.Replace(readFile(t, examplePolicy), stagingPoolID, "us-east-1_Nowhere01", 1))
+			},
+			check: "Pool staging",
+			want:  []string{"us-east-1_Nowhere01", "us-east-1"},
+		},
+		{
+			name:   "Cognito unreachable",
+			break_: func(_ *testing.T, f *fixture) { f.env["RESETBOT_COGNITO_ENDPOINT"] = "http://127.0.0.1:1" },
+			check:  "Pool prod",
+			want:   []string{"127.0.0.1:1"},
+		},
+		{
+			name: "store not writable",
+			break_: func(t *testing.T, f *fixture) {
+				blocker := filepath.Join(f.dir, "a-file")
+				writeFile(t, blocker, "not a directory")
+				f.env["RESETBOT_STORE"] = "sqlite:" + filepath.Join(blocker, "resetbot.db")
+			},
+			check: "Store sqlite:",
+			want:  []string{"a-file/resetbot.db", "writable by the user resetbot runs as"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			tt.break_(t, f)
+			code, report := runCheck(t, f)
+			if code != exitFail {
+				t.Errorf("check exited %d, want %d", code, exitFail)
+			}
+			line := checkLine(t, report, tt.check)
+			if !strings.HasPrefix(line, "FAIL") {
+				t.Errorf("%s did not fail:\n%s", tt.check, report)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("%s's line lacks %q:\n%s", tt.check, w, line)
+				}
+			}
+			if !strings.Contains(line, "fix: ") {
+				t.Errorf("%s's failure says no fix:\n%s", tt.check, line)
+			}
+			if !strings.Contains(report, "checks failed: resetbot is not ready") {
+				t.Errorf("no verdict:\n%s", report)
+			}
+		})
+	}
+}
+
+func TestCheckReportsTheConfigurationFirst(t *testing.T) {
+	f := newFixture(t)
+	delete(f.env, "RESETBOT_SLACK_APP_TOKEN")
+	f.env["RESETBOT_SLACK_BOT_TOKEN"] = "xapp-swapped-SeCrEt"
+	code, report := runCheck(t, f)
+	if code != exitFail {
+		t.Errorf("check exited %d, want %d", code, exitFail)
+	}
+	for _, want := range []string{"RESETBOT_SLACK_APP_TOKEN is not set", "RESETBOT_SLACK_BOT_TOKEN does not start with xoxb-", "Fix the configuration first"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	if strings.Contains(report, "SeCrEt") {
+		t.Errorf("report shows the token:\n%s", report)
+	}
+}
+
+// scopeProxy fronts the fake Slack with a proxy that reports the given scopes in
+// X-OAuth-Scopes, as Slack does on every Web API answer, and returns its API URL.
+func scopeProxy(t *testing.T, f *fixture, scopes string) string {
+	t.Helper()
+	target, err := url.Parse(f.slack.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(r *http.Response) error {
+		r.Header.Set("X-OAuth-Scopes", scopes)
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	return srv.URL + "/api/"
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

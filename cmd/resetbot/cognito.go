@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/resetbot/resetbot/cognito"
+)
+
+// loadAWSConfig reads the AWS SDK's default chain: environment, shared config and
+// credentials files, the ECS task role, IRSA on EKS, the instance role. Each pool is called in
+// its own region, so no region is required here.
+func loadAWSConfig(ctx context.Context) (aws.Config, error) {
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("reading the AWS configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// newCognito is the Cognito client, reporting every call to observe.
+func newCognito(ctx context.Context, cfg Config, log *slog.Logger, observe func(op string, d time.Duration, errCode string)) (*cognito.Client, error) {
+	awsCfg, err := loadAWSConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cognito.New(awsCfg, cognito.Options{
+		Endpoint: cfg.CognitoEndpoint,
+		Logger:   log,
+		Observe:  observe,
+	}), nil
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command ran and failed (check found problems, serve stopped on an error)
+	exitUsage = 2 // the command line or the configuration is wrong
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+// commands is the routing table of subcommands; the first is the default.
+func commands() []command {
+	return []command{
+		{"serve", "run the bot (the default)", cmdServe},
+		{"check", "preflight: Slack tokens and scopes, the policy file, every pool's IAM permissions, the store", cmdCheck},
+		{"policy", "test or check a policy file without Slack or AWS (resetbot policy --help)", cmdPolicy},
+		{"version", "print the version", cmdVersion},
+		{"help", "print this help", cmdHelp},
+	}
+}
+
+// helpFlags ask for the help at the top level.
+var helpFlags = map[string]bool{"-h": true, "-help": true, "--help": true}
+
+// dispatch routes the command line to its subcommand.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	name := commands()[0].name
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	if helpFlags[name] {
+		name = "help"
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, args, stdout, stderr)
+		}
+	}
+	say(stderr, "resetbot: unknown command %q\n\n", name)
+	writeUsage(stderr)
+	return exitUsage
+}
+
+func cmdHelp(_ context.Context, _ []string, stdout, _ io.Writer) int {
+	writeUsage(stdout)
+	return exitOK
+}
+
+func cmdVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
+	say(stdout, "resetbot %s\n", buildVersion())
+	return exitOK
+}
+
+// noArgs refuses arguments to a command that takes none, and answers -h.
+func noArgs(name string, args []string, stdout, stderr io.Writer) (int, bool) {
+	if len(args) == 0 {
+		return 0, true
+	}
+	if len(args) == 1 && helpFlags[args[0]] {
+		writeUsage(stdout)
+		return exitOK, false
+	}
+	say(stderr, "resetbot %s takes no arguments (got %s); it is configured by RESETBOT_* variables, see resetbot --help\n",
+		name, strings.Join(args, " "))
+	return exitUsage, false
+}
+
+// configError prints every configuration problem, one a line.
+func configError(w io.Writer, err error) {
+	say(w, "resetbot: the configuration is not usable:\n")
+	for line := range strings.SplitSeq(err.Error(), "\n") {
+		say(w, "  - %s\n", line)
+	}
+	say(w, "Every variable and its default: resetbot --help\n")
+}
+
+// say prints to w. A failed write to the terminal or a closed pipe is not worth failing a
+// command over, so its error is dropped here, in one place.
+func say(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// envPrefix is the prefix of every variable resetbot reads.
+const envPrefix = "RESETBOT"
+
+// Config is everything resetbot reads from the environment. The help text and the README's
+// table are generated from these tags: name (envconfig), default, desc, and mandatory for the
+// variables serve and check cannot run without. AWS credentials and region come from the SDK's
+// default chain (AWS_REGION, AWS_PROFILE, IRSA, ECS task role, …) and are not listed here.
+type Config struct {
+	SlackAppToken   Secret        `envconfig:"SLACK_APP_TOKEN" mandatory:"true" desc:"App-level token (xapp-…) with the connections:write scope, for Socket Mode."`
+	SlackBotToken   Secret        `envconfig:"SLACK_BOT_TOKEN" mandatory:"true" desc:"Bot token (xoxb-…) of the app installed in the workspace."`
+	PolicyFile      string        `envconfig:"POLICY_FILE" mandatory:"true" desc:"Path of the policy file (YAML). SIGHUP reloads it."`
+	Store           StoreURL      `envconfig:"STORE" default:"sqlite:./resetbot.db" desc:"Where requests and the audit trail are kept: sqlite:PATH."`
+	Command         string        `envconfig:"COMMAND" default:"/cognito" desc:"The slash command, as configured in the Slack app."`
+	HTTPAddr        string        `envconfig:"HTTP_ADDR" default:":8080" desc:"Listen address of /healthz, /readyz and /metrics."`
+	LogLevel        slog.Level    `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error."`
+	LogFormat       LogFormat     `envconfig:"LOG_FORMAT" default:"json" desc:"json or text."`
+	DryRun          bool          `envconfig:"DRY_RUN" default:"false" desc:"Run the whole flow but only read from Cognito; every message says DRY RUN."`
+	ShutdownGrace   time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"How long a SIGTERM waits for running Cognito actions to finish."`
+	SlackAPIURL     string        `envconfig:"SLACK_API_URL" desc:"Base URL of the Slack Web API; empty means Slack itself. For tests and local fakes."`
+	CognitoEndpoint string        `envconfig:"COGNITO_ENDPOINT" desc:"Endpoint of the Cognito API; empty means AWS. For tests and local fakes."`
+}
+
+// LogFormat is how log lines are written.
+type LogFormat string
+
+// The log formats.
+const (
+	LogJSON LogFormat = "json"
+	LogText LogFormat = "text"
+)
+
+// Decode checks the format (envconfig.Decoder).
+func (f *LogFormat) Decode(v string) error {
+	switch LogFormat(strings.ToLower(v)) {
+	case LogJSON, LogText:
+		*f = LogFormat(strings.ToLower(v))
+		return nil
+	}
+	return fmt.Errorf("log format %q is not json or text", v)
+}
+
+// LoadConfig reads the configuration from the environment and checks it. Every problem is
+// reported, each naming its variable and how to fix it.
+func LoadConfig() (Config, error) {
+	var c Config
+	if err := envconfig.Process(envPrefix, &c); err != nil {
+		var pe *envconfig.ParseError
+		if errors.As(err, &pe) {
+			return Config{}, fmt.Errorf("%s: %w", pe.KeyName, pe.Err)
+		}
+		return Config{}, fmt.Errorf("reading the configuration: %w", err)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Validate checks what the types alone do not: mandatory values, token prefixes, the command,
+// the listen address and the endpoint overrides.
+func (c *Config) Validate() error {
+	var errs []error
+	for _, v := range configVars() {
+		if v.Mandatory && reflect.ValueOf(c).Elem().FieldByName(v.Field).IsZero() {
+			errs = append(errs, fmt.Errorf("%s is not set: %s", v.Key, v.Desc))
+		}
+	}
+	errs = append(errs,
+		checkToken("RESETBOT_SLACK_APP_TOKEN", c.SlackAppToken, "xapp-",
+			"the app-level token is on the app's Basic Information page, under App-Level Tokens"),
+		checkToken("RESETBOT_SLACK_BOT_TOKEN", c.SlackBotToken, "xoxb-",
+			"the bot token is on the app's OAuth & Permissions page, under Bot User OAuth Token"),
+	)
+	if !strings.HasPrefix(c.Command, "/") || len(c.Command) < 2 || strings.ContainsAny(c.Command, " \t") {
+		errs = append(errs, fmt.Errorf("RESETBOT_COMMAND %q is not a slash command: write it like /cognito", c.Command))
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		errs = append(errs, fmt.Errorf("RESETBOT_HTTP_ADDR %q is not host:port (e.g. :8080): %w", c.HTTPAddr, err))
+	}
+	if c.ShutdownGrace < 0 {
+		errs = append(errs, fmt.Errorf("RESETBOT_SHUTDOWN_GRACE %s is negative", c.ShutdownGrace))
+	}
+	errs = append(errs,
+		checkURL("RESETBOT_SLACK_API_URL", c.SlackAPIURL),
+		checkURL("RESETBOT_COGNITO_ENDPOINT", c.CognitoEndpoint),
+	)
+	return errors.Join(errs...)
+}
+
+// checkToken checks a token's prefix without ever printing the token.
+func checkToken(key string, s Secret, prefix, where string) error {
+	if s.Empty() || strings.HasPrefix(s.Reveal(), prefix) {
+		return nil
+	}
+	return fmt.Errorf("%s does not start with %s: %s", key, prefix, where)
+}
+
+// checkURL checks an optional absolute http(s) URL.
+func checkURL(key, s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s %q is not an http(s) URL", key, s)
+	}
+	return nil
+}
+
+// SlackAPIBase returns the Web API base URL in the form slack-go expects (ending in a slash),
+// or "" for Slack itself.
+func (c *Config) SlackAPIBase() string {
+	if c.SlackAPIURL == "" || strings.HasSuffix(c.SlackAPIURL, "/") {
+		return c.SlackAPIURL
+	}
+	return c.SlackAPIURL + "/"
+}
+
+// configVar is one variable, as the help text and README show it.
+type configVar struct {
+	Key       string
+	Field     string
+	Default   string
+	Desc      string
+	Mandatory bool
+}
+
+// configVars lists Config's variables in declaration order, from the struct's tags.
+func configVars() []configVar {
+	t := reflect.TypeFor[Config]()
+	vars := make([]configVar, 0, t.NumField())
+	for f := range t.Fields() {
+		vars = append(vars, configVar{
+			Key:       envPrefix + "_" + f.Tag.Get("envconfig"),
+			Field:     f.Name,
+			Default:   f.Tag.Get("default"),
+			Desc:      f.Tag.Get("desc"),
+			Mandatory: f.Tag.Get("mandatory") == "true",
+		})
+	}
+	return vars
+}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/kelseyhightower/envconfig"
+)
+
+// clearEnv unsets every RESETBOT_ variable Config reads for the test's duration.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	for _, v := range configVars() {
+		t.Setenv(v.Key, "")
+		os.Unsetenv(v.Key)
+	}
+}
+
+// setEnv sets variables for the test's duration.
+func setEnv(t *testing.T, env map[string]string) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+}
+
+// validEnv is the least a working configuration needs.
+func validEnv() map[string]string {
+	return map[string]string{
+		"RESETBOT_SLACK_APP_TOKEN": "xapp-1-A0-123-SeCrEtVaLuE",
+		"RESETBOT_SLACK_BOT_TOKEN": "xoxb-1-2-SeCrEtVaLuE",
+		"RESETBOT_POLICY_FILE":     "/etc/resetbot/policy.yaml",
+	}
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	clearEnv(t)
+	setEnv(t, validEnv())
+	got, err := LoadConfig()
+	if err != nil {
+		t.Fatalf("LoadConfig: %v", err)
+	}
+	want := Config{
+		SlackAppToken: NewSecret("xapp-1-A0-123-SeCrEtVaLuE"),
+		SlackBotToken: NewSecret("xoxb-1-2-SeCrEtVaLuE"),
+		PolicyFile:    "/etc/resetbot/policy.yaml",
+		Store:         StoreURL{Scheme: "sqlite", Path: "./resetbot.db"},
+		Command:       "/cognito",
+		HTTPAddr:      ":8080",
+		LogLevel:      slog.LevelInfo,
+		LogFormat:     LogJSON,
+		ShutdownGrace: 30 * time.Second,
+	}
+	if diff := cmp.Diff(got, want, cmp.Comparer(func(a, b Secret) bool { return a.Reveal() == b.Reveal() })); diff != "" {
+		t.Errorf("LoadConfig (-got +want):\n%s", diff)
+	}
+}
+
+func TestLoadConfigEverySetting(t *testing.T) {
+	clearEnv(t)
+	setEnv(t, validEnv())
+	setEnv(t, map[string]string{
+		"RESETBOT_STORE":            "sqlite:/data/resetbot.db",
+		"RESETBOT_COMMAND":          "/reset",
+		"RESETBOT_HTTP_ADDR":        "127.0.0.1:9090",
+		"RESETBOT_LOG_LEVEL":        "debug",
+		"RESETBOT_LOG_FORMAT":       "text",
+		"RESETBOT_DRY_RUN":          "true",
+		"RESETBOT_SHUTDOWN_GRACE":   "1m30s",
+		"RESETBOT_SLACK_API_URL":    "http://127.0.0.1:3000/api",
+		"RESETBOT_COGNITO_ENDPOINT": "http://127.0.0.1:9229",
+	})
+	got, err := LoadConfig()
+	if err != nil {
+		t.Fatalf("LoadConfig: %v", err)
+	}
+	type view struct {
+		Store                         StoreURL
+		Command, HTTPAddr             string
+		LogLevel                      slog.Level
+		LogFormat                     LogFormat
+		DryRun                        bool
+		ShutdownGrace                 time.Duration
+		SlackAPIBase, CognitoEndpoint string
+	}
+	want := view{
+		Store: StoreURL{"sqlite", "/data/resetbot.db"}, Command: "/reset", HTTPAddr: "127.0.0.1:9090",
+		LogLevel: slog.LevelDebug, LogFormat: LogText, DryRun: true, ShutdownGrace: 90 * time.Second,
+		SlackAPIBase: "http://127.0.0.1:3000/api/", CognitoEndpoint: "http://127.0.0.1:9229",
+	}
+	gotView := view{got.Store, got.Command, got.HTTPAddr, got.LogLevel, got.LogFormat, got.DryRun,
+		got.ShutdownGrace, got.SlackAPIBase(), got.CognitoEndpoint}
+	if diff := cmp.Diff(gotView, want); diff != "" {
+		t.Errorf("LoadConfig (-got +want):\n%s", diff)
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string // on top of validEnv; "" unsets
+		want []string          // each must appear in the error
+	}{
+		{
+			name: "nothing set",
+			env:  map[string]string{"RESETBOT_SLACK_APP_TOKEN": "", "RESETBOT_SLACK_BOT_TOKEN": "", "RESETBOT_POLICY_FILE": ""},
+			want: []string{"RESETBOT_SLACK_APP_TOKEN is not set", "RESETBOT_SLACK_BOT_TOKEN is not set", "RESETBOT_POLICY_FILE is not set"},
+		},
+		{
+			name: "tokens swapped",
+			env:  map[string]string{"RESETBOT_SLACK_APP_TOKEN": "xoxb-1-SeCrEtVaLuE", "RESETBOT_SLACK_BOT_TOKEN": "xapp-1-SeCrEtVaLuE"},
+			want: []string{"RESETBOT_SLACK_APP_TOKEN does not start with xapp-", "RESETBOT_SLACK_BOT_TOKEN does not start with xoxb-", "Basic Information", "OAuth & Permissions"},
+		},
+		{
+			name: "user token for the bot",
+			env:  map[string]string{"RESETBOT_SLACK_BOT_TOKEN": "xoxp-1-SeCrEtVaLuE"},
+			want: []string{"RESETBOT_SLACK_BOT_TOKEN does not start with xoxb-"},
+		},
+		{
+			name: "store scheme",
+			env:  map[string]string{"RESETBOT_STORE": "postgres://db"},
+			want: []string{"RESETBOT_STORE", `store scheme "postgres" is not supported`},
+		},
+		{
+			name: "log format",
+			env:  map[string]string{"RESETBOT_LOG_FORMAT": "xml"},
+			want: []string{"RESETBOT_LOG_FORMAT", `"xml" is not json or text`},
+		},
+		{
+			name: "log level",
+			env:  map[string]string{"RESETBOT_LOG_LEVEL": "loud"},
+			want: []string{"RESETBOT_LOG_LEVEL"},
+		},
+		{
+			name: "command without slash",
+			env:  map[string]string{"RESETBOT_COMMAND": "cognito"},
+			want: []string{`RESETBOT_COMMAND "cognito" is not a slash command`},
+		},
+		{
+			name: "listen address",
+			env:  map[string]string{"RESETBOT_HTTP_ADDR": "8080"},
+			want: []string{`RESETBOT_HTTP_ADDR "8080" is not host:port`},
+		},
+		{
+			name: "grace",
+			env:  map[string]string{"RESETBOT_SHUTDOWN_GRACE": "soon"},
+			want: []string{"RESETBOT_SHUTDOWN_GRACE"},
+		},
+		{
+			name: "negative grace",
+			env:  map[string]string{"RESETBOT_SHUTDOWN_GRACE": "-1s"},
+			want: []string{"RESETBOT_SHUTDOWN_GRACE -1s is negative"},
+		},
+		{
+			name: "endpoints",
+			env:  map[string]string{"RESETBOT_SLACK_API_URL": "slack.local/api", "RESETBOT_COGNITO_ENDPOINT": "ftp://x"},
+			want: []string{`RESETBOT_SLACK_API_URL "slack.local/api" is not an http(s) URL`, `RESETBOT_COGNITO_ENDPOINT "ftp://x" is not an http(s) URL`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			setEnv(t, validEnv())
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+				if v == "" {
+					os.Unsetenv(k)
+				}
+			}
+			_, err := LoadConfig()
+			if err == nil {
+				t.Fatal("LoadConfig succeeded, want an error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			if strings.Contains(err.Error(), "SeCrEtVaLuE") {
+				t.Errorf("error shows a token: %v", err)
+			}
+		})
+	}
+}
+
+// TestConfigVarsMatchEnvconfig holds the help text's keys and defaults to the ones envconfig reads.
+func TestConfigVarsMatchEnvconfig(t *testing.T) {
+	var b bytes.Buffer
+	err := envconfig.Usagef(envPrefix, &Config{}, &b, "{{range .}}{{usage_key .}}={{usage_default .}}\n{{end}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine []string
+	for _, v := range configVars() {
+		mine = append(mine, v.Key+"="+v.Default)
+		if v.Desc == "" {
+			t.Errorf("%s has no desc tag", v.Key)
+		}
+	}
+	if diff := cmp.Diff(mine, strings.Fields(b.String())); diff != "" {
+		t.Errorf("configVars vs envconfig (-got +want):\n%s", diff)
+	}
+}
+
+func TestHelpListsEveryVariable(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"serve", "--help"}} {
+		var out, errOut bytes.Buffer
+		if code := dispatch(context.Background(), args, &out, &errOut); code != exitOK {
+			t.Fatalf("%v: exit %d, stderr %s", args, code, errOut.String())
+		}
+		for _, v := range configVars() {
+			line := v.Key + "  "
+			if !strings.Contains(out.String(), line) || !strings.Contains(out.String(), usageDefault(v)) {
+				t.Errorf("%v: help lacks %s with default %q:\n%s", args, v.Key, usageDefault(v), out.String())
+			}
+		}
+	}
+}
+
+// TestREADMEConfigTable holds the README's table of variables to the Config struct.
+func TestREADMEConfigTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := markdownConfigTable()
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("README.md does not contain the configuration table generated from Config; paste this:\n%s", want)
+	}
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// ecsTaskDefinition is the part of an ECS task definition these tests read.
+type ecsTaskDefinition struct {
+	Family                  string   `json:"family"`
+	RequiresCompatibilities []string `json:"requiresCompatibilities"`
+	NetworkMode             string   `json:"networkMode"`
+	TaskRoleArn             string   `json:"taskRoleArn"`
+	ExecutionRoleArn        string   `json:"executionRoleArn"`
+	ContainerDefinitions    []struct {
+		Name         string   `json:"name"`
+		Image        string   `json:"image"`
+		Essential    bool     `json:"essential"`
+		Command      []string `json:"command"`
+		PortMappings []struct {
+			ContainerPort int `json:"containerPort"`
+		} `json:"portMappings"`
+		Environment []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"environment"`
+		Secrets []struct {
+			Name      string `json:"name"`
+			ValueFrom string `json:"valueFrom"`
+		} `json:"secrets"`
+		MountPoints []struct {
+			SourceVolume  string `json:"sourceVolume"`
+			ContainerPath string `json:"containerPath"`
+			ReadOnly      bool   `json:"readOnly"`
+		} `json:"mountPoints"`
+		StopTimeout int    `json:"stopTimeout"`
+		User        string `json:"user"`
+	} `json:"containerDefinitions"`
+	Volumes []struct {
+		Name string `json:"name"`
+	} `json:"volumes"`
+}
+
+func TestECSTaskDefinitionIsConsistent(t *testing.T) {
+	data, err := os.ReadFile("../../deploy/ecs-task-definition.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var td ecsTaskDefinition
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	if err := dec.Decode(&td); err != nil {
+		t.Fatalf("ecs-task-definition.json: %v", err)
+	}
+	if !strings.HasPrefix(td.TaskRoleArn, "arn:aws:iam::") || !strings.Contains(td.TaskRoleArn, ":role/") {
+		t.Errorf("taskRoleArn %q is not an IAM role ARN (the role carrying deploy/iam-policy.json)", td.TaskRoleArn)
+	}
+	if len(td.ContainerDefinitions) != 1 {
+		t.Fatalf("%d containers, want 1", len(td.ContainerDefinitions))
+	}
+	c := td.ContainerDefinitions[0]
+	if c.User != "65532:65532" {
+		t.Errorf("container user %q, want 65532:65532 (distroless nonroot)", c.User)
+	}
+
+	// The environment the process gets: plain values, and secrets given a valid token shape
+	// (ECS fills them from Secrets Manager at start).
+	env := map[string]string{}
+	for _, e := range c.Environment {
+		if !knownVariable(e.Name) {
+			t.Errorf("environment %s is not a variable resetbot reads", e.Name)
+		}
+		env[e.Name] = e.Value
+	}
+	tokenShapes := map[string]string{
+		"RESETBOT_SLACK_APP_TOKEN": "xapp-1-from-secrets-manager",
+		"RESETBOT_SLACK_BOT_TOKEN": "xoxb-1-from-secrets-manager",
+	}
+	for _, s := range c.Secrets {
+		shape, ok := tokenShapes[s.Name]
+		if !ok {
+			t.Errorf("secret %s is not a token resetbot reads", s.Name)
+		}
+		if !strings.HasPrefix(s.ValueFrom, "arn:aws:secretsmanager:") && !strings.HasPrefix(s.ValueFrom, "arn:aws:ssm:") {
+			t.Errorf("secret %s comes from %q, not Secrets Manager or SSM", s.Name, s.ValueFrom)
+		}
+		env[s.Name] = shape
+	}
+	cfg := configFrom(t, env)
+
+	if grace := time.Duration(c.StopTimeout) * time.Second; grace <= cfg.ShutdownGrace {
+		t.Errorf("stopTimeout %s is not longer than RESETBOT_SHUTDOWN_GRACE %s", grace, cfg.ShutdownGrace)
+	}
+	if len(c.PortMappings) != 1 || !strings.HasSuffix(cfg.HTTPAddr, ":"+strconv.Itoa(c.PortMappings[0].ContainerPort)) {
+		t.Errorf("port mappings %+v do not match RESETBOT_HTTP_ADDR %s", c.PortMappings, cfg.HTTPAddr)
+	}
+
+	volumes := map[string]bool{}
+	for _, v := range td.Volumes {
+		volumes[v.Name] = true
+	}
+	policyMounted, storeMounted := false, false
+	for _, m := range c.MountPoints {
+		if !volumes[m.SourceVolume] {
+			t.Errorf("mount %s reads volume %q the task does not define", m.ContainerPath, m.SourceVolume)
+		}
+		if path.Dir(cfg.PolicyFile) == m.ContainerPath {
+			policyMounted = true
+		}
+		if strings.HasPrefix(cfg.Store.Path, m.ContainerPath+"/") && !m.ReadOnly {
+			storeMounted = true
+		}
+	}
+	if !policyMounted {
+		t.Errorf("RESETBOT_POLICY_FILE %s is on no mounted volume", cfg.PolicyFile)
+	}
+	if !storeMounted {
+		t.Errorf("RESETBOT_STORE %s is on no writable mounted volume", cfg.Store)
+	}
+}

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/slack-go/slack"
+)
+
+// slackCall is what calling a *slack.Client method means for the app's scopes.
+type slackCall struct {
+	method string   // the Web API method, "" when the call makes none
+	scopes []string // bot scopes it needs
+}
+
+// slackCalls maps the *slack.Client methods the bot may call to the Web API method and the bot
+// scopes each needs. A bot call missing here fails TestManifestScopesAreTheOnesTheBotUses:
+// add it with the scopes Slack's documentation lists for the method.
+var slackCalls = map[string]slackCall{
+	"PostMessageContext":         {"chat.postMessage", []string{"chat:write"}},
+	"SendMessageContext":         {"chat.postMessage", []string{"chat:write"}},
+	"UpdateMessageContext":       {"chat.update", []string{"chat:write"}},
+	"PostEphemeralContext":       {"chat.postEphemeral", []string{"chat:write"}},
+	"DeleteMessageContext":       {"chat.delete", []string{"chat:write"}},
+	"OpenConversationContext":    {"conversations.open", []string{"im:write"}},
+	"GetConversationInfoContext": {"conversations.info", []string{"channels:read", "groups:read"}},
+	"GetUserInfoContext":         {"users.info", []string{"users:read"}},
+	"GetUserGroupsContext":       {"usergroups.list", []string{"usergroups:read"}},
+	"GetUserGroupMembersContext": {"usergroups.users.list", []string{"usergroups:read"}},
+	"OpenViewContext":            {"views.open", nil},
+	"PushViewContext":            {"views.push", nil},
+	"UpdateViewContext":          {"views.update", nil},
+	"AuthTestContext":            {"auth.test", nil},
+	// apps.connections.open takes the app-level token (connections:write), not a bot scope.
+	"StartSocketModeContext": {"apps.connections.open", nil},
+	// Not Web API calls: names the bot uses on other types (a *slog.Logger's Debug).
+	"Debug":   {},
+	"Debugf":  {},
+	"Debugln": {},
+}
+
+// scopesTheBotUses derives the bot scopes from the bot package's source: every call of a
+// *slack.Client method name, and the slash command it answers.
+func scopesTheBotUses(t *testing.T) []string {
+	t.Helper()
+	clientMethods := map[string]bool{}
+	ct := reflect.TypeFor[*slack.Client]()
+	for i := range ct.NumMethod() {
+		clientMethods[ct.Method(i).Name] = true
+	}
+
+	files, err := filepath.Glob("../../bot/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	scopes := map[string]bool{}
+	calls := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				sel, ok := n.Fun.(*ast.SelectorExpr)
+				if !ok || !clientMethods[sel.Sel.Name] {
+					return true
+				}
+				call, known := slackCalls[sel.Sel.Name]
+				if !known {
+					t.Errorf("%s calls slack.Client.%s, which slackCalls does not map to its scopes", fset.Position(n.Pos()), sel.Sel.Name)
+				}
+				if call.method != "" {
+					calls[call.method] = true
+				}
+				for _, s := range call.scopes {
+					scopes[s] = true
+				}
+			case *ast.SelectorExpr:
+				if x, ok := n.X.(*ast.Ident); ok && x.Name == "socketmode" && n.Sel.Name == "EventTypeSlashCommand" {
+					scopes["commands"] = true
+				}
+			}
+			return true
+		})
+	}
+	if len(calls) == 0 {
+		t.Fatal("found no Slack Web API call in ../../bot")
+	}
+	t.Logf("Web API methods the bot calls: %v", slices.Sorted(func(yield func(string) bool) {
+		for m := range calls {
+			if !yield(m) {
+				return
+			}
+		}
+	}))
+	out := make([]string, 0, len(scopes))
+	for s := range scopes {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// slackManifest is the part of the app manifest these tests read.
+type slackManifest struct {
+	Features struct {
+		BotUser struct {
+			DisplayName string `yaml:"display_name"`
+		} `yaml:"bot_user"`
+		SlashCommands []struct {
+			Command      string `yaml:"command"`
+			Description  string `yaml:"description"`
+			ShouldEscape bool   `yaml:"should_escape"`
+			URL          string `yaml:"url"`
+		} `yaml:"slash_commands"`
+	} `yaml:"features"`
+	OAuthConfig struct {
+		Scopes struct {
+			Bot  []string `yaml:"bot"`
+			User []string `yaml:"user"`
+		} `yaml:"scopes"`
+	} `yaml:"oauth_config"`
+	Settings struct {
+		Interactivity struct {
+			IsEnabled  bool   `yaml:"is_enabled"`
+			RequestURL string `yaml:"request_url"`
+		} `yaml:"interactivity"`
+		SocketModeEnabled  bool `yaml:"socket_mode_enabled"`
+		EventSubscriptions any  `yaml:"event_subscriptions"`
+	} `yaml:"settings"`
+}
+
+func TestManifestScopesAreTheOnesTheBotUses(t *testing.T) {
+	var m slackManifest
+	readYAML(t, "../../deploy/slack-app-manifest.yaml", &m)
+
+	manifest := slices.Sorted(slices.Values(m.OAuthConfig.Scopes.Bot))
+	derived := scopesTheBotUses(t)
+	if diff := cmp.Diff(manifest, derived); diff != "" {
+		t.Errorf("manifest bot scopes vs the scopes the bot's Slack calls need (-manifest +derived):\n%s", diff)
+	}
+	if diff := cmp.Diff(slices.Sorted(slices.Values(botScopes)), derived); diff != "" {
+		t.Errorf("botScopes (what check asks of the token) vs derived (-botScopes +derived):\n%s", diff)
+	}
+	if len(m.OAuthConfig.Scopes.User) != 0 {
+		t.Errorf("the manifest asks for user scopes %v; the bot uses none", m.OAuthConfig.Scopes.User)
+	}
+}
+
+func TestManifestIsSocketModeWithTheCommand(t *testing.T) {
+	var m slackManifest
+	readYAML(t, "../../deploy/slack-app-manifest.yaml", &m)
+	if !m.Settings.SocketModeEnabled {
+		t.Error("socket_mode_enabled is not true")
+	}
+	if !m.Settings.Interactivity.IsEnabled || m.Settings.Interactivity.RequestURL != "" {
+		t.Errorf("interactivity %+v: want enabled with no request URL (Socket Mode)", m.Settings.Interactivity)
+	}
+	if m.Settings.EventSubscriptions != nil {
+		t.Error("the manifest subscribes to events; the bot handles none")
+	}
+	clearEnv(t)
+	setEnv(t, validEnv())
+	cfg, err := LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Features.SlashCommands) != 1 {
+		t.Fatalf("%d slash commands, want 1", len(m.Features.SlashCommands))
+	}
+	sc := m.Features.SlashCommands[0]
+	if sc.Command != cfg.Command || sc.URL != "" || sc.Description == "" {
+		t.Errorf("slash command %+v: want %s (RESETBOT_COMMAND's default), a description, no URL", sc, cfg.Command)
+	}
+	if m.Features.BotUser.DisplayName == "" {
+		t.Error("no bot user display name")
+	}
+}

@@ -1,0 +1,358 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/resetbot/resetbot/internal/slacktest"
+)
+
+// The Cognito operations that change a user; a dry run calls none of them.
+var cognitoWrites = []string{"AdminResetUserPassword", "AdminSetUserPassword", "AdminUpdateUserAttributes", "AdminUserGlobalSignOut"}
+
+// process is resetbot running as a child process.
+type process struct {
+	cmd    *exec.Cmd
+	addr   string // where /healthz, /readyz and /metrics are served
+	exited chan error
+
+	mu   sync.Mutex
+	logs []map[string]any
+	raw  strings.Builder
+}
+
+// startProcess starts the built binary with `serve` against the fixture and returns once its
+// HTTP server is listening.
+func startProcess(t *testing.T, f *fixture, extraEnv ...string) *process {
+	t.Helper()
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(f.environ(), extraEnv...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: cmd, exited: make(chan error, 1)}
+	started := make(chan string, 1)
+	logsDone := make(chan struct{})
+	go func() {
+		defer close(logsDone)
+		p.readLogs(stderr, started)
+	}()
+	go func() {
+		<-logsDone
+		p.exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-logsDone
+		f.assertNoSecrets(t, "the process's log", p.rawLogs())
+		if t.Failed() {
+			t.Logf("resetbot's log:\n%s", p.rawLogs())
+		}
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	select {
+	case p.addr = <-started:
+	case err := <-p.exited:
+		t.Fatalf("resetbot exited before serving: %v\n%s", err, p.rawLogs())
+	case <-ctx.Done():
+		t.Fatalf("resetbot did not log that it started:\n%s", p.rawLogs())
+	}
+	return p
+}
+
+// readLogs keeps every JSON log line and reports the HTTP address from the "starting" line.
+func (p *process) readLogs(r io.Reader, started chan<- string) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		var rec map[string]any
+		_ = json.Unmarshal([]byte(line), &rec)
+		p.mu.Lock()
+		p.raw.WriteString(line + "\n")
+		if rec != nil {
+			p.logs = append(p.logs, rec)
+		}
+		p.mu.Unlock()
+		if rec["msg"] == "starting" {
+			if addr, ok := rec["http_addr"].(string); ok {
+				started <- addr
+			}
+		}
+	}
+}
+
+func (p *process) rawLogs() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.raw.String()
+}
+
+func (p *process) logLines() []map[string]any {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]map[string]any(nil), p.logs...)
+}
+
+// get fetches a path from the process's HTTP server.
+func (p *process) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http://" + p.addr + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// waitReady waits for the bot's Socket Mode connection, then for /readyz to answer 200. The
+// readiness probe is polled, as an orchestrator does: the process offers nothing to wait on.
+func (p *process) waitReady(t *testing.T, ctx context.Context, f *fixture) {
+	t.Helper()
+	if err := f.slack.WaitConnections(ctx, 1); err != nil {
+		t.Fatalf("waiting for the Socket Mode connection: %v", err)
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		resp, err := http.Get("http://" + p.addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting for /readyz 200: %v", ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// waitThread waits until the card's thread holds a reply containing text.
+func waitThread(t *testing.T, ctx context.Context, f *fixture, c slacktest.Message, text string) {
+	t.Helper()
+	_, err := f.slack.WaitMessage(ctx, exampleChannel, func(m slacktest.Message) bool {
+		return m.ThreadTS == c.TS && m.TS != c.TS && strings.Contains(m.Content(), text)
+	})
+	if err != nil {
+		t.Fatalf("waiting for %q in the thread: %v\nthe thread:\n%s", text, err, threadText(f, c))
+	}
+}
+
+// succeeded is the mark of a run's success in the thread.
+const succeeded = "✅"
+
+// threadText is everything readable in the card's thread, replies only.
+func threadText(f *fixture, c slacktest.Message) string {
+	var b strings.Builder
+	for _, m := range f.slack.Thread(exampleChannel, c.TS) {
+		if m.TS != c.TS {
+			b.WriteString(m.Content() + "\n")
+		}
+	}
+	return b.String()
+}
+
+// requestReset runs the slash command and returns the request card it brought.
+func requestReset(t *testing.T, ctx context.Context, f *fixture) slacktest.Message {
+	t.Helper()
+	if _, err := f.slack.SlashCommand(ctx, requester, exampleChannel, "/cognito",
+		"reset "+targetEmail+" --pool prod --ticket SUP-123 --verified-by callback locked out after a phone change"); err != nil {
+		t.Fatalf("slash command: %v", err)
+	}
+	c, err := f.slack.WaitMessage(ctx, exampleChannel, func(m slacktest.Message) bool {
+		return m.User == f.slack.BotUserID() && (m.ThreadTS == "" || m.ThreadTS == m.TS) && strings.Contains(string(m.Blocks), `"approve"`)
+	})
+	if err != nil {
+		t.Fatalf("waiting for the request card: %v", err)
+	}
+	return c
+}
+
+// approve has the approver click Approve on the card.
+func approve(t *testing.T, ctx context.Context, f *fixture, c slacktest.Message) {
+	t.Helper()
+	if _, err := f.slack.Click(ctx, approver, exampleChannel, c.TS, "approve"); err != nil {
+		t.Fatalf("approve click: %v", err)
+	}
+}
+
+func TestProcessResetsAPasswordEndToEnd(t *testing.T) {
+	f := newFixture(t)
+	p := startProcess(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	if code, body := p.get(t, "/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz = %d %q, want 200", code, body)
+	}
+	p.waitReady(t, ctx, f)
+
+	c := requestReset(t, ctx, f)
+	approve(t, ctx, f, c)
+	select {
+	case m := <-f.sent:
+		if m.Trigger != "AdminResetUserPassword" || m.Username != targetUser || m.Destination != targetEmail {
+			t.Errorf("Cognito sent %+v, want a reset code to %s", m, targetEmail)
+		}
+	case <-ctx.Done():
+		t.Fatal("Cognito sent no reset code")
+	}
+	waitThread(t, ctx, f, c, succeeded)
+
+	if n := f.cognito.Calls("AdminResetUserPassword"); n != 1 {
+		t.Errorf("AdminResetUserPassword called %d times, want 1", n)
+	}
+	thread := threadText(f, c)
+	for _, want := range []string{"Approved", "Password reset for alice", "Cognito sent"} {
+		if !strings.Contains(thread, want) {
+			t.Errorf("thread lacks %q:\n%s", want, thread)
+		}
+	}
+	if strings.Contains(thread, "DRY RUN") {
+		t.Errorf("a real run says DRY RUN:\n%s", thread)
+	}
+
+	_, metrics := p.get(t, "/metrics")
+	for _, want := range []string{
+		`resetbot_requests_total{action="reset",outcome="created"} 1`,
+		`resetbot_approvals_total{action="reset"} 1`,
+		`resetbot_run_duration_seconds_count{action="reset",outcome="succeeded"} 1`,
+		`resetbot_cognito_call_duration_seconds_count{operation="AdminResetUserPassword"} 1`,
+		`resetbot_slack_ack_duration_seconds_count`,
+		`resetbot_build_info{goversion=`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+
+	requestID := ""
+	for _, l := range p.logLines() {
+		if l["msg"] == "run claimed" {
+			requestID, _ = l["request_id"].(string)
+		}
+	}
+	if requestID == "" || !strings.Contains(c.Content(), requestID) {
+		t.Errorf("the run's log line has request id %q, which the card does not show", requestID)
+	}
+
+	stopProcess(t, p)
+}
+
+// TestProcessFinishesARunOnSIGTERM stops the process while Cognito is slow to answer the reset:
+// the run completes, its result is posted, and the process exits 0 within the grace period.
+func TestProcessFinishesARunOnSIGTERM(t *testing.T) {
+	f := newFixture(t)
+	p := startProcess(t, f, "RESETBOT_SHUTDOWN_GRACE=30s")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	p.waitReady(t, ctx, f)
+
+	c := requestReset(t, ctx, f)
+	f.cognito.SetLatency(time.Second)
+	approve(t, ctx, f, c)
+	waitThread(t, ctx, f, c, "Running")
+	if n := f.cognito.Calls("AdminResetUserPassword"); n != 0 {
+		t.Fatalf("the reset already ran (%d calls) before SIGTERM; the test needs it in flight", n)
+	}
+
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.exited:
+		if err != nil {
+			t.Fatalf("resetbot exited with %v after SIGTERM, want 0", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("resetbot did not exit after SIGTERM")
+	}
+	if n := f.cognito.Calls("AdminResetUserPassword"); n != 1 {
+		t.Errorf("AdminResetUserPassword called %d times, want 1", n)
+	}
+	if thread := threadText(f, c); !strings.Contains(thread, succeeded) {
+		t.Errorf("the run's result is not in the thread:\n%s", thread)
+	}
+	if len(f.slack.Connections()) != 0 {
+		t.Errorf("the Socket Mode connection is still open after exit")
+	}
+}
+
+func TestProcessDryRunOnlyReadsCognito(t *testing.T) {
+	f := newFixture(t)
+	p := startProcess(t, f, "RESETBOT_DRY_RUN=true")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p.waitReady(t, ctx, f)
+
+	c := requestReset(t, ctx, f)
+	approve(t, ctx, f, c)
+	waitThread(t, ctx, f, c, succeeded)
+
+	for _, op := range cognitoWrites {
+		if n := f.cognito.Calls(op); n != 0 {
+			t.Errorf("a dry run called %s %d times", op, n)
+		}
+	}
+	if f.cognito.Calls("ListUsers")+f.cognito.Calls("AdminGetUser") == 0 {
+		t.Error("a dry run did not look the user up")
+	}
+	select {
+	case m := <-f.sent:
+		t.Errorf("a dry run made Cognito send %+v", m)
+	default:
+	}
+	if got, _ := f.slack.Message(exampleChannel, c.TS); !strings.Contains(got.Content(), "DRY RUN") {
+		t.Errorf("the card does not say DRY RUN:\n%s", got.Content())
+	}
+	thread := threadText(f, c)
+	if !strings.Contains(thread, "DRY RUN") || !strings.Contains(thread, "nothing was changed in Cognito") {
+		t.Errorf("the thread does not say DRY RUN:\n%s", thread)
+	}
+	_, metrics := p.get(t, "/metrics")
+	if !strings.Contains(metrics, `resetbot_run_duration_seconds_count{action="reset",outcome="dry_run"} 1`) {
+		t.Errorf("/metrics does not count a dry run")
+	}
+	stopProcess(t, p)
+}
+
+// stopProcess sends SIGTERM and expects exit status 0.
+func stopProcess(t *testing.T, p *process) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	select {
+	case err := <-p.exited:
+		if err != nil {
+			t.Errorf("resetbot exited with %v after SIGTERM, want 0", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("resetbot did not exit after SIGTERM")
+	}
+}

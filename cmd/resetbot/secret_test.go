@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+const testToken = "xoxb-1111-2222-SeCrEtVaLuE"
+
+func TestSecretNeverPrintsItsValue(t *testing.T) {
+	s := NewSecret(testToken)
+	cfg := Config{SlackBotToken: s, SlackAppToken: NewSecret("xapp-1-A-SeCrEtVaLuE")}
+
+	var printed []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3s"} {
+		printed = append(printed, fmt.Sprintf(verb, s), fmt.Sprintf(verb, cfg), fmt.Sprintf(verb, &cfg))
+	}
+	printed = append(printed, fmt.Sprint(s), fmt.Sprintln(cfg), s.String(), s.GoString(),
+		fmt.Errorf("wrapping %v: %w", s, fmt.Errorf("inner %s", s)).Error())
+
+	for _, v := range []any{s, cfg, map[string]any{"token": s}} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatalf("json.Marshal(%T): %v", v, err)
+		}
+		printed = append(printed, string(b))
+	}
+	text, err := s.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed = append(printed, string(text))
+
+	var logs bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&logs, nil), slog.NewTextHandler(&logs, nil)} {
+		l := slog.New(h)
+		l.Info("config", "token", s, "config", cfg, slog.Any("any", s), slog.Group("g", "t", s))
+	}
+	printed = append(printed, logs.String())
+
+	for _, p := range printed {
+		if strings.Contains(p, "SeCrEtVaLuE") {
+			t.Errorf("a token leaked: %s", p)
+		}
+	}
+	if !strings.Contains(logs.String(), redacted) {
+		t.Errorf("logs do not show %s where the token was: %s", redacted, logs.String())
+	}
+	if got := s.Reveal(); got != testToken {
+		t.Errorf("Reveal() = %q, want the value", got)
+	}
+}
+
+func TestSecretDecode(t *testing.T) {
+	var s Secret
+	if !s.Empty() {
+		t.Error("zero Secret is not Empty")
+	}
+	if err := s.Decode(testToken); err != nil {
+		t.Fatal(err)
+	}
+	if s.Empty() || s.Reveal() != testToken {
+		t.Errorf("Decode kept %q, want the value", s.Reveal())
+	}
+}
