@@ -82,7 +82,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		Service:          a.service,
 		Policy:           a.policy,
 		Logger:           log,
-		ObserveAck:       func(_ string, d time.Duration) { a.metrics.Ack(d) },
+		ObserveAck:       a.metrics.Ack,
 		ObserveReconnect: a.metrics.Reconnect,
 	})
 	if err != nil {

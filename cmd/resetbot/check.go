@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -41,18 +42,37 @@ type problem struct {
 type preflight struct {
 	cfg   Config
 	log   *slog.Logger
+	team  slackTeam     // set by checkBotToken
 	pools []policy.Pool // set by checkPolicy
+}
+
+// slackTeam is the workspace the bot token is installed in.
+type slackTeam struct {
+	ID, Name, Enterprise string
 }
 
 // checks is the preflight, in order: Slack, the policy, Cognito for each pool, the store.
 func (p *preflight) checks() []func(ctx context.Context) []checkResult {
 	return []func(ctx context.Context) []checkResult{
+		p.checkEnvironment,
 		one(p.checkBotToken),
 		one(p.checkAppToken),
 		one(p.checkPolicy),
 		p.checkPools,
 		one(p.checkStore),
 	}
+}
+
+// checkEnvironment fails on RESETBOT_ variables resetbot does not read: a typo such as
+// RESETBOT_DRYRUN would otherwise be ignored in silence.
+func (p *preflight) checkEnvironment(context.Context) []checkResult {
+	var out []checkResult
+	for _, k := range unknownVariables(os.Environ()) {
+		out = append(out, fail("Environment", problem{
+			k + " is set, but resetbot reads no such variable",
+			"correct its name or unset it; resetbot --help lists the variables"}))
+	}
+	return out
 }
 
 func one(f func(ctx context.Context) checkResult) func(ctx context.Context) []checkResult {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/resetbot/resetbot/policy"
@@ -15,6 +16,9 @@ func (p *preflight) checkPolicy(context.Context) checkResult {
 	if err != nil {
 		return fail(name, problem{err.Error(),
 			"correct what is named above; `resetbot policy check -f " + p.cfg.PolicyFile + "` checks the file alone, and deploy/policy.example.yaml shows every field"})
+	}
+	if pr, ok := p.workspaceProblem(pol); !ok {
+		return fail(name, pr)
 	}
 	p.pools = pol.Pools()
 	names := make([]string, 0, len(p.pools))
@@ -48,4 +52,24 @@ func (p *preflight) checkStore(ctx context.Context) checkResult {
 // storeFix says how to make the store usable.
 func storeFix(u StoreURL) string {
 	return fmt.Sprintf("make %s a file resetbot can create and write: its directory must exist or be creatable, and be writable by the user resetbot runs as (in the container image, uid 65532 on the volume at /data)", u.Path)
+}
+
+// workspaceProblem reports a policy that allows workspaces the bot token is not installed in:
+// every request would be refused.
+func (p *preflight) workspaceProblem(pol *policy.Policy) (problem, bool) {
+	teams, enterprise := pol.Workspace()
+	if p.team.ID == "" || (len(teams) == 0 && enterprise == "") {
+		return problem{}, true
+	}
+	if slices.Contains(teams, p.team.ID) || (enterprise != "" && enterprise == p.team.Enterprise) {
+		return problem{}, true
+	}
+	allowed := strings.Join(teams, ", ")
+	if enterprise != "" {
+		allowed = strings.TrimPrefix(allowed+", enterprise "+enterprise, ", ")
+	}
+	return problem{
+		fmt.Sprintf("the policy allows the workspace %s, but the bot is installed in %s (%s): every request there would be refused", allowed, p.team.Name, p.team.ID),
+		fmt.Sprintf("add %s under workspace.teams in the policy file, or install the app in the workspace the policy names", p.team.ID),
+	}, false
 }

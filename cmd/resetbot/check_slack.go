@@ -103,6 +103,7 @@ func (p *preflight) checkBotToken(ctx context.Context) checkResult {
 			fmt.Sprintf("RESETBOT_SLACK_BOT_TOKEN belongs to the user %s, not to a bot", resp.User),
 			"use the Bot User OAuth Token (xoxb-…) from " + whereBotToken})
 	}
+	p.team = slackTeam{ID: resp.TeamID, Name: resp.Team, Enterprise: resp.EnterpriseID}
 	who := fmt.Sprintf("@%s (%s) in workspace %s (%s)", resp.User, resp.UserID, resp.Team, resp.TeamID)
 	granted, reported := grantedScopes(resp.Header)
 	if !reported {

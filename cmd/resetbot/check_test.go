@@ -136,6 +136,14 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			want:  []string{":6", "reboot", "resetbot policy check -f"},
 		},
 		{
+			name: "policy for another workspace",
+			break_: func(t *testing.T, f *fixture) {
+				writeFile(t, f.env["RESETBOT_POLICY_FILE"], strings.Replace(readFile(t, examplePolicy), exampleTeam, "T0ELSEWHERE", 1))
+			},
+			check: "Policy file",
+			want:  []string{"allows the workspace T0ELSEWHERE", "installed in example (" + exampleTeam + ")", "workspace.teams"},
+		},
+		{
 			name:   "policy file missing",
 			break_: func(t *testing.T, f *fixture) { f.env["RESETBOT_POLICY_FILE"] = filepath.Join(f.dir, "nowhere.yaml") },
 			check:  "Policy file",
@@ -208,6 +216,21 @@ func TestCheckNamesEachFailure(t *testing.T) {
 				t.Errorf("no verdict:\n%s", report)
 			}
 		})
+	}
+}
+
+func TestCheckFailsOnAMisspelledVariable(t *testing.T) {
+	f := newFixture(t)
+	f.env["RESETBOT_DRYRUN"] = "true"
+	code, report := runCheck(t, f)
+	if code != exitFail {
+		t.Errorf("check exited %d, want %d", code, exitFail)
+	}
+	line := checkLine(t, report, "Environment")
+	for _, want := range []string{"FAIL", "RESETBOT_DRYRUN is set, but resetbot reads no such variable", "resetbot --help"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("line lacks %q:\n%s", want, line)
+		}
 	}
 }
 

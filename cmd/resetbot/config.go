@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -129,6 +130,24 @@ func (c *Config) SlackAPIBase() string {
 		return c.SlackAPIURL
 	}
 	return c.SlackAPIURL + "/"
+}
+
+// unknownVariables lists the RESETBOT_ variables in environ that resetbot does not read:
+// most likely typos (RESETBOT_DRYRUN), which would otherwise be ignored in silence.
+func unknownVariables(environ []string) []string {
+	known := map[string]bool{}
+	for _, v := range configVars() {
+		known[v.Key] = true
+	}
+	var unknown []string
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, envPrefix+"_") && !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	slices.Sort(unknown)
+	return unknown
 }
 
 // configVar is one variable, as the help text and README show it.

@@ -13,12 +13,16 @@ import (
 	"github.com/kelseyhightower/envconfig"
 )
 
-// clearEnv unsets every RESETBOT_ variable Config reads for the test's duration.
+// clearEnv unsets every RESETBOT_ variable for the test's duration.
 func clearEnv(t *testing.T) {
 	t.Helper()
+	keys := unknownVariables(os.Environ())
 	for _, v := range configVars() {
-		t.Setenv(v.Key, "")
-		os.Unsetenv(v.Key)
+		keys = append(keys, v.Key)
+	}
+	for _, k := range keys {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
 	}
 }
 
@@ -232,5 +236,15 @@ func TestREADMEConfigTable(t *testing.T) {
 	want := markdownConfigTable()
 	if !strings.Contains(string(readme), want) {
 		t.Errorf("README.md does not contain the configuration table generated from Config; paste this:\n%s", want)
+	}
+}
+
+func TestUnknownVariables(t *testing.T) {
+	got := unknownVariables([]string{
+		"RESETBOT_DRYRUN=true", "RESETBOT_DRY_RUN=true", "PATH=/bin", "RESETBOT_STORE=sqlite:x",
+		"RESETBOT_SLACK_TOKEN=xoxb-SeCrEt", "NOT_RESETBOT_X=1", "RESETBOT=1",
+	})
+	if diff := cmp.Diff(got, []string{"RESETBOT_DRYRUN", "RESETBOT_SLACK_TOKEN"}); diff != "" {
+		t.Errorf("unknownVariables (-got +want):\n%s", diff)
 	}
 }

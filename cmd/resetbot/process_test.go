@@ -25,9 +25,10 @@ type process struct {
 	addr   string // where /healthz, /readyz and /metrics are served
 	exited chan error
 
-	mu   sync.Mutex
-	logs []map[string]any
-	raw  strings.Builder
+	mu      sync.Mutex
+	logs    []map[string]any
+	raw     strings.Builder
+	changed chan struct{} // closed and replaced on every log line
 }
 
 // startProcess starts the built binary with `serve` against the fixture and returns once its
@@ -44,7 +45,7 @@ func startProcess(t *testing.T, f *fixture, extraEnv ...string) *process {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, exited: make(chan error, 1)}
+	p := &process{cmd: cmd, exited: make(chan error, 1), changed: make(chan struct{})}
 	started := make(chan string, 1)
 	logsDone := make(chan struct{})
 	go func() {
@@ -89,6 +90,8 @@ func (p *process) readLogs(r io.Reader, started chan<- string) {
 		if rec != nil {
 			p.logs = append(p.logs, rec)
 		}
+		close(p.changed)
+		p.changed = make(chan struct{})
 		p.mu.Unlock()
 		if rec["msg"] == "starting" {
 			if addr, ok := rec["http_addr"].(string); ok {
@@ -108,6 +111,32 @@ func (p *process) logLines() []map[string]any {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]map[string]any(nil), p.logs...)
+}
+
+// waitLog waits for a log line with the message msg, after the first skip lines, and returns
+// it with its index.
+func (p *process) waitLog(t *testing.T, ctx context.Context, msg string, skip int) (map[string]any, int) {
+	t.Helper()
+	for {
+		p.mu.Lock()
+		for i := skip; i < len(p.logs); i++ {
+			if p.logs[i]["msg"] == msg {
+				rec := p.logs[i]
+				p.mu.Unlock()
+				return rec, i
+			}
+		}
+		changed := p.changed
+		p.mu.Unlock()
+		select {
+		case <-changed:
+		case err := <-p.exited:
+			p.exited <- err
+			t.Fatalf("resetbot exited (%v) before logging %q", err, msg)
+		case <-ctx.Done():
+			t.Fatalf("waiting for the log line %q: %v", msg, ctx.Err())
+		}
+	}
 }
 
 // get fetches a path from the process's HTTP server.
@@ -225,12 +254,15 @@ func TestProcessResetsAPasswordEndToEnd(t *testing.T) {
 	if n := f.cognito.Calls("AdminResetUserPassword"); n != 1 {
 		t.Errorf("AdminResetUserPassword called %d times, want 1", n)
 	}
-	thread := threadText(f, c)
-	for _, want := range []string{"Approved", "Password reset for alice", "Cognito sent"} {
-		if !strings.Contains(thread, want) {
-			t.Errorf("thread lacks %q:\n%s", want, thread)
-		}
+	// The approval is announced in the channel (in the thread, or beside the card when the
+	// click beats the card's thread being saved), and the result is in the thread.
+	if _, err := f.slack.WaitMessage(ctx, exampleChannel, func(m slacktest.Message) bool {
+		return m.TS != c.TS && strings.Contains(m.Content(), "<@"+approver+">")
+	}); err != nil {
+		t.Errorf("the approval was not announced: %v", err)
 	}
+	waitThread(t, ctx, f, c, "Password reset for "+targetUser)
+	thread := threadText(f, c)
 	if strings.Contains(thread, "DRY RUN") {
 		t.Errorf("a real run says DRY RUN:\n%s", thread)
 	}
@@ -274,7 +306,11 @@ func TestProcessFinishesARunOnSIGTERM(t *testing.T) {
 	c := requestReset(t, ctx, f)
 	f.cognito.SetLatency(time.Second)
 	approve(t, ctx, f, c)
-	waitThread(t, ctx, f, c, "Running")
+	if _, err := f.slack.WaitMessage(ctx, exampleChannel, func(m slacktest.Message) bool {
+		return m.TS != c.TS && strings.Contains(m.Content(), "Running")
+	}); err != nil {
+		t.Fatalf("waiting for the run to start: %v", err)
+	}
 	if n := f.cognito.Calls("AdminResetUserPassword"); n != 0 {
 		t.Fatalf("the reset already ran (%d calls) before SIGTERM; the test needs it in flight", n)
 	}
@@ -335,6 +371,37 @@ func TestProcessDryRunOnlyReadsCognito(t *testing.T) {
 	_, metrics := p.get(t, "/metrics")
 	if !strings.Contains(metrics, `resetbot_run_duration_seconds_count{action="reset",outcome="dry_run"} 1`) {
 		t.Errorf("/metrics does not count a dry run")
+	}
+	stopProcess(t, p)
+}
+
+// TestProcessReloadsThePolicyOnSIGHUP: an invalid file is refused and the policy in force
+// stays (the bot keeps serving); a valid one replaces it.
+func TestProcessReloadsThePolicyOnSIGHUP(t *testing.T) {
+	f := newFixture(t)
+	p := startProcess(t, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p.waitReady(t, ctx, f)
+	loaded, _ := p.waitLog(t, ctx, "policy loaded", 0)
+
+	policyFile := f.env["RESETBOT_POLICY_FILE"]
+	writeFile(t, policyFile, "rules: [\n")
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	_, at := p.waitLog(t, ctx, "policy reload failed; the previous policy stays in force", 0)
+	if code, body := p.get(t, "/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz = %d %q after a refused reload, want 200", code, body)
+	}
+
+	writeFile(t, policyFile, strings.Replace(readFile(t, examplePolicy), "expires_after: 4h", "expires_after: 3h", 1))
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	reloaded, _ := p.waitLog(t, ctx, "policy reloaded", at)
+	if reloaded["previous_digest"] != loaded["digest"] || reloaded["digest"] == loaded["digest"] {
+		t.Errorf("reload logged digest %v (previous %v); the first load was %v", reloaded["digest"], reloaded["previous_digest"], loaded["digest"])
 	}
 	stopProcess(t, p)
 }

@@ -20,6 +20,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	log := newLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	for _, k := range unknownVariables(os.Environ()) {
+		log.Warn("ignoring a variable resetbot does not read; is it a typo? (resetbot --help lists them)", "variable", k)
+	}
 
 	app, err := New(ctx, cfg, log)
 	if err != nil {

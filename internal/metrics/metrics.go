@@ -24,7 +24,7 @@ type Metrics struct {
 	runDuration    *prometheus.HistogramVec
 	cognitoLatency *prometheus.HistogramVec
 	cognitoErrors  *prometheus.CounterVec
-	ackLatency     prometheus.Histogram
+	ackLatency     *prometheus.HistogramVec
 	reconnects     prometheus.Counter
 }
 
@@ -60,12 +60,12 @@ func New(version string) *Metrics {
 			Name:      "cognito_errors_total",
 			Help:      "Failed Cognito API calls by operation and AWS error code.",
 		}, []string{"operation", "code"}),
-		ackLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+		ackLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: namespace,
 			Name:      "slack_ack_duration_seconds",
-			Help:      "Time from receiving a Socket Mode envelope to acknowledging it (Slack allows 3s).",
+			Help:      "Time from receiving a Socket Mode envelope to acknowledging it, by envelope kind (Slack allows 3s).",
 			Buckets:   []float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3},
-		}),
+		}, []string{"kind"}),
 		reconnects: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: namespace,
 			Name:      "socket_reconnects_total",
@@ -120,8 +120,11 @@ func (m *Metrics) CognitoCall(op string, d time.Duration, errCode string) {
 	}
 }
 
-// Ack records how long an envelope waited for its acknowledgement.
-func (m *Metrics) Ack(d time.Duration) { m.ackLatency.Observe(d.Seconds()) }
+// Ack records how long an envelope of a kind (slash_commands, block_actions, ...) waited for
+// its acknowledgement.
+func (m *Metrics) Ack(kind string, d time.Duration) {
+	m.ackLatency.WithLabelValues(kind).Observe(d.Seconds())
+}
 
 // Reconnect counts a Socket Mode reconnection.
 func (m *Metrics) Reconnect() { m.reconnects.Inc() }

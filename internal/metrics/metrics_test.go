@@ -65,7 +65,7 @@ func TestEventsReachTheirCollectors(t *testing.T) {
 	m.CognitoCall("AdminResetUserPassword", 250*time.Millisecond, "")
 	m.CognitoCall("AdminResetUserPassword", 250*time.Millisecond, "InvalidParameterException")
 	m.CognitoCall("ListUsers", 2*time.Second, "TooManyRequestsException")
-	m.Ack(20 * time.Millisecond)
+	m.Ack("slash_commands", 20*time.Millisecond)
 	m.Reconnect()
 	m.Reconnect()
 
@@ -83,8 +83,8 @@ func TestEventsReachTheirCollectors(t *testing.T) {
 		"resetbot_cognito_call_duration_seconds{operation=ListUsers}:sum":                                2,
 		"resetbot_cognito_errors_total{code=InvalidParameterException,operation=AdminResetUserPassword}": 1,
 		"resetbot_cognito_errors_total{code=TooManyRequestsException,operation=ListUsers}":               1,
-		"resetbot_slack_ack_duration_seconds:count":                                                      1,
-		"resetbot_slack_ack_duration_seconds:sum":                                                        0.02,
+		"resetbot_slack_ack_duration_seconds{kind=slash_commands}:count":                                 1,
+		"resetbot_slack_ack_duration_seconds{kind=slash_commands}:sum":                                   0.02,
 		"resetbot_socket_reconnects_total":                                                               2,
 	}
 	if diff := cmp.Diff(samples(t, m), want); diff != "" {
