@@ -25,7 +25,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the bot (the default)", cmdServe},
-		{"check", "preflight: Slack tokens and scopes, the policy file, every pool's IAM permissions, the store", cmdCheck},
+		{"check", "preflight: Slack tokens and scopes, the policy file, AWS credentials, every pool's IAM permissions, the store", cmdCheck},
 		{"policy", "test or check a policy file without Slack or AWS (resetbot policy --help)", cmdPolicy},
 		{"version", "print the version", cmdVersion},
 		{"help", "print this help", cmdHelp},

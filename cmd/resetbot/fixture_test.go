@@ -21,6 +21,7 @@ const (
 	stagingPoolID  = "us-east-1_XyZ987654"
 	targetUser     = "alice"
 	targetEmail    = "alice@example.com"
+	appClientID    = "resetbotexampleclient0001" // an app client of the prod pool, for signing in
 )
 
 // fixture is a fake Slack and a fake Cognito seeded for the example policy, and the
@@ -53,6 +54,7 @@ func newFixture(t *testing.T) *fixture {
 		{
 			ID: prodPoolID, Name: "prod",
 			AccountRecovery: []string{"verified_email"},
+			Clients:         []cognitotest.SeedClient{{ID: appClientID, Name: "web"}},
 			Groups:          []cognitotest.SeedGroup{{Name: "customers"}, {Name: "admins"}},
 			Users: []cognitotest.SeedUser{{
 				Username: targetUser, Password: "Correct-horse-1",

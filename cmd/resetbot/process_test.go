@@ -13,6 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
 	"github.com/resetbot/resetbot/internal/slacktest"
 )
 
@@ -230,7 +235,7 @@ func approve(t *testing.T, ctx context.Context, f *fixture, c slacktest.Message)
 
 func TestProcessResetsAPasswordEndToEnd(t *testing.T) {
 	f := newFixture(t)
-	p := startProcess(t, f)
+	p := startProcess(t, f, "RESETBOT_LOG_LEVEL=debug")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
@@ -404,6 +409,88 @@ func TestProcessReloadsThePolicyOnSIGHUP(t *testing.T) {
 		t.Errorf("reload logged digest %v (previous %v); the first load was %v", reloaded["digest"], reloaded["previous_digest"], loaded["digest"])
 	}
 	stopProcess(t, p)
+}
+
+// TestProcessTemporaryPasswordStaysPrivate: the generated password reaches the requester alone,
+// works at Cognito, and appears in no channel message and no log line.
+func TestProcessTemporaryPasswordStaysPrivate(t *testing.T) {
+	f := newFixture(t)
+	p := startProcess(t, f, "RESETBOT_LOG_LEVEL=debug")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p.waitReady(t, ctx, f)
+
+	if _, err := f.slack.SlashCommand(ctx, requester, exampleChannel, "/cognito",
+		"temp-password "+targetUser+" --pool prod --ticket SUP-124 --verified-by video-call forgot it"); err != nil {
+		t.Fatalf("slash command: %v", err)
+	}
+	c, err := f.slack.WaitMessage(ctx, exampleChannel, func(m slacktest.Message) bool {
+		return m.User == f.slack.BotUserID() && strings.Contains(string(m.Blocks), `"approve"`)
+	})
+	if err != nil {
+		t.Fatalf("waiting for the card: %v", err)
+	}
+	approve(t, ctx, f, c)
+	secret, err := f.slack.WaitEphemeral(ctx, requester, func(e slacktest.Ephemeral) bool { return strings.Contains(e.Text, "🔑") })
+	if err != nil {
+		t.Fatalf("waiting for the password: %v", err)
+	}
+	password := passwordIn(t, secret.Content())
+	waitThread(t, ctx, f, c, succeeded)
+
+	// It is the password Cognito now holds: signing in with it asks for a new one.
+	out, err := cognitoUserClient(t, f).InitiateAuth(ctx, &cip.InitiateAuthInput{
+		AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(appClientID),
+		AuthParameters: map[string]string{"USERNAME": targetUser, "PASSWORD": password},
+	})
+	if err != nil {
+		t.Fatalf("signing in with the delivered password: %v", err)
+	}
+	if out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Errorf("sign-in challenge %q, want NEW_PASSWORD_REQUIRED", out.ChallengeName)
+	}
+
+	for _, m := range f.slack.Messages(exampleChannel) {
+		for _, r := range f.slack.Thread(exampleChannel, m.TS) {
+			if strings.Contains(r.Content(), password) {
+				t.Errorf("the password is in a channel message: %s", r.Text)
+			}
+		}
+	}
+	for _, e := range f.slack.Ephemerals(approver) {
+		if strings.Contains(e.Content(), password) {
+			t.Error("the approver was shown the password")
+		}
+	}
+	stopProcess(t, p)
+	if strings.Contains(p.rawLogs(), password) {
+		t.Error("the password is in the log")
+	}
+}
+
+// passwordIn reads the password from the private message: the code span after "eyes only".
+func passwordIn(t *testing.T, text string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(text, "for your eyes only:")
+	if !ok {
+		t.Fatalf("no password in %q", text)
+	}
+	_, rest, ok = strings.Cut(rest, "`")
+	pw, _, ok2 := strings.Cut(rest, "`")
+	if !ok || !ok2 || pw == "" {
+		t.Fatalf("no password in %q", text)
+	}
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(pw)
+}
+
+// cognitoUserClient is an end user's Cognito client, pointed at the fake.
+func cognitoUserClient(t *testing.T, f *fixture) *cip.Client {
+	t.Helper()
+	return cip.New(cip.Options{
+		Region:       "eu-west-1",
+		BaseEndpoint: aws.String(f.cognito.URL()),
+		Credentials:  credentials.NewStaticCredentialsProvider(f.env["AWS_ACCESS_KEY_ID"], f.env["AWS_SECRET_ACCESS_KEY"], ""),
+	})
 }
 
 // stopProcess sends SIGTERM and expects exit status 0.
