@@ -13,46 +13,45 @@ var successTexts = map[policy.Action]func(r *Request, res RunResult) string{
 	policy.ActionReset: func(r *Request, res RunResult) string {
 		return fmt.Sprintf("Password reset for %s: their password no longer works. Cognito sent a code to %s. "+
 			"Next step for the user: at sign-in they are told to reset their password; they complete forgot-password "+
-			"by entering that code and choosing a new password.", r.Target.Username, orDefault(res.Detail, codeDestination(r.Target)))
+			"by entering that code and choosing a new password.", r.Target.Display(), codeDestination(r.Target))
 	},
 	policy.ActionTempPassword: func(r *Request, res RunResult) string {
 		return fmt.Sprintf("Temporary password set for %s and shown to the requester privately. "+
 			"Next step for the user: sign in with it %s; at first sign-in they must choose a new password.",
-			r.Target.Username, validity(res.ValidDays))
+			r.Target.Display(), validity(res.ValidDays))
 	},
 	policy.ActionPermanentPassword: func(r *Request, _ RunResult) string {
 		return fmt.Sprintf("Permanent password set for %s and shown to the requester privately. "+
-			"Next step for the user: sign in with it; it does not expire, so they should change it once signed in.", r.Target.Username)
+			"Next step for the user: sign in with it; it does not expire, so they should change it once signed in.", r.Target.Display())
 	},
 	policy.ActionVerifyEmail: func(r *Request, _ RunResult) string {
 		return fmt.Sprintf("The email address of %s (%s) is now marked verified: password reset codes go there. "+
-			"Next step: make a reset request if the user still needs one.", r.Target.Username, orDefault(r.Target.EmailMasked, "none on record"))
+			"Next step: make a reset request if the user still needs one.", r.Target.Display(), orDefault(r.Target.EmailMasked, "none on record"))
 	},
 	policy.ActionVerifyPhone: func(r *Request, _ RunResult) string {
 		return fmt.Sprintf("The phone number of %s (%s) is now marked verified: reset codes can go there by SMS. "+
-			"Next step: make a reset request if the user still needs one.", r.Target.Username, orDefault(r.Target.PhoneMasked, "none on record"))
+			"Next step: make a reset request if the user still needs one.", r.Target.Display(), orDefault(r.Target.PhoneMasked, "none on record"))
 	},
 	policy.ActionSignOut: func(r *Request, _ RunResult) string {
 		return fmt.Sprintf("Signed %s out of every session: their refresh tokens are revoked. "+
-			"Next step for the user: sign in again.", r.Target.Username)
+			"Next step for the user: sign in again.", r.Target.Display())
 	},
 }
 
 // nextSteps say, per error code, what to do after a run failed. Nothing was changed by a
 // failed call.
 var nextSteps = map[string]string{
-	ENOVERIFIEDCONTACT: "Cognito only sends reset codes to a verified email or phone, and this user has neither. " +
-		"Next step: confirm the user's address with them, have it marked verified with a %s request, then ask for the reset again.",
-	EPASSWORD:     "Next step: the pool's password policy refused the generated password; ask the platform team to check it.",
-	EIAM:          "Next step: the bot's AWS role may not do this; ask the platform team to check its IAM policy.",
-	ETHROTTLED:    "Next step: Cognito is throttling calls; make the request again in a few minutes.",
-	ENOTFOUND:     "Next step: check the username; the user may have been deleted.",
-	EPOOLNOTFOUND: "Next step: ask the platform team to check the pool in the policy file.",
-	EDELIVERY:     "Next step: Cognito could not deliver the code; check the user's contact details with them, then make a new request.",
-	ECONFLICT:     "Next step: make a new request for the user as they are now.",
-	EFORBIDDEN:    "Next step: make a new request; the policy decides it afresh.",
-	EINVALID:      "Next step: make a new request.",
-	EINTERNAL:     "Next step: try again later; the details are in the bot's log.",
+	ENOVERIFIEDCONTACT: "Next step: confirm the user's address with them, have it marked verified with a %s request, then ask for the reset again.",
+	EPASSWORD:          "Next step: the pool's password policy refused the generated password; ask the platform team to check it.",
+	EIAM:               "Next step: the bot's AWS role may not do this; ask the platform team to check its IAM policy.",
+	ETHROTTLED:         "Next step: Cognito is throttling calls; make the request again in a few minutes.",
+	ENOTFOUND:          "Next step: check the username; the user may have been deleted.",
+	EPOOLNOTFOUND:      "Next step: ask the platform team to check the pool in the policy file.",
+	EDELIVERY:          "Next step: Cognito could not deliver the code; check the user's contact details with them, then make a new request.",
+	ECONFLICT:          "Next step: make a new request for the user as they are now.",
+	EFORBIDDEN:         "Next step: make a new request; the policy decides it afresh.",
+	EINVALID:           "Next step: make a new request.",
+	EINTERNAL:          "Next step: try again later; the details are in the bot's log.",
 }
 
 // followUps name the request to offer after a failure, per error code.
@@ -70,7 +69,7 @@ func successText(r *Request, out runOutcome) string {
 	say, ok := successTexts[r.Action]
 	if !ok {
 		say = func(r *Request, _ RunResult) string {
-			return fmt.Sprintf("%s done for %s.", r.Action, r.Target.Username)
+			return fmt.Sprintf("%s done for %s.", r.Action, r.Target.Display())
 		}
 	}
 	if out.dryRun {
@@ -102,15 +101,15 @@ func failureText(r *Request, err error) (string, policy.Action) {
 	if strings.Contains(next, "%s") {
 		next = fmt.Sprintf(next, follow)
 	}
-	return fmt.Sprintf("%s for %s failed: %s %s", r.Action, r.Target.Username, ErrorMessage(err), next), follow
+	return fmt.Sprintf("%s for %s failed: %s %s", r.Action, r.Target.Display(), ErrorMessage(err), next), follow
 }
 
 // secretAdvice tells the requester what to do with a generated password.
 func secretAdvice(r *Request, days int) string {
 	if r.Action == policy.ActionPermanentPassword {
-		return fmt.Sprintf("Give this password to %s over a channel you trust, never in Slack. It does not expire; ask them to change it once signed in.", r.Target.Username)
+		return fmt.Sprintf("Give this password to %s over a channel you trust, never in Slack. It does not expire; ask them to change it once signed in.", r.Target.Display())
 	}
-	return fmt.Sprintf("Give this temporary password to %s over a channel you trust, never in Slack. They must sign in with it %s and then choose a new password.", r.Target.Username, validity(days))
+	return fmt.Sprintf("Give this temporary password to %s over a channel you trust, never in Slack. They must sign in with it %s and then choose a new password.", r.Target.Display(), validity(days))
 }
 
 // codeDestination says where Cognito sends a reset code for a target.

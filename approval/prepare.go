@@ -170,12 +170,15 @@ func stillHolds(r *Request, d policy.Decision) (bool, string) {
 // snapshot is the target as the request records it: contacts masked.
 func snapshot(ref string, u User) Target {
 	return Target{
-		Ref: ref, Username: u.Username, Sub: u.Sub, Status: u.Status, Enabled: u.Enabled,
+		Ref: describeRef(ref), Username: u.Username, Sub: u.Sub, Status: u.Status, Enabled: u.Enabled,
 		EmailMasked: MaskEmail(u.Email), EmailVerified: u.EmailVerified,
 		PhoneMasked: MaskPhone(u.Phone), PhoneVerified: u.PhoneVerified,
 		Groups: slices.Clone(u.Groups),
 	}
 }
+
+// Display is the target's username fit for a Slack message: masked when it is an address.
+func (t Target) Display() string { return describeRef(t.Username) }
 
 // describeRef is a typed target fit for a log line or an audit event: addresses masked.
 func describeRef(ref string) string {

@@ -46,7 +46,7 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) 
 	}
 	s.log.Info("run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
 	s.audit(ctx, r, Event{Actor: "system", Kind: "running", Outcome: string(StateRunning), Detail: "owner " + s.owner})
-	s.tell(ctx, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Username)})
+	s.tell(ctx, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display())})
 	start := s.now()
 	out := s.execute(ctx, r)
 	return s.finish(ctx, r, out, start)
@@ -63,7 +63,7 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 	}
 	if user.Sub != r.Target.Sub {
 		return runOutcome{err: &Error{Code: ECONFLICT,
-			Message: fmt.Sprintf("Not run: %s is no longer the account the request was made for (its sub changed).", r.Target.Username),
+			Message: fmt.Sprintf("Not run: %s is no longer the account the request was made for (its sub changed).", r.Target.Display()),
 			Err:     fmt.Errorf("sub %q at submit, %q now", r.Target.Sub, user.Sub)}}
 	}
 	d := s.decideAgain(r, user.Groups)
@@ -123,7 +123,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		if err != nil {
 			state, code, label = StateFailed, EINTERNAL, "failed"
 			text = fmt.Sprintf("The password of %s was changed in Cognito, but it could not be shown to the requester privately, "+
-				"so nobody knows it. Next step: make a new %s request.", r.Target.Username, r.Action)
+				"so nobody knows it. Next step: make a new %s request.", r.Target.Display(), r.Action)
 			log.Error("password not delivered", "err", redact(err, secret))
 		}
 	}

@@ -24,7 +24,7 @@ func TestSubmitRecordsAPendingRequest(t *testing.T) {
 		Pool: prod, Action: policy.ActionReset,
 		Reason: "locked out after a phone change", Ticket: "SUP-123", VerifiedBy: "callback",
 		Target: approval.Target{
-			Ref: "alice@example.com", Username: "alice", Sub: "sub-alice", Status: "CONFIRMED", Enabled: true,
+			Ref: "a***e@example.com", Username: "alice", Sub: "sub-alice", Status: "CONFIRMED", Enabled: true,
 			EmailMasked: "a***e@example.com", EmailVerified: true, Groups: []string{"customers"},
 		},
 		Rule: "prod-support", ApprovalsNeeded: 1, Approvers: []string{"@leads", "U0LEAD001"},

@@ -84,9 +84,8 @@ var rules = []rule{
 	{aws: "UserNotFoundException", typed: isA[*types.UserNotFoundException], code: approval.ENOTFOUND,
 		message: naming("There is no such user in pool %s.")},
 	{aws: "InvalidParameterException", typed: isA[*types.InvalidParameterException], contains: "no registered/verified email or phone_number",
-		code: approval.ENOVERIFIEDCONTACT,
-		message: plain("The user has no verified email or phone number, so Cognito cannot send them a reset code. " +
-			"Verify their email or phone first (verify-email or verify-phone), then ask for the reset again.")},
+		code:    approval.ENOVERIFIEDCONTACT,
+		message: plain("The user has no verified email or phone number, so Cognito cannot send them a reset code.")},
 	{aws: "InvalidParameterException", typed: isA[*types.InvalidParameterException], code: approval.EINVALID,
 		message: plain("Cognito refused the request as invalid; the details are in the bot's log.")},
 	{aws: "InvalidPasswordException", typed: isA[*types.InvalidPasswordException], code: approval.EPASSWORD,

@@ -82,7 +82,7 @@ func TestRunbookNoVerifiedContact(t *testing.T) {
 	c := client(t, srv, cognito.Options{})
 	_, err := c.ResetPassword(t.Context(), prod, "alice")
 	e := wantCode(t, err, approval.ENOVERIFIEDCONTACT)
-	if !strings.Contains(e.Message, "verify-email") || e.AWSCode != "InvalidParameterException" || e.RequestID == "" || e.Op != "AdminResetUserPassword" {
+	if !strings.Contains(e.Message, "no verified email or phone") || e.AWSCode != "InvalidParameterException" || e.RequestID == "" || e.Op != "AdminResetUserPassword" {
 		t.Errorf("error = %+v", e)
 	}
 	if got := srv.Calls("AdminResetUserPassword"); got != 1 {
