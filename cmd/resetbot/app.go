@@ -154,7 +154,6 @@ func (a *App) Run(ctx context.Context) error {
 		failed = fmt.Errorf("the Slack connection stopped: %w", errOrStopped(err))
 		a.log.Error("shutting down: the Slack connection stopped", "err", errOrStopped(err))
 	case err := <-httpDone:
-		httpDone <- err
 		failed = fmt.Errorf("the HTTP server stopped: %w", errOrStopped(err))
 		a.log.Error("shutting down: the HTTP server stopped", "err", errOrStopped(err))
 	}
