@@ -13,6 +13,9 @@ import (
 // whereIAMPolicy says where the IAM policy is and what it must be attached to.
 const whereIAMPolicy = "attach deploy/iam-policy.json (with this pool's ARN in Resource) to the role the bot runs as"
 
+// credentialsFix says how to give the bot AWS credentials that work.
+const credentialsFix = "give the bot an AWS identity that AWS accepts: IRSA on EKS (deploy/kubernetes/serviceaccount.yaml), the task role on ECS, an instance role, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN for temporary keys)"
+
 // checkPools finds AWS credentials through the default chain, then checks every pool of the
 // policy with DescribeUserPool.
 func (p *preflight) checkPools(ctx context.Context) []checkResult {
@@ -22,9 +25,7 @@ func (p *preflight) checkPools(ctx context.Context) []checkResult {
 	}
 	creds, err := awsCfg.Credentials.Retrieve(ctx)
 	if err != nil {
-		return []checkResult{fail("AWS credentials", problem{
-			"the AWS SDK found no credentials: " + err.Error(),
-			"give the bot an AWS identity: IRSA on EKS (deploy/kubernetes/serviceaccount.yaml), the task role on ECS, an instance role, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"})}
+		return []checkResult{fail("AWS credentials", problem{"the AWS SDK found no credentials: " + err.Error(), credentialsFix})}
 	}
 	out := []checkResult{pass("AWS credentials", "found (%s)", creds.Source)}
 	if len(p.pools) == 0 {
@@ -59,6 +60,9 @@ func poolProblem(err error) problem {
 	if ce.AWSCode == "" && ce.Err != nil {
 		// Cognito never answered: say what the SDK said (no address, refused, timed out).
 		what = strings.TrimSuffix(what, " the details are in the bot's log.") + " " + ce.Err.Error()
+	}
+	if ce.Code == approval.EIAM && ce.AWSCode != "AccessDeniedException" {
+		return problem{what, credentialsFix}
 	}
 	if fix, ok := poolFixes[ce.Code]; ok {
 		return problem{what, fix}

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -110,6 +113,49 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			want:   []string{"could not reach http://127.0.0.1:1/api/", "HTTPS_PROXY"},
 		},
 		{
+			name:   "bot token of a deleted app",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("auth.test", "account_inactive") },
+			check:  "Slack bot token",
+			want:   []string{"no longer active", "reinstall the app"},
+		},
+		{
+			name:   "no bot token received",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("auth.test", "not_authed") },
+			check:  "Slack bot token",
+			want:   []string{"Slack received no bot token"},
+		},
+		{
+			name:   "bot token of the wrong type",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("auth.test", "not_allowed_token_type") },
+			check:  "Slack bot token",
+			want:   []string{"is not a bot token", "xoxb-"},
+		},
+		{
+			name:   "Slack rate-limits the check",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("auth.test", "ratelimited") },
+			check:  "Slack bot token",
+			want:   []string{"rate-limited", "wait a minute"},
+		},
+		{
+			name:   "Slack answers with an error the check does not know",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("auth.test", "team_added_to_org") },
+			check:  "Slack bot token",
+			want:   []string{`Slack answered auth.test with the error "team_added_to_org"`, "Troubleshooting"},
+		},
+		{
+			name: "user token given as the bot token",
+			break_: func(t *testing.T, f *fixture) {
+				f.env["RESETBOT_SLACK_API_URL"] = slackProxy(t, f, func(r *http.Response) error {
+					if !strings.HasSuffix(r.Request.URL.Path, "/auth.test") {
+						return nil
+					}
+					return rewriteJSON(r, func(m map[string]any) { delete(m, "bot_id"); m["user"] = "sam" })
+				})
+			},
+			check: "Slack bot token",
+			want:  []string{"belongs to the user sam, not to a bot", "Bot User OAuth Token"},
+		},
+		{
 			name:   "app token without connections:write",
 			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("apps.connections.open", "missing_scope") },
 			check:  "Slack app-level token",
@@ -120,6 +166,24 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			break_: func(_ *testing.T, f *fixture) { f.env["RESETBOT_SLACK_APP_TOKEN"] = "xapp-1-not-the-token" },
 			check:  "Slack app-level token",
 			want:   []string{"Slack does not accept RESETBOT_SLACK_APP_TOKEN", "App-Level Tokens"},
+		},
+		{
+			name:   "app token revoked",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("apps.connections.open", "token_revoked") },
+			check:  "Slack app-level token",
+			want:   []string{"the app-level token was revoked", "connections:write"},
+		},
+		{
+			name:   "app token of a deleted app",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("apps.connections.open", "account_inactive") },
+			check:  "Slack app-level token",
+			want:   []string{"no longer active"},
+		},
+		{
+			name:   "no app token received",
+			break_: func(_ *testing.T, f *fixture) { f.slack.FailNext("apps.connections.open", "not_authed") },
+			check:  "Slack app-level token",
+			want:   []string{"Slack received no app-level token"},
 		},
 		{
 			name:   "app token of the wrong type",
@@ -174,6 +238,22 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			},
 			check: "Pool staging",
 			want:  []string{"us-east-1_Nowhere01", "us-east-1"},
+		},
+		{
+			name: "Cognito throttles",
+			break_: func(_ *testing.T, f *fixture) {
+				f.cognito.Inject(cognitotest.Fault{Op: "DescribeUserPool", Code: "TooManyRequestsException"})
+			},
+			check: "Pool prod",
+			want:  []string{"throttling", "wait a minute"},
+		},
+		{
+			name: "AWS refuses the credentials",
+			break_: func(_ *testing.T, f *fixture) {
+				f.cognito.Inject(cognitotest.Fault{Op: "DescribeUserPool", Code: "UnrecognizedClientException", Message: "The security token included in the request is invalid."})
+			},
+			check: "Pool prod",
+			want:  []string{"AWS refused the bot's credentials (UnrecognizedClientException)", "an AWS identity that AWS accepts"},
 		},
 		{
 			name:   "Cognito unreachable",
@@ -256,18 +336,42 @@ func TestCheckReportsTheConfigurationFirst(t *testing.T) {
 // X-OAuth-Scopes, as Slack does on every Web API answer, and returns its API URL.
 func scopeProxy(t *testing.T, f *fixture, scopes string) string {
 	t.Helper()
+	return slackProxy(t, f, func(r *http.Response) error {
+		r.Header.Set("X-OAuth-Scopes", scopes)
+		return nil
+	})
+}
+
+// slackProxy fronts the fake Slack with a proxy that changes its answers, and returns its API URL.
+func slackProxy(t *testing.T, f *fixture, modify func(*http.Response) error) string {
+	t.Helper()
 	target, err := url.Parse(f.slack.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.ModifyResponse = func(r *http.Response) error {
-		r.Header.Set("X-OAuth-Scopes", scopes)
-		return nil
-	}
+	proxy.ModifyResponse = modify
 	srv := httptest.NewServer(proxy)
 	t.Cleanup(srv.Close)
 	return srv.URL + "/api/"
+}
+
+// rewriteJSON changes a JSON answer's body.
+func rewriteJSON(r *http.Response, change func(map[string]any)) error {
+	var m map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+		return err
+	}
+	r.Body.Close()
+	change(m)
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.ContentLength = int64(len(b))
+	r.Header.Set("Content-Length", strconv.Itoa(len(b)))
+	return nil
 }
 
 func writeFile(t *testing.T, path, content string) {
