@@ -109,6 +109,26 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 	return r, nil
 }
 
+// MayDeny reports, without changing anything, whether a may deny the request now: it is
+// still pending and the policy names a as one of its approvers. The bot asks before it asks the
+// approver for a reason.
+func (s *Service) MayDeny(ctx context.Context, id string, a policy.Approver) (*Request, error) {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.stillOpen(r); err != nil {
+		if errors.Is(err, errExpiredNow) {
+			return nil, Errorf(ECONFLICT, "%s", settled[StateExpired])
+		}
+		return nil, err
+	}
+	if ok, why := s.pol.CanApprove(boundDecision(r), a, r.Requester, nil); !ok {
+		return nil, &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not decide on this request.")}
+	}
+	return r, nil
+}
+
 // Cancel withdraws a pending request; only its requester may.
 func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error) {
 	log := s.log.With("request_id", id, "user", user)

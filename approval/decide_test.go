@@ -330,3 +330,39 @@ func TestNotifierDownDoesNotUndoDecisions(t *testing.T) {
 		t.Error("the failed notices were not logged")
 	}
 }
+
+func TestMayDeny(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+	for _, tt := range []struct {
+		name string
+		by   policy.Approver
+		code string
+	}{
+		{"approver", lead1, ""},
+		{"outsider", outsider, approval.EFORBIDDEN},
+		{"requester", policy.Approver{User: "U0REQ0001", Groups: []string{"@leads"}}, approval.EFORBIDDEN},
+	} {
+		got, err := h.svc.MayDeny(context.Background(), r.ID, tt.by)
+		if approval.ErrorCode(err) != tt.code {
+			t.Errorf("%s: MayDeny = %v, want code %q", tt.name, err, tt.code)
+		}
+		if err == nil && got.ID != r.ID {
+			t.Errorf("%s: MayDeny returned request %q", tt.name, got.ID)
+		}
+	}
+	if got := h.get(r.ID); got.State != approval.StatePending || got.Version != r.Version {
+		t.Errorf("MayDeny changed the request: state %s, version %d", got.State, got.Version)
+	}
+	_, err := h.svc.MayDeny(context.Background(), "r-none", lead1)
+	wantCode(t, err, approval.ENOTFOUND)
+
+	h.clock.Advance(4 * time.Hour)
+	_, err = h.svc.MayDeny(context.Background(), r.ID, lead1)
+	wantCode(t, err, approval.ECONFLICT)
+
+	done := h.submit(sub(prod, policy.ActionReset))
+	h.approve(done.ID, lead1)
+	_, err = h.svc.MayDeny(context.Background(), done.ID, lead2)
+	wantCode(t, err, approval.ECONFLICT)
+}

@@ -356,7 +356,7 @@ func TestLateClicksChangeNothing(t *testing.T) {
 			t.Errorf("leo was shown %q", e.Text)
 		}
 	}
-	if !strings.Contains(es[0].Text, "decided already (done)") {
+	if !strings.Contains(es[0].Text, "has already run") {
 		t.Errorf("the late Deny says %q", es[0].Text)
 	}
 	if calls := h.cog.Calls("AdminResetUserPassword"); calls != 1 {

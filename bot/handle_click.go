@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strings"
 
 	"github.com/resetbot/resetbot/approval"
 )
@@ -22,16 +21,12 @@ func (b *Bot) cancel(ctx context.Context, who caller, id string) {
 	}
 }
 
-// openDenyModal answers Deny with a modal asking why.
+// openDenyModal answers Deny with a modal asking why, once the workflow says the clicker may
+// deny the request now; otherwise the clicker is told why not and no modal opens.
 func (b *Bot) openDenyModal(ctx context.Context, who caller, id string) {
-	r, err := b.svc.Get(ctx, id)
+	r, err := b.svc.MayDeny(ctx, id, who.approver())
 	if err != nil {
 		b.notAllowed(ctx, who, err)
-		return
-	}
-	if r.State != approval.StatePending {
-		b.notAllowed(ctx, who, approval.Errorf(approval.ECONFLICT, "This request was decided already (%s).",
-			strings.ToLower(stripEmoji(styleOf(r.State).label))))
 		return
 	}
 	view, err := b.rd.denyModal(denyMeta{Request: r.ID, Channel: who.Channel}, "Deny: "+b.rd.ask(r))
