@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // maxCASAttempts bounds how often mutate re-reads a request that others keep changing. Every
@@ -59,8 +60,33 @@ func (s *Service) appendEvent(ctx context.Context, e Event) {
 // tell posts a notice in a request's thread. A failure is logged: Slack being down must not
 // undo a decision already stored.
 func (s *Service) tell(ctx context.Context, r *Request, n Notice) {
+	s.awaitThread(ctx, r)
 	if err := s.notify.Notify(context.WithoutCancel(ctx), r, n); err != nil {
 		s.log.Error("notice not posted", "request_id", r.ID, "kind", n.Kind, "err", err)
+	}
+}
+
+// threadWait bounds how long a notice waits for its request's card to be posted.
+const threadWait = 10 * time.Second
+
+// awaitThread fills in r's thread when a decision came in while its card was still being
+// posted: it waits for Submit (in this process) to save the thread, then reads it from the store
+// (which also finds a thread saved by another process).
+func (s *Service) awaitThread(ctx context.Context, r *Request) {
+	if r.Thread.TS != "" {
+		return
+	}
+	if posted, ok := s.posting.Load(r.ID); ok {
+		timer := time.NewTimer(threadWait)
+		defer timer.Stop()
+		select {
+		case <-posted.(chan struct{}):
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+	}
+	if cur, err := s.store.Get(context.WithoutCancel(ctx), r.ID); err == nil {
+		r.Thread = cur.Thread
 	}
 }
 

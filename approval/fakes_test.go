@@ -190,8 +190,9 @@ func (d *fakeDir) SignOut(_ context.Context, pool policy.Pool, username string) 
 
 // notice is one step the fake notifier was told, with the request's state at the time.
 type notice struct {
-	ID    string
-	State approval.State
+	ID     string
+	State  approval.State
+	Thread approval.Thread
 	approval.Notice
 }
 
@@ -210,9 +211,14 @@ type fakeNotifier struct {
 	n       int
 
 	cardErr, notifyErr, secretErr error
+	// onCard, when set, runs while a card is being posted (outside the lock).
+	onCard func(r *approval.Request)
 }
 
 func (f *fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approval.Thread, error) {
+	if f.onCard != nil {
+		f.onCard(r)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.cardErr != nil {
@@ -226,7 +232,7 @@ func (f *fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approva
 func (f *fakeNotifier) Notify(_ context.Context, r *approval.Request, n approval.Notice) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.notices = append(f.notices, notice{ID: r.ID, State: r.State, Notice: n})
+	f.notices = append(f.notices, notice{ID: r.ID, State: r.State, Thread: r.Thread, Notice: n})
 	return f.notifyErr
 }
 

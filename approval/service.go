@@ -57,6 +57,10 @@ type Service struct {
 	dryRun bool
 
 	runs sync.WaitGroup
+	// posting holds, per request whose card is being posted, a channel closed once the card's
+	// thread is saved (or the request withdrawn), so that a click arriving in between still
+	// reports into the thread.
+	posting sync.Map // request id → chan struct{}
 }
 
 // New returns a Service. Store, Directory, Policy, Notifier and Logger are required.

@@ -58,6 +58,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 	s.audit(ctx, r, Event{Actor: r.Requester, Kind: "submitted", Outcome: string(StatePending),
 		Detail: fmt.Sprintf("action=%s pool=%s target=%s ticket=%s verified_by=%s", r.Action, r.Pool.Name, r.Target.Username, r.Ticket, r.VerifiedBy)})
 
+	id, posted := r.ID, make(chan struct{})
+	s.posting.Store(id, posted)
+	defer func() { s.posting.Delete(id); close(posted) }()
 	thread, err := s.notify.PostCard(ctx, r)
 	if err != nil {
 		log.Error("posting the request's card failed", "err", err)
