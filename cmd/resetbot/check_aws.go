@@ -59,7 +59,7 @@ func poolProblem(err error) problem {
 	what := ce.Message
 	if ce.AWSCode == "" && ce.Err != nil {
 		// Cognito never answered: say what the SDK said (no address, refused, timed out).
-		what = strings.TrimSuffix(what, " the details are in the bot's log.") + " " + ce.Err.Error()
+		what = strings.TrimSuffix(what, "; the details are in the bot's log.") + ": " + ce.Err.Error()
 	}
 	if ce.Code == approval.EIAM && ce.AWSCode != "AccessDeniedException" {
 		return problem{what, credentialsFix}
