@@ -52,7 +52,7 @@ func (s *Service) audit(ctx context.Context, r *Request, e Event) {
 // already happened and must still be told to people; the log line keeps the event's content.
 func (s *Service) appendEvent(ctx context.Context, e Event) {
 	if err := s.store.Append(context.WithoutCancel(ctx), e); err != nil {
-		s.log.Error("audit event not stored", "request_id", e.RequestID, "kind", e.Kind, "actor", e.Actor,
+		s.log.ErrorContext(ctx, "audit event not stored", "request_id", e.RequestID, "kind", e.Kind, "actor", e.Actor,
 			"rule", e.Rule, "outcome", e.Outcome, "aws_request_id", e.AWSRequestID, "detail", e.Detail, "err", err)
 	}
 }
@@ -62,7 +62,7 @@ func (s *Service) appendEvent(ctx context.Context, e Event) {
 func (s *Service) tell(ctx context.Context, r *Request, n Notice) {
 	s.awaitThread(ctx, r)
 	if err := s.notify.Notify(context.WithoutCancel(ctx), r, n); err != nil {
-		s.log.Error("notice not posted", "request_id", r.ID, "kind", n.Kind, "err", err)
+		s.log.ErrorContext(ctx, "notice not posted", "request_id", r.ID, "kind", n.Kind, "err", err)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/resetbot/resetbot/internal/logctx"
+
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -26,6 +28,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 // and runs it, and returns it as the run left it. A refused approver, a second click or a lost
 // race gets an *Error (EFORBIDDEN or ECONFLICT) with a plain reason and changes nothing.
 func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*Request, error) {
+	ctx = logctx.With(ctx, "request_id", id)
 	log := s.log.With("request_id", id, "approver", a.User)
 	var refusal string
 	r, err := s.mutate(ctx, id, func(r *Request) error {
@@ -56,15 +59,15 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 	case errors.Is(err, errExpiredNow):
 		return s.expireNow(ctx, id)
 	case refusal != "":
-		log.Info("approval refused", "reason", refusal)
+		log.InfoContext(ctx, "approval refused", "reason", refusal)
 		s.audit(ctx, r, Event{Actor: a.User, Kind: "approval_refused", Outcome: "refused", Detail: refusal})
 		return nil, err
 	case err != nil:
-		log.Info("approval not counted", "err", err)
+		log.InfoContext(ctx, "approval not counted", "err", err)
 		return nil, err
 	}
 	s.obs.Approved(r.Action)
-	log.Info("approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
+	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
 	s.audit(ctx, r, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
 		Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)})
 	if r.State != StateApproved {
@@ -79,6 +82,7 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 
 // Deny refuses a pending request. Whoever may approve it may deny it.
 func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason string) (*Request, error) {
+	ctx = logctx.With(ctx, "request_id", id)
 	reason = strings.TrimSpace(reason)
 	log := s.log.With("request_id", id, "approver", a.User)
 	r, err := s.mutate(ctx, id, func(r *Request) error {
@@ -96,10 +100,10 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 		return s.expireNow(ctx, id)
 	}
 	if err != nil {
-		log.Info("denial not recorded", "err", err)
+		log.InfoContext(ctx, "denial not recorded", "err", err)
 		return nil, err
 	}
-	log.Info("request denied", "reason", reason)
+	log.InfoContext(ctx, "request denied", "reason", reason)
 	s.audit(ctx, r, Event{Actor: a.User, Kind: "denied", Outcome: string(StateDenied), Detail: reason})
 	text := "Denied. Nothing was changed."
 	if reason != "" {
@@ -131,6 +135,7 @@ func (s *Service) MayDeny(ctx context.Context, id string, a policy.Approver) (*R
 
 // Cancel withdraws a pending request; only its requester may.
 func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error) {
+	ctx = logctx.With(ctx, "request_id", id)
 	log := s.log.With("request_id", id, "user", user)
 	r, err := s.mutate(ctx, id, func(r *Request) error {
 		if r.Requester != user {
@@ -147,10 +152,10 @@ func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error)
 		return s.expireNow(ctx, id)
 	}
 	if err != nil {
-		log.Info("cancel refused", "err", err)
+		log.InfoContext(ctx, "cancel refused", "err", err)
 		return nil, err
 	}
-	log.Info("request cancelled")
+	log.InfoContext(ctx, "request cancelled")
 	s.audit(ctx, r, Event{Actor: user, Kind: "cancelled", Outcome: string(StateCancelled)})
 	s.tell(ctx, r, Notice{Kind: NoticeCancelled, Actor: user, Text: "Cancelled by the requester. Nothing was changed."})
 	return r, nil

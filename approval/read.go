@@ -37,7 +37,7 @@ func (s *Service) readOnly(ctx context.Context, sub Submission, action policy.Ac
 			s.appendEvent(ctx, Event{At: s.now(), Actor: sub.Requester, Kind: "denied_by_policy", Rule: p.decision.Rule, Outcome: "denied",
 				Detail: fmt.Sprintf("action=%s pool=%s target=%s: %s", action, orDefault(p.decision.Pool.Name, sub.Pool), describeRef(sub.Target), ErrorMessage(err))})
 		}
-		s.log.Info("read refused", "requester", sub.Requester, "action", action, "target", describeRef(sub.Target), "err", err)
+		s.log.InfoContext(ctx, "read refused", "requester", sub.Requester, "action", action, "target", describeRef(sub.Target), "err", err)
 	}
 	return p, err
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/resetbot/resetbot/internal/logctx"
 )
 
 // runOutcome is what executing a claimed request came to.
@@ -27,6 +29,7 @@ var noticeKinds = map[State]NoticeKind{
 // records the result. When someone else claimed it first, it returns the request as it is.
 // The run goes on when ctx is cancelled: a Cognito call that was made must be recorded.
 func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) {
+	ctx = logctx.With(ctx, "request_id", id)
 	s.runs.Add(1)
 	defer s.runs.Done()
 	ctx = context.WithoutCancel(ctx)
@@ -39,12 +42,12 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) 
 	})
 	if err != nil {
 		if r != nil && ErrorCode(err) == ECONFLICT {
-			s.log.Info("run not claimed: the request moved on", "request_id", id, "state", r.State)
+			s.log.InfoContext(ctx, "run not claimed: the request moved on", "request_id", id, "state", r.State)
 			return r, nil
 		}
 		return nil, err
 	}
-	s.log.Info("run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
+	s.log.InfoContext(ctx, "run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
 	s.audit(ctx, r, Event{Actor: "system", Kind: "running", Outcome: string(StateRunning), Detail: "owner " + s.owner})
 	s.tell(ctx, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display())})
 	start := s.now()
@@ -105,14 +108,14 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 	if out.err != nil {
 		state, code, label = StateFailed, ErrorCode(out.err), "failed"
 		text, notice.FollowUp = failureText(r, out.err)
-		log.Warn("run failed", "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "err", out.err)
+		log.WarnContext(ctx, "run failed", "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "err", out.err)
 	} else {
 		text = successText(r, out)
 		if out.dryRun {
 			label = "dry_run"
 		}
 		if out.signOutErr != nil {
-			log.Warn("sign-out after the action failed", "err", out.signOutErr)
+			log.WarnContext(ctx, "sign-out after the action failed", "err", out.signOutErr)
 		}
 	}
 
@@ -124,7 +127,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 			state, code, label = StateFailed, EINTERNAL, "failed"
 			text = fmt.Sprintf("The password of %s was changed in Cognito, but it could not be shown to the requester privately, "+
 				"so nobody knows it. Next step: make a new %s request.", r.Target.Display(), r.Action)
-			log.Error("password not delivered", "err", redact(err, secret))
+			log.ErrorContext(ctx, "password not delivered", "err", redact(err, secret))
 		}
 	}
 
@@ -143,7 +146,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		// The action's result is known but not recorded: the sweeper marked the run
 		// interrupted meanwhile, or the store failed. The audit trail and the thread still
 		// get the truth.
-		log.Error("run result not recorded", "state", state, "aws_request_id", out.res.AWSRequestID, "err", err)
+		log.ErrorContext(ctx, "run result not recorded", "state", state, "aws_request_id", out.res.AWSRequestID, "err", err)
 		event.Kind, event.Detail = "result_not_recorded", strings.TrimSpace(string(state)+" "+code)
 		s.audit(ctx, r, event)
 		shown := *r
@@ -152,7 +155,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		s.tell(ctx, &shown, notice)
 		return nil, fmt.Errorf("record the result of %s: %w", r.ID, err)
 	}
-	log.Info("run finished", "state", state, "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "dry_run", out.dryRun)
+	log.InfoContext(ctx, "run finished", "state", state, "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "dry_run", out.dryRun)
 	s.audit(ctx, final, event)
 	s.tell(ctx, final, notice)
 	return final, nil

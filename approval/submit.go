@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resetbot/resetbot/internal/logctx"
+
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -52,8 +54,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		return nil, err
 	}
 	s.obs.Submitted(sub.Action, "created")
+	ctx = logctx.With(ctx, "request_id", r.ID)
 	log := s.log.With("request_id", r.ID)
-	log.Info("request submitted", "requester", r.Requester, "pool", r.Pool.Name, "target", r.Target.Username,
+	log.InfoContext(ctx, "request submitted", "requester", r.Requester, "pool", r.Pool.Name, "target", r.Target.Username,
 		"action", r.Action, "rule", r.Rule, "approvals_needed", r.ApprovalsNeeded, "ticket", r.Ticket)
 	s.audit(ctx, r, Event{Actor: r.Requester, Kind: "submitted", Outcome: string(StatePending),
 		Detail: fmt.Sprintf("action=%s pool=%s target=%s ticket=%s verified_by=%s", r.Action, r.Pool.Name, r.Target.Username, r.Ticket, r.VerifiedBy)})
@@ -63,9 +66,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 	defer func() { s.posting.Delete(id); close(posted) }()
 	thread, err := s.notify.PostCard(ctx, r)
 	if err != nil {
-		log.Error("posting the request's card failed", "err", err)
+		log.ErrorContext(ctx, "posting the request's card failed", "err", err)
 		if _, werr := s.withdraw(ctx, r, err); werr != nil {
-			log.Error("withdrawing an unposted request failed", "err", werr)
+			log.ErrorContext(ctx, "withdrawing an unposted request failed", "err", werr)
 		}
 		return nil, &Error{Code: EINTERNAL, Message: withdrawnText, Err: fmt.Errorf("post card for %s: %w", r.ID, err)}
 	}
@@ -74,7 +77,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		return nil
 	})
 	if err != nil {
-		log.Error("saving the request's thread failed", "err", err)
+		log.ErrorContext(ctx, "saving the request's thread failed", "err", err)
 		return nil, err
 	}
 	if r.ApprovalsNeeded > 0 {
@@ -100,7 +103,7 @@ func (s *Service) refuseSubmission(ctx context.Context, p prepared, err error) e
 		outcome, kind = "limited", "rate_limited"
 	}
 	s.obs.Submitted(sub.Action, outcome)
-	s.log.Info("submission refused", "requester", sub.Requester, "pool", d.Pool.Name, "target", describeRef(sub.Target),
+	s.log.InfoContext(ctx, "submission refused", "requester", sub.Requester, "pool", d.Pool.Name, "target", describeRef(sub.Target),
 		"action", sub.Action, "rule", d.Rule, "outcome", outcome, "err", err)
 	if kind != "" {
 		s.appendEvent(ctx, Event{At: s.now(), Actor: sub.Requester, Kind: kind, Rule: d.Rule, Outcome: outcome,
@@ -218,7 +221,7 @@ func (s *Service) withdraw(ctx context.Context, r *Request, cause error) (*Reque
 	if err != nil {
 		return nil, err
 	}
-	s.log.Warn("request withdrawn: it has no card", "request_id", r.ID, "cause", cause)
+	s.log.WarnContext(ctx, "request withdrawn: it has no card", "request_id", r.ID, "cause", cause)
 	s.audit(ctx, cur, Event{Actor: "system", Kind: "cancelled", Outcome: string(StateCancelled), Detail: "no card: " + cause.Error()})
 	return cur, nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/resetbot/resetbot/internal/logctx"
 )
 
 // sweepStep is one thing the sweeper does to a due request: when applies, do it.
@@ -68,7 +70,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 			if !step.applies(r) {
 				continue
 			}
-			s.log.Info("resuming a request left halfway", "request_id", r.ID, "state", r.State, "step", step.name)
+			s.log.InfoContext(ctx, "resuming a request left halfway", "request_id", r.ID, "state", r.State, "step", step.name)
 			if _, err := step.do(s, ctx, r); err != nil && !errors.Is(skipConflict(err), errSkip) {
 				errs = append(errs, fmt.Errorf("sweep: %s %s: %w", step.name, r.ID, err))
 			}
@@ -106,7 +108,7 @@ func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
 	defer t.Stop()
 	for {
 		if err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("sweep failed", "err", err)
+			s.log.ErrorContext(ctx, "sweep failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -121,6 +123,7 @@ func (s *Service) Wait() { s.runs.Wait() }
 
 // expire moves a pending request past its expiry to expired.
 func (s *Service) expire(ctx context.Context, id string) (*Request, error) {
+	ctx = logctx.With(ctx, "request_id", id)
 	r, err := s.mutate(ctx, id, func(r *Request) error {
 		if !expiredAt(r, s.now()) {
 			return errSkip
@@ -131,7 +134,7 @@ func (s *Service) expire(ctx context.Context, id string) (*Request, error) {
 	if err != nil {
 		return nil, skipConflict(err)
 	}
-	s.log.Info("request expired", "request_id", id)
+	s.log.InfoContext(ctx, "request expired", "request_id", id)
 	s.audit(ctx, r, Event{Actor: "system", Kind: "expired", Outcome: string(StateExpired)})
 	s.tell(ctx, r, Notice{Kind: NoticeExpired, Text: fmt.Sprintf(
 		"Expired: it was not decided within %s. Nothing was changed. Make a new request if it is still needed.",
@@ -141,6 +144,7 @@ func (s *Service) expire(ctx context.Context, id string) (*Request, error) {
 
 // remind flags a pending request reminded, once, and asks the approvers again.
 func (s *Service) remind(ctx context.Context, id string) (*Request, error) {
+	ctx = logctx.With(ctx, "request_id", id)
 	r, err := s.mutate(ctx, id, func(r *Request) error {
 		if !remindDue(r, s.now()) {
 			return errSkip
@@ -151,7 +155,7 @@ func (s *Service) remind(ctx context.Context, id string) (*Request, error) {
 	if err != nil {
 		return nil, skipConflict(err)
 	}
-	s.log.Info("reminder sent", "request_id", id)
+	s.log.InfoContext(ctx, "reminder sent", "request_id", id)
 	s.audit(ctx, r, Event{Actor: "system", Kind: "reminded", Outcome: string(StatePending)})
 	text := fmt.Sprintf("Still waiting for %s.", plural(r.ApprovalsNeeded-len(r.Approvals), "approval"))
 	if !r.ExpiresAt.IsZero() {
@@ -163,6 +167,7 @@ func (s *Service) remind(ctx context.Context, id string) (*Request, error) {
 
 // interrupt marks a run whose lease ran out as interrupted. It is never re-run.
 func (s *Service) interrupt(ctx context.Context, id string) (*Request, error) {
+	ctx = logctx.With(ctx, "request_id", id)
 	var owner string
 	r, err := s.mutate(ctx, id, func(r *Request) error {
 		if !leaseOver(r, s.now()) {
@@ -176,7 +181,7 @@ func (s *Service) interrupt(ctx context.Context, id string) (*Request, error) {
 	if err != nil {
 		return nil, skipConflict(err)
 	}
-	s.log.Warn("run interrupted: its lease ran out", "request_id", id, "owner", owner)
+	s.log.WarnContext(ctx, "run interrupted: its lease ran out", "request_id", id, "owner", owner)
 	s.audit(ctx, r, Event{Actor: "system", Kind: "interrupted", Outcome: string(StateInterrupted), Detail: "lease of " + owner + " ran out"})
 	s.tell(ctx, r, Notice{Kind: NoticeInterrupted, Text: interruptedText})
 	return r, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/logctx"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -158,7 +159,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			cancel()
 			b.work.Wait()
 			if ctx.Err() != nil {
-				b.log.Info("Slack connection closed")
+				b.log.InfoContext(ctx, "Slack connection closed")
 				return nil
 			}
 			return fmt.Errorf("bot: Socket Mode: %w", err)
@@ -169,10 +170,13 @@ func (b *Bot) Run(ctx context.Context) error {
 // dispatch handles one event of the Socket Mode client without blocking on slow work.
 func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
 	received := time.Now()
+	if evt.Request != nil && evt.Request.EnvelopeID != "" {
+		ctx = logctx.With(ctx, "envelope_id", evt.Request.EnvelopeID)
+	}
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.connected.Store(false)
-		b.log.Debug("connecting to Slack")
+		b.log.DebugContext(ctx, "connecting to Slack")
 	case socketmode.EventTypeConnected:
 		if ce, ok := evt.Data.(*socketmode.ConnectedEvent); ok && ce.ConnectionCount > 0 && b.cfg.ObserveReconnect != nil {
 			b.cfg.ObserveReconnect()
@@ -180,17 +184,17 @@ func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmod
 	case socketmode.EventTypeHello:
 		b.connected.Store(true)
 		if evt.Request != nil && b.cfg.AppID != "" && evt.Request.ConnectionInfo.AppID != "" && evt.Request.ConnectionInfo.AppID != b.cfg.AppID {
-			b.log.Error("Slack connected this token to another app", "app_id", evt.Request.ConnectionInfo.AppID, "want", b.cfg.AppID)
+			b.log.ErrorContext(ctx, "Slack connected this token to another app", "app_id", evt.Request.ConnectionInfo.AppID, "want", b.cfg.AppID)
 		}
-		b.log.Info("connected to Slack")
+		b.log.InfoContext(ctx, "connected to Slack")
 	case socketmode.EventTypeConnectionError:
 		b.connected.Store(false)
-		b.log.Warn("connecting to Slack failed; retrying", "err", eventErr(evt))
+		b.log.WarnContext(ctx, "connecting to Slack failed; retrying", "err", eventErr(evt))
 	case socketmode.EventTypeInvalidAuth:
 		b.connected.Store(false)
-		b.log.Error("Slack refused the app-level token")
+		b.log.ErrorContext(ctx, "Slack refused the app-level token")
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
-		b.log.Warn("Socket Mode trouble", "type", evt.Type, "err", eventErr(evt))
+		b.log.WarnContext(ctx, "Socket Mode trouble", "type", evt.Type, "err", eventErr(evt))
 	case socketmode.EventTypeSlashCommand:
 		b.onSlashCommand(ctx, sm, evt, received)
 	case socketmode.EventTypeInteractive:
@@ -228,7 +232,7 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Re
 		return
 	}
 	if err := sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
-		b.log.Warn("acknowledging an envelope failed", "kind", kind, "envelope_id", req.EnvelopeID, "err", err)
+		b.log.WarnContext(ctx, "acknowledging an envelope failed", "kind", kind, "err", err)
 		return
 	}
 	if b.cfg.ObserveAck != nil {
@@ -238,11 +242,11 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Re
 
 // fromUs reports whether an envelope is from the expected workspace and for the expected
 // app; when not, it is logged.
-func (b *Bot) fromUs(kind, team, app string) bool {
+func (b *Bot) fromUs(ctx context.Context, kind, team, app string) bool {
 	if (b.cfg.TeamID == "" || team == b.cfg.TeamID) && (b.cfg.AppID == "" || app == b.cfg.AppID) {
 		return true
 	}
-	b.log.Warn("dropping an envelope for another workspace or app", "kind", kind,
+	b.log.WarnContext(ctx, "dropping an envelope for another workspace or app", "kind", kind,
 		"team_id", team, "want_team_id", b.cfg.TeamID, "app_id", app, "want_app_id", b.cfg.AppID)
 	return false
 }

@@ -14,7 +14,7 @@ import (
 func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time) {
 	const kind = "slash_commands"
 	cmd, ok := evt.Data.(slack.SlashCommand)
-	if !ok || !b.fromUs(kind, cmd.TeamID, cmd.APIAppID) {
+	if !ok || !b.fromUs(ctx, kind, cmd.TeamID, cmd.APIAppID) {
 		b.ack(ctx, sm, evt.Request, "dropped", received, nil)
 		return
 	}
@@ -23,7 +23,7 @@ func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt soc
 	defer b.ack(ctx, sm, evt.Request, kind, received, nil)
 	handle, ok := b.routes.commands[cmd.Command]
 	if !ok {
-		b.log.Warn("dropping an unknown slash command", "command", cmd.Command)
+		b.log.WarnContext(ctx, "dropping an unknown slash command", "command", cmd.Command)
 		return
 	}
 	who := caller{
@@ -38,7 +38,7 @@ func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt soc
 func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time) {
 	cb, ok := evt.Data.(slack.InteractionCallback)
 	kind := string(cb.Type)
-	if !ok || !b.fromUs(kind, cb.Team.ID, cb.APIAppID) {
+	if !ok || !b.fromUs(ctx, kind, cb.Team.ID, cb.APIAppID) {
 		b.ack(ctx, sm, evt.Request, "dropped", received, nil)
 		return
 	}
@@ -56,7 +56,7 @@ func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt sock
 		for _, act := range cb.ActionCallback.BlockActions {
 			handle, ok := b.routes.clicks[act.ActionID]
 			if !ok {
-				b.log.Warn("dropping a click on an unknown button", "action_id", act.ActionID)
+				b.log.WarnContext(ctx, "dropping a click on an unknown button", "action_id", act.ActionID)
 				continue
 			}
 			who, value := who, act.Value
@@ -71,7 +71,7 @@ func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt sock
 		handle, ok := b.routes.views[cb.View.CallbackID]
 		if !ok {
 			b.ack(ctx, sm, evt.Request, kind, received, nil)
-			b.log.Warn("dropping the submission of an unknown modal", "callback_id", cb.View.CallbackID)
+			b.log.WarnContext(ctx, "dropping the submission of an unknown modal", "callback_id", cb.View.CallbackID)
 			return
 		}
 		// The check runs off the event loop, under its own deadline, and acks when done.
@@ -105,7 +105,7 @@ var viewErrorFields = map[string]string{callbackRequest: fieldAction, callbackDe
 func (b *Bot) readGroups(ctx context.Context, who *caller) error {
 	groups, err := b.groups.of(ctx, who.User)
 	if err != nil {
-		b.log.Error("reading Slack user groups failed", "user", who.User, "err", err)
+		b.log.ErrorContext(ctx, "reading Slack user groups failed", "user", who.User, "err", err)
 		return err
 	}
 	who.Groups = groups

@@ -77,7 +77,7 @@ func (g *groupCache) freshLocked(ctx context.Context) error {
 	byUser, byHandle, err := g.read(ctx)
 	if err != nil {
 		if g.byUser != nil {
-			g.log.Warn("reading Slack user groups failed; using the groups read before",
+			g.log.WarnContext(ctx, "reading Slack user groups failed; using the groups read before",
 				"read_at", g.fetched, "err", err)
 			return nil
 		}

@@ -31,12 +31,12 @@ func (b *Bot) openDenyModal(ctx context.Context, who caller, id string) {
 	}
 	view, err := b.rd.denyModal(denyMeta{Request: r.ID, Channel: who.Channel}, "Deny: "+b.rd.ask(r))
 	if err != nil {
-		b.log.Error("rendering the deny modal failed", "err", err)
+		b.log.ErrorContext(ctx, "rendering the deny modal failed", "err", err)
 		b.notAllowed(ctx, who, err)
 		return
 	}
 	if _, err := b.client.OpenViewContext(ctx, who.TriggerID, view); err != nil {
-		b.log.Warn("opening the deny modal failed", "user", who.User, "request_id", id, "err", err)
+		b.log.WarnContext(ctx, "opening the deny modal failed", "user", who.User, "request_id", id, "err", err)
 		b.notAllowed(ctx, who, errModalNotOpened)
 	}
 }
@@ -47,7 +47,7 @@ func (b *Bot) openDenyModal(ctx context.Context, who caller, id string) {
 func (b *Bot) followUp(ctx context.Context, who caller, value string) {
 	action, id, ok := parseFollowUpValue(value)
 	if !ok {
-		b.log.Warn("dropping a follow-up click with a bad value", "user", who.User)
+		b.log.WarnContext(ctx, "dropping a follow-up click with a bad value", "user", who.User)
 		return
 	}
 	r, err := b.svc.Get(ctx, id)
@@ -74,7 +74,7 @@ func (b *Bot) followUp(ctx context.Context, who caller, value string) {
 // notAllowed tells the clicker why their click changed nothing.
 func (b *Bot) notAllowed(ctx context.Context, who caller, err error) {
 	if approval.ErrorCode(err) == approval.EINTERNAL {
-		b.log.Error("a click failed", "user", who.User, "err", err)
+		b.log.ErrorContext(ctx, "a click failed", "user", who.User, "err", err)
 	}
 	b.tell(ctx, who.To, b.rd.notAllowed(err))
 }

@@ -48,12 +48,12 @@ func (b *Bot) openRequestModal(ctx context.Context, who caller, _ Command) {
 	}
 	view, err := b.rd.requestModal(may, b.pol.IdentityChecks(), requestMeta{Channel: who.Channel, ResponseURL: who.To.ResponseURL})
 	if err != nil {
-		b.log.Error("rendering the request modal failed", "err", err)
+		b.log.ErrorContext(ctx, "rendering the request modal failed", "err", err)
 		b.tell(ctx, who.To, b.rd.failure(err))
 		return
 	}
 	if _, err := b.client.OpenViewContext(ctx, who.TriggerID, view); err != nil {
-		b.log.Warn("opening the request modal failed", "user", who.User, "err", err)
+		b.log.WarnContext(ctx, "opening the request modal failed", "user", who.User, "err", err)
 		b.tell(ctx, who.To, b.rd.failure(errModalNotOpened))
 	}
 }
@@ -77,7 +77,7 @@ func (b *Bot) submit(ctx context.Context, who caller, sub approval.Submission) {
 		b.refuse(ctx, who, err)
 		return
 	}
-	b.log.Debug("request submitted from Slack", "request_id", r.ID, "user", who.User)
+	b.log.DebugContext(ctx, "request submitted from Slack", "request_id", r.ID, "user", who.User)
 }
 
 // refuse tells the caller why the workflow said no; a channel the bot is not in gets the
@@ -88,7 +88,7 @@ func (b *Bot) refuse(ctx context.Context, who caller, err error) {
 		return
 	}
 	if approval.ErrorCode(err) == approval.EINTERNAL {
-		b.log.Error("the workflow failed", "user", who.User, "err", err)
+		b.log.ErrorContext(ctx, "the workflow failed", "user", who.User, "err", err)
 	}
 	b.tell(ctx, who.To, b.rd.failure(err))
 }

@@ -22,7 +22,7 @@ var modalFields = map[string]bool{
 func (b *Bot) submitRequestModal(ctx context.Context, who caller, view slack.View) any {
 	var meta requestMeta
 	if err := json.Unmarshal([]byte(view.PrivateMetadata), &meta); err != nil || meta.Channel == "" {
-		b.log.Warn("a request modal came back without its channel", "user", who.User)
+		b.log.WarnContext(ctx, "a request modal came back without its channel", "user", who.User)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldAction: "This form lost track of its channel; close it and type the command again."})
 	}
 	who.Channel = meta.Channel
@@ -45,7 +45,7 @@ func (b *Bot) submitRequestModal(ctx context.Context, who caller, view slack.Vie
 	case ctx.Err() != nil:
 		// Out of time to check: close the modal; Submit checks everything again and tells the
 		// requester if it refuses.
-		b.log.Warn("checking a request modal ran out of time; submitting it unchecked", "user", who.User, "err", err)
+		b.log.WarnContext(ctx, "checking a request modal ran out of time; submitting it unchecked", "user", who.User, "err", err)
 	default:
 		return slack.NewErrorsViewSubmissionResponse(fieldErrors(err))
 	}
@@ -83,7 +83,7 @@ func fieldErrors(err error) map[string]string {
 func (b *Bot) submitDenyModal(ctx context.Context, who caller, view slack.View) any {
 	var meta denyMeta
 	if err := json.Unmarshal([]byte(view.PrivateMetadata), &meta); err != nil || meta.Request == "" {
-		b.log.Warn("a deny modal came back without its request", "user", who.User)
+		b.log.WarnContext(ctx, "a deny modal came back without its request", "user", who.User)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldDenyReason: "This form lost track of its request; close it and click Deny again."})
 	}
 	var f formValues

@@ -116,7 +116,7 @@ func (n *Notifier) DeliverSecret(ctx context.Context, r *approval.Request, s app
 	if errEphemeral == nil {
 		return nil
 	}
-	n.log.Warn("showing the password in the channel failed; sending it as a direct message",
+	n.log.WarnContext(ctx, "showing the password in the channel failed; sending it as a direct message",
 		"request_id", r.ID, "err", errEphemeral)
 	if err := n.directMessage(ctx, r.Requester, m); err != nil {
 		return fmt.Errorf("deliver the password of %s to %s: ephemeral: %w; direct message: %w", r.ID, r.Requester, errEphemeral, err)
@@ -140,7 +140,7 @@ func (n *Notifier) directMessage(ctx context.Context, user string, m message) er
 // failure only costs the mention.
 func (n *Notifier) freshGroups(ctx context.Context) {
 	if err := n.groups.refresh(ctx); err != nil {
-		n.log.Warn("reading Slack user groups for mentions failed", "err", err)
+		n.log.WarnContext(ctx, "reading Slack user groups for mentions failed", "err", err)
 	}
 }
 

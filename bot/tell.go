@@ -27,7 +27,7 @@ func (b *Bot) tell(ctx context.Context, to audience, m message) {
 		if err == nil {
 			return
 		}
-		b.log.Warn("answering through response_url failed", "user", to.User, "err", err)
+		b.log.WarnContext(ctx, "answering through response_url failed", "user", to.User, "err", err)
 	}
 	if to.Channel != "" {
 		opts := msgOptions(m)
@@ -38,9 +38,9 @@ func (b *Bot) tell(ctx context.Context, to audience, m message) {
 		if err == nil {
 			return
 		}
-		b.log.Warn("answering with an ephemeral message failed", "user", to.User, "channel", to.Channel, "err", err)
+		b.log.WarnContext(ctx, "answering with an ephemeral message failed", "user", to.User, "channel", to.Channel, "err", err)
 	}
 	if err := b.notifier.directMessage(ctx, to.User, m); err != nil {
-		b.log.Error("answering a person failed every way", "user", to.User, "err", err)
+		b.log.ErrorContext(ctx, "answering a person failed every way", "user", to.User, "err", err)
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"io"
 	"log/slog"
+
+	"github.com/resetbot/resetbot/internal/logctx"
 )
 
 // loggerHandlers builds a log handler per format.
@@ -11,11 +13,12 @@ var loggerHandlers = map[LogFormat]func(io.Writer, *slog.HandlerOptions) slog.Ha
 	LogText: func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return slog.NewTextHandler(w, o) },
 }
 
-// newLogger returns the process logger, writing to w in the configured format and level.
+// newLogger returns the process logger, writing to w in the configured format and level; lines
+// logged with a context carry its envelope and request ids (internal/logctx).
 func newLogger(w io.Writer, format LogFormat, level slog.Level) *slog.Logger {
 	newHandler, ok := loggerHandlers[format]
 	if !ok {
 		newHandler = loggerHandlers[LogJSON]
 	}
-	return slog.New(newHandler(w, &slog.HandlerOptions{Level: level}))
+	return slog.New(logctx.Handler(newHandler(w, &slog.HandlerOptions{Level: level})))
 }

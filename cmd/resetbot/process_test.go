@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os/exec"
@@ -294,6 +295,15 @@ func TestProcessResetsAPasswordEndToEnd(t *testing.T) {
 	}
 	if requestID == "" || !strings.Contains(c.Content(), requestID) {
 		t.Errorf("the run's log line has request id %q, which the card does not show", requestID)
+	}
+	// Every line logged while handling Slack's envelopes names the envelope or the request,
+	// whichever package wrote it (the Cognito adapter's lines included).
+	for _, l := range p.logLines() {
+		if l["msg"] == "cognito call" || strings.HasPrefix(fmt.Sprint(l["msg"]), "cognito ") || l["msg"] == "approval counted" {
+			if l["envelope_id"] == nil && l["request_id"] == nil {
+				t.Errorf("log line names neither envelope nor request: %v", l)
+			}
+		}
 	}
 
 	stopProcess(t, p)
