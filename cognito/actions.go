@@ -53,13 +53,14 @@ func checkUsername(username string) error {
 
 // ResetPassword resets the user's password (AdminResetUserPassword): the user is
 // RESET_REQUIRED and Cognito sends a code to their verified email or phone, with which they
-// choose a new password. Without a verified contact it fails with ENOVERIFIEDCONTACT.
+// choose a new password. Without a verified contact it fails with ENOVERIFIEDCONTACT. It is
+// not retried after a failure Cognito may have acted on (see retryUnappliedOnly).
 func (c *Client) ResetPassword(ctx context.Context, pool policy.Pool, username string) (Result, error) {
 	if err := checkUsername(username); err != nil {
 		return Result{}, err
 	}
 	out, err := call(ctx, c, pool, func(ctx context.Context, o func(*cip.Options)) (*cip.AdminResetUserPasswordOutput, error) {
-		return c.api.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(pool.ID), Username: aws.String(username)}, o)
+		return c.api.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(pool.ID), Username: aws.String(username)}, o, retryUnappliedOnly)
 	})
 	if err != nil {
 		return Result{}, err

@@ -37,7 +37,8 @@ type Options struct {
 	// ClientError when the call failed before Cognito answered).
 	Observe func(op string, elapsed time.Duration, errCode string)
 	// Retryer retries throttled and failed calls. Default: the aws.Config's, or the SDK's
-	// standard retryer when it has none.
+	// standard retryer when it has none. For AdminResetUserPassword it is narrowed to the
+	// failures of attempts Cognito did not act on.
 	Retryer aws.Retryer
 	// Now is the clock of the policy cache. Default time.Now.
 	Now func() time.Time

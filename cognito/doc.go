@@ -3,7 +3,10 @@
 //
 // A Client (New) holds one SDK client for every pool: each call is made in its pool's region,
 // under a deadline (Options.CallTimeout), with the SDK's standard retryer (throttling is
-// retried), and is reported to Options.Observe for metrics. Its methods:
+// retried), and is reported to Options.Observe for metrics. AdminResetUserPassword, which
+// sends a new code each time, is retried only when Cognito cannot have acted on the failed
+// attempt (throttled, or never reached), so a user never gets a second code that voids the
+// first. Its methods:
 //
 //   - Lookup finds a user by username, email (ListUsers, email = "...") or sub, with their
 //     status, contacts and groups.
