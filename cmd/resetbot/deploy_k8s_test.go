@@ -18,6 +18,10 @@ import (
 
 const k8sDir = "../../deploy/kubernetes"
 
+// k8sSecretFile shows the Secret with the Slack tokens; it is applied on its own, never by the
+// kustomization.
+const k8sSecretFile = "secret.yaml"
+
 // k8sObject is the part of a Kubernetes object these tests read.
 type k8sObject struct {
 	APIVersion string `yaml:"apiVersion"`
@@ -54,6 +58,7 @@ type podSpec struct {
 	SecurityContext               struct {
 		RunAsNonRoot bool `yaml:"runAsNonRoot"`
 		RunAsUser    int  `yaml:"runAsUser"`
+		FSGroup      int  `yaml:"fsGroup"`
 	} `yaml:"securityContext"`
 	Containers []struct {
 		Name  string   `yaml:"name"`
@@ -73,6 +78,10 @@ type podSpec struct {
 				} `yaml:"secretKeyRef"`
 			} `yaml:"valueFrom"`
 		} `yaml:"env"`
+		SecurityContext struct {
+			ReadOnlyRootFilesystem   bool  `yaml:"readOnlyRootFilesystem"`
+			AllowPrivilegeEscalation *bool `yaml:"allowPrivilegeEscalation"`
+		} `yaml:"securityContext"`
 		LivenessProbe  probe `yaml:"livenessProbe"`
 		ReadinessProbe probe `yaml:"readinessProbe"`
 		VolumeMounts   []struct {
@@ -99,7 +108,7 @@ type probe struct {
 	} `yaml:"httpGet"`
 }
 
-// loadK8s reads the kustomization and every object it lists, keyed by kind.
+// loadK8s reads the kustomization, every object it lists and the Secret, keyed by kind.
 func loadK8s(t *testing.T) map[string]k8sObject {
 	t.Helper()
 	var kust struct {
@@ -112,12 +121,18 @@ func loadK8s(t *testing.T) map[string]k8sObject {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		if base := filepath.Base(f); base != "kustomization.yaml" && !slices.Contains(kust.Resources, base) {
+		base := filepath.Base(f)
+		switch listed := slices.Contains(kust.Resources, base); {
+		case base == k8sSecretFile && listed:
+			// The README has the tokens put in with `kubectl create secret`; a Secret in the
+			// kustomization would put its placeholders over them at every `kubectl apply -k`.
+			t.Errorf("kustomization.yaml lists %s: `kubectl apply -k` would overwrite the tokens created with kubectl create secret", base)
+		case base != "kustomization.yaml" && base != k8sSecretFile && !listed:
 			t.Errorf("%s is not listed in kustomization.yaml", base)
 		}
 	}
 	objs := map[string]k8sObject{}
-	for _, r := range kust.Resources {
+	for _, r := range append(slices.Clone(kust.Resources), k8sSecretFile) {
 		var o k8sObject
 		readYAML(t, filepath.Join(k8sDir, r), &o)
 		if o.APIVersion == "" || o.Kind == "" || o.Metadata.Name == "" {
@@ -171,10 +186,16 @@ func TestKubernetesManifestsAreConsistent(t *testing.T) {
 	if !pod.SecurityContext.RunAsNonRoot || pod.SecurityContext.RunAsUser != 65532 {
 		t.Errorf("pod security context %+v, want non-root 65532 (distroless nonroot)", pod.SecurityContext)
 	}
+	if pod.SecurityContext.FSGroup != 65532 {
+		t.Errorf("pod fsGroup %d, want 65532: the volume must be writable by the nonroot user", pod.SecurityContext.FSGroup)
+	}
 	if len(pod.Containers) != 1 {
 		t.Fatalf("%d containers, want 1", len(pod.Containers))
 	}
 	c := pod.Containers[0]
+	if sc := c.SecurityContext; !sc.ReadOnlyRootFilesystem || sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation {
+		t.Errorf("container security context %+v, want a read-only root and no privilege escalation", sc)
+	}
 
 	env := map[string]string{}
 	for _, e := range c.Env {
