@@ -213,6 +213,8 @@ type fakeNotifier struct {
 	cardErr, notifyErr, secretErr error
 	// onCard, when set, runs while a card is being posted (outside the lock).
 	onCard func(r *approval.Request)
+	// onNotify, when set, runs while a notice is being posted (outside the lock).
+	onNotify func(r *approval.Request, n approval.Notice)
 }
 
 func (f *fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approval.Thread, error) {
@@ -230,6 +232,9 @@ func (f *fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approva
 }
 
 func (f *fakeNotifier) Notify(_ context.Context, r *approval.Request, n approval.Notice) error {
+	if f.onNotify != nil {
+		f.onNotify(r, n)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.notices = append(f.notices, notice{ID: r.ID, State: r.State, Thread: r.Thread, Notice: n})

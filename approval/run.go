@@ -56,10 +56,15 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) 
 }
 
 // execute looks the user up again and runs the action only if the user and the policy decision
-// still are what was approved.
+// still are what was approved. Every Cognito call happens within the run's lease: once it has
+// run out, a sweeper may mark the run interrupted, so nothing more is started and a call in
+// flight is cancelled.
 func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
-	ctx, cancel := context.WithTimeout(ctx, s.lease)
+	ctx, cancel := context.WithTimeout(ctx, r.LeaseUntil.Sub(s.now()))
 	defer cancel()
+	if err := s.leaseHeld(r); err != nil {
+		return runOutcome{err: err}
+	}
 	user, err := s.dir.Lookup(ctx, r.Pool, r.Target.Username)
 	if err != nil {
 		return runOutcome{err: fmt.Errorf("look %s up again: %w", r.Target.Username, err)}
@@ -82,6 +87,9 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 	if r.DryRun || s.dryRun {
 		return runOutcome{dryRun: true}
 	}
+	if err := s.leaseHeld(r); err != nil {
+		return runOutcome{err: err}
+	}
 	res, err := s.dir.Run(ctx, r.Pool, user.Username, r.Action)
 	if err != nil {
 		return runOutcome{res: RunResult{AWSRequestID: res.AWSRequestID}, err: fmt.Errorf("%s %s: %w", r.Action, user.Username, err)}
@@ -95,6 +103,16 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 		}
 	}
 	return out
+}
+
+// leaseHeld refuses to start a Cognito call once the run's lease has run out.
+func (s *Service) leaseHeld(r *Request) error {
+	if now := s.now(); !now.Before(r.LeaseUntil) {
+		return &Error{Code: EINTERNAL,
+			Message: "Not run: the bot took too long to get to it and its claim on the run ran out, so nothing was changed in Cognito.",
+			Err:     fmt.Errorf("lease of %s ran out at %s, now %s", r.LeaseOwner, r.LeaseUntil.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano))}
+	}
+	return nil
 }
 
 // finish hands a generated password to the requester, records the result and tells the thread.

@@ -297,3 +297,45 @@ func TestRunResultNotRecorded(t *testing.T) {
 		t.Errorf("state %s, want running (for the sweeper to mark interrupted)", got)
 	}
 }
+
+// TestRunNotStartedAfterItsLease: posting the "running" notice took longer than the run's
+// lease (Slack was slow), so another process's sweeper may already have marked the run
+// interrupted. The Cognito action must not start then.
+func TestRunNotStartedAfterItsLease(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		sweep bool // another process sweeps once the lease ran out, before the run records
+		state approval.State
+	}{
+		{"recorded as failed", false, approval.StateFailed},
+		{"already interrupted", true, approval.StateInterrupted},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			other := h.second("test-2")
+			r := h.submit(sub(prod, policy.ActionReset))
+			h.note.onNotify = func(_ *approval.Request, n approval.Notice) {
+				if n.Kind != approval.NoticeRunning {
+					return
+				}
+				h.clock.Advance(3 * time.Minute)
+				if tt.sweep {
+					if err := other.Sweep(context.Background()); err != nil {
+						t.Errorf("Sweep: %v", err)
+					}
+				}
+			}
+			_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+			if got := h.dir.Calls("run"); got != 0 {
+				t.Fatalf("the action ran %d times after its lease ran out", got)
+			}
+			got := h.get(r.ID)
+			if got.State != tt.state {
+				t.Fatalf("state %s, want %s; outcome %q; err %v", got.State, tt.state, got.Outcome, err)
+			}
+			if n := h.note.last(r.ID); !strings.Contains(n.Text, "its claim on the run ran out, so nothing was changed in Cognito") {
+				t.Errorf("last notice %+v", n)
+			}
+		})
+	}
+}
