@@ -58,12 +58,14 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 
 // dsn is the connection string: WAL so readers never block the writer, a busy timeout so
 // concurrent writers queue instead of failing, and immediate transactions so a transaction
-// that will write takes the write lock up front.
+// that will write takes the write lock up front. Every commit is synced to disk (synchronous
+// FULL): a run's claim must survive a power loss, or the request would come back approved
+// after the Cognito call was made, and be run again.
 func dsn(abs string) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}

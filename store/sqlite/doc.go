@@ -1,8 +1,8 @@
 // Package sqlite is the embedded approval.Store: one SQLite file, no server, no cgo
 // (modernc.org/sqlite). It is the default for a single replica.
 //
-// Open creates the file (mode 0600) and its directory on first start, turns on WAL and a busy
-// timeout, and applies the embedded migrations in migrations/ that the file's schema_version
+// Open creates the file (mode 0600) and its directory on first start, turns on WAL, a busy
+// timeout and a sync to disk at every commit, and applies the embedded migrations in migrations/ that the file's schema_version
 // table does not list yet, in one transaction each. To change the schema, add the next numbered
 // file (0002_what.sql); never edit one that has shipped.
 //

@@ -1,0 +1,52 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestEveryConnectionIsConfigured holds several connections of the pool at once and reads
+// back the settings the store's promises rest on, on each.
+func TestEveryConnectionIsConfigured(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "resetbot.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	want := map[string]string{
+		"journal_mode": "wal",   // readers never block the writer
+		"busy_timeout": "10000", // writers queue rather than fail
+		"synchronous":  "2",     // FULL: a commit (a run's claim) survives a power loss
+		"foreign_keys": "1",     // as asked for
+	}
+	var conns []*sql.Conn
+	t.Cleanup(func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	for i := range 3 {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		got := map[string]string{}
+		for name := range want {
+			var v string
+			if err := c.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v); err != nil {
+				t.Fatalf("PRAGMA %s: %v", name, err)
+			}
+			got[name] = v
+		}
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("connection %d settings (-got +want):\n%s", i, diff)
+		}
+	}
+}
