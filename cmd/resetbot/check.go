@@ -40,10 +40,11 @@ type problem struct {
 // preflight runs the checks; later checks read what earlier ones found (the pools come from
 // the policy file).
 type preflight struct {
-	cfg   Config
-	log   *slog.Logger
-	team  slackTeam     // set by checkBotToken
-	pools []policy.Pool // set by checkPolicy
+	cfg        Config
+	log        *slog.Logger
+	team       slackTeam     // set by checkBotToken
+	policyRead bool          // set by checkPolicy when the file loaded
+	pools      []policy.Pool // set by checkPolicy
 }
 
 // slackTeam is the workspace the bot token is installed in.

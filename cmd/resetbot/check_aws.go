@@ -28,8 +28,11 @@ func (p *preflight) checkPools(ctx context.Context) []checkResult {
 		return []checkResult{fail("AWS credentials", problem{"the AWS SDK found no credentials: " + err.Error(), credentialsFix})}
 	}
 	out := []checkResult{pass("AWS credentials", "found (%s)", creds.Source)}
-	if len(p.pools) == 0 {
-		return out
+	if !p.policyRead {
+		// The pools are named by the policy file; saying nothing here would read as if they
+		// had passed.
+		return append(out, fail("Pools", problem{"not checked: they are named in the policy file, which did not load",
+			"fix the policy file, then run resetbot check again"}))
 	}
 	client := cognito.New(awsCfg, cognito.Options{Endpoint: p.cfg.CognitoEndpoint, Logger: p.log})
 	for _, pool := range p.pools {

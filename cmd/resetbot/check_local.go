@@ -17,10 +17,12 @@ func (p *preflight) checkPolicy(context.Context) checkResult {
 		return fail(name, problem{err.Error(),
 			"correct what is named above; `resetbot policy check -f " + p.cfg.PolicyFile + "` checks the file alone, and deploy/policy.example.yaml shows every field"})
 	}
+	// The pools are checked even when the workspace is wrong: that is fixed in the policy
+	// file, and the pools' problems are best known at the same time.
+	p.policyRead, p.pools = true, pol.Pools()
 	if pr, ok := p.workspaceProblem(pol); !ok {
 		return fail(name, pr)
 	}
-	p.pools = pol.Pools()
 	names := make([]string, 0, len(p.pools))
 	for _, pool := range p.pools {
 		names = append(names, pool.Name)

@@ -79,6 +79,7 @@ func TestCheckNamesEachFailure(t *testing.T) {
 		break_ func(t *testing.T, f *fixture)
 		check  string   // the report line that must fail
 		want   []string // in that line or its fix
+		report []string // elsewhere in the report
 	}{
 		{
 			name:   "bot token not accepted",
@@ -196,22 +197,25 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			break_: func(t *testing.T, f *fixture) {
 				writeFile(t, f.env["RESETBOT_POLICY_FILE"], "pools:\n  prod:\n    id: eu-west-1_AbCdEf123\nrules:\n  - name: r\n    actions: [reboot]\n")
 			},
-			check: "Policy file",
-			want:  []string{":6", "reboot", "resetbot policy check -f"},
+			check:  "Policy file",
+			want:   []string{":6", "reboot", "resetbot policy check -f"},
+			report: []string{"FAIL  Pools: not checked: they are named in the policy file, which did not load"},
 		},
 		{
 			name: "policy for another workspace",
 			break_: func(t *testing.T, f *fixture) {
 				writeFile(t, f.env["RESETBOT_POLICY_FILE"], strings.Replace(readFile(t, examplePolicy), exampleTeam, "T0ELSEWHERE", 1))
 			},
-			check: "Policy file",
-			want:  []string{"allows the workspace T0ELSEWHERE", "installed in example (" + exampleTeam + ")", "workspace.teams"},
+			check:  "Policy file",
+			want:   []string{"allows the workspace T0ELSEWHERE", "installed in example (" + exampleTeam + ")", "workspace.teams"},
+			report: []string{"ok    Pool prod (" + prodPoolID + ")", "ok    Pool staging (" + stagingPoolID + ")"},
 		},
 		{
 			name:   "policy file missing",
 			break_: func(t *testing.T, f *fixture) { f.env["RESETBOT_POLICY_FILE"] = filepath.Join(f.dir, "nowhere.yaml") },
 			check:  "Policy file",
 			want:   []string{"nowhere.yaml", "no such file"},
+			report: []string{"FAIL  Pools: not checked"},
 		},
 		{
 			name: "no AWS credentials",
@@ -291,6 +295,11 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			}
 			if !strings.Contains(line, "fix: ") {
 				t.Errorf("%s's failure says no fix:\n%s", tt.check, line)
+			}
+			for _, w := range tt.report {
+				if !strings.Contains(report, w) {
+					t.Errorf("report lacks %q:\n%s", w, report)
+				}
 			}
 			if !strings.Contains(report, "checks failed: resetbot is not ready") {
 				t.Errorf("no verdict:\n%s", report)
