@@ -108,13 +108,18 @@ var elementRules = map[string]func(v *validator, p string, e map[string]any){
 			v.fail(p+"/style", "must be primary or danger")
 		}
 	},
-	"static_select":       optionsRule(100, true),
-	"multi_static_select": optionsRule(100, true),
-	"overflow":            optionsRule(5, false),
-	"checkboxes":          optionsRule(10, false),
-	"radio_buttons":       optionsRule(10, false),
+	"static_select":       optionsRule(100, true, true),
+	"multi_static_select": optionsRule(100, true, true),
+	"overflow":            optionsRule(5, false, true),
+	"checkboxes":          optionsRule(10, false, false),
+	"radio_buttons":       optionsRule(10, false, false),
 	"plain_text_input": func(v *validator, p string, e map[string]any) {
 		v.maxString(p+"/initial_value", e["initial_value"], 3000)
+		minLen, hasMin := v.intIn(p+"/min_length", e["min_length"], 0, 3000)
+		maxLen, hasMax := v.intIn(p+"/max_length", e["max_length"], 1, 3000)
+		if hasMin && hasMax && minLen > maxLen {
+			v.fail(p+"/min_length", "must be less than or equal to max_length")
+		}
 	},
 	"email_text_input":           noRule,
 	"url_text_input":             noRule,
@@ -137,8 +142,10 @@ var elementRules = map[string]func(v *validator, p string, e map[string]any){
 
 func noRule(*validator, string, map[string]any) {}
 
-// optionsRule checks a menu's options (or option groups, when groups is true).
-func optionsRule(limit int, groups bool) func(v *validator, p string, e map[string]any) {
+// optionsRule checks a menu's options (or option groups, when groups is true); plainOnly
+// says whether its options' text must be plain_text, as in menus (checkboxes and radio
+// buttons take mrkdwn).
+func optionsRule(limit int, groups, plainOnly bool) func(v *validator, p string, e map[string]any) {
 	return func(v *validator, p string, e map[string]any) {
 		opts, hasOpts := e["options"].([]any)
 		og, hasGroups := e["option_groups"].([]any)
@@ -146,7 +153,7 @@ func optionsRule(limit int, groups bool) func(v *validator, p string, e map[stri
 			for i, g := range og {
 				gm, _ := g.(map[string]any)
 				gopts, _ := gm["options"].([]any)
-				v.options(fmt.Sprintf("%s/option_groups/%d/options", p, i), gopts, limit)
+				v.options(fmt.Sprintf("%s/option_groups/%d/options", p, i), gopts, limit, plainOnly)
 			}
 			return
 		}
@@ -154,7 +161,7 @@ func optionsRule(limit int, groups bool) func(v *validator, p string, e map[stri
 			v.fail(p+"/options", "must have at least 1 item")
 			return
 		}
-		v.options(p+"/options", opts, limit)
+		v.options(p+"/options", opts, limit, plainOnly)
 	}
 }
 
@@ -221,6 +228,57 @@ func (v *validator) textObject(p string, x any, limit int, plainOnly bool) {
 	}
 }
 
+// confirm checks a confirmation dialog object.
+func (v *validator) confirm(p string, x any) {
+	m, ok := x.(map[string]any)
+	if !ok {
+		v.fail(p, "must be a confirmation dialog object")
+		return
+	}
+	v.textObject(p+"/title", m["title"], 100, true)
+	v.textObject(p+"/text", m["text"], 300, false)
+	v.textObject(p+"/confirm", m["confirm"], 30, true)
+	v.textObject(p+"/deny", m["deny"], 30, true)
+	if st, ok := m["style"]; ok && st != "primary" && st != "danger" {
+		v.fail(p+"/style", "must be primary or danger")
+	}
+}
+
+// intIn checks an optional integer field against a range and returns it.
+func (v *validator) intIn(p string, x any, lo, hi int) (int, bool) {
+	if x == nil {
+		return 0, false
+	}
+	n, err := jsonInt(x)
+	if err != nil {
+		v.fail(p, "must be an integer")
+		return 0, false
+	}
+	if n < lo || n > hi {
+		v.fail(p, fmt.Sprintf("must be between %d and %d", lo, hi))
+		return 0, false
+	}
+	return n, true
+}
+
+// jsonInt reads an integer decoded from JSON (a json.Number or a float64).
+func jsonInt(x any) (int, error) {
+	switch n := x.(type) {
+	case json.Number:
+		i, err := n.Int64()
+		if err != nil {
+			return 0, fmt.Errorf("not an integer: %w", err)
+		}
+		return int(i), nil
+	case float64:
+		if n != float64(int(n)) {
+			return 0, fmt.Errorf("not an integer: %v", n)
+		}
+		return int(n), nil
+	}
+	return 0, fmt.Errorf("not a number: %v", x)
+}
+
 func (v *validator) image(p string, m map[string]any) {
 	_, url := m["image_url"].(string)
 	_, file := m["slack_file"].(map[string]any)
@@ -232,7 +290,7 @@ func (v *validator) image(p string, m map[string]any) {
 	}
 }
 
-func (v *validator) options(p string, opts []any, limit int) {
+func (v *validator) options(p string, opts []any, limit int, plainOnly bool) {
 	if len(opts) > limit {
 		v.fail(p, fmt.Sprintf("must have no more than %d items", limit))
 	}
@@ -243,7 +301,10 @@ func (v *validator) options(p string, opts []any, limit int) {
 			v.fail(op, "must be an option object")
 			continue
 		}
-		v.textObject(op+"/text", m["text"], 75, false)
+		v.textObject(op+"/text", m["text"], 75, plainOnly)
+		if d, ok := m["description"]; ok {
+			v.textObject(op+"/description", d, 75, plainOnly)
+		}
 		val, ok := m["value"].(string)
 		if !ok || val == "" {
 			v.fail(op+"/value", "must be more than 0 characters")
@@ -275,6 +336,12 @@ func (v *validator) element(p string, x any, allowed []string) {
 	rule(v, p, m)
 	if t == "image" {
 		return
+	}
+	if ph, ok := m["placeholder"]; ok {
+		v.textObject(p+"/placeholder", ph, 150, true)
+	}
+	if c, ok := m["confirm"]; ok {
+		v.confirm(p+"/confirm", c)
 	}
 	id, has := m["action_id"]
 	if !has {

@@ -40,7 +40,8 @@
 // Socket Mode: apps.connections.open takes the app-level token (Bearer xapp-…) and hands out a
 // single-use ws:// URL; the connection starts with hello (num_connections, debug_info,
 // connection_info.app_id); envelopes are slash_commands, interactive (block_actions,
-// view_submission, view_closed) and events_api, shaped as Slack sends them; acks are matched by
+// view_submission, view_closed) and events_api, shaped as Slack sends them (a slash command's
+// text with &, < and > escaped, as Slack's clients send what people type); acks are matched by
 // envelope_id within AckDeadline (3 s) and refused above MaxAckSize (20 KB); an unacknowledged
 // events_api envelope is redelivered with retry_attempt and retry_reason "timeout". The server
 // pings every connection (WithPingInterval, SetPingInterval; 0 stops) and answers the client's
@@ -53,9 +54,10 @@
 // chat.delete, views.open, views.push, views.update, conversations.open, conversations.info,
 // users.info, usergroups.list, usergroups.users.list, and response_urls (5 posts within 30
 // minutes). Tokens are checked in the Authorization header and in the form's token field. What
-// is stored is validated as Slack validates it (blocks, text or blocks present, lengths, the
-// channel exists and the bot is a member, a trigger_id opens one view within 3 s) and refused
-// with Slack's error strings. Hooks: FailNext, Latency, SetRateLimits / SetRateLimit (HTTP 429
+// is stored is validated as Slack validates it (blocks, text or blocks present, lengths of
+// texts, confirm dialogs, placeholders and options, the channel exists and the bot is a
+// member, a trigger_id opens one view within 3 s) and refused with Slack's error strings; a
+// person cannot submit a text input outside its min_length and max_length. Hooks: FailNext, Latency, SetRateLimits / SetRateLimit (HTTP 429
 // with Retry-After, per method tier).
 //
 // Time: Slack's deadlines (ack, trigger_id, redelivery, rate-limit windows, response_url

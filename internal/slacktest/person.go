@@ -13,9 +13,11 @@ import (
 // ctx), blocks until the app acknowledges it, applies the ack as Slack would, and returns the
 // ack. They fail with ErrAckTimeout when no ack arrives within AckDeadline on the server clock.
 
-// SlashCommand has user run command (e.g. "/cognito") with text in a channel. A reply in the ack
-// payload is shown as Slack shows it: to the user alone, or in the channel for
-// response_type "in_channel".
+// SlashCommand has user run command (e.g. "/cognito") with text in a channel. The text is what
+// the person typed; the payload carries it as Slack sends it for a command that does not ask
+// for escaped mentions and links (should_escape false): with &, < and > written as &amp;,
+// &lt; and &gt;. A reply in the ack payload is shown as Slack shows it: to the user alone, or
+// in the channel for response_type "in_channel".
 func (s *Server) SlashCommand(ctx context.Context, user, channelID, command, text string) (Ack, error) {
 	s.mu.Lock()
 	u, c, err := s.personInLocked(user, channelID)
@@ -29,7 +31,7 @@ func (s *Server) SlashCommand(ctx context.Context, user, channelID, command, tex
 	}
 	ru := responseURL{User: user, Channel: c.ID}
 	rurl := s.newResponseURLLocked(ru)
-	payload := s.slashCommandPayload(u, c, command, text, rurl, s.issueTriggerLocked(user))
+	payload := s.slashCommandPayload(u, c, command, typedText.Replace(text), rurl, s.issueTriggerLocked(user))
 	s.mu.Unlock()
 
 	raw, err := toJSON(payload)
@@ -48,6 +50,9 @@ func (s *Server) SlashCommand(ctx context.Context, user, channelID, command, tex
 	}
 	return ack, nil
 }
+
+// typedText escapes text a person typed as Slack's clients do before sending it.
+var typedText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // Click has user click the element with actionID on the message at messageTS in a channel (or
 // on one of the user's ephemeral messages there). The block_actions payload is built from the

@@ -115,6 +115,23 @@ func TestSlashCommandPayloadFieldsAreStrings(t *testing.T) {
 	c.ack(t, env.EnvelopeID, nil)
 }
 
+func TestSlashCommandTextIsEscapedAsSlackSendsIt(t *testing.T) {
+	srv := newServer(t)
+	c, _ := dialRaw(t, srv)
+	go func() {
+		_, _ = srv.SlashCommand(testCtx(t), alice, support, "/cognito", `reset a&b <!channel> "x>y" &amp;`)
+	}()
+	env := c.next(t)
+	var p struct {
+		Text string `json:"text"`
+	}
+	must(t, json.Unmarshal(env.Payload, &p), "payload")
+	if want := `reset a&amp;b &lt;!channel&gt; "x&gt;y" &amp;amp;`; p.Text != want {
+		t.Errorf("text = %q, want %q", p.Text, want)
+	}
+	c.ack(t, env.EnvelopeID, nil)
+}
+
 func TestNoAckWithinTheDeadline(t *testing.T) {
 	clock := slacktest.NewFakeClock(epoch)
 	srv := newServer(t, slacktest.WithClock(clock))

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // stateRules build an input element's entry in view.state.values from what the person typed
@@ -38,12 +39,21 @@ var stateRules = map[string]func(el map[string]any, value string, given bool) (m
 	},
 }
 
+// textState fills a text input. Like Slack's client, it refuses typed text outside the
+// input's min_length and max_length.
 func textState(el map[string]any, value string, given bool) (map[string]any, bool, error) {
 	if !given {
 		value, _ = el["initial_value"].(string)
 	}
 	if value == "" {
 		return map[string]any{"value": nil}, true, nil
+	}
+	n := utf8.RuneCountInString(value)
+	if maxLen, err := jsonInt(el["max_length"]); err == nil && n > maxLen {
+		return nil, false, fmt.Errorf("%d characters typed where at most %d fit: %w", n, maxLen, ErrInvalidInput)
+	}
+	if minLen, err := jsonInt(el["min_length"]); err == nil && n < minLen {
+		return nil, false, fmt.Errorf("%d characters typed where at least %d are needed: %w", n, minLen, ErrInvalidInput)
 	}
 	return map[string]any{"value": value}, false, nil
 }

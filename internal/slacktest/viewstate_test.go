@@ -19,7 +19,7 @@ const modalBlocks = `[
  {"type":"input","block_id":"approver","optional":true,"label":{"type":"plain_text","text":"Approver"},
   "element":{"type":"users_select","action_id":"approver_user"}},
  {"type":"input","block_id":"reason","optional":true,"label":{"type":"plain_text","text":"Reason"},
-  "element":{"type":"plain_text_input","action_id":"reason_input","initial_value":"locked out"}},
+  "element":{"type":"plain_text_input","action_id":"reason_input","initial_value":"locked out","min_length":3,"max_length":20}},
  {"type":"section","block_id":"help","text":{"type":"mrkdwn","text":"help"}}
 ]`
 
@@ -58,6 +58,8 @@ func TestViewState(t *testing.T) {
 		{name: "required left empty", values: map[string]string{}, wantErr: ErrInvalidInput},
 		{name: "option not offered", values: map[string]string{"target": "u", "pool": "dev"}, wantErr: ErrInvalidInput},
 		{name: "no such input", values: map[string]string{"target": "u", "help": "x"}, wantErr: ErrInvalidInput},
+		{name: "longer than max_length", values: map[string]string{"target": "u", "reason": "locked out of the account"}, wantErr: ErrInvalidInput},
+		{name: "shorter than min_length", values: map[string]string{"target": "u", "reason": "no"}, wantErr: ErrInvalidInput},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
