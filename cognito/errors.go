@@ -93,7 +93,7 @@ var rules = []rule{
 	{aws: "NotAuthorizedException", typed: isA[*types.NotAuthorizedException], contains: "User is disabled", code: approval.EINVALID,
 		message: plain("The user is disabled in Cognito; an administrator must enable them first.")},
 	{aws: "NotAuthorizedException", typed: isA[*types.NotAuthorizedException], contains: "cannot be reset in the current state", code: approval.EINVALID,
-		message: plain("Cognito cannot reset the password of a user who never set one; set a temporary password instead.")},
+		message: plain("Cognito cannot reset this user's password in their current state: a user who never chose a password needs a new temporary password instead, and one who signs in through an external identity provider has no password in Cognito.")},
 	{aws: "NotAuthorizedException", typed: isA[*types.NotAuthorizedException], code: approval.EINVALID,
 		message: plain("Cognito refused to do that for this user; the details are in the bot's log.")},
 	{aws: "AccessDeniedException", code: approval.EIAM, message: func(f failure) string {

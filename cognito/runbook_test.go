@@ -126,3 +126,31 @@ func TestRunbookPermanentPasswordAndSignOut(t *testing.T) {
 		t.Errorf("refresh after the sign-out: %v, want NotAuthorizedException", err)
 	}
 }
+
+// TestRunbookResetOfAUserWhoNeverChoseAPassword: Cognito refuses to reset a user still on
+// the temporary password they were invited with; a new temporary password is the remedy.
+func TestRunbookResetOfAUserWhoNeverChoseAPassword(t *testing.T) {
+	invited := user("alice", "email", "alice@example.com", "email_verified", "true")
+	invited.Status = "FORCE_CHANGE_PASSWORD"
+	srv := fake(t, invited)
+	c := client(t, srv, cognito.Options{})
+	_, err := c.ResetPassword(t.Context(), prod, "alice")
+	e := wantCode(t, err, approval.EINVALID)
+	if !strings.Contains(e.Message, "new temporary password instead") || e.AWSCode != "NotAuthorizedException" {
+		t.Errorf("error = %+v", e)
+	}
+	if sent := srv.Sent(poolID, "alice"); len(sent) != 0 {
+		t.Errorf("sent = %+v, want no code", sent)
+	}
+	if got, err := c.Lookup(t.Context(), prod, "alice"); err != nil || got.Status != "FORCE_CHANGE_PASSWORD" {
+		t.Errorf("after the refused reset: %+v, %v", got, err)
+	}
+	res, err := c.SetTemporaryPassword(t.Context(), prod, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := newEndUser(t, srv).signIn("alice", res.Password.Reveal())
+	if err != nil || out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Errorf("sign-in with the new temporary password: %v, %v", out, err)
+	}
+}

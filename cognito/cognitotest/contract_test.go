@@ -473,6 +473,14 @@ var contractCases = []struct {
 		_, err := e.api.AdminResetUserPassword(e.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String("alice")})
 		wantAPIError(t, err, "InvalidParameterException", "Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}},
+	{"AdminResetUserPassword/ForceChangePassword", func(t *testing.T, e *env) {
+		e.createUser("alice", "")
+		_, err := e.api.AdminResetUserPassword(e.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String("alice")})
+		wantAPIError(t, err, "NotAuthorizedException", "User password cannot be reset in the current state.")
+		if got := e.getUser("alice").UserStatus; got != types.UserStatusTypeForceChangePassword {
+			t.Errorf("status = %s, want FORCE_CHANGE_PASSWORD still", got)
+		}
+	}},
 	{"AdminResetUserPassword/UserNotFound", func(t *testing.T, e *env) {
 		_, err := e.api.AdminResetUserPassword(e.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String("nobody")})
 		wantAPIError(t, err, "UserNotFoundException", "")

@@ -6,9 +6,10 @@
 // memory. It behaves as Cognito's API reference says, with Cognito's error codes and messages:
 // after AdminResetUserPassword a user is RESET_REQUIRED and sign-in fails with
 // PasswordResetRequiredException until ConfirmForgotPassword; a reset of a user with no verified
-// email or phone fails with InvalidParameterException; the pool's password policy is enforced
-// (InvalidPasswordException); a temporary password leads to FORCE_CHANGE_PASSWORD and the
-// NEW_PASSWORD_REQUIRED challenge and expires after the pool's TemporaryPasswordValidityDays.
+// email or phone fails with InvalidParameterException, and one of a user who never chose a
+// password (FORCE_CHANGE_PASSWORD) with NotAuthorizedException; the pool's password policy is
+// enforced (InvalidPasswordException); a temporary password leads to FORCE_CHANGE_PASSWORD and
+// the NEW_PASSWORD_REQUIRED challenge and expires after the pool's TemporaryPasswordValidityDays.
 //
 // Operations served: CreateUserPool, DescribeUserPool, CreateUserPoolClient, AdminCreateUser,
 // AdminGetUser, ListUsers (filters and pagination), AdminUpdateUserAttributes, AdminDisableUser,

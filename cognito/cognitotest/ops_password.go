@@ -16,6 +16,10 @@ func adminResetUserPassword(s *Server, c *call, in *usernameInput) (any, *apiErr
 	if !u.enabled {
 		return nil, errUserDisabled()
 	}
+	if u.status == StatusForceChangePassword {
+		// The user never chose a password: Cognito wants a new temporary one instead.
+		return nil, errCannotReset()
+	}
 	medium, attr, ok := p.recoveryContact(u)
 	if !ok {
 		return nil, errNoVerifiedContact()
@@ -114,7 +118,7 @@ func forgotPassword(s *Server, _ *call, in *forgotPasswordInput) (any, *apiError
 		return nil, errUserDisabled()
 	}
 	if u.status == StatusForceChangePassword {
-		return nil, errf("NotAuthorizedException", "User password cannot be reset in the current state.")
+		return nil, errCannotReset()
 	}
 	medium, attr, ok := p.recoveryContact(u)
 	if !ok {

@@ -55,6 +55,11 @@ func errIncorrectCredentials() *apiError {
 
 func errUserDisabled() *apiError { return errf("NotAuthorizedException", "User is disabled.") }
 
+// errCannotReset is the answer to a reset of a user who never chose a password.
+func errCannotReset() *apiError {
+	return errf("NotAuthorizedException", "User password cannot be reset in the current state.")
+}
+
 func errNoVerifiedContact() *apiError {
 	return errInvalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 }
