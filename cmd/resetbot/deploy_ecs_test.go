@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,13 +39,22 @@ type ecsTaskDefinition struct {
 			ContainerPath string `json:"containerPath"`
 			ReadOnly      bool   `json:"readOnly"`
 		} `json:"mountPoints"`
-		StopTimeout int    `json:"stopTimeout"`
-		User        string `json:"user"`
+		StopTimeout            int    `json:"stopTimeout"`
+		User                   string `json:"user"`
+		ReadonlyRootFilesystem bool   `json:"readonlyRootFilesystem"`
+		LogConfiguration       struct {
+			LogDriver string            `json:"logDriver"`
+			Options   map[string]string `json:"options"`
+		} `json:"logConfiguration"`
 	} `json:"containerDefinitions"`
 	Volumes []struct {
 		Name string `json:"name"`
 	} `json:"volumes"`
 }
+
+// secretsManagerJSONKey is how a task definition names one JSON key of a Secrets Manager secret:
+// by the secret's full ARN, with the six characters Secrets Manager appends to its name.
+var secretsManagerJSONKey = regexp.MustCompile(`^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}:[^:]+::$`)
 
 func TestECSTaskDefinitionIsConsistent(t *testing.T) {
 	data, err := os.ReadFile("../../deploy/ecs-task-definition.json")
@@ -66,6 +76,17 @@ func TestECSTaskDefinitionIsConsistent(t *testing.T) {
 	if c.User != "65532:65532" {
 		t.Errorf("container user %q, want 65532:65532 (distroless nonroot)", c.User)
 	}
+	if !c.ReadonlyRootFilesystem {
+		t.Error("readonlyRootFilesystem is not true")
+	}
+	// awslogs-create-group needs logs:CreateLogGroup, which the managed task execution role
+	// policy does not grant: the task would fail to start. The README creates the group.
+	if _, ok := c.LogConfiguration.Options["awslogs-create-group"]; ok {
+		t.Error("the log configuration sets awslogs-create-group, which needs logs:CreateLogGroup on the execution role; create the group beforehand instead")
+	}
+	if c.LogConfiguration.LogDriver != "awslogs" || c.LogConfiguration.Options["awslogs-group"] == "" {
+		t.Errorf("log configuration %+v: want the awslogs driver with a group", c.LogConfiguration)
+	}
 
 	// The environment the process gets: plain values, and secrets given a valid token shape
 	// (ECS fills them from Secrets Manager at start).
@@ -85,8 +106,8 @@ func TestECSTaskDefinitionIsConsistent(t *testing.T) {
 		if !ok {
 			t.Errorf("secret %s is not a token resetbot reads", s.Name)
 		}
-		if !strings.HasPrefix(s.ValueFrom, "arn:aws:secretsmanager:") && !strings.HasPrefix(s.ValueFrom, "arn:aws:ssm:") {
-			t.Errorf("secret %s comes from %q, not Secrets Manager or SSM", s.Name, s.ValueFrom)
+		if !secretsManagerJSONKey.MatchString(s.ValueFrom) && !strings.HasPrefix(s.ValueFrom, "arn:aws:ssm:") {
+			t.Errorf("secret %s comes from %q, not a key of a Secrets Manager secret named by its full ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-SUFFIX:KEY::) or SSM", s.Name, s.ValueFrom)
 		}
 		env[s.Name] = shape
 	}
