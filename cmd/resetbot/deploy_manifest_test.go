@@ -1,15 +1,20 @@
 package main
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/goccy/go-yaml"
 	"github.com/google/go-cmp/cmp"
 	"github.com/slack-go/slack"
 )
@@ -188,4 +193,129 @@ func TestManifestIsSocketModeWithTheCommand(t *testing.T) {
 	if m.Features.BotUser.DisplayName == "" {
 		t.Error("no bot user display name")
 	}
+}
+
+// manifestSchema is Slack's app manifest schema (version 1) for every field the manifest may
+// set here; decoding strictly refuses a misspelled or misplaced field, which Slack would refuse
+// when the manifest is pasted.
+type manifestSchema struct {
+	DisplayInformation struct {
+		Name            string `yaml:"name"`
+		Description     string `yaml:"description"`
+		BackgroundColor string `yaml:"background_color"`
+		LongDescription string `yaml:"long_description"`
+	} `yaml:"display_information"`
+	Features struct {
+		AppHome *struct {
+			HomeTabEnabled             bool `yaml:"home_tab_enabled"`
+			MessagesTabEnabled         bool `yaml:"messages_tab_enabled"`
+			MessagesTabReadOnlyEnabled bool `yaml:"messages_tab_read_only_enabled"`
+		} `yaml:"app_home"`
+		BotUser *struct {
+			DisplayName  string `yaml:"display_name"`
+			AlwaysOnline bool   `yaml:"always_online"`
+		} `yaml:"bot_user"`
+		SlashCommands []struct {
+			Command      string `yaml:"command"`
+			URL          string `yaml:"url"`
+			Description  string `yaml:"description"`
+			UsageHint    string `yaml:"usage_hint"`
+			ShouldEscape *bool  `yaml:"should_escape"`
+		} `yaml:"slash_commands"`
+	} `yaml:"features"`
+	OAuthConfig struct {
+		Scopes struct {
+			Bot  []string `yaml:"bot"`
+			User []string `yaml:"user"`
+		} `yaml:"scopes"`
+	} `yaml:"oauth_config"`
+	Settings struct {
+		Interactivity *struct {
+			IsEnabled  *bool  `yaml:"is_enabled"`
+			RequestURL string `yaml:"request_url"`
+		} `yaml:"interactivity"`
+		OrgDeployEnabled     *bool `yaml:"org_deploy_enabled"`
+		SocketModeEnabled    *bool `yaml:"socket_mode_enabled"`
+		TokenRotationEnabled *bool `yaml:"token_rotation_enabled"`
+	} `yaml:"settings"`
+}
+
+// TestManifestFollowsSlacksSchema holds the manifest to the fields, lengths and patterns of
+// Slack's manifest schema, so that it is accepted in one paste, and to the settings the bot
+// depends on.
+func TestManifestFollowsSlacksSchema(t *testing.T) {
+	data, err := os.ReadFile("../../deploy/slack-app-manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifestSchema
+	if err := yaml.UnmarshalWithOptions(data, &m, yaml.Strict()); err != nil {
+		t.Fatalf("the manifest has a field Slack's schema does not:\n%v", err)
+	}
+
+	length := func(field, s string, lo, hi int) {
+		t.Helper()
+		if n := utf8.RuneCountInString(s); n < lo || n > hi {
+			t.Errorf("%s is %d characters; Slack's schema wants %d to %d", field, n, lo, hi)
+		}
+	}
+	di := m.DisplayInformation
+	length("display_information.name", di.Name, 1, 35)
+	length("display_information.description", di.Description, 1, 140)
+	if di.LongDescription != "" {
+		length("display_information.long_description", di.LongDescription, 175, 4000)
+	}
+	if di.BackgroundColor != "" && !regexp.MustCompile(`^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$`).MatchString(di.BackgroundColor) {
+		t.Errorf("display_information.background_color %q is not #rgb or #rrggbb", di.BackgroundColor)
+	}
+	if m.Features.BotUser == nil {
+		t.Fatal("features.bot_user is missing: the app would have no bot user and no xoxb- token")
+	}
+	length("features.bot_user.display_name", m.Features.BotUser.DisplayName, 1, 80)
+	for i, sc := range m.Features.SlashCommands {
+		field := fmt.Sprintf("features.slash_commands[%d]", i)
+		length(field+".command", sc.Command, 2, 32)
+		if !strings.HasPrefix(sc.Command, "/") {
+			t.Errorf("%s.command %q does not start with /", field, sc.Command)
+		}
+		length(field+".description", sc.Description, 1, 2000)
+		if sc.UsageHint != "" {
+			length(field+".usage_hint", sc.UsageHint, 1, 1000)
+		}
+		// The command parser reads what people typed: Slack sends it with &, < and > as
+		// entities and, with should_escape off, mentions and links as typed. Escaping on
+		// would turn text into <@U…|name> and <mailto:…|…> forms the options do not expect.
+		if sc.ShouldEscape == nil || *sc.ShouldEscape {
+			t.Errorf("%s.should_escape is %s; want false, written out: the parser reads the text as typed", field, showBool(sc.ShouldEscape))
+		}
+	}
+	for _, s := range append(slices.Clone(m.OAuthConfig.Scopes.Bot), m.OAuthConfig.Scopes.User...) {
+		length("scope "+s, s, 1, 50)
+	}
+
+	st := m.Settings
+	if st.Interactivity == nil || st.Interactivity.IsEnabled == nil {
+		t.Error("settings.interactivity.is_enabled is missing; Slack's schema requires it")
+	}
+	for name, v := range map[string]struct {
+		got  *bool
+		want bool
+		why  string
+	}{
+		"socket_mode_enabled":    {st.SocketModeEnabled, true, "the bot connects out over Socket Mode and has no public URL"},
+		"token_rotation_enabled": {st.TokenRotationEnabled, false, "the bot does not refresh tokens; rotated tokens expire after 12 hours"},
+		"org_deploy_enabled":     {st.OrgDeployEnabled, false, "the app is installed per workspace; the policy names the workspaces"},
+	} {
+		if v.got == nil || *v.got != v.want {
+			t.Errorf("settings.%s is %s, want %v: %s", name, showBool(v.got), v.want, v.why)
+		}
+	}
+}
+
+// showBool shows an optional manifest boolean.
+func showBool(b *bool) string {
+	if b == nil {
+		return "missing"
+	}
+	return fmt.Sprint(*b)
 }
