@@ -27,10 +27,11 @@ func TestLookup(t *testing.T) {
 	twin2 := user("twin2", "email", "twins@example.com")
 	quoted := user("quoted", "email", `o"brien\@example.com`)
 	named := user(uuidName)
+	bob := user("bob", "email", "Bob.Smith@example.com")
 	disabled := user("dora")
 	disabled.Disabled = true
 	disabled.Status = "FORCE_CHANGE_PASSWORD"
-	srv := fake(t, alice, twin1, twin2, quoted, named, disabled)
+	srv := fake(t, alice, twin1, twin2, quoted, named, bob, disabled)
 	c := client(t, srv, cognito.Options{})
 
 	wantAlice := cognito.User{
@@ -38,6 +39,7 @@ func TestLookup(t *testing.T) {
 		Email: "alice@example.com", EmailVerified: true, Phone: "+15555550100", PhoneVerified: false,
 		Groups: []string{"admins", "support"},
 	}
+	wantBob := cognito.User{Username: "bob", Status: "CONFIRMED", Enabled: true, Email: "Bob.Smith@example.com", Groups: []string{}}
 	tests := []struct {
 		name, ref string
 		want      cognito.User
@@ -52,8 +54,13 @@ func TestLookup(t *testing.T) {
 		{name: "username that looks like a sub", ref: uuidName, want: cognito.User{Username: uuidName, Status: "CONFIRMED", Enabled: true, Groups: []string{}}},
 		{name: "disabled", ref: "dora", want: cognito.User{Username: "dora", Status: "FORCE_CHANGE_PASSWORD", Groups: []string{}}},
 		{name: "shared email", ref: "twins@example.com", code: approval.EINVALID, message: "2 users in pool prod have that email"},
-		{name: "unknown email", ref: "nobody@example.com", code: approval.ENOTFOUND, message: "There is no such user in pool prod."},
-		{name: "unknown username", ref: "nobody", code: approval.ENOTFOUND},
+		{name: "email in capitals", ref: "ALICE@Example.COM", want: wantAlice},
+		{name: "email with the domain in capitals", ref: "Bob.Smith@EXAMPLE.COM", want: wantBob},
+		{name: "email as stored", ref: "Bob.Smith@example.com", want: wantBob},
+		{name: "email in other capitals than stored", ref: "bob.smith@example.com", code: approval.ENOTFOUND,
+			message: "No user in pool prod has that email address or username. Cognito compares email addresses exactly, capitals included"},
+		{name: "unknown email", ref: "nobody@example.com", code: approval.ENOTFOUND, message: "No user in pool prod has that email address or username."},
+		{name: "unknown username", ref: "nobody", code: approval.ENOTFOUND, message: "There is no such user in pool prod."},
 		{name: "empty", ref: " ", code: approval.EINVALID},
 	}
 	for _, tc := range tests {

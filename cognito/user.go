@@ -2,8 +2,10 @@ package cognito
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -36,7 +39,11 @@ var subPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 
 // Lookup finds a user by username, email or sub, with their groups. An email is looked up with
 // ListUsers (several users with it is an error saying how many) and a sub likewise; when
-// neither finds anyone, ref is tried as a username.
+// neither finds anyone, ref is tried as a username (or a sign-in alias).
+//
+// Cognito compares email addresses exactly, capitals included, and keeps them as they were
+// typed when the user was made. An address that finds no one as typed is tried with its domain
+// in lower case, then all in lower case, the forms most pools hold.
 func (c *Client) Lookup(ctx context.Context, pool policy.Pool, ref string) (User, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
@@ -47,18 +54,17 @@ func (c *Client) Lookup(ctx context.Context, pool policy.Pool, ref string) (User
 		found bool
 		err   error
 	)
-	for _, by := range []struct {
-		attr  string
-		match func(string) bool
-	}{
-		{"email", func(s string) bool { return strings.Contains(s, "@") }},
-		{"sub", subPattern.MatchString},
-	} {
+	for _, by := range finders {
 		if !by.match(ref) {
 			continue
 		}
-		if u, found, err = c.findBy(ctx, pool, by.attr, ref); err != nil {
-			return User{}, err
+		for _, value := range by.forms(ref) {
+			if u, found, err = c.findBy(ctx, pool, by.attr, value); err != nil {
+				return User{}, err
+			}
+			if found {
+				break
+			}
 		}
 		if found {
 			break
@@ -66,13 +72,49 @@ func (c *Client) Lookup(ctx context.Context, pool policy.Pool, ref string) (User
 	}
 	if !found {
 		if u, err = c.getUser(ctx, pool, ref); err != nil {
-			return User{}, err
+			return User{}, notFoundByEmail(err, pool, ref)
 		}
 	}
 	if u.Groups, err = c.groups(ctx, pool, u.Username); err != nil {
 		return User{}, err
 	}
 	return u, nil
+}
+
+// finder is a way of telling a user from what the requester typed.
+type finder struct {
+	attr  string                // the attribute ListUsers filters on
+	match func(string) bool     // whether ref looks like a value of it
+	forms func(string) []string // the values to try, in order
+}
+
+var finders = []finder{
+	{"email", isEmail, emailForms},
+	{"sub", subPattern.MatchString, func(ref string) []string { return []string{ref} }},
+}
+
+func isEmail(ref string) bool { return strings.Contains(ref, "@") }
+
+// emailForms are an address as typed, with its domain in lower case, and all in lower case,
+// without repeats.
+func emailForms(ref string) []string {
+	forms := []string{ref}
+	if at := strings.LastIndex(ref, "@"); at >= 0 {
+		forms = append(forms, ref[:at]+strings.ToLower(ref[at:]))
+	}
+	forms = append(forms, strings.ToLower(ref))
+	return slices.Compact(forms)
+}
+
+// notFoundByEmail explains a user typed as an email address whom no one matched.
+func notFoundByEmail(err error, pool policy.Pool, ref string) error {
+	var e *Error
+	if !isEmail(ref) || !errors.As(err, &e) || e.Code != approval.ENOTFOUND {
+		return err
+	}
+	found := *e
+	found.Message = fmt.Sprintf("No user in pool %s has that email address or username. Cognito compares email addresses exactly, capitals included: try the address as the user's profile holds it, or their username.", poolName(pool))
+	return &found
 }
 
 // findBy lists the users whose attribute is value; more than one is an error.
