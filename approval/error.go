@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Error codes of domain errors. Each has a message safe to show in Slack; details go to the log.
@@ -67,6 +68,18 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Something went wrong on our side; the details are in the bot's log."
+}
+
+// LimitError is Store.CreateLimited's refusal: Limit was reached, with Count requests in it
+// already.
+type LimitError struct {
+	Limit Limit
+	Count int
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("rate limit per %s reached: %d requests since %s, at most %d",
+		e.Limit.Scope, e.Count, e.Limit.Since.Format(time.RFC3339), e.Limit.Max)
 }
 
 // ValidationError lists a submission's field problems, in plain words, by field: "pool",

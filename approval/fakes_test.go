@@ -379,6 +379,16 @@ func (f *faultStore) Create(ctx context.Context, r *approval.Request) error {
 	return f.Store.Create(ctx, r)
 }
 
+func (f *faultStore) CreateLimited(ctx context.Context, r *approval.Request, limits []approval.Limit) error {
+	if err := f.err("Create"); err != nil {
+		return err
+	}
+	if err := f.err("CreateLimited"); err != nil {
+		return err
+	}
+	return f.Store.CreateLimited(ctx, r, limits)
+}
+
 func (f *faultStore) Update(ctx context.Context, r *approval.Request) error {
 	if err := f.err("Update"); err != nil {
 		return err

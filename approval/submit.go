@@ -45,10 +45,10 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 	if err != nil {
 		return nil, s.refuseSubmission(ctx, p, err)
 	}
-	if err := s.checkLimits(ctx, p); err != nil {
+	r, err := s.create(ctx, p)
+	if ErrorCode(err) == ELIMITED {
 		return nil, s.refuseSubmission(ctx, p, err)
 	}
-	r, err := s.create(ctx, p)
 	if err != nil {
 		s.obs.Submitted(sub.Action, "error")
 		return nil, err
@@ -112,51 +112,52 @@ func (s *Service) refuseSubmission(ctx context.Context, p prepared, err error) e
 	return err
 }
 
-// limitCheck is one rate limit: how many requests of whom to count.
-type limitCheck struct {
-	max    int
-	window time.Duration
-	count  func(ctx context.Context, since time.Time) (int, error)
-	say    func(n, max int, period string) string
+// limitTexts say, per scope, that a rate limit was reached: n requests already, max allowed,
+// in a period such as "in the last 1 day".
+var limitTexts = map[LimitScope]func(n, max int, period string) string{
+	LimitRequester: func(n, max int, period string) string {
+		return fmt.Sprintf("You have made %s %s; the policy allows %d. Try again later.", plural(n, "request"), period, max)
+	},
+	LimitTarget: func(n, max int, period string) string {
+		return fmt.Sprintf("This user has had %s %s; the policy allows %d. Talk to the people who handled them before asking again.", plural(n, "request"), period, max)
+	},
 }
 
-func (s *Service) checkLimits(ctx context.Context, p prepared) error {
-	l := p.decision.Limits
-	checks := []limitCheck{
-		{l.PerRequesterMax, l.PerRequesterWindow,
-			func(ctx context.Context, since time.Time) (int, error) {
-				return s.store.CountByRequester(ctx, p.sub.Requester, since)
-			},
-			func(n, max int, period string) string {
-				return fmt.Sprintf("You have made %s %s; the policy allows %d. Try again later.", plural(n, "request"), period, max)
-			}},
-		{l.PerTargetMax, l.PerTargetWindow,
-			func(ctx context.Context, since time.Time) (int, error) {
-				return s.store.CountByTarget(ctx, p.decision.Pool.ID, p.user.Username, since)
-			},
-			func(n, max int, period string) string {
-				return fmt.Sprintf("This user has had %s %s; the policy allows %d. Talk to the people who handled them before asking again.", plural(n, "request"), period, max)
-			}},
-	}
-	for _, c := range checks {
+// limits are the decision's rate limits as the store enforces them, at now.
+func limits(d policy.Decision, now time.Time) []Limit {
+	l := d.Limits
+	var out []Limit
+	for _, c := range []struct {
+		scope  LimitScope
+		max    int
+		window time.Duration
+	}{
+		{LimitRequester, l.PerRequesterMax, l.PerRequesterWindow},
+		{LimitTarget, l.PerTargetMax, l.PerTargetWindow},
+	} {
 		if c.max <= 0 {
 			continue
 		}
 		var since time.Time
-		period := "so far"
 		if c.window > 0 {
-			since = s.now().Add(-c.window)
-			period = "in the last " + humanDuration(c.window)
+			since = now.Add(-c.window)
 		}
-		n, err := c.count(ctx, since)
-		if err != nil {
-			return fmt.Errorf("count requests for the rate limit: %w", err)
-		}
-		if n >= c.max {
-			return &Error{Code: ELIMITED, Message: c.say(n, c.max, period)}
-		}
+		out = append(out, Limit{Scope: c.scope, Max: c.max, Since: since})
 	}
-	return nil
+	return out
+}
+
+// limitError says in plain words which rate limit a refused request reached.
+func limitError(le *LimitError, now time.Time) *Error {
+	period := "so far"
+	if !le.Limit.Since.IsZero() {
+		period = "in the last " + humanDuration(now.Sub(le.Limit.Since))
+	}
+	msg := "A rate limit of the policy was reached. Try again later."
+	if say, ok := limitTexts[le.Limit.Scope]; ok {
+		msg = say(le.Count, le.Limit.Max, period)
+	}
+	return &Error{Code: ELIMITED, Message: msg, Err: le}
 }
 
 // create stores a new pending request for a prepared submission.
@@ -194,10 +195,14 @@ func (s *Service) create(ctx context.Context, p prepared) (*Request, error) {
 	const attempts = 3 // a fresh id colliding twice is not bad luck
 	for i := range attempts {
 		r.ID = s.newID()
-		err = s.store.Create(ctx, r)
+		err = s.store.CreateLimited(ctx, r, limits(d, now))
 		if ErrorCode(err) != ECONFLICT || i == attempts-1 {
 			break
 		}
+	}
+	var le *LimitError
+	if errors.As(err, &le) {
+		return nil, limitError(le, now)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store the request: %w", err)
@@ -216,6 +221,7 @@ func (s *Service) withdraw(ctx context.Context, r *Request, cause error) (*Reque
 		}
 		cur.DecidedBy = "system"
 		cur.Outcome = withdrawnText
+		cur.Withdrawn = true
 		return move(cur, StateCancelled)
 	})
 	if err != nil {

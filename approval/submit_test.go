@@ -3,7 +3,10 @@ package approval_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,7 +213,8 @@ func TestSubmitRateLimits(t *testing.T) {
 
 func TestSubmitLimitCountFails(t *testing.T) {
 	h := newHarness(t)
-	h.store.setFail("CountByRequester", errors.New("disk on fire"))
+	// The limits are counted as the request is stored.
+	h.store.setFail("CreateLimited", errors.New("sqlite: count requests per requester: disk on fire"))
 	_, err := h.svc.Submit(context.Background(), sub(limited, policy.ActionReset))
 	wantCode(t, err, approval.EINTERNAL)
 	if approval.ErrorMessage(err) != "Something went wrong on our side; the details are in the bot's log." {
@@ -417,5 +421,83 @@ func TestApprovalWhileTheCardIsPostedReportsInItsThread(t *testing.T) {
 	}
 	if diff := cmp.Diff(kinds, []approval.NoticeKind{approval.NoticeApproved, approval.NoticeRunning, approval.NoticeSucceeded}); diff != "" {
 		t.Errorf("notices (-got +want):\n%s", diff)
+	}
+}
+
+// TestSubmitRateLimitRace: two submissions for the same user arrive at once, under a limit of
+// one request per user. Both count before either stores: only one may be stored.
+func TestSubmitRateLimitRace(t *testing.T) {
+	h := newHarness(t)
+	barrier := &countBarrier{Store: h.store, parties: 2, arrived: make(chan struct{})}
+	cfg := h.cfg
+	cfg.Store = barrier
+	svc, err := approval.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Wait)
+	s := sub(limited, policy.ActionReset)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range errs {
+		s := s
+		s.Requester = fmt.Sprintf("U0REQ000%d", i+1)
+		wg.Go(func() { _, errs[i] = svc.Submit(context.Background(), s) })
+	}
+	wg.Wait()
+	codes := []string{approval.ErrorCode(errs[0]), approval.ErrorCode(errs[1])}
+	slices.Sort(codes)
+	if diff := cmp.Diff(codes, []string{"", approval.ELIMITED}); diff != "" {
+		t.Errorf("error codes (-got +want):\n%s\nerrors: %v", diff, errs)
+	}
+	if n, err := h.db.CountByTarget(context.Background(), limited.ID, "alice", time.Time{}); err != nil || n != 1 {
+		t.Errorf("%d requests stored for alice (%v), want 1", n, err)
+	}
+	if got := h.dir.Calls("run"); got != 1 {
+		t.Errorf("%d runs, want 1", got)
+	}
+}
+
+// countBarrier holds the first calls that count a target's requests until all parties have
+// counted.
+type countBarrier struct {
+	approval.Store
+	parties int
+	mu      sync.Mutex
+	n       int
+	arrived chan struct{}
+}
+
+func (b *countBarrier) CountByTarget(ctx context.Context, poolID, username string, since time.Time) (int, error) {
+	n, err := b.Store.CountByTarget(ctx, poolID, username, since)
+	b.mu.Lock()
+	b.n++
+	if b.n == b.parties {
+		close(b.arrived)
+	}
+	wait := b.n <= b.parties
+	b.mu.Unlock()
+	if wait {
+		<-b.arrived
+	}
+	return n, err
+}
+
+// TestSubmitAfterWithdrawal: a request withdrawn because its card could not be posted does
+// not count toward the rate limits, so trying again, as the requester is told to, works.
+func TestSubmitAfterWithdrawal(t *testing.T) {
+	h := newHarness(t)
+	h.note.cardErr = errors.New("slack: channel_not_found")
+	_, err := h.svc.Submit(context.Background(), sub(limited, policy.ActionReset))
+	if !strings.Contains(approval.ErrorMessage(err), "withdrawn") {
+		t.Fatalf("Submit with Slack down: %v", err)
+	}
+	h.note.cardErr = nil
+	r := h.submit(sub(limited, policy.ActionReset))
+	if r.State != approval.StateSucceeded {
+		t.Errorf("state %s, outcome %q", r.State, r.Outcome)
+	}
+	if r.Recent != 0 {
+		t.Errorf("Recent = %d, want 0: the withdrawn request was never seen", r.Recent)
 	}
 }

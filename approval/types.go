@@ -135,6 +135,9 @@ type Request struct {
 	ErrorCode    string // the domain error code when failed
 	AWSRequestID string
 	DryRun       bool
+	// Withdrawn marks a request the bot cancelled itself because its card could not be
+	// posted: nobody saw it, so it does not count toward rate limits.
+	Withdrawn bool
 
 	Thread Thread
 
@@ -156,10 +159,32 @@ type Event struct {
 	Detail       string
 }
 
+// LimitScope says whose requests a Limit counts.
+type LimitScope string
+
+// The scopes of a rate limit.
+const (
+	LimitRequester LimitScope = "requester" // the requests made by the new request's Requester
+	LimitTarget    LimitScope = "target"    // the requests for its Target.Username in its Pool.ID
+)
+
+// Limit is a rate limit: fewer than Max requests in Scope created at or after Since (the zero
+// Since counts them all). Read-only actions and withdrawn requests are not counted.
+type Limit struct {
+	Scope LimitScope
+	Max   int
+	Since time.Time
+}
+
 // Store keeps requests and the audit trail. Every backend passes store/storetest.
 type Store interface {
 	// Create stores a new request with Version 1. The ID must be unique.
 	Create(ctx context.Context, r *Request) error
+	// CreateLimited is Create under rate limits: in one atomic step with storing r, it counts
+	// the requests each limit covers, and when one has Max or more already it stores nothing
+	// and returns a *LimitError for the first such limit. Two calls at once never both pass a
+	// limit that has room for one more.
+	CreateLimited(ctx context.Context, r *Request, limits []Limit) error
 	// Get returns the request, or an error with code ENOTFOUND.
 	Get(ctx context.Context, id string) (*Request, error)
 	// Update writes r if the stored version is still r.Version, and sets r.Version to the next
@@ -176,9 +201,11 @@ type Store interface {
 	Pending(ctx context.Context) ([]*Request, error)
 	// History lists the newest requests for a target user, newest first.
 	History(ctx context.Context, poolID, username string, limit int) ([]*Request, error)
-	// CountByRequester counts requests made by a requester since a time (read-only actions excluded).
+	// CountByRequester counts requests made by a requester since a time (read-only actions
+	// and withdrawn requests excluded).
 	CountByRequester(ctx context.Context, requester string, since time.Time) (int, error)
-	// CountByTarget counts requests for a target user since a time (read-only actions excluded).
+	// CountByTarget counts requests for a target user since a time (read-only actions and
+	// withdrawn requests excluded).
 	CountByTarget(ctx context.Context, poolID, username string, since time.Time) (int, error)
 	// Ping checks the store is reachable and writable.
 	Ping(ctx context.Context) error

@@ -10,6 +10,7 @@
 //
 // store/sqlite is the embedded default for a single replica. To add a backend, create a
 // package under store/, assert `var _ approval.Store = (*DB)(nil)`, map its "not found" and
-// "version changed" outcomes to approval errors with codes ENOTFOUND and ECONFLICT, and run
-// storetest against it. A backend never stores a password: requests and events hold none.
+// "version changed" outcomes to approval errors with codes ENOTFOUND and ECONFLICT, make
+// CreateLimited count and store in one atomic step (a transaction, or a conditional write on a
+// counter), and run storetest against it. A backend never stores a password: requests and events hold none.
 package store

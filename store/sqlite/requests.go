@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -21,23 +22,83 @@ const requestColumns = "version, body"
 
 // Create stores a new request with version 1.
 func (s *DB) Create(ctx context.Context, r *approval.Request) error {
+	return s.CreateLimited(ctx, r, nil)
+}
+
+// CreateLimited stores a new request with version 1 unless one of the limits is reached. The
+// counts and the insert share one immediate transaction: it holds the database's write lock
+// from its start, so no other request can be stored between counting and storing.
+func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []approval.Limit) (err error) {
 	body, err := encode(r, 1)
 	if err != nil {
 		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO requests
-		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, body)
-		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: create request %s: begin: %w", r.ID, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	for _, l := range limits {
+		n, err := countLimit(ctx, tx, r, l)
+		if err != nil {
+			return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
+		}
+		if n >= l.Max {
+			return &approval.LimitError{Limit: l, Count: n}
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO requests
+		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, body)
+		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
-		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), body)
+		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body)
 	if isUniqueViolation(err) {
 		return &approval.Error{Code: approval.ECONFLICT, Message: "A request with this id already exists.", Err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
 	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: create request %s: commit: %w", r.ID, err)
+	}
 	r.Version = 1
 	return nil
+}
+
+// countLimit counts, in tx, the requests a limit covers for a new request r.
+func countLimit(ctx context.Context, tx *sql.Tx, r *approval.Request, l approval.Limit) (int, error) {
+	q, ok := limitQueries[l.Scope]
+	if !ok {
+		return 0, fmt.Errorf("rate limit of unknown scope %q", l.Scope)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, q.query, append(q.args(r), sinceNanos(l.Since))...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count requests per %s: %w", l.Scope, err)
+	}
+	return n, nil
+}
+
+// counted is the condition every count adds: read-only actions and withdrawn requests are
+// not counted.
+const counted = " AND withdrawn = 0 AND action NOT IN ('" + string(policy.ActionStatus) + "', '" + string(policy.ActionHistory) + "')"
+
+// limitQueries count, per scope, the requests created at or after a time (the last argument).
+var limitQueries = map[approval.LimitScope]struct {
+	query string
+	args  func(r *approval.Request) []any
+}{
+	approval.LimitRequester: {
+		"SELECT count(*) FROM requests WHERE requester = ? AND created_at >= ?" + counted,
+		func(r *approval.Request) []any { return []any{r.Requester} },
+	},
+	approval.LimitTarget: {
+		"SELECT count(*) FROM requests WHERE pool_id = ? AND username = ? AND created_at >= ?" + counted,
+		func(r *approval.Request) []any { return []any{r.Pool.ID, r.Target.Username} },
+	},
 }
 
 // Get returns the request with the id.
@@ -62,10 +123,10 @@ func (s *DB) Update(ctx context.Context, r *approval.Request) error {
 	}
 	res, err := s.db.ExecContext(ctx, `UPDATE requests SET
 		version = ?, state = ?, requester = ?, pool_id = ?, username = ?, action = ?, created_at = ?,
-		expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?, body = ?
+		expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?, withdrawn = ?, body = ?
 		WHERE id = ? AND version = ?`,
 		next, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), r.CreatedAt.UnixNano(),
-		nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), body,
+		nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
 		r.ID, r.Version)
 	if err != nil {
 		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
@@ -113,18 +174,16 @@ func (s *DB) History(ctx context.Context, poolID, username string, limit int) ([
 		poolID, username, limit)
 }
 
-// CountByRequester counts the requests a requester made since a time, read-only actions excluded.
+// CountByRequester counts the requests a requester made since a time, read-only actions and
+// withdrawn requests excluded.
 func (s *DB) CountByRequester(ctx context.Context, requester string, since time.Time) (int, error) {
-	return s.count(ctx, "count by requester", `SELECT count(*) FROM requests
-		WHERE requester = ? AND created_at >= ? AND action NOT IN (?, ?)`,
-		requester, since.UnixNano(), string(policy.ActionStatus), string(policy.ActionHistory))
+	return s.count(ctx, "count by requester", limitQueries[approval.LimitRequester].query, requester, sinceNanos(since))
 }
 
-// CountByTarget counts the requests for a target user since a time, read-only actions excluded.
+// CountByTarget counts the requests for a target user since a time, read-only actions and
+// withdrawn requests excluded.
 func (s *DB) CountByTarget(ctx context.Context, poolID, username string, since time.Time) (int, error) {
-	return s.count(ctx, "count by target", `SELECT count(*) FROM requests
-		WHERE pool_id = ? AND username = ? AND created_at >= ? AND action NOT IN (?, ?)`,
-		poolID, username, since.UnixNano(), string(policy.ActionStatus), string(policy.ActionHistory))
+	return s.count(ctx, "count by target", limitQueries[approval.LimitTarget].query, poolID, username, sinceNanos(since))
 }
 
 func (s *DB) count(ctx context.Context, what, query string, args ...any) (int, error) {
@@ -191,6 +250,14 @@ func nanos(t time.Time) sql.NullInt64 {
 		return sql.NullInt64{}
 	}
 	return sql.NullInt64{Int64: t.UnixNano(), Valid: true}
+}
+
+// sinceNanos is the lower bound of a count in Unix nanoseconds: the zero time counts everything.
+func sinceNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.UnixNano()
 }
 
 func isUniqueViolation(err error) bool {

@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -112,9 +114,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(logs.String(), "store migration applied"); n != 1 {
-		t.Errorf("first open logged %d applied migrations, want 1:\n%s", n, logs.String())
-	}
+	wantEachMigrationOnce(t, logs.String())
 
 	logs.Reset()
 	second, err := sqlite.Open(ctx, path, slog.New(slog.NewTextHandler(&logs, nil)))
@@ -159,8 +159,23 @@ func TestConcurrentOpen(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := strings.Count(logs.String(), "store migration applied"); n != 1 {
-		t.Errorf("%d openers applied the first migration, want 1:\n%s", n, logs.String())
+	wantEachMigrationOnce(t, logs.String())
+}
+
+// wantEachMigrationOnce checks that the log tells each embedded migration applied once.
+func wantEachMigrationOnce(t *testing.T, logs string) {
+	t.Helper()
+	files, err := os.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(logs, "store migration applied"); n != len(files) {
+		t.Errorf("%d migrations applied, want %d:\n%s", n, len(files), logs)
+	}
+	for _, f := range files {
+		if n := strings.Count(logs, "migration="+f.Name()); n != 1 {
+			t.Errorf("migration %s applied %d times, want 1:\n%s", f.Name(), n, logs)
+		}
 	}
 }
 
@@ -208,5 +223,63 @@ func TestClosedStoreFails(t *testing.T) {
 	}
 	if _, err := db.CountByTarget(ctx, "p", "u", time.Now()); err == nil {
 		t.Error("CountByTarget on a closed store succeeded")
+	}
+}
+
+// TestMigrationMarksWithdrawnRequests opens a database written before requests carried
+// Withdrawn: a request the bot withdrew (cancelled by "system") stops counting toward rate
+// limits, and reads back withdrawn.
+func TestMigrationMarksWithdrawnRequests(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "resetbot.db")
+	initSQL, err := os.ReadFile(filepath.Join("migrations", "0001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
+	for _, stmt := range []string{
+		string(initSQL),
+		"CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+		"INSERT INTO schema_version VALUES (1, '0001_init.sql')",
+	} {
+		if _, err := raw.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%.40s: %v", stmt, err)
+		}
+	}
+	for _, r := range []struct{ id, state, decidedBy string }{
+		{"r-withdrawn", "cancelled", "system"},
+		{"r-cancelled", "cancelled", "U1"},
+		{"r-pending", "pending", ""},
+	} {
+		body := fmt.Sprintf(`{"ID":%q,"State":%q,"Requester":"U1","Pool":{"ID":"p1"},"Action":"reset","Target":{"Username":"alice"},"DecidedBy":%q,"CreatedAt":%q}`,
+			r.id, r.state, r.decidedBy, created.Format(time.RFC3339Nano))
+		if _, err := raw.ExecContext(ctx, `INSERT INTO requests (id, version, state, requester, pool_id, username, action, created_at, body)
+			VALUES (?, 1, ?, 'U1', 'p1', 'alice', 'reset', ?, ?)`, r.id, r.state, created.UnixNano(), body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db := open(t, path)
+	for id, want := range map[string]bool{"r-withdrawn": true, "r-cancelled": false, "r-pending": false} {
+		r, err := db.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Withdrawn != want {
+			t.Errorf("%s: Withdrawn %v, want %v", id, r.Withdrawn, want)
+		}
+	}
+	if n, err := db.CountByRequester(ctx, "U1", created); err != nil || n != 2 {
+		t.Errorf("CountByRequester = %d, %v; want 2 (the withdrawn request not counted)", n, err)
+	}
+	if n, err := db.CountByTarget(ctx, "p1", "alice", created); err != nil || n != 2 {
+		t.Errorf("CountByTarget = %d, %v; want 2 (the withdrawn request not counted)", n, err)
 	}
 }

@@ -14,7 +14,8 @@
 //	}
 //
 // The suite covers what the workflow relies on: requests round-trip whole, Update is a
-// compare-and-swap on the version (many goroutines at once → exactly one winner), audit events
-// are kept in order, and Due, Pending, History and the rate-limit counts select the right
-// requests. To hold backends to a new promise, add a subtest to the table in Run.
+// compare-and-swap on the version (many goroutines at once → exactly one winner), CreateLimited
+// counts and stores in one atomic step (many goroutines at once → never more than the limit),
+// audit events are kept in order, and Due, Pending, History and the rate-limit counts select
+// the right requests. To hold backends to a new promise, add a subtest to the table in Run.
 package storetest

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -23,6 +24,8 @@ func Run(t *testing.T, open func(t *testing.T) approval.Store) {
 	}{
 		{"CreateGet", testCreateGet},
 		{"CreateDuplicate", testCreateDuplicate},
+		{"CreateLimited", testCreateLimited},
+		{"ConcurrentCreateLimited", testConcurrentCreateLimited},
 		{"GetMissing", testGetMissing},
 		{"ReturnedCopies", testReturnedCopies},
 		{"Update", testUpdate},
@@ -123,7 +126,9 @@ func ids(rs []*approval.Request) []string {
 
 func testCreateGet(t *testing.T, s approval.Store) {
 	want := request("r-1")
+	want.Withdrawn = true
 	in := request("r-1")
+	in.Withdrawn = true
 	in.Version = 42 // Create ignores what the caller had
 	create(t, s, in)
 	if in.Version != 1 {
@@ -142,6 +147,122 @@ func testCreateDuplicate(t *testing.T, s approval.Store) {
 	wantCode(t, "Create of an existing id", s.Create(context.Background(), dup), approval.ECONFLICT)
 	if got := get(t, s, "r-1").Reason; got != "locked out" {
 		t.Errorf("the duplicate Create overwrote the request: Reason = %q", got)
+	}
+}
+
+func testCreateLimited(t *testing.T, s approval.Store) {
+	// U1 has asked three times about alice: once a day ago, twice in the last hour; a fourth
+	// request was withdrawn and a status look is not counted.
+	for i, c := range []struct {
+		requester, user string
+		action          policy.Action
+		at              time.Time
+		withdrawn       bool
+	}{
+		{"U1", "alice", policy.ActionReset, t0.Add(-24 * time.Hour), false},
+		{"U1", "alice", policy.ActionReset, t0.Add(-time.Hour), false},
+		{"U2", "alice", policy.ActionTempPassword, t0.Add(-time.Minute), false},
+		{"U1", "bob", policy.ActionReset, t0.Add(-time.Minute), false},
+		{"U1", "alice", policy.ActionReset, t0.Add(-time.Minute), true},
+		{"U1", "alice", policy.ActionStatus, t0.Add(-time.Minute), false},
+	} {
+		r := request(fmt.Sprintf("old-%d", i))
+		r.Requester, r.Target.Username, r.Action, r.CreatedAt, r.Withdrawn = c.requester, c.user, c.action, c.at, c.withdrawn
+		create(t, s, r)
+	}
+	lastHour := t0.Add(-time.Hour)
+	for _, tt := range []struct {
+		name   string
+		limits []approval.Limit
+		want   *approval.LimitError // nil: stored
+	}{
+		{"no limits", nil, nil},
+		{"requester has room", []approval.Limit{{Scope: approval.LimitRequester, Max: 3, Since: lastHour}}, nil},
+		{"requester full", []approval.Limit{{Scope: approval.LimitRequester, Max: 2, Since: lastHour}},
+			&approval.LimitError{Limit: approval.Limit{Scope: approval.LimitRequester, Max: 2, Since: lastHour}, Count: 2}},
+		{"requester full, counting everything", []approval.Limit{{Scope: approval.LimitRequester, Max: 3}},
+			&approval.LimitError{Limit: approval.Limit{Scope: approval.LimitRequester, Max: 3}, Count: 3}},
+		{"target has room", []approval.Limit{{Scope: approval.LimitTarget, Max: 3, Since: lastHour}}, nil},
+		{"target full", []approval.Limit{
+			{Scope: approval.LimitRequester, Max: 10, Since: lastHour},
+			{Scope: approval.LimitTarget, Max: 2, Since: lastHour},
+		}, &approval.LimitError{Limit: approval.Limit{Scope: approval.LimitTarget, Max: 2, Since: lastHour}, Count: 2}},
+		{"the first limit reached is told", []approval.Limit{
+			{Scope: approval.LimitTarget, Max: 1, Since: lastHour},
+			{Scope: approval.LimitRequester, Max: 1, Since: lastHour},
+		}, &approval.LimitError{Limit: approval.Limit{Scope: approval.LimitTarget, Max: 1, Since: lastHour}, Count: 2}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := request("new-" + tt.name)
+			r.Requester, r.Target.Username, r.CreatedAt = "U1", "alice", t0
+			err := s.CreateLimited(context.Background(), r, tt.limits)
+			_, getErr := s.Get(context.Background(), r.ID)
+			if tt.want == nil {
+				if err != nil || getErr != nil {
+					t.Fatalf("CreateLimited: %v; Get: %v", err, getErr)
+				}
+				if r.Version != 1 {
+					t.Errorf("Version %d, want 1", r.Version)
+				}
+				// Stored requests count from now on: take it out of the next cases.
+				r.Withdrawn = true
+				if err := s.Update(context.Background(), r); err != nil {
+					t.Fatalf("Update: %v", err)
+				}
+				return
+			}
+			var got *approval.LimitError
+			if !errors.As(err, &got) {
+				t.Fatalf("CreateLimited: %v, want a *approval.LimitError", err)
+			}
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Errorf("LimitError (-got +want):\n%s", diff)
+			}
+			wantCode(t, "Get of a refused request", getErr, approval.ENOTFOUND)
+		})
+	}
+	dup := request("old-0")
+	wantCode(t, "CreateLimited of an existing id", s.CreateLimited(context.Background(), dup, nil), approval.ECONFLICT)
+}
+
+// testConcurrentCreateLimited races 20 requests for one target against a limit of 5: five
+// are stored, however the calls interleave.
+func testConcurrentCreateLimited(t *testing.T, s approval.Store) {
+	const n, max = 20, 5
+	limit := []approval.Limit{{Scope: approval.LimitTarget, Max: max, Since: t0.Add(-time.Hour)}}
+	var (
+		wg              sync.WaitGroup
+		mu              sync.Mutex
+		stored, refused int
+		others          []error
+	)
+	for i := range n {
+		r := request(fmt.Sprintf("r-%02d", i))
+		r.Requester = fmt.Sprintf("U%d", i)
+		wg.Go(func() {
+			err := s.CreateLimited(context.Background(), r, limit)
+			var le *approval.LimitError
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				stored++
+			case errors.As(err, &le):
+				refused++
+			default:
+				others = append(others, err)
+			}
+		})
+	}
+	wg.Wait()
+	if len(others) > 0 {
+		t.Fatalf("%d creates failed with errors other than the limit, first: %v", len(others), others[0])
+	}
+	if stored != max || refused != n-max {
+		t.Errorf("%d stored and %d refused, want %d and %d", stored, refused, max, n-max)
+	}
+	if got, err := s.CountByTarget(context.Background(), prod.ID, "alice", time.Time{}); err != nil || got != max {
+		t.Errorf("CountByTarget = %d, %v; want %d", got, err, max)
 	}
 }
 
@@ -414,18 +535,28 @@ func testCounts(t *testing.T, s approval.Store) {
 		requester, user string
 		action          policy.Action
 		state           approval.State
+		withdrawn       bool
 	}{
-		{"U1", "alice", policy.ActionReset, approval.StateSucceeded},
-		{"U1", "alice", policy.ActionTempPassword, approval.StateDenied},
-		{"U1", "bob", policy.ActionReset, approval.StatePending},
-		{"U2", "alice", policy.ActionSignOut, approval.StateFailed},
-		{"U1", "alice", policy.ActionStatus, approval.StateSucceeded},
-		{"U1", "alice", policy.ActionHistory, approval.StateSucceeded},
+		{"U1", "alice", policy.ActionReset, approval.StateSucceeded, false},
+		{"U1", "alice", policy.ActionTempPassword, approval.StateDenied, false},
+		{"U1", "bob", policy.ActionReset, approval.StatePending, false},
+		{"U2", "alice", policy.ActionSignOut, approval.StateFailed, false},
+		{"U1", "alice", policy.ActionStatus, approval.StateSucceeded, false},
+		{"U1", "alice", policy.ActionHistory, approval.StateSucceeded, false},
+		{"U1", "alice", policy.ActionReset, approval.StateCancelled, true},
 	} {
 		r := request(fmt.Sprintf("r-%d", i))
-		r.Requester, r.Target.Username, r.Action, r.State = c.requester, c.user, c.action, c.state
+		r.Requester, r.Target.Username, r.Action, r.State, r.Withdrawn = c.requester, c.user, c.action, c.state, c.withdrawn
 		r.CreatedAt = t0.Add(time.Duration(i) * time.Hour)
 		create(t, s, r)
+	}
+	// A request withdrawn after it was stored stops counting.
+	withdrawn := request("r-withdrawn-later")
+	withdrawn.CreatedAt = t0.Add(time.Minute)
+	create(t, s, withdrawn)
+	withdrawn.State, withdrawn.Withdrawn = approval.StateCancelled, true
+	if err := s.Update(context.Background(), withdrawn); err != nil {
+		t.Fatalf("Update: %v", err)
 	}
 	ctx := context.Background()
 	for _, tt := range []struct {
@@ -438,6 +569,8 @@ func testCounts(t *testing.T, s approval.Store) {
 		{"U1 since t0+1h-1ns", func() (int, error) { return s.CountByRequester(ctx, "U1", t0.Add(time.Hour-1)) }, 2},
 		{"U2 since t0", func() (int, error) { return s.CountByRequester(ctx, "U2", t0) }, 1},
 		{"U3 since t0", func() (int, error) { return s.CountByRequester(ctx, "U3", t0) }, 0},
+		{"U1 ever", func() (int, error) { return s.CountByRequester(ctx, "U1", time.Time{}) }, 3},
+		{"alice ever", func() (int, error) { return s.CountByTarget(ctx, prod.ID, "alice", time.Time{}) }, 3},
 		{"alice since t0", func() (int, error) { return s.CountByTarget(ctx, prod.ID, "alice", t0) }, 3},
 		{"alice since t0+3h", func() (int, error) { return s.CountByTarget(ctx, prod.ID, "alice", t0.Add(3*time.Hour)) }, 1},
 		{"alice in another pool", func() (int, error) { return s.CountByTarget(ctx, "eu-west-1_Dev", "alice", t0) }, 0},
