@@ -35,10 +35,12 @@ func checkAttributes(attrs []attribute) *apiError {
 	return nil
 }
 
+// attributes lists the user's attributes named in only, or all of them when only is nil (a
+// ListUsers call without AttributesToGet); an empty only names none.
 func (u *user) attributes(only []string) []attribute {
 	out := make([]attribute, 0, len(u.attrs))
 	for k, v := range u.attrs {
-		if len(only) == 0 || slices.Contains(only, k) {
+		if only == nil || slices.Contains(only, k) {
 			out = append(out, attribute{Name: k, Value: v})
 		}
 	}
@@ -223,7 +225,10 @@ func pageLimit(limit *int32) (int, *apiError) {
 	if limit == nil || *limit == 0 {
 		return maxPageSize, nil
 	}
-	if *limit < 0 || *limit > maxPageSize {
+	if *limit < 0 {
+		return 0, errInvalidParameter("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 0", *limit)
+	}
+	if *limit > maxPageSize {
 		return 0, errInvalidParameter("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to %d", *limit, maxPageSize)
 	}
 	return int(*limit), nil

@@ -539,3 +539,54 @@ func secretHash(secret, username, clientID string) string {
 	m.Write([]byte(username + clientID))
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
+
+// TestListUsersAttributesToGet: without AttributesToGet every attribute comes back; with it,
+// only those named, so an empty list names none.
+func TestListUsersAttributesToGet(t *testing.T) {
+	srv := seeded(t, []cognitotest.SeedUser{verifiedUser("alice")})
+	c := api(srv, "us-east-1")
+	for _, tc := range []struct {
+		name string
+		get  []string
+		want []string
+	}{
+		{"not given", nil, []string{"email", "email_verified", "sub"}},
+		{"some", []string{"email"}, []string{"email"}},
+		{"empty", []string{}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := c.ListUsers(t.Context(), &cip.ListUsersInput{UserPoolId: aws.String(poolID), AttributesToGet: tc.get})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Users) != 1 {
+				t.Fatalf("%d users, want alice", len(out.Users))
+			}
+			var got []string
+			for _, a := range out.Users[0].Attributes {
+				got = append(got, aws.ToString(a.Name))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("attributes (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestListUsersLimit: Limit goes from 0 to 60, and the error names the bound broken.
+func TestListUsersLimit(t *testing.T) {
+	srv := seeded(t, []cognitotest.SeedUser{verifiedUser("alice")})
+	c := api(srv, "us-east-1")
+	for limit, want := range map[int32]string{
+		-1: "Member must have value greater than or equal to 0",
+		61: "Member must have value less than or equal to 60",
+	} {
+		_, err := c.ListUsers(t.Context(), &cip.ListUsersInput{UserPoolId: aws.String(poolID), Limit: aws.Int32(limit)})
+		wantAPIError(t, err, "InvalidParameterException", want)
+	}
+	for _, limit := range []int32{0, 1, 60} {
+		if _, err := c.ListUsers(t.Context(), &cip.ListUsersInput{UserPoolId: aws.String(poolID), Limit: aws.Int32(limit)}); err != nil {
+			t.Errorf("Limit %d: %v", limit, err)
+		}
+	}
+}
