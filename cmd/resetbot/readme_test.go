@@ -1,0 +1,142 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// readmeSection returns the README's section under the "## " heading title, up to the next one.
+func readmeSection(t *testing.T, title string) string {
+	t.Helper()
+	readme := readFile(t, "../../README.md")
+	_, rest, ok := strings.Cut(readme, "\n## "+title+"\n")
+	if !ok {
+		t.Fatalf("the README has no section %q", title)
+	}
+	section, _, _ := strings.Cut(rest, "\n## ")
+	return section
+}
+
+// awsErrorCodes reads, from the cognito package's source, every AWS error code it classifies:
+// the aws fields of its rules and the credential errors.
+func awsErrorCodes(t *testing.T) []string {
+	t.Helper()
+	file, err := parser.ParseFile(token.NewFileSet(), "../../cognito/errors.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	ast.Inspect(file, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.KeyValueExpr:
+			if k, ok := n.Key.(*ast.Ident); ok && k.Name == "aws" {
+				codes = append(codes, stringLit(t, n.Value))
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) == 1 && n.Names[0].Name == "credentialErrors" {
+				for _, e := range n.Values[0].(*ast.CompositeLit).Elts {
+					codes = append(codes, stringLit(t, e))
+				}
+			}
+		}
+		return true
+	})
+	if len(codes) < 10 {
+		t.Fatalf("found only %d AWS error codes in cognito/errors.go: %v", len(codes), codes)
+	}
+	return codes
+}
+
+func stringLit(t *testing.T, e ast.Expr) string {
+	t.Helper()
+	lit, ok := e.(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		t.Fatalf("expected a string literal, got %T", e)
+	}
+	s, err := strconv.Unquote(lit.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestREADMETroubleshootingCoversTheErrors holds the README's troubleshooting to the errors the
+// code names: every Slack error check explains, every AWS error code the cognito package
+// classifies, and every log line it quotes still written by the code.
+func TestREADMETroubleshootingCoversTheErrors(t *testing.T) {
+	section := readmeSection(t, "Troubleshooting")
+	slackCodes := map[string]bool{}
+	for _, m := range []map[string]problem{botTokenProblems, appTokenProblems} {
+		for code := range m {
+			slackCodes[code] = true
+		}
+	}
+	for _, code := range slices.Sorted(maps.Keys(slackCodes)) {
+		if !strings.Contains(section, "`"+code+"`") {
+			t.Errorf("Troubleshooting does not explain the Slack error `%s`, which resetbot check names", code)
+		}
+	}
+	for _, code := range awsErrorCodes(t) {
+		if !strings.Contains(section, "`"+code+"`") {
+			t.Errorf("Troubleshooting does not explain the AWS error `%s`, which the cognito package classifies", code)
+		}
+	}
+
+	// The log lines it quotes must still be what the code writes: those after "log:", and
+	// the first column of the table of the bot's own log lines.
+	source := sourceText(t)
+	var logLines []string
+	for _, m := range regexp.MustCompile("log: `([^`]+)`").FindAllStringSubmatch(section, -1) {
+		logLines = append(logLines, m[1])
+	}
+	_, own, _ := strings.Cut(section, "**The bot itself**")
+	for _, m := range regexp.MustCompile("(?m)^\\| (``?)(.+?)``? \\|").FindAllStringSubmatch(own, -1) {
+		msg := m[2]
+		msg, _, _ = strings.Cut(msg, "; …")
+		msg, _, _ = strings.Cut(msg, " (with ")
+		logLines = append(logLines, msg)
+	}
+	if len(logLines) < 5 {
+		t.Fatalf("found only %d quoted log lines in Troubleshooting: %q", len(logLines), logLines)
+	}
+	for _, msg := range logLines {
+		if !strings.Contains(source, `"`+msg) {
+			t.Errorf("Troubleshooting quotes the log line %q, which no Go source of the project writes", msg)
+		}
+	}
+}
+
+// sourceText is every non-test Go file of the project, joined.
+func sourceText(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir("../..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "tools" || d.Name() == ".git" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			b.Write(data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
