@@ -6,8 +6,10 @@ import (
 )
 
 // The characters generated passwords are made of. Letters and digits that are easily taken
-// for one another (I l 1, O o 0) are left out, so a password read aloud or retyped survives;
-// the symbols are ones Cognito counts as special and that need no quoting in a shell or Slack.
+// for one another (I l 1, O o 0) are left out, so a password read aloud or retyped survives.
+// The symbols are ten of the 32 Cognito counts as special: no quote, backslash, backtick
+// (which would end the Slack code span the password is shown in), bracket, space or character
+// Slack escapes (& < >), so the password is copied from Slack as it was generated.
 const (
 	upperChars  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 	lowerChars  = "abcdefghijkmnpqrstuvwxyz"
