@@ -14,6 +14,7 @@ type runOutcome struct {
 	res        RunResult
 	err        error // why the action did not happen (or failed)
 	signedOut  bool
+	signOut    RunResult // the sign-out call's result, when there was one
 	signOutErr error
 	dryRun     bool
 }
@@ -96,11 +97,8 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 	}
 	out := runOutcome{res: res}
 	if r.SignOut {
-		if _, err := s.dir.SignOut(ctx, r.Pool, user.Username); err != nil {
-			out.signOutErr = err
-		} else {
-			out.signedOut = true
-		}
+		out.signOut, out.signOutErr = s.dir.SignOut(ctx, r.Pool, user.Username)
+		out.signedOut = out.signOutErr == nil
 	}
 	return out
 }
@@ -132,9 +130,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		if out.dryRun {
 			label = "dry_run"
 		}
-		if out.signOutErr != nil {
-			log.WarnContext(ctx, "sign-out after the action failed", "err", out.signOutErr)
-		}
+		s.auditSignOut(ctx, r, out)
 	}
 
 	// The secret lives in this function only: handed over, then dropped.
@@ -177,6 +173,21 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 	s.audit(ctx, final, event)
 	s.tell(ctx, final, notice)
 	return final, nil
+}
+
+// auditSignOut records the sign-out that followed the action, a Cognito call of its own, with
+// its AWS request id.
+func (s *Service) auditSignOut(ctx context.Context, r *Request, out runOutcome) {
+	switch {
+	case out.signOutErr != nil:
+		s.log.WarnContext(ctx, "sign-out after the action failed", "request_id", r.ID,
+			"aws_request_id", out.signOut.AWSRequestID, "err", out.signOutErr)
+		s.audit(ctx, r, Event{Actor: "system", Kind: "sign_out_failed", Outcome: ErrorMessage(out.signOutErr),
+			AWSRequestID: out.signOut.AWSRequestID, Detail: ErrorCode(out.signOutErr)})
+	case out.signedOut:
+		s.audit(ctx, r, Event{Actor: "system", Kind: "signed_out", Outcome: "signed out of every session",
+			AWSRequestID: out.signOut.AWSRequestID})
+	}
 }
 
 // redact is an error's text with a secret cut out, for the log.

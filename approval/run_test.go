@@ -217,6 +217,22 @@ func TestRunSignsOutToo(t *testing.T) {
 	if got := h.dir.Calls("signout"); got != 1 {
 		t.Errorf("%d sign-outs", got)
 	}
+	// Each Cognito call is in the audit trail with its own request id.
+	if diff := cmp.Diff(auditCalls(h.eventList(r.ID)), []string{"running ", "signed_out aws-2", "succeeded aws-1"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+}
+
+// auditCalls lists events as "kind aws-request-id".
+func auditCalls(es []approval.Event) []string {
+	out := []string{}
+	for _, e := range es {
+		if e.Kind == "submitted" || e.Kind == "approved" {
+			continue
+		}
+		out = append(out, e.Kind+" "+e.AWSRequestID)
+	}
+	return out
 }
 
 func TestRunSignOutFails(t *testing.T) {
@@ -230,6 +246,15 @@ func TestRunSignOutFails(t *testing.T) {
 	}
 	if !strings.Contains(r.Outcome, "Signing them out of every session failed (Cognito is throttling calls) Make a signout request.") {
 		t.Errorf("outcome %q", r.Outcome)
+	}
+	es := h.eventList(r.ID)
+	if diff := cmp.Diff(auditCalls(es), []string{"running ", "sign_out_failed ", "succeeded aws-1"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+	for _, e := range es {
+		if e.Kind == "sign_out_failed" && (e.Detail != approval.ETHROTTLED || e.Outcome != "Cognito is throttling calls.") {
+			t.Errorf("sign-out failure event %+v", e)
+		}
 	}
 }
 

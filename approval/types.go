@@ -152,7 +152,7 @@ type Event struct {
 	RequestID    string // "" for events about no stored request (a denied submission)
 	At           time.Time
 	Actor        string // Slack user id, or "system"
-	Kind         string // submitted, denied_by_policy, approved, denied, cancelled, expired, reminded, running, succeeded, failed, interrupted, ...
+	Kind         string // submitted, denied_by_policy, approved, denied, cancelled, expired, reminded, running, signed_out, sign_out_failed, succeeded, failed, interrupted, ...
 	Rule         string
 	Outcome      string
 	AWSRequestID string
