@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/resetbot/resetbot/policy"
 )
 
 // readmeSection returns the README's section under the "## " heading title, up to the next one.
@@ -139,4 +142,67 @@ func sourceText(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// readmeCommands returns the command lines of the README's shell blocks that start with
+// prefix, continuation lines joined and trailing comments dropped.
+func readmeCommands(t *testing.T, prefix string) []string {
+	t.Helper()
+	var cmds []string
+	inBlock, cur := false, ""
+	for line := range strings.SplitSeq(readFile(t, "../../README.md"), "\n") {
+		if strings.HasPrefix(line, "```") {
+			inBlock, cur = !inBlock, ""
+			continue
+		}
+		if !inBlock {
+			continue
+		}
+		line = strings.TrimSpace(line)
+		if cur == "" && !strings.HasPrefix(line, prefix) {
+			continue
+		}
+		if more, ok := strings.CutSuffix(line, `\`); ok {
+			cur += more
+			continue
+		}
+		code, _, _ := strings.Cut(cur+line, " #")
+		cmds = append(cmds, strings.TrimSpace(code))
+		cur = ""
+	}
+	return cmds
+}
+
+// TestREADMEPolicyCommandsRun runs the README's `resetbot policy` commands on the example
+// policy, as someone who copied it to policy.yaml would: each must succeed.
+func TestREADMEPolicyCommandsRun(t *testing.T) {
+	cmds := readmeCommands(t, "resetbot policy ")
+	if len(cmds) == 0 {
+		t.Fatal("the README shows no resetbot policy command")
+	}
+	for _, line := range cmds {
+		args := shellWords(t, strings.TrimPrefix(line, "resetbot "))
+		for i, a := range args {
+			if a == "policy.yaml" {
+				args[i] = examplePolicy
+			}
+		}
+		var out, errOut strings.Builder
+		if code := dispatch(t.Context(), args, &out, &errOut); code != exitOK {
+			t.Errorf("%s\nexited %d, want 0:\n%s%s", line, code, out.String(), errOut.String())
+		}
+	}
+}
+
+// TestREADMEPolicyExamplesAreValid loads every YAML block of the README as a policy file.
+func TestREADMEPolicyExamplesAreValid(t *testing.T) {
+	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(readFile(t, "../../README.md"), -1)
+	if len(blocks) == 0 {
+		t.Fatal("the README shows no YAML policy")
+	}
+	for i, b := range blocks {
+		if _, err := policy.Parse([]byte(b[1]), fmt.Sprintf("README.md yaml block %d", i+1)); err != nil {
+			t.Errorf("the README's policy does not load:\n%v", err)
+		}
+	}
 }
