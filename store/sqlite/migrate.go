@@ -65,6 +65,14 @@ func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) (int, error) {
 	)`); err != nil {
 		return 0, fmt.Errorf("create schema_version: %w", err)
 	}
+	var newest int
+	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_version").Scan(&newest); err != nil {
+		return 0, fmt.Errorf("read schema_version: %w", err)
+	}
+	if newest > len(ms) {
+		return newest, fmt.Errorf("the database's schema is at version %d, newer than this resetbot knows (%d): "+
+			"it was written by a newer resetbot; run that version or newer", newest, len(ms))
+	}
 	current := 0
 	for _, m := range ms {
 		applied, err := apply(ctx, db, m)

@@ -283,3 +283,35 @@ func TestMigrationMarksWithdrawnRequests(t *testing.T) {
 		t.Errorf("CountByTarget = %d, %v; want 2 (the withdrawn request not counted)", n, err)
 	}
 }
+
+// TestOpenRefusesANewerSchema: a database a newer resetbot migrated is not opened by an older
+// one, which would write requests without the columns the newer one relies on.
+func TestOpenRefusesANewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "resetbot.db")
+	db, err := sqlite.Open(ctx, path, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, "INSERT INTO schema_version VALUES (99, '0099_future.sql')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err = sqlite.Open(ctx, path, discard())
+	if err == nil {
+		_ = db.Close()
+		t.Fatal("Open of a database with a newer schema succeeded")
+	}
+	if !strings.Contains(err.Error(), "schema is at version 99, newer than this resetbot knows") {
+		t.Errorf("error %q does not say the schema is newer", err)
+	}
+}
