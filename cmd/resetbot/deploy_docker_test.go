@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	goversion "go/version"
 	"os"
 	"path"
 	"strings"
@@ -66,5 +67,39 @@ func TestDockerfileImage(t *testing.T) {
 				t.Errorf(".dockerignore leaves %s out of the build context", must)
 			}
 		}
+	}
+}
+
+// TestDockerfileGoSatisfiesGoMod checks that the build stage's Go is at least the go.mod's go
+// (and toolchain) line, so the image never has to fetch a toolchain while building.
+func TestDockerfileGoSatisfiesGoMod(t *testing.T) {
+	var goVersion, from string
+	for _, in := range dockerfileInstructions(t) {
+		switch {
+		case in.cmd == "ARG" && strings.HasPrefix(in.args, "GO_VERSION="):
+			goVersion = strings.TrimPrefix(in.args, "GO_VERSION=")
+		case in.cmd == "FROM" && strings.HasSuffix(in.args, " AS build"):
+			from = strings.TrimSuffix(in.args, " AS build")
+		}
+	}
+	if from != "golang:${GO_VERSION}" || goVersion == "" {
+		t.Fatalf("build stage FROM %q with ARG GO_VERSION=%q: want FROM golang:${GO_VERSION} and the version pinned", from, goVersion)
+	}
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(mod), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 2 || (f[0] != "go" && f[0] != "toolchain") {
+			continue
+		}
+		need := strings.TrimPrefix(f[1], "go")
+		if goversion.Compare("go"+goVersion, "go"+need) < 0 {
+			t.Errorf("the Dockerfile builds with Go %s, but go.mod's %s line asks for %s", goVersion, f[0], need)
+		}
+	}
+	if !goversion.IsValid("go" + goVersion) {
+		t.Errorf("ARG GO_VERSION=%s is not a Go release", goVersion)
 	}
 }
