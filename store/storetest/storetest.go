@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) approval.Store) {
 		{"Pending", testPending},
 		{"History", testHistory},
 		{"Counts", testCounts},
+		{"Times", testTimes},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {
@@ -591,5 +592,69 @@ func testPing(t *testing.T, s approval.Store) {
 		if err := s.Ping(context.Background()); err != nil {
 			t.Fatalf("Ping %d: %v", i, err)
 		}
+	}
+}
+
+// testTimes stores times to the nanosecond, in a zone other than UTC and with a monotonic
+// clock reading: they come back as the same instants, and Due compares them to the nanosecond.
+func testTimes(t *testing.T, s approval.Store) {
+	ctx := context.Background()
+	zone := time.FixedZone("UTC-5", -5*60*60)
+	at := time.Date(2025, 3, 14, 4, 26, 53, 123456789, zone)
+	now := time.Now() // carries a monotonic clock reading
+	r := request("r-1")
+	r.CreatedAt, r.UpdatedAt, r.ExpiresAt, r.RemindAt = at, now, at.Add(time.Hour+1), time.Time{}
+	r.Approvals = []approval.Approval{{By: "U2", At: at.Add(1)}}
+	create(t, s, r)
+	lease := request("r-2")
+	lease.State, lease.CreatedAt, lease.ExpiresAt, lease.RemindAt, lease.LeaseUntil = approval.StateRunning, at, time.Time{}, time.Time{}, at.Add(2*time.Minute+7)
+	create(t, s, lease)
+
+	got := get(t, s, "r-1")
+	for _, c := range []struct {
+		name      string
+		got, want time.Time
+	}{
+		{"CreatedAt", got.CreatedAt, r.CreatedAt},
+		{"UpdatedAt", got.UpdatedAt, r.UpdatedAt},
+		{"ExpiresAt", got.ExpiresAt, r.ExpiresAt},
+		{"Approvals[0].At", got.Approvals[0].At, r.Approvals[0].At},
+		{"LeaseUntil", get(t, s, "r-2").LeaseUntil, lease.LeaseUntil},
+	} {
+		if !c.got.Equal(c.want) {
+			t.Errorf("%s: stored %s, read back %s", c.name, c.want.Format(time.RFC3339Nano), c.got.Format(time.RFC3339Nano))
+		}
+	}
+	if !got.RemindAt.IsZero() {
+		t.Errorf("RemindAt: stored the zero time, read back %s", got.RemindAt)
+	}
+
+	for _, tt := range []struct {
+		now  time.Time
+		want []string
+	}{
+		{at.Add(2*time.Minute + 6), []string{}},
+		{at.Add(2*time.Minute + 7).In(time.UTC), []string{"r-2"}},
+		{at.Add(time.Hour), []string{"r-2"}},
+		{at.Add(time.Hour + 1), []string{"r-1", "r-2"}},
+	} {
+		due, err := s.Due(ctx, tt.now)
+		if err != nil {
+			t.Fatalf("Due: %v", err)
+		}
+		if diff := cmp.Diff(ids(due), tt.want); diff != "" {
+			t.Errorf("Due(%s) (-got +want):\n%s", tt.now.Format(time.RFC3339Nano), diff)
+		}
+	}
+
+	if err := s.Append(ctx, approval.Event{RequestID: "r-1", At: at.Add(3), Kind: "submitted"}); err != nil {
+		t.Fatalf("Append: %v", err)
+	}
+	es, err := s.Events(ctx, "r-1")
+	if err != nil || len(es) != 1 {
+		t.Fatalf("Events: %v, %v", es, err)
+	}
+	if !es[0].At.Equal(at.Add(3)) {
+		t.Errorf("event At: stored %s, read back %s", at.Add(3).Format(time.RFC3339Nano), es[0].At.Format(time.RFC3339Nano))
 	}
 }
