@@ -560,6 +560,22 @@ rules:
 			},
 		},
 		{
+			"allow rule: one approver for two approvals",
+			`
+pools:
+  prod: {id: eu-west-1_Prod1234}
+rules:
+  - name: a
+    actions: [reset]
+    requesters: ["*"]
+    approvals: 2
+    approvers: [U0BOB]
+`,
+			[]string{
+				"p.yaml:7:5: rules[0].approvals: needs 2 approvals but approvers names only 1 person, so no request could ever be approved",
+			},
+		},
+		{
 			"allow rule: approvals out of range, bad types",
 			`
 pools:

@@ -404,7 +404,7 @@ func (rr *ruleReader) checkApprovers(n ast.Node, path string) {
 		return
 	}
 	if !slices.ContainsFunc(r.approvers, func(p principal) bool { return p.kind == principalGroup }) && len(r.approvers) < r.Approvals {
-		d.errorf(rr.present["approvals"], join(path, "approvals"), "needs %d approvals but approvers names only %d people, so no request could ever be approved", r.Approvals, len(r.approvers))
+		d.errorf(rr.present["approvals"], join(path, "approvals"), "needs %d approvals but approvers names only %d %s, so no request could ever be approved", r.Approvals, len(r.approvers), plural(len(r.approvers), "person", "people"))
 	}
 	if r.ExpiresAfter == 0 && !rr.bad["expires_after"] {
 		r.ExpiresAfter = defaultExpiry
