@@ -142,3 +142,44 @@ func TestDirectoryLookup(t *testing.T) {
 	_, err = d.Lookup(t.Context(), prod, "nobody")
 	wantDomainCode(t, err, approval.ENOTFOUND)
 }
+
+// TestLookupUsernameBeforeEmail: an address can be one user's username and another's email.
+// The username names its user, so Lookup of any user's own username finds that user (the
+// workflow looks users up again by username before running an action).
+func TestLookupUsernameBeforeEmail(t *testing.T) {
+	carol := user("carol@example.com", "email", "carol@new.example")
+	dave := user("dave", "email", "carol@example.com")
+	erin := user("erin@example.com", "email", "erin@example.com")
+	erin2 := user("erin2", "email", "erin@example.com")
+	alias := user("frank", "email", "frank@example.com")
+	srv := fake(t, carol, dave, erin, erin2, alias)
+	c := client(t, srv, cognito.Options{})
+	for _, tc := range []struct{ ref, want string }{
+		{"carol@example.com", "carol@example.com"},
+		{"carol@new.example", "carol@example.com"},
+		{"dave", "dave"},
+		{"erin@example.com", "erin@example.com"},
+		{"erin2", "erin2"},
+		{"frank@example.com", "frank"},
+		{"FRANK@example.com", "frank"},
+	} {
+		got, err := c.Lookup(t.Context(), prod, tc.ref)
+		if err != nil {
+			t.Errorf("Lookup(%q): %v", tc.ref, err)
+			continue
+		}
+		if got.Username != tc.want {
+			t.Errorf("Lookup(%q) = %s, want %s", tc.ref, got.Username, tc.want)
+		}
+	}
+}
+
+func TestLookupByEmailNeedsAdminGetUser(t *testing.T) {
+	srv := fake(t, user("alice", "email", "alice@example.com"))
+	srv.Inject(cognitotest.Fault{Op: "AdminGetUser", Code: "AccessDeniedException"})
+	c := client(t, srv, cognito.Options{})
+	_, err := c.Lookup(t.Context(), prod, "alice@example.com")
+	if e := wantCode(t, err, approval.EIAM); !strings.Contains(e.Message, "cognito-idp:AdminGetUser") {
+		t.Errorf("message = %q", e.Message)
+	}
+}

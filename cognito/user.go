@@ -37,9 +37,14 @@ const maxPages = 1000
 
 var subPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// Lookup finds a user by username, email or sub, with their groups. An email is looked up with
-// ListUsers (several users with it is an error saying how many) and a sub likewise; when
-// neither finds anyone, ref is tried as a username (or a sign-in alias).
+// Lookup finds a user by username, email or sub, with their groups.
+//
+// An email or a sub is looked up with ListUsers (email = "..." or sub = "..."). A username is
+// what Cognito knows a user by, and an address can be someone's username too, so a user whose
+// username is ref is the one found, whoever else has it as their email; otherwise the one user
+// with that email or sub (several is an error saying how many). When no one has it, ref is tried
+// as a username or a sign-in alias (AdminGetUser). So Lookup of a user's own username always
+// finds that user.
 //
 // Cognito compares email addresses exactly, capitals included, and keeps them as they were
 // typed when the user was made. An address that finds no one as typed is tried with its domain
@@ -49,37 +54,53 @@ func (c *Client) Lookup(ctx context.Context, pool policy.Pool, ref string) (User
 	if ref == "" {
 		return User{}, invalid("Say which user: a username, an email address or a sub.")
 	}
-	var (
-		u     User
-		found bool
-		err   error
-	)
-	for _, by := range finders {
-		if !by.match(ref) {
-			continue
-		}
-		for _, value := range by.forms(ref) {
-			if u, found, err = c.findBy(ctx, pool, by.attr, value); err != nil {
-				return User{}, err
-			}
-			if found {
-				break
-			}
-		}
-		if found {
-			break
-		}
-	}
-	if !found {
-		if u, err = c.getUser(ctx, pool, ref); err != nil {
-			return User{}, notFoundByEmail(err, pool, ref)
-		}
+	u, err := c.resolve(ctx, pool, ref)
+	if err != nil {
+		return User{}, err
 	}
 	if u.Groups, err = c.groups(ctx, pool, u.Username); err != nil {
 		return User{}, err
 	}
 	return u, nil
 }
+
+// resolve finds the one user ref names.
+func (c *Client) resolve(ctx context.Context, pool policy.Pool, ref string) (User, error) {
+	var (
+		matches []User
+		attr    string
+	)
+	if i := slices.IndexFunc(finders, func(f finder) bool { return f.match(ref) }); i >= 0 {
+		attr = finders[i].attr
+		for _, value := range finders[i].forms(ref) {
+			users, err := c.listBy(ctx, pool, attr, value)
+			if err != nil {
+				return User{}, err
+			}
+			if matches = users; len(matches) > 0 {
+				break
+			}
+		}
+	}
+	if i := slices.IndexFunc(matches, func(u User) bool { return isUsername(u, ref) }); i >= 0 {
+		return matches[i], nil
+	}
+	named, err := c.getUser(ctx, pool, ref)
+	switch {
+	case err == nil && (isUsername(named, ref) || len(matches) == 0):
+		return named, nil
+	case err != nil && !isNotFound(err):
+		return User{}, err
+	case len(matches) == 1:
+		return matches[0], nil
+	case len(matches) > 1:
+		return User{}, invalid("%d users in pool %s have that %s; name the user by username instead.", len(matches), poolName(pool), attr)
+	}
+	return User{}, notFoundByEmail(err, pool, ref)
+}
+
+// isUsername reports whether ref is u's username (which a pool may compare without case).
+func isUsername(u User, ref string) bool { return strings.EqualFold(u.Username, ref) }
 
 // finder is a way of telling a user from what the requester typed.
 type finder struct {
@@ -106,10 +127,15 @@ func emailForms(ref string) []string {
 	return slices.Compact(forms)
 }
 
+func isNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == approval.ENOTFOUND
+}
+
 // notFoundByEmail explains a user typed as an email address whom no one matched.
 func notFoundByEmail(err error, pool policy.Pool, ref string) error {
 	var e *Error
-	if !isEmail(ref) || !errors.As(err, &e) || e.Code != approval.ENOTFOUND {
+	if !isEmail(ref) || !isNotFound(err) || !errors.As(err, &e) {
 		return err
 	}
 	found := *e
@@ -117,31 +143,26 @@ func notFoundByEmail(err error, pool policy.Pool, ref string) error {
 	return &found
 }
 
-// findBy lists the users whose attribute is value; more than one is an error.
-func (c *Client) findBy(ctx context.Context, pool policy.Pool, attr, value string) (User, bool, error) {
+// listBy lists the users whose attribute is value, across pages.
+func (c *Client) listBy(ctx context.Context, pool policy.Pool, attr, value string) ([]User, error) {
 	filter := fmt.Sprintf(`%s = "%s"`, attr, strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value))
-	var users []types.UserType
+	var users []User
 	var token *string
 	for range maxPages {
 		out, err := call(ctx, c, pool, func(ctx context.Context, o func(*cip.Options)) (*cip.ListUsersOutput, error) {
 			return c.api.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: aws.String(pool.ID), Filter: aws.String(filter), PaginationToken: token}, o)
 		})
 		if err != nil {
-			return User{}, false, err
+			return nil, err
 		}
-		users = append(users, out.Users...)
+		for _, u := range out.Users {
+			users = append(users, user(aws.ToString(u.Username), u.Attributes, u.UserStatus, u.Enabled, u.UserCreateDate, u.UserLastModifiedDate))
+		}
 		if token = out.PaginationToken; aws.ToString(token) == "" {
 			break
 		}
 	}
-	switch len(users) {
-	case 0:
-		return User{}, false, nil
-	case 1:
-		u := users[0]
-		return user(aws.ToString(u.Username), u.Attributes, u.UserStatus, u.Enabled, u.UserCreateDate, u.UserLastModifiedDate), true, nil
-	}
-	return User{}, false, invalid("%d users in pool %s have that %s; name the user by username instead.", len(users), poolName(pool), attr)
+	return users, nil
 }
 
 func (c *Client) getUser(ctx context.Context, pool policy.Pool, username string) (User, error) {
