@@ -115,7 +115,7 @@ func ParseCommand(text string) (Command, error) {
 	if err := checkText(text); err != nil {
 		return Command{}, err
 	}
-	toks, err := tokenize(text)
+	toks, err := tokenize(decodeLinks(text))
 	if err != nil {
 		return Command{}, err
 	}
@@ -208,11 +208,12 @@ func parseAction(action policy.Action, toks []token) (Command, error) {
 }
 
 // checkText refuses text too long, not UTF-8, or holding control or bidi-override characters.
+// The length is counted as the person typed it, before Slack escaped &, < and >.
 func checkText(text string) error {
 	if !utf8.ValidString(text) {
 		return parseErrorf("the command is not valid UTF-8 text")
 	}
-	if n := utf8.RuneCountInString(text); n > MaxCommandLen {
+	if n := utf8.RuneCountInString(decodeEntities(decodeLinks(text))); n > MaxCommandLen {
 		return parseErrorf("the command is too long (%d characters; at most %d)", n, MaxCommandLen)
 	}
 	for i, r := range []rune(text) {
@@ -249,7 +250,7 @@ func isCloseQuote(r rune) bool { return r == '"' || r == '”' || r == '“' }
 
 // tokenize splits text on white space. A word that starts with a double quote (straight or
 // typographic, as Slack clients type them) runs to the next double quote; quotes inside a
-// word are ordinary characters. Each word is then decoded from Slack's escaping.
+// word are ordinary characters. Each word is then decoded from Slack's &amp; &lt; &gt;.
 func tokenize(text string) ([]token, error) {
 	var toks []token
 	rs := []rune(text)
@@ -269,7 +270,7 @@ func tokenize(text string) ([]token, error) {
 			if j+1 < len(rs) && !unicode.IsSpace(rs[j+1]) {
 				return nil, parseErrorf("a closing quote at character %d must be followed by a space", j+1)
 			}
-			toks = append(toks, token{text: decodeSlack(string(rs[i+1 : j])), quoted: true})
+			toks = append(toks, token{text: decodeEntities(string(rs[i+1 : j])), quoted: true})
 			i = j + 1
 			continue
 		}
@@ -277,23 +278,34 @@ func tokenize(text string) ([]token, error) {
 		for j < len(rs) && !unicode.IsSpace(rs[j]) {
 			j++
 		}
-		toks = append(toks, token{text: decodeSlack(string(rs[i:j]))})
+		toks = append(toks, token{text: decodeEntities(string(rs[i:j]))})
 		i = j
 	}
 	return toks, nil
 }
 
-// mailtoLink is how Slack sends an email address it turned into a link.
-var mailtoLink = regexp.MustCompile(`<mailto:([^|>]+)(?:\|[^>]*)?>`)
+// slackLink is how Slack sends an address, a phone number or a web address it turned into a
+// link: <mailto:a@b.c|a@b.c>, <tel:+14155550123|+1 415 555 0123>, <https://x.example/y|label>
+// or <https://x.example/y>. A < that people typed arrives as &lt;, so it never starts one.
+var slackLink = regexp.MustCompile(`<(mailto:|tel:|https?://)([^|>\s]+)(?:\|[^>]*)?>`)
+
+// decodeLinks turns Slack's links back into what was typed: the address, the number or the
+// web address (a label, which may hold spaces, is dropped).
+func decodeLinks(s string) string {
+	return slackLink.ReplaceAllStringFunc(s, func(link string) string {
+		m := slackLink.FindStringSubmatch(link)
+		if m[1] == "mailto:" || m[1] == "tel:" {
+			return m[2]
+		}
+		return m[1] + m[2]
+	})
+}
 
 var slackEntities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
-// decodeSlack undoes what Slack does to typed text: email links become the address, and the
-// &amp; &lt; &gt; entities become the characters (rendering escapes them again).
-func decodeSlack(s string) string {
-	s = mailtoLink.ReplaceAllString(s, "$1")
-	return slackEntities.Replace(s)
-}
+// decodeEntities undoes Slack's escaping of what people typed: &amp; &lt; &gt; become the
+// characters (rendering escapes them again).
+func decodeEntities(s string) string { return slackEntities.Replace(s) }
 
 func joinActions(as []policy.Action) string {
 	ss := make([]string, len(as))

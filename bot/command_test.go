@@ -65,6 +65,22 @@ func TestParseCommand(t *testing.T) {
 			"slack entities decoded", "reset alice a &lt;b&gt; &amp; c",
 			Command{Kind: KindAction, Action: policy.ActionReset, Target: "alice", Reason: "a <b> & c"},
 		},
+		{
+			"slack phone link with spaces in its label", "reset <tel:+14155550123|+1 415 555 0123> locked out",
+			Command{Kind: KindAction, Action: policy.ActionReset, Target: "+14155550123", Reason: "locked out"},
+		},
+		{
+			"slack web links", "reset alice --ticket <https://jira.example/browse/SUP-1?a=1&amp;b=2|SUP-1> see <http://wiki.example/x>",
+			Command{Kind: KindAction, Action: policy.ActionReset, Target: "alice", Ticket: "https://jira.example/browse/SUP-1?a=1&b=2", Reason: "see http://wiki.example/x"},
+		},
+		{
+			"typed link syntax stays text", "reset alice &lt;mailto:x@y.z|x@y.z&gt; &lt;@U0BOSS&gt;",
+			Command{Kind: KindAction, Action: policy.ActionReset, Target: "alice", Reason: "<mailto:x@y.z|x@y.z> <@U0BOSS>"},
+		},
+		{
+			"as long as typed, not as escaped", "reset alice " + strings.Repeat("&amp;", MaxCommandLen-len("reset alice ")),
+			Command{Kind: KindAction, Action: policy.ActionReset, Target: "alice", Reason: strings.Repeat("&", MaxCommandLen-len("reset alice "))},
+		},
 		{"permanent-password", "permanent-password bob", Command{Kind: KindAction, Action: policy.ActionPermanentPassword, Target: "bob"}},
 		{"signout", "signout bob --ticket T-1", Command{Kind: KindAction, Action: policy.ActionSignOut, Target: "bob", Ticket: "T-1"}},
 		{"verify-email", "verify-email bob", Command{Kind: KindAction, Action: policy.ActionVerifyEmail, Target: "bob"}},
@@ -116,6 +132,7 @@ func TestParseCommandErrors(t *testing.T) {
 		{"bidi override", "reset alice \u202egnp.exe", "the command holds a control character (U+202E at character 13); type it on one line, as plain text"},
 		{"invalid utf-8", "reset \xff", "the command is not valid UTF-8 text"},
 		{"too long", "reset alice " + strings.Repeat("x", MaxCommandLen), "the command is too long (1012 characters; at most 1000)"},
+		{"too long once unescaped", "reset alice " + strings.Repeat("&lt;", MaxCommandLen), "the command is too long (1012 characters; at most 1000)"},
 		{"user too long", "reset " + strings.Repeat("u", MaxTargetLen+1), "the user is too long (257 characters; at most 256)"},
 		{"value too long", "reset u --ticket " + strings.Repeat("t", MaxValueLen+1), "--ticket is too long (101 characters; at most 100)"},
 		{"long unknown action clipped", strings.Repeat("a", 60), `unknown action "` + strings.Repeat("a", 40) + `…"; the actions are help, status, history, reset, temp-password, permanent-password, verify-email, verify-phone, signout`},
@@ -188,6 +205,7 @@ func FuzzParseCommand(f *testing.F) {
 		"", "help", "status alice --pool prod", "reset alice@example.com --pool prod --ticket SUP-123 locked out",
 		`temp-password bob --verified-by "video call" --signout "lost phone"`, "reset <mailto:a@b.c|a@b.c> &lt;x&gt;",
 		"signout x -- --y", "reset “a b”", `reset a "b`, "verify-email a\tb", "reset \u202e",
+		"reset <tel:+14155550123|+1 415 555 0123> --ticket <https://j.example/x?a=1&amp;b=2|x>",
 	} {
 		f.Add(s)
 	}
