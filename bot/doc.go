@@ -24,5 +24,10 @@
 // a modal, add a row to the routes in routes.go, its handler in a handle_*.go file, and its
 // blocks in a render_*.go file with a golden test (go test ./bot -run Golden -update rewrites
 // testdata/*.golden.json). Everything user-typed that lands in mrkdwn goes through esc, and
-// every address shown in a channel through maskRef.
+// every address shown in a channel through maskRef. Slack refuses a whole message or modal
+// when one text is over its limit, so every text is made to fit (fit.go): sections, fields
+// and context lines are clipped by section, field and contextLine, and what people type or
+// the policy lists is shortened (escClip, codeWithin), listed within a budget (joinWithin)
+// or spread over several blocks (escChunks) before that; TestRenderingsFitSlack posts the
+// longest renderings to the fake Slack, which holds them to Slack's limits.
 package bot

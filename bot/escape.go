@@ -35,8 +35,18 @@ func maskRef(ref string) string {
 	return ref
 }
 
-// userRef shows a Cognito username as code, masked when it is an address.
-func userRef(username string) string { return code(maskRef(username)) }
+// userRef shows a Cognito username as code, masked when it is an address, and shortened
+// when it is long.
+func userRef(username string) string { return codeWithin(maskRef(username), refBudget) }
+
+// codeWithin is code, kept within n characters: a long s is shortened, never cut inside an
+// entity. Secrets are never shortened: they go through code.
+func codeWithin(s string, n int) string {
+	if s == "" {
+		return "—"
+	}
+	return "`" + escClip(strings.ReplaceAll(s, "`", "ˋ"), n-2) + "`"
+}
 
 // orDash escapes s, or shows a dash when it is empty.
 func orDash(s string) string {

@@ -94,7 +94,7 @@ func (b *Bot) submitDenyModal(ctx context.Context, who caller, view slack.View) 
 	if reason == "" {
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldDenyReason: "Say why, for the requester."})
 	}
-	if msg := checkField(reason, true); msg != "" {
+	if msg := checkField(reason, true, maxReasonLen); msg != "" {
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldDenyReason: msg})
 	}
 	who.Channel = meta.Channel

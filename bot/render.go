@@ -31,10 +31,16 @@ func plain(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
 }
 
-func section(s string) *slack.SectionBlock { return slack.NewSectionBlock(mrkdwn(s), nil, nil) }
+// section is a section block of mrkdwn, clipped to Slack's limit.
+func section(s string) *slack.SectionBlock {
+	return slack.NewSectionBlock(mrkdwn(clipMrkdwn(s, maxSectionText)), nil, nil)
+}
+
+// field is one of a section's fields, clipped to Slack's limit.
+func field(s string) *slack.TextBlockObject { return mrkdwn(clipMrkdwn(s, maxFieldText)) }
 
 func contextLine(s string) *slack.ContextBlock {
-	return slack.NewContextBlock("", mrkdwn(s))
+	return slack.NewContextBlock("", mrkdwn(clipMrkdwn(s, maxSectionText)))
 }
 
 // mentionApprover mentions an approver entry of the policy: a user id as a user mention, a

@@ -29,26 +29,24 @@ func (rd renderer) help(may []PoolActions, checks []policy.IdentityCheck) messag
 	fmt.Fprintf(&b, "• `%s ACTION USER [--pool P] [--ticket T] [--verified-by M] [--signout] [REASON...]`\n", esc(rd.command))
 	fmt.Fprintf(&b, "    ACTION is one of %s. USER is a username, email or sub. Quote a value with spaces: `--verified-by \"video call\"`.", joinActions(writeActions()))
 	blocks := []slack.Block{section(b.String())}
-	var may2 strings.Builder
 	if len(may) == 0 {
-		may2.WriteString("*Here you may use*: nothing. The policy lets you ask for no action in this channel; ask the platform team if you need to.")
+		blocks = append(blocks, section("*Here you may use*: nothing. The policy lets you ask for no action in this channel; ask the platform team if you need to."))
 	} else {
-		may2.WriteString("*Here you may use*:")
-		for _, pa := range may {
-			fmt.Fprintf(&may2, "\n• *%s* (%s): %s", esc(pa.Pool.Name), code(pa.Pool.ID), esc(joinActions(pa.Actions)))
+		lines := make([]string, len(may))
+		for i, pa := range may {
+			lines[i] = fmt.Sprintf("• *%s* (%s): %s", esc(pa.Pool.Name), code(pa.Pool.ID), esc(joinActions(pa.Actions)))
 		}
+		blocks = append(blocks, section("*Here you may use*:"+joinWithin(lines, listBudget, len(lines))))
 	}
-	blocks = append(blocks, section(may2.String()))
 	if len(checks) > 0 {
-		var c strings.Builder
-		c.WriteString("*Identity checks* (for `--verified-by`):")
-		for _, ic := range checks {
-			fmt.Fprintf(&c, "\n• %s", code(ic.Name))
+		lines := make([]string, len(checks))
+		for i, ic := range checks {
+			lines[i] = "• " + code(ic.Name)
 			if ic.Description != "" {
-				c.WriteString(": " + esc(ic.Description))
+				lines[i] += ": " + escClip(ic.Description, refBudget)
 			}
 		}
-		blocks = append(blocks, section(c.String()))
+		blocks = append(blocks, section("*Identity checks* (for `--verified-by`):"+joinWithin(lines, listBudget, len(lines))))
 	}
 	if rd.dryRun {
 		blocks = append(blocks, contextLine("*"+dryRunMark+"*: the bot only reads Cognito; nothing is changed."))
@@ -137,21 +135,21 @@ func (rd renderer) status(rep approval.StatusReport) message {
 	t := rep.Target
 	head := fmt.Sprintf("🔎 %s in *%s*", userRef(t.Username), esc(rep.Pool.Name))
 	if t.Ref != "" && t.Ref != t.Username {
-		head += " (asked for as " + esc(maskRef(t.Ref)) + ")"
+		head += " (asked for as " + escClip(maskRef(t.Ref), refBudget) + ")"
 	}
 	fields := []*slack.TextBlockObject{
-		mrkdwn("*Cognito status*\n" + statusLine(t.Status, rep.Enabled)),
-		mrkdwn("*sub*\n" + code(t.Sub)),
-		mrkdwn("*Email*\n" + contactLine(t.EmailMasked, t.EmailVerified)),
-		mrkdwn("*Phone*\n" + contactLine(t.PhoneMasked, t.PhoneVerified)),
-		mrkdwn("*Groups*\n" + groupsLine(t.Groups)),
-		mrkdwn("*Requests in the last 30 days*\n" + fmt.Sprint(rep.Recent)),
+		field("*Cognito status*\n" + statusLine(t.Status, rep.Enabled)),
+		field("*sub*\n" + codeWithin(t.Sub, refBudget)),
+		field("*Email*\n" + contactLine(t.EmailMasked, t.EmailVerified)),
+		field("*Phone*\n" + contactLine(t.PhoneMasked, t.PhoneVerified)),
+		field("*Groups*\n" + groupsLine(t.Groups)),
+		field("*Requests in the last 30 days*\n" + fmt.Sprint(rep.Recent)),
 	}
 	if !rep.Created.IsZero() {
-		fields = append(fields, mrkdwn("*Created*\n"+slackDate(rep.Created)))
+		fields = append(fields, field("*Created*\n"+slackDate(rep.Created)))
 	}
 	if !rep.Modified.IsZero() {
-		fields = append(fields, mrkdwn("*Last modified*\n"+slackDate(rep.Modified)))
+		fields = append(fields, field("*Last modified*\n"+slackDate(rep.Modified)))
 	}
 	blocks := []slack.Block{section(head), slack.NewSectionBlock(nil, fields, nil)}
 	if rd.dryRun {
@@ -160,31 +158,28 @@ func (rd renderer) status(rep approval.StatusReport) message {
 	return message{Text: fmt.Sprintf("Status of %s in %s", userRef(t.Username), esc(rep.Pool.Name)), Blocks: blocks}
 }
 
-// maxHistoryLines bounds a history answer (a section holds at most 3000 characters).
+// maxHistoryLines bounds a history answer, which also stops at what a section holds.
 const maxHistoryLines = 10
 
 // history renders the newest requests for a user.
 func (rd renderer) history(target string, rs []*approval.Request) message {
-	head := "🗂 Recent requests for " + code(target)
+	head := "🗂 Recent requests for " + codeWithin(target, refBudget)
 	if len(rs) == 0 {
 		text := head + ": none."
 		return message{Text: text, Blocks: []slack.Block{section(text)}}
 	}
-	var b strings.Builder
-	b.WriteString(head + ", newest first:")
-	for i, r := range rs {
-		if i == maxHistoryLines {
-			fmt.Fprintf(&b, "\n…and %d more.", len(rs)-maxHistoryLines)
-			break
-		}
-		fmt.Fprintf(&b, "\n• %s %s · %s in *%s* · %s by %s", slackDate(r.CreatedAt), code(r.ID), esc(string(r.Action)),
+	lines := make([]string, 0, maxHistoryLines)
+	for _, r := range rs[:min(len(rs), maxHistoryLines)] {
+		line := fmt.Sprintf("• %s %s · %s in *%s* · %s by %s", slackDate(r.CreatedAt), code(r.ID), esc(string(r.Action)),
 			esc(r.Pool.Name), styleOf(r.State).label, mentionUser(r.Requester))
 		if r.Ticket != "" {
-			b.WriteString(" · ticket " + esc(r.Ticket))
+			line += " · ticket " + escClip(r.Ticket, refBudget)
 		}
 		if r.DryRun {
-			b.WriteString(" · " + dryRunMark)
+			line += " · " + dryRunMark
 		}
+		lines = append(lines, line)
 	}
-	return message{Text: "Recent requests for " + code(target), Blocks: []slack.Block{section(b.String())}}
+	text := head + ", newest first:" + joinWithin(lines, listBudget, len(rs))
+	return message{Text: "Recent requests for " + codeWithin(target, refBudget), Blocks: []slack.Block{section(text)}}
 }

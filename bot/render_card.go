@@ -83,9 +83,7 @@ func (rd renderer) card(r *approval.Request) message {
 		section(rd.ask(r)),
 		slack.NewSectionBlock(nil, rd.targetFields(r), nil),
 	}
-	if r.Reason != "" {
-		blocks = append(blocks, section("*Reason*\n"+esc(r.Reason)))
-	}
+	blocks = append(blocks, reasonSections(r.Reason)...)
 	blocks = append(blocks, section(rd.approvalsLine(r)))
 	if st.outcome != nil {
 		blocks = append(blocks, section(st.outcome(rd, r)))
@@ -123,24 +121,37 @@ func (rd renderer) ask(r *approval.Request) string {
 	return s + "."
 }
 
+// reasonSections show a reason, spread over as many sections as its length needs.
+func reasonSections(reason string) []slack.Block {
+	const label = "*Reason*\n"
+	var blocks []slack.Block
+	for i, chunk := range escChunks(reason, maxSectionText-len(label)) {
+		if i == 0 {
+			chunk = label + chunk
+		}
+		blocks = append(blocks, section(chunk))
+	}
+	return blocks
+}
+
 func (rd renderer) targetFields(r *approval.Request) []*slack.TextBlockObject {
 	t := r.Target
 	user := userRef(t.Username)
 	if t.Ref != "" && t.Ref != t.Username {
-		user += " (asked for as " + esc(maskRef(t.Ref)) + ")"
+		user += " (asked for as " + escClip(maskRef(t.Ref), refBudget) + ")"
 	}
 	if t.Sub != "" {
-		user += "\nsub " + code(t.Sub)
+		user += "\nsub " + codeWithin(t.Sub, refBudget)
 	}
 	fields := []*slack.TextBlockObject{
-		mrkdwn("*User*\n" + user),
-		mrkdwn("*Cognito status*\n" + statusLine(t.Status, t.Enabled)),
-		mrkdwn("*Email*\n" + contactLine(t.EmailMasked, t.EmailVerified)),
-		mrkdwn("*Phone*\n" + contactLine(t.PhoneMasked, t.PhoneVerified)),
-		mrkdwn("*Groups*\n" + groupsLine(t.Groups)),
-		mrkdwn("*Pool*\n" + poolLine(r.Pool.Name, r.Pool.ID, r.Pool.Region)),
-		mrkdwn("*Ticket*\n" + orDash(r.Ticket)),
-		mrkdwn("*Identity check*\n" + orDash(r.VerifiedBy)),
+		field("*User*\n" + user),
+		field("*Cognito status*\n" + statusLine(t.Status, t.Enabled)),
+		field("*Email*\n" + contactLine(t.EmailMasked, t.EmailVerified)),
+		field("*Phone*\n" + contactLine(t.PhoneMasked, t.PhoneVerified)),
+		field("*Groups*\n" + groupsLine(t.Groups)),
+		field("*Pool*\n" + poolLine(r.Pool.Name, r.Pool.ID, r.Pool.Region)),
+		field("*Ticket*\n" + orDash(r.Ticket)),
+		field("*Identity check*\n" + orDash(r.VerifiedBy)),
 	}
 	return fields
 }
@@ -163,11 +174,24 @@ func contactLine(masked string, verified bool) string {
 	return esc(masked) + " (*not verified*)"
 }
 
+// groupsLine lists Cognito groups, as many as fit in a field, and how many more there are.
 func groupsLine(groups []string) string {
 	if len(groups) == 0 {
 		return "—"
 	}
-	return esc(strings.Join(groups, ", "))
+	var b strings.Builder
+	for i, g := range groups {
+		name := escClip(g, refBudget)
+		if i > 0 && b.Len()+len(name)+2 > groupsBudget {
+			fmt.Fprintf(&b, " and %d more", len(groups)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(name)
+	}
+	return b.String()
 }
 
 func poolLine(name, id, region string) string {
@@ -221,11 +245,13 @@ func (rd renderer) footer(r *approval.Request) string {
 func (rd renderer) buttons(r *approval.Request) *slack.ActionBlock {
 	approve := slack.NewButtonBlockElement(actionApprove, r.ID, plain("Approve"))
 	approve.Style = slack.StylePrimary
-	what := fmt.Sprintf("This lets the bot *%s* %s in *%s*", actionPhrase(r.Action), userRef(r.Target.Username), esc(r.Pool.Name))
+	what := fmt.Sprintf("This lets the bot *%s* %s in *%s*", actionPhrase(r.Action),
+		codeWithin(maskRef(r.Target.Username), confirmRefBudget), escClip(r.Pool.Name, confirmRefBudget))
 	if r.ApprovalsNeeded > 1 {
 		what += " once enough approvals are in"
 	}
-	approve.Confirm = slack.NewConfirmationBlockObject(plain("Approve this request?"), mrkdwn(what+"."), plain("Approve"), plain("Back"))
+	approve.Confirm = slack.NewConfirmationBlockObject(plain("Approve this request?"),
+		mrkdwn(clipMrkdwn(what+".", maxConfirmText)), plain("Approve"), plain("Back"))
 	deny := slack.NewButtonBlockElement(actionDeny, r.ID, plain("Deny"))
 	deny.Style = slack.StyleDanger
 	cancel := slack.NewButtonBlockElement(actionCancel, r.ID, plain("Cancel"))

@@ -69,9 +69,18 @@ func (rd renderer) requestModal(may []PoolActions, checks []policy.IdentityCheck
 	slices.SortFunc(actions, func(a, b policy.Action) int {
 		return slices.Index(policy.Actions, a) - slices.Index(policy.Actions, b)
 	})
-	pool := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a pool"), fieldPool, poolOpts...)
-	if len(poolOpts) == 1 {
-		pool.InitialOption = poolOpts[0]
+	var pool slack.BlockElement
+	if len(poolOpts) > maxOptions {
+		// More pools than a menu holds: the pool is typed, and checked like a typed --pool.
+		in := slack.NewPlainTextInputBlockElement(plain(truncate(may[0].Pool.Name, 150)), fieldPool)
+		in.MaxLength = MaxValueLen
+		pool = in
+	} else {
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a pool"), fieldPool, poolOpts...)
+		if len(poolOpts) == 1 {
+			sel.InitialOption = poolOpts[0]
+		}
+		pool = sel
 	}
 	var actionOpts []*slack.OptionBlockObject
 	for _, a := range actions {
@@ -89,7 +98,7 @@ func (rd renderer) requestModal(may []PoolActions, checks []policy.IdentityCheck
 	ticket := slack.NewPlainTextInputBlockElement(plain("SUP-123"), fieldTicket)
 	ticket.MaxLength = MaxValueLen
 	var verified slack.BlockElement
-	if len(checks) > 0 {
+	if len(checks) > 0 && len(checks) <= maxOptions {
 		var opts []*slack.OptionBlockObject
 		for _, ic := range checks {
 			var desc *slack.TextBlockObject
@@ -194,7 +203,7 @@ func readRequestForm(state *slack.ViewState) (requestForm, map[string]string) {
 	}
 	errs := map[string]string{}
 	form := requestForm{
-		Pool:       f.selected(fieldPool),
+		Pool:       f.textOrSelected(fieldPool),
 		Target:     f.text(fieldTarget),
 		Reason:     f.text(fieldReason),
 		Ticket:     f.text(fieldTicket),
@@ -212,9 +221,18 @@ func readRequestForm(state *slack.ViewState) (requestForm, map[string]string) {
 		errs[fieldAction] = "Choose an action."
 	}
 	form.Action = a
-	for field, v := range map[string]string{fieldTarget: form.Target, fieldReason: form.Reason, fieldTicket: form.Ticket, fieldVerifiedBy: form.VerifiedBy} {
-		if msg := checkField(v, field == fieldReason); msg != "" {
-			errs[field] = msg
+	for _, in := range []struct {
+		field, value string
+		max          int
+	}{
+		{fieldPool, form.Pool, MaxValueLen},
+		{fieldTarget, form.Target, MaxTargetLen},
+		{fieldReason, form.Reason, maxReasonLen},
+		{fieldTicket, form.Ticket, MaxValueLen},
+		{fieldVerifiedBy, form.VerifiedBy, MaxValueLen},
+	} {
+		if msg := checkField(in.value, in.field == fieldReason, in.max); msg != "" {
+			errs[in.field] = msg
 		}
 	}
 	if form.SignOut && (a.ReadOnly() || a == policy.ActionSignOut) && ok {
@@ -223,11 +241,15 @@ func readRequestForm(state *slack.ViewState) (requestForm, map[string]string) {
 	return form, errs
 }
 
-// checkField refuses control and bidi characters in a typed value; a multi-line value may
-// hold line breaks.
-func checkField(v string, multiline bool) string {
+// checkField refuses a typed value longer than max characters (the input's max_length,
+// which Slack's clients enforce), or holding control or bidi characters; a multi-line value
+// may hold line breaks.
+func checkField(v string, multiline bool, max int) string {
 	if !utf8.ValidString(v) {
 		return "This is not valid text."
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return fmt.Sprintf("This is %d characters long; at most %d fit.", n, max)
 	}
 	for _, r := range v {
 		if multiline && r == '\n' {

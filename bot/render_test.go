@@ -338,6 +338,14 @@ func TestReadRequestForm(t *testing.T) {
 			map[string]string{fieldSignOut: "Signing out does not apply to status."},
 		},
 		{
+			"longer than the inputs take", state("prod", strings.Repeat("u", MaxTargetLen+1), "reset", strings.Repeat("r", maxReasonLen+1),
+				strings.Repeat("t", MaxValueLen+1), "", false),
+			requestForm{Pool: "prod", Target: strings.Repeat("u", MaxTargetLen+1), Action: policy.ActionReset,
+				Reason: strings.Repeat("r", maxReasonLen+1), Ticket: strings.Repeat("t", MaxValueLen+1)},
+			map[string]string{fieldTarget: "This is 257 characters long; at most 256 fit.", fieldReason: "This is 501 characters long; at most 500 fit.",
+				fieldTicket: "This is 101 characters long; at most 100 fit."},
+		},
+		{
 			"unknown action", state("prod", "carol", "format-disk", "", "", "", false),
 			requestForm{Pool: "prod", Target: "carol"},
 			map[string]string{fieldAction: "Choose an action."},
