@@ -124,20 +124,30 @@ func (c *Client) setPassword(ctx context.Context, pool policy.Pool, username str
 		if err != nil {
 			return PasswordResult{}, &Error{Code: approval.EINTERNAL, Message: "The bot could not generate a password; the details are in its log.", Err: err}
 		}
+		var tries attempts
 		out, err := call(ctx, c, pool, func(ctx context.Context, o func(*cip.Options)) (*cip.AdminSetUserPasswordOutput, error) {
 			return c.api.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
 				UserPoolId: aws.String(pool.ID), Username: aws.String(username), Password: aws.String(password), Permanent: permanent,
-			}, o)
+			}, o, tries.count)
 		})
-		if e := (*Error)(nil); errors.As(err, &e) && e.Code == approval.EPASSWORD && !fresh {
+		var e *Error
+		switch {
+		case errors.As(err, &e) && e.Code == approval.EPASSWORD && !fresh:
 			// The pool's policy changed since it was cached: read it again and retry once.
 			c.forget(pool)
 			continue
-		}
-		if err != nil {
+		case errors.As(err, &e) && e.AWSCode == "PasswordHistoryPolicyViolationException" && tries.retried():
+			// A freshly generated password cannot be one the user had before: an earlier
+			// attempt of this call set it (its answer was lost), and the retry, setting it
+			// again, found it in the pool's password history. The password is set.
+			c.log.InfoContext(ctx, "cognito password set by an earlier attempt", "pool", pool.ID, "username", username, "aws_request_id", e.RequestID)
+		case err != nil:
 			return PasswordResult{}, err
 		}
-		res := PasswordResult{Result: Result{RequestID: requestID(out.ResultMetadata)}, Password: Secret{password}}
+		res := PasswordResult{Password: Secret{password}}
+		if out != nil {
+			res.RequestID = requestID(out.ResultMetadata)
+		}
 		if permanent {
 			res.Detail = "Set a new password, which the user keeps."
 		} else {

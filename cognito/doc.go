@@ -6,7 +6,9 @@
 // retried), and is reported to Options.Observe for metrics. AdminResetUserPassword, which
 // sends a new code each time, is retried only when Cognito cannot have acted on the failed
 // attempt (throttled, or never reached), so a user never gets a second code that voids the
-// first. Its methods:
+// first. AdminSetUserPassword is retried, as setting a password twice is harmless; a retry
+// that a pool's password history refuses found the password set by the attempt whose answer
+// was lost, and counts as done. Its methods:
 //
 //   - Lookup finds a user by username, email (ListUsers, email = "...") or sub, with their
 //     status, contacts and groups.

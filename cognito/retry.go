@@ -5,10 +5,12 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // retryUnappliedOnly is the call option of actions that a second attempt would apply twice:
@@ -49,3 +51,20 @@ func unsent(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && strings.EqualFold(op.Op, "dial")
 }
+
+// attempts counts the attempts of one call, retries included.
+type attempts struct{ n atomic.Int32 }
+
+// count is the call option that counts.
+func (a *attempts) count(o *cip.Options) {
+	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+		// After the retry middleware, so once per attempt.
+		return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("resetbot.CountAttempts",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				a.n.Add(1)
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+	})
+}
+
+func (a *attempts) retried() bool { return a.n.Load() > 1 }

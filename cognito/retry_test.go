@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito"
+	"github.com/resetbot/resetbot/cognito/cognitotest"
 )
 
 // TestResetIsNotRetriedAfterCognitoMayHaveActed: a second AdminResetUserPassword sends the
@@ -76,4 +78,45 @@ func TestResetIsNotRetriedAfterCognitoMayHaveActed(t *testing.T) {
 			t.Errorf("%d retries of a refused connection, want the standard retryer's 2", got)
 		}
 	})
+}
+
+// TestSetPasswordWhoseAnswerWasLost: AdminSetUserPassword is retried (setting the same
+// password twice is harmless), but in a pool with a password history the retry is refused as
+// a reuse of the password the lost attempt set. That password is set, and is the result.
+func TestSetPasswordWhoseAnswerWasLost(t *testing.T) {
+	srv := fake(t, user("alice"))
+	var dropped atomic.Bool
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".AdminSetUserPassword") && dropped.CompareAndSwap(false, true) {
+			srv.ServeHTTP(httptest.NewRecorder(), r)
+			srv.Inject(cognitotest.Fault{Op: "AdminSetUserPassword", Code: "PasswordHistoryPolicyViolationException",
+				Message: "The password does not meet the password history requirements.", Times: 1})
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_ = conn.Close()
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	c := cognito.New(cfg(), cognito.Options{Endpoint: front.URL, Retryer: noBackoff()})
+	res, err := c.SetTemporaryPassword(t.Context(), prod, "alice")
+	if err != nil {
+		t.Fatalf("the password was set by the first attempt: %v", err)
+	}
+	if got := srv.Calls("AdminSetUserPassword"); got != 2 {
+		t.Errorf("AdminSetUserPassword calls = %d, want 2", got)
+	}
+	out, err := newEndUser(t, srv).signIn("alice", res.Password.Reveal())
+	if err != nil || out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Errorf("sign-in with the password returned: %v, %v", out, err)
+	}
+
+	// Without a retry, the same answer is a refusal like any other.
+	srv.Inject(cognitotest.Fault{Op: "AdminSetUserPassword", Code: "PasswordHistoryPolicyViolationException", Times: 1})
+	_, err = c.SetTemporaryPassword(t.Context(), prod, "alice")
+	wantCode(t, err, approval.EINTERNAL)
 }
