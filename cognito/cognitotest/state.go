@@ -179,7 +179,8 @@ func (s *Server) revokeTokens(poolID, username string) {
 	}
 }
 
-// verifiedContacts lists where Cognito may send the user a reset code, in the pool's order.
+// recoveryContact is where Cognito sends the user a reset code: the first verified contact in
+// the pool's recovery order, as a medium (EMAIL, SMS) and the attribute that holds it.
 func (p *pool) recoveryContact(u *user) (medium, attr string, ok bool) {
 	order := p.recovery
 	if len(order) == 0 {
