@@ -6,12 +6,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
+	"github.com/resetbot/resetbot/policy"
 )
 
 const (
@@ -181,5 +185,58 @@ func TestLookupByEmailNeedsAdminGetUser(t *testing.T) {
 	_, err := c.Lookup(t.Context(), prod, "alice@example.com")
 	if e := wantCode(t, err, approval.EIAM); !strings.Contains(e.Message, "cognito-idp:AdminGetUser") {
 		t.Errorf("message = %q", e.Message)
+	}
+}
+
+// TestEmailAddressedPool: in a pool whose users sign in with their email, Cognito names each
+// user by their sub and keeps the address as typed at sign-up; the adapter finds them by any
+// capitals of the address (as a sign-in alias), by sub and by username, and acts on them.
+func TestEmailAddressedPool(t *testing.T) {
+	srv := cognitotest.New(cognitotest.WithRegion("eu-west-1"))
+	t.Cleanup(srv.Close)
+	owner := cip.NewFromConfig(cfg(), func(o *cip.Options) { o.BaseEndpoint = aws.String(srv.URL()); o.Region = "eu-west-1" })
+	created, err := owner.CreateUserPool(t.Context(), &cip.CreateUserPoolInput{
+		PoolName:               aws.String("by-email"),
+		UsernameAttributes:     []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
+		UsernameConfiguration:  &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)},
+		AccountRecoverySetting: &types.AccountRecoverySettingType{RecoveryMechanisms: []types.RecoveryOptionType{{Name: types.RecoveryOptionNameTypeVerifiedEmail, Priority: aws.Int32(1)}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := policy.Pool{Name: "by-email", ID: aws.ToString(created.UserPool.Id)}
+	grace, err := owner.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{
+		UserPoolId: created.UserPool.Id, Username: aws.String("Grace.Hopper@Example.com"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email_verified"), Value: aws.String("true")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	username := aws.ToString(grace.User.Username)
+	c := client(t, srv, cognito.Options{})
+	for _, ref := range []string{"Grace.Hopper@Example.com", "grace.hopper@example.com", username} {
+		u, err := c.Lookup(t.Context(), pool, ref)
+		if err != nil {
+			t.Fatalf("Lookup(%q): %v", ref, err)
+		}
+		if u.Username != username || u.Sub != username || u.Email != "Grace.Hopper@Example.com" || !u.EmailVerified {
+			t.Errorf("Lookup(%q) = %+v, want the user named by their sub", ref, u)
+		}
+	}
+	if _, err := c.SetTemporaryPassword(t.Context(), pool, username); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SetPermanentPassword(t.Context(), pool, username); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.ResetPassword(t.Context(), pool, username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Detail, "by email") {
+		t.Errorf("reset: %+v", res)
+	}
+	if sent := srv.Sent(pool.ID, username); len(sent) != 1 || sent[0].Destination != "Grace.Hopper@Example.com" {
+		t.Errorf("sent = %+v", sent)
 	}
 }
