@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"strings"
 
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito"
+	"github.com/resetbot/resetbot/policy"
 )
 
 // whereIAMPolicy says where the IAM policy is and what it must be attached to.
@@ -35,15 +38,35 @@ func (p *preflight) checkPools(ctx context.Context) []checkResult {
 			"fix the policy file, then run resetbot check again"}))
 	}
 	client := cognito.New(awsCfg, cognito.Options{Endpoint: p.cfg.CognitoEndpoint, Logger: p.log})
+	probes := newProbeClient(awsCfg, p.cfg.CognitoEndpoint)
 	for _, pool := range p.pools {
 		name := fmt.Sprintf("Pool %s (%s)", pool.Name, pool.ID)
 		if err := client.Preflight(ctx, pool); err != nil {
 			out = append(out, fail(name, poolProblem(err)))
 			continue
 		}
-		out = append(out, pass(name, "reachable in %s; the bot may describe it", pool.Region))
+		out = append(out, p.checkActions(ctx, probes, name, pool))
 	}
 	return out
+}
+
+// checkActions says whether the bot's role may call every action the bot needs on the pool.
+func (p *preflight) checkActions(ctx context.Context, probes *cip.Client, name string, pool policy.Pool) checkResult {
+	missing, err := missingActions(ctx, probes, pool, p.cfg.DryRun)
+	if len(missing) > 0 {
+		return fail(name, problem{
+			fmt.Sprintf("the bot's AWS role may not call %s on pool %s", strings.Join(missing, ", "), pool.Name),
+			whereIAMPolicy + "; it allows every action the bot calls"})
+	}
+	if err != nil {
+		return fail(name, problem{"could not tell whether the bot's AWS role may call every action it needs: " + err.Error(),
+			"check that this host can reach Cognito in the pool's region (or RESETBOT_COGNITO_ENDPOINT), then run resetbot check again"})
+	}
+	which := "every action the bot calls"
+	if p.cfg.DryRun {
+		which = "every action a dry run calls (the changes are not checked: RESETBOT_DRY_RUN is on)"
+	}
+	return pass(name, "reachable in %s; the bot's role may call %s", pool.Region, which)
 }
 
 // poolFixes say how to fix a pool check's failure, by the domain error code.

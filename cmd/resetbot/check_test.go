@@ -5,16 +5,21 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
 )
 
@@ -236,6 +241,17 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			want:  []string{"cognito-idp:DescribeUserPool", "deploy/iam-policy.json"},
 		},
 		{
+			name: "role may not change users",
+			break_: func(_ *testing.T, f *fixture) {
+				for _, op := range []string{"AdminResetUserPassword", "AdminUserGlobalSignOut"} {
+					f.cognito.Inject(cognitotest.Fault{Op: op, Code: "AccessDeniedException",
+						Message: "User: arn:aws:sts::123456789012:assumed-role/resetbot/x is not authorized to perform: cognito-idp:" + op})
+				}
+			},
+			check: "Pool prod",
+			want:  []string{"may not call cognito-idp:AdminResetUserPassword, cognito-idp:AdminUserGlobalSignOut on pool prod", "deploy/iam-policy.json"},
+		},
+		{
 			name: "pool that does not exist",
 			break_: func(t *testing.T, f *fixture) {
 				writeFile(t, f.env["RESETBOT_POLICY_FILE"], strings.Replace(readFile(t, examplePolicy), stagingPoolID, "us-east-1_Nowhere01", 1))
@@ -397,4 +413,57 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestCheckProbesEveryActionAndChangesNothing checks that check tries every action the bot
+// calls on every pool, on a user no pool has, and leaves the users as they were.
+func TestCheckProbesEveryActionAndChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	code, report := runCheck(t, f)
+	if code != exitOK {
+		t.Fatalf("check exited %d, want 0:\n%s", code, report)
+	}
+	for _, op := range cognito.Operations() {
+		if got := f.cognito.Calls(op); got < 2 {
+			t.Errorf("%s was called %d times; want once per pool at least", op, got)
+		}
+	}
+	if line := checkLine(t, report, "Pool prod"); !strings.Contains(line, "may call every action the bot calls") {
+		t.Errorf("pool line %q does not say the role may call every action", line)
+	}
+	if got := len(f.cognito.Sent(prodPoolID, targetUser)); got != 0 {
+		t.Errorf("check made Cognito send %d messages to %s", got, targetUser)
+	}
+	if got := f.cognito.Calls("AdminCreateUser"); got != 0 {
+		t.Errorf("check created %d users", got)
+	}
+}
+
+// TestCheckInADryRunNeedsOnlyReads checks that a dry run, which changes nothing in Cognito,
+// is not failed for a role that may only read.
+func TestCheckInADryRunNeedsOnlyReads(t *testing.T) {
+	f := newFixture(t)
+	f.env["RESETBOT_DRY_RUN"] = "true"
+	for op, probe := range iamProbes {
+		if probe.writes {
+			f.cognito.Inject(cognitotest.Fault{Op: op, Code: "AccessDeniedException"})
+		}
+	}
+	code, report := runCheck(t, f)
+	if code != exitOK {
+		t.Fatalf("check exited %d, want 0:\n%s", code, report)
+	}
+	if line := checkLine(t, report, "Pool prod"); !strings.Contains(line, "a dry run") {
+		t.Errorf("pool line %q does not say only a dry run's actions were checked", line)
+	}
+}
+
+// TestIAMProbesCoverEveryOperation holds the probes to what the cognito package can call.
+func TestIAMProbesCoverEveryOperation(t *testing.T) {
+	want := slices.DeleteFunc(cognito.Operations(), func(op string) bool { return op == "DescribeUserPool" })
+	got := slices.Sorted(maps.Keys(iamProbes))
+	slices.Sort(want)
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("iamProbes vs cognito.Operations() without DescribeUserPool (-probes +operations):\n%s", diff)
+	}
 }
