@@ -2,6 +2,8 @@ package approval
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -173,8 +175,20 @@ func snapshot(ref string, u User) Target {
 		Ref: describeRef(ref), Username: u.Username, Sub: u.Sub, Status: u.Status, Enabled: u.Enabled,
 		EmailMasked: MaskEmail(u.Email), EmailVerified: u.EmailVerified,
 		PhoneMasked: MaskPhone(u.Phone), PhoneVerified: u.PhoneVerified,
-		Groups: slices.Clone(u.Groups),
+		Groups: slices.Clone(u.Groups), ContactDigest: contactDigest(u),
 	}
+}
+
+// contactDigest is a digest of the user's email and phone number, salted with their sub.
+func contactDigest(u User) string {
+	sum := sha256.Sum256([]byte(u.Sub + "\x00" + u.Email + "\x00" + u.Phone))
+	return hex.EncodeToString(sum[:])
+}
+
+// contactBound lists the actions whose effect depends on the user's addresses: where a reset
+// code goes, which address is marked verified.
+var contactBound = map[policy.Action]bool{
+	policy.ActionReset: true, policy.ActionVerifyEmail: true, policy.ActionVerifyPhone: true,
 }
 
 // Display is the target's username fit for a Slack message: masked when it is an address.

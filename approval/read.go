@@ -55,8 +55,10 @@ func (s *Service) Status(ctx context.Context, sub Submission) (StatusReport, err
 	}
 	s.appendEvent(ctx, Event{At: s.now(), Actor: p.sub.Requester, Kind: "status", Rule: d.Rule, Outcome: "shown",
 		Detail: fmt.Sprintf("pool=%s target=%s", d.Pool.Name, u.Username)})
+	target := snapshot(p.sub.Target, u)
+	target.ContactDigest = "" // only a request binds to the addresses
 	return StatusReport{
-		Pool: d.Pool, Target: snapshot(p.sub.Target, u), Enabled: u.Enabled,
+		Pool: d.Pool, Target: target, Enabled: u.Enabled,
 		Created: u.Created, Modified: u.Modified, Recent: recent, Rule: d.Rule,
 	}, nil
 }

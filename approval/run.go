@@ -75,6 +75,11 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 			Message: fmt.Sprintf("Not run: %s is no longer the account the request was made for (its sub changed).", r.Target.Display()),
 			Err:     fmt.Errorf("sub %q at submit, %q now", r.Target.Sub, user.Sub)}}
 	}
+	if contactBound[r.Action] && r.Target.ContactDigest != "" && contactDigest(user) != r.Target.ContactDigest {
+		return runOutcome{err: Errorf(ECONFLICT, "Not run: the email or phone number of %s changed since the request was made, "+
+			"so Cognito would use an address the approvers did not see. Check the change with the user, then make a new request.",
+			r.Target.Display())}
+	}
 	d := s.decideAgain(r, user.Groups)
 	if ok, why := stillHolds(r, d); !ok {
 		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: since it was approved, %s.", why)}

@@ -364,3 +364,36 @@ func TestRunNotStartedAfterItsLease(t *testing.T) {
 		})
 	}
 }
+
+// A reset or a verification is bound to the addresses the approvers saw: when the user's email
+// or phone changed after submit, it does not run; actions that do not use them still do.
+func TestRunRefusedWhenTheAddressesChanged(t *testing.T) {
+	for _, tt := range []struct {
+		action policy.Action
+		change func(u *approval.User)
+		runs   bool
+	}{
+		{policy.ActionReset, func(u *approval.User) { u.Email = "mallory@example.net" }, false},
+		{policy.ActionVerifyEmail, func(u *approval.User) { u.Email = "mallory@example.net" }, false},
+		{policy.ActionVerifyPhone, func(u *approval.User) { u.Phone = "+15550000000" }, false},
+		{policy.ActionTempPassword, func(u *approval.User) { u.Email = "mallory@example.net" }, true},
+		{policy.ActionReset, func(u *approval.User) { u.Groups = append(u.Groups, "customers") }, true},
+	} {
+		t.Run(string(tt.action), func(t *testing.T) {
+			h := newHarness(t)
+			r := h.submit(sub(prod, tt.action))
+			h.dir.edit(prod.ID, "alice", tt.change)
+			r, err := h.svc.Approve(context.Background(), r.ID, lead1)
+			if err != nil {
+				t.Fatalf("Approve: %v", err)
+			}
+			if got := h.dir.Calls("run") == 1; got != tt.runs {
+				t.Fatalf("ran = %v, want %v (state %s, outcome %q)", got, tt.runs, r.State, r.Outcome)
+			}
+			if !tt.runs && (r.State != approval.StateFailed || r.ErrorCode != approval.ECONFLICT ||
+				!strings.Contains(r.Outcome, "changed since the request was made")) {
+				t.Errorf("state %s, code %s, outcome %q", r.State, r.ErrorCode, r.Outcome)
+			}
+		})
+	}
+}

@@ -2,6 +2,8 @@ package approval_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -29,6 +31,7 @@ func TestSubmitRecordsAPendingRequest(t *testing.T) {
 		Target: approval.Target{
 			Ref: "a***e@example.com", Username: "alice", Sub: "sub-alice", Status: "CONFIRMED", Enabled: true,
 			EmailMasked: "a***e@example.com", EmailVerified: true, Groups: []string{"customers"},
+			ContactDigest: contactDigest("sub-alice", "alice@example.com", ""),
 		},
 		Rule: "prod-support", ApprovalsNeeded: 1, Approvers: []string{"@leads", "U0LEAD001"},
 		CreatedAt: t0, UpdatedAt: t0, ExpiresAt: t0.Add(4 * time.Hour), RemindAt: t0.Add(30 * time.Minute),
@@ -500,4 +503,10 @@ func TestSubmitAfterWithdrawal(t *testing.T) {
 	if r.Recent != 0 {
 		t.Errorf("Recent = %d, want 0: the withdrawn request was never seen", r.Recent)
 	}
+}
+
+// contactDigest is what a request records of a user's addresses.
+func contactDigest(sub, email, phone string) string {
+	sum := sha256.Sum256([]byte(sub + "\x00" + email + "\x00" + phone))
+	return hex.EncodeToString(sum[:])
 }

@@ -80,6 +80,10 @@ type Target struct {
 	PhoneMasked   string
 	PhoneVerified bool
 	Groups        []string
+	// ContactDigest stands for the email and phone number at submit time (a digest salted with
+	// the sub, not the addresses): a reset or a verification whose addresses changed since is not
+	// run, since Cognito would send the code to, or mark verified, an address nobody approved.
+	ContactDigest string
 }
 
 // Approval is one approver's yes.
