@@ -74,16 +74,26 @@ func (d *Directory) SignOut(ctx context.Context, pool policy.Pool, username stri
 
 func result(r Result, err error) (approval.RunResult, error) {
 	if err != nil {
-		return approval.RunResult{}, domain(err)
+		return failed(err)
 	}
 	return approval.RunResult{AWSRequestID: r.RequestID, Detail: r.Detail}, nil
 }
 
 func passwordResult(r PasswordResult, err error) (approval.RunResult, error) {
 	if err != nil {
-		return approval.RunResult{}, domain(err)
+		return failed(err)
 	}
 	return approval.RunResult{AWSRequestID: r.RequestID, Detail: r.Detail, Secret: r.Password.Reveal(), ValidDays: r.ValidDays}, nil
+}
+
+// failed is the result of a failed call: the AWS request id, when Cognito answered, for the
+// audit, and the domain error.
+func failed(err error) (approval.RunResult, error) {
+	var e *Error
+	if errors.As(err, &e) {
+		return approval.RunResult{AWSRequestID: e.RequestID}, domain(err)
+	}
+	return approval.RunResult{}, domain(err)
 }
 
 // domain turns an error of the client into an *approval.Error wrapping it.

@@ -134,3 +134,25 @@ func TestResetSaysWhereTheCodeWent(t *testing.T) {
 		})
 	}
 }
+
+// A call Cognito answered with an error still reports its AWS request id, for the audit.
+func TestDirectoryKeepsTheRequestIDOfAFailedCall(t *testing.T) {
+	srv := fake(t, user("alice", "email", "alice@example.com", "email_verified", "false"))
+	d := cognito.NewDirectory(client(t, srv, cognito.Options{}))
+	res, err := d.Run(t.Context(), prod, "alice", policy.ActionReset)
+	wantDomainCode(t, err, approval.ENOVERIFIEDCONTACT)
+	if res.AWSRequestID == "" || !strings.Contains(err.Error(), res.AWSRequestID) {
+		t.Errorf("failed reset: request id %q, error %v", res.AWSRequestID, err)
+	}
+	srv.Inject(cognitotest.Fault{Op: "AdminSetUserPassword", Code: "InvalidPasswordException"})
+	res, err = d.Run(t.Context(), prod, "alice", policy.ActionTempPassword)
+	wantDomainCode(t, err, approval.EPASSWORD)
+	if res.AWSRequestID == "" || res.Secret != "" {
+		t.Errorf("failed temporary password: request id %q, secret set %v", res.AWSRequestID, res.Secret != "")
+	}
+	res, err = d.Run(t.Context(), prod, "", policy.ActionReset)
+	wantDomainCode(t, err, approval.EINVALID)
+	if res.AWSRequestID != "" {
+		t.Errorf("a call refused before it left has request id %q", res.AWSRequestID)
+	}
+}
