@@ -83,6 +83,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.calls[method]++
 	s.recordLocked(method, body, a.strings())
 	latency := s.latency[method]
+	s.notifyLocked() // a call that arrived shows in Calls, even while Latency holds it
 	s.mu.Unlock()
 
 	m, ok := apiMethods[method]
