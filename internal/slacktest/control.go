@@ -98,6 +98,11 @@ var controlRoutes = []controlRoute{
 	}) (any, error) {
 		return ackAnswer(s.PublishEvent(ctx, a.Event))
 	})},
+	{"POST /control/redeliver", decoded(func(s *Server, ctx context.Context, a struct {
+		EnvelopeID string `json:"envelope_id"`
+	}) (any, error) {
+		return ackAnswer(s.Redeliver(ctx, a.EnvelopeID))
+	})},
 	{"GET /control/messages", func(s *Server, _ context.Context, r *http.Request, _ []byte) (any, error) {
 		return nonNil(s.Messages(r.URL.Query().Get("channel"))), nil
 	}},

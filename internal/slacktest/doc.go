@@ -43,9 +43,11 @@
 // view_submission, view_closed) and events_api, shaped as Slack sends them (a slash command's
 // text with &, < and > escaped, as Slack's clients send what people type); acks are matched by
 // envelope_id within AckDeadline (3 s) and refused above MaxAckSize (20 KB); an unacknowledged
-// events_api envelope is redelivered with retry_attempt and retry_reason "timeout". The server
-// pings every connection (WithPingInterval, SetPingInterval; 0 stops) and answers the client's
-// pings; Disconnect sends disconnect messages (warning, refresh_requested, link_disabled),
+// events_api envelope is redelivered with retry_attempt and retry_reason "timeout", and
+// Redeliver sends any envelope again with the same envelope_id, as Slack may while it rotates
+// connections (delivery is at least once). The server pings every connection
+// (WithPingInterval, SetPingInterval; 0 stops) and answers the client's pings; Disconnect
+// sends disconnect messages (warning, refresh_requested, link_disabled),
 // DropConnections closes the TCP streams abruptly; an app holds at most MaxConnections (10)
 // connections, a further one is told too_many_websockets; each envelope goes to one connection,
 // chosen by SetRoute (RouteRandom, RouteOldest, RouteNewest, RouteTo).
@@ -83,6 +85,7 @@
 //	POST /control/submit       {"user","view_id","values":{"block_id":"value"}}   → ack
 //	POST /control/close-view   {"user","view_id"}                                 → ack
 //	POST /control/event        {"event":{"type":…}}                               → ack
+//	POST /control/redeliver    {"envelope_id"}                                    → ack
 //	GET  /control/messages?channel=C   GET /control/thread?channel=C&ts=T
 //	GET  /control/ephemerals?user=U    GET /control/dms?user=U   GET /control/views?user=U
 //	GET  /control/connections          GET /control/envelopes    GET /control/record

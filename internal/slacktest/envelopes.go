@@ -31,15 +31,17 @@ const (
 
 // EnvelopeRecord is the history of one envelope the fake sent.
 type EnvelopeRecord struct {
-	ID           string          `json:"envelope_id"`
-	Type         string          `json:"type"`
-	Conn         string          `json:"conn"`
-	RetryAttempt int             `json:"retry_attempt"`
-	RetryReason  string          `json:"retry_reason"`
-	SentAt       time.Time       `json:"sent_at"`
-	Status       EnvelopeStatus  `json:"status"`
-	AckedAt      time.Time       `json:"acked_at"`
-	AckPayload   json.RawMessage `json:"ack_payload,omitempty"`
+	ID           string `json:"envelope_id"`
+	Type         string `json:"type"`
+	Conn         string `json:"conn"`
+	RetryAttempt int    `json:"retry_attempt"`
+	RetryReason  string `json:"retry_reason"`
+	// Accepts is the envelope's accepts_response_payload.
+	Accepts    bool            `json:"accepts_response_payload"`
+	SentAt     time.Time       `json:"sent_at"`
+	Status     EnvelopeStatus  `json:"status"`
+	AckedAt    time.Time       `json:"acked_at"`
+	AckPayload json.RawMessage `json:"ack_payload,omitempty"`
 	// Payload is the envelope's payload as sent.
 	Payload json.RawMessage `json:"payload"`
 }
@@ -78,7 +80,7 @@ func (s *Server) deliver(ctx context.Context, typ string, payload json.RawMessag
 	}
 	reason := ""
 	for attempt := 0; ; attempt++ {
-		p, err := s.send(ctx, typ, payload, accepts, attempt, reason)
+		p, err := s.send(ctx, "", typ, payload, accepts, attempt, reason)
 		if err != nil {
 			return Ack{}, err
 		}
@@ -104,8 +106,50 @@ func (s *Server) deliver(ctx context.Context, typ string, payload json.RawMessag
 	}
 }
 
+// Redeliver sends an envelope that went out before once more, with the same envelope_id and
+// payload, to the connection the route picks, and waits for its ack: Slack delivers an
+// envelope at least once, and may deliver it again (over a new connection while it rotates
+// them), so an app must handle each envelope_id once. The ack is returned, not applied: Slack
+// acts on the first. The envelope must have been acknowledged or have ended.
+func (s *Server) Redeliver(ctx context.Context, envelopeID string) (Ack, error) {
+	s.mu.Lock()
+	var rec *EnvelopeRecord
+	for _, r := range s.envelopes {
+		if r.ID == envelopeID {
+			rec = r
+		}
+	}
+	_, waiting := s.pending[envelopeID]
+	s.mu.Unlock()
+	switch {
+	case rec == nil:
+		return Ack{}, fmt.Errorf("envelope %s: %w", envelopeID, ErrNotFound)
+	case waiting:
+		return Ack{}, fmt.Errorf("envelope %s still waits for its ack: %w", envelopeID, ErrInvalidInput)
+	}
+	p, err := s.send(ctx, rec.ID, rec.Type, rec.Payload, rec.Accepts, rec.RetryAttempt, rec.RetryReason)
+	if err != nil {
+		return Ack{}, err
+	}
+	ack := Ack{EnvelopeID: p.rec.ID, Type: p.rec.Type, Conn: p.rec.Conn, Attempt: p.rec.RetryAttempt}
+	select {
+	case r := <-p.done:
+		if r.err != nil {
+			return ack, r.err
+		}
+		ack.Payload, ack.Elapsed = r.payload, r.at.Sub(p.rec.SentAt)
+		return ack, nil
+	case <-ctx.Done():
+		s.abandon(p)
+		return ack, ctx.Err()
+	case <-s.closed:
+		return ack, ErrServerClosed
+	}
+}
+
 // send writes an envelope to the connection the route picks, waiting for one if none is open.
-func (s *Server) send(ctx context.Context, typ string, payload json.RawMessage, accepts bool, attempt int, reason string) (*pending, error) {
+// The envelope gets a new id unless id is given (a redelivery).
+func (s *Server) send(ctx context.Context, id, typ string, payload json.RawMessage, accepts bool, attempt int, reason string) (*pending, error) {
 	for {
 		s.mu.Lock()
 		if s.done() {
@@ -129,16 +173,19 @@ func (s *Server) send(ctx context.Context, typ string, payload json.RawMessage, 
 				return nil, ErrServerClosed
 			}
 		}
-		id := s.ids.envelope()
-		rec := &EnvelopeRecord{ID: id, Type: typ, Conn: c.id, RetryAttempt: attempt, RetryReason: reason,
-			SentAt: s.clock.Now(), Status: StatusPending, Payload: payload}
+		envID := id
+		if envID == "" {
+			envID = s.ids.envelope()
+		}
+		rec := &EnvelopeRecord{ID: envID, Type: typ, Conn: c.id, RetryAttempt: attempt, RetryReason: reason,
+			Accepts: accepts, SentAt: s.clock.Now(), Status: StatusPending, Payload: payload}
 		p := &pending{rec: rec, conn: c, done: make(chan ackResult, 1)}
-		s.pending[id] = p
+		s.pending[envID] = p
 		s.envelopes = append(s.envelopes, rec)
-		p.timer = s.clock.AfterFunc(AckDeadline, func() { s.finish(id, StatusExpired, ackResult{err: ErrAckTimeout}) })
+		p.timer = s.clock.AfterFunc(AckDeadline, func() { s.finish(envID, StatusExpired, ackResult{err: ErrAckTimeout}) })
 		s.mu.Unlock()
 
-		frame := map[string]any{"envelope_id": id, "payload": payload, "type": typ, "accepts_response_payload": accepts}
+		frame := map[string]any{"envelope_id": envID, "payload": payload, "type": typ, "accepts_response_payload": accepts}
 		if typ == TypeEventsAPI {
 			frame["retry_attempt"] = attempt
 			frame["retry_reason"] = reason
@@ -146,7 +193,7 @@ func (s *Server) send(ctx context.Context, typ string, payload json.RawMessage, 
 		if err := c.writeJSON(frame); err != nil {
 			// The connection died under the envelope: it never left, so try another connection.
 			s.log.Debug("slacktest: envelope not sent", "conn", c.id, "err", err)
-			s.finish(id, StatusLost, ackResult{err: ErrConnectionLost})
+			s.finish(envID, StatusLost, ackResult{err: ErrConnectionLost})
 			c.abort()
 			select {
 			case <-ctx.Done():

@@ -132,6 +132,48 @@ func TestSlashCommandTextIsEscapedAsSlackSendsIt(t *testing.T) {
 	c.ack(t, env.EnvelopeID, nil)
 }
 
+func TestRedeliverSendsTheSameEnvelopeAgain(t *testing.T) {
+	srv := newServer(t)
+	c, _ := dialRaw(t, srv)
+	if _, err := srv.Redeliver(testCtx(t), "no-such-envelope"); !errors.Is(err, slacktest.ErrNotFound) {
+		t.Errorf("redelivering an unknown envelope: %v, want ErrNotFound", err)
+	}
+	got := background(t, func() (slacktest.Ack, error) {
+		return srv.SlashCommand(testCtx(t), alice, support, "/cognito", "reset u-1")
+	})
+	first := c.next(t)
+	if _, err := srv.Redeliver(testCtx(t), first.EnvelopeID); !errors.Is(err, slacktest.ErrInvalidInput) {
+		t.Errorf("redelivering an envelope still waiting for its ack: %v, want ErrInvalidInput", err)
+	}
+	c.ack(t, first.EnvelopeID, nil)
+	must(t, wait(t, got).err, "SlashCommand")
+
+	again := background(t, func() (slacktest.Ack, error) { return srv.Redeliver(testCtx(t), first.EnvelopeID) })
+	second := c.next(t)
+	if second.EnvelopeID != first.EnvelopeID || second.Type != first.Type ||
+		second.AcceptsResponsePayload != first.AcceptsResponsePayload || string(second.Payload) != string(first.Payload) {
+		t.Errorf("redelivered envelope = %+v, want %+v", second, first)
+	}
+	c.ack(t, second.EnvelopeID, map[string]string{"text": "seen"})
+	r := wait(t, again)
+	must(t, r.err, "Redeliver")
+	if r.ack.EnvelopeID != first.EnvelopeID || r.ack.Text() != "seen" {
+		t.Errorf("ack = %+v", r.ack)
+	}
+	if eph := srv.Ephemerals(alice); len(eph) != 0 {
+		t.Errorf("the redelivery's ack was shown: %+v", eph)
+	}
+	var sent int
+	for _, e := range srv.Envelopes() {
+		if e.ID == first.EnvelopeID && e.Status == slacktest.StatusAcked {
+			sent++
+		}
+	}
+	if sent != 2 {
+		t.Errorf("envelope %s acknowledged %d times in the history, want 2", first.EnvelopeID, sent)
+	}
+}
+
 func TestNoAckWithinTheDeadline(t *testing.T) {
 	clock := slacktest.NewFakeClock(epoch)
 	srv := newServer(t, slacktest.WithClock(clock))
