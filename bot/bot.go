@@ -78,6 +78,7 @@ type Bot struct {
 	groups   *groupCache
 	cfg      Config
 	routes   routes
+	seen     *seenEnvelopes
 
 	connected atomic.Bool
 	running   atomic.Bool
@@ -121,6 +122,7 @@ func New(cfg Config) (*Bot, error) {
 		rd:       cfg.Notifier.rd,
 		groups:   cfg.Notifier.groups,
 		cfg:      cfg,
+		seen:     newSeenEnvelopes(seenEnvelopesSize),
 	}
 	b.routes = b.newRoutes()
 	return b, nil
@@ -195,13 +197,14 @@ func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmod
 		b.log.ErrorContext(ctx, "Slack refused the app-level token")
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
 		b.log.WarnContext(ctx, "Socket Mode trouble", "type", evt.Type, "err", eventErr(evt))
-	case socketmode.EventTypeSlashCommand:
-		b.onSlashCommand(ctx, sm, evt, received)
-	case socketmode.EventTypeInteractive:
-		b.onInteractive(ctx, sm, evt, received)
-	case socketmode.EventTypeEventsAPI:
-		// The app subscribes to no events; acknowledge so that Slack does not redeliver.
-		b.ack(ctx, sm, evt.Request, "events_api", received, nil)
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		if evt.Request != nil && evt.Request.EnvelopeID != "" && !b.seen.first(evt.Request.EnvelopeID) {
+			// Slack delivered it before; the first delivery was handled.
+			b.log.InfoContext(ctx, "dropping an envelope Slack delivered again", "type", evt.Type)
+			b.ack(ctx, sm, evt.Request, "dropped", received, nil)
+			return
+		}
+		b.routes.envelopes[evt.Type](ctx, sm, evt, received)
 	default:
 		if evt.Request != nil && evt.Request.EnvelopeID != "" {
 			b.ack(ctx, sm, evt.Request, "dropped", received, nil)

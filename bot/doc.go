@@ -14,7 +14,8 @@
 //
 // The flow: every envelope is acknowledged at once and routed by table — slash commands by
 // command name, block actions by action_id, view submissions by callback_id — to a handler
-// that calls approval.Service and answers in Slack: people alone through the response_url, an
+// (an envelope_id Slack delivers a second time is acknowledged and dropped) that calls
+// approval.Service and answers in Slack: people alone through the response_url, an
 // ephemeral message or a direct message; the channel through the request's card and its
 // thread. The one envelope answered in its ack is a modal submission, checked with
 // Service.Validate under a deadline well inside Slack's 3 s so that field errors show beside

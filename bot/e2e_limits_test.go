@@ -72,3 +72,44 @@ func TestModalIsAnsweredInTimeWhileGroupsAreReadSlowly(t *testing.T) {
 	_, r := h.lastCard(chSupport)
 	wantState(t, r, approval.StatePending)
 }
+
+// TestEnvelopeDeliveredTwiceIsHandledOnce has Slack deliver a slash command and a modal
+// submission a second time, with the same envelope_id, as it may while it rotates
+// connections: each is acknowledged again, and makes one request.
+func TestEnvelopeDeliveredTwiceIsHandledOnce(t *testing.T) {
+	h := newHarness(t)
+	lastEnvelope := func(typ string) string {
+		t.Helper()
+		envs := h.slack.Envelopes()
+		for i := len(envs) - 1; i >= 0; i-- {
+			if envs[i].Type == typ {
+				return envs[i].ID
+			}
+		}
+		t.Fatalf("no %s envelope went out", typ)
+		return ""
+	}
+	redeliver := func(id string) {
+		t.Helper()
+		if _, err := h.slack.Redeliver(h.ctx(), id); err != nil {
+			t.Fatalf("redeliver %s: %v", id, err)
+		}
+		h.settle()
+	}
+
+	h.cmd(uAlice, chSupport, "reset carol --ticket SUP-1 --verified-by callback locked out")
+	redeliver(lastEnvelope(slacktest.TypeSlashCommands))
+	if n := len(h.cards(chSupport)); n != 1 {
+		t.Fatalf("a slash command delivered twice made %d cards, want 1", n)
+	}
+
+	h.cmd(uAlice, chSupport, "")
+	h.submit(uAlice, h.openView(uAlice).ID, map[string]string{
+		fieldPool: "prod", fieldTarget: "erin", fieldAction: "reset", fieldTicket: "SUP-2",
+		fieldReason: "locked out", fieldVerifiedBy: "callback",
+	})
+	redeliver(lastEnvelope(slacktest.TypeInteractive))
+	if n := len(h.cards(chSupport)); n != 2 {
+		t.Fatalf("a modal submission delivered twice made %d cards in all, want 2", n)
+	}
+}

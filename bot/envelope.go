@@ -33,6 +33,12 @@ func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt soc
 	b.goWork(ctx, func(ctx context.Context) { handle(ctx, who, cmd.Text) })
 }
 
+// onEvent acknowledges an Events API envelope, so that Slack does not deliver it again; the
+// app subscribes to no events.
+func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time) {
+	b.ack(ctx, sm, evt.Request, "events_api", received, nil)
+}
+
 // onInteractive acknowledges a click at once and answers it in the background; a modal
 // submission is checked first, as its errors ride in the ack.
 func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time) {

@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/policy"
@@ -28,6 +30,8 @@ func (c caller) approver() policy.Approver { return policy.Approver{User: c.User
 
 // The handlers of each table.
 type (
+	// envelopeHandler acknowledges an envelope and starts the work it asks for.
+	envelopeHandler func(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time)
 	// commandHandler answers a parsed slash command.
 	commandHandler func(ctx context.Context, who caller, c Command)
 	// clickHandler answers a button click; value is the button's value.
@@ -39,6 +43,8 @@ type (
 
 // routes are the bot's routing tables.
 type routes struct {
+	// envelopes route by the kind of envelope.
+	envelopes map[socketmode.EventType]envelopeHandler
 	// commands route by slash command name.
 	commands map[string]func(ctx context.Context, who caller, text string)
 	// kinds route a parsed command by what it asks for.
@@ -53,6 +59,11 @@ type routes struct {
 
 func (b *Bot) newRoutes() routes {
 	return routes{
+		envelopes: map[socketmode.EventType]envelopeHandler{
+			socketmode.EventTypeSlashCommand: b.onSlashCommand,
+			socketmode.EventTypeInteractive:  b.onInteractive,
+			socketmode.EventTypeEventsAPI:    b.onEvent,
+		},
 		commands: map[string]func(context.Context, caller, string){
 			b.rd.command: b.command,
 		},
