@@ -148,7 +148,7 @@ func (a *App) Run(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
 		a.log.Info("shutting down: closing the Slack connection, waiting for work in flight",
-			"grace", a.cfg.ShutdownGrace.String())
+			"grace", a.cfg.ShutdownGrace.String(), "hint", "a second SIGINT or SIGTERM stops at once; runs cut off are reported as interrupted")
 	case err := <-botDone:
 		botStopped = true
 		failed = fmt.Errorf("the Slack connection stopped: %w", errOrStopped(err))

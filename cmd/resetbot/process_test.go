@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -347,8 +348,46 @@ func TestProcessFinishesARunOnSIGTERM(t *testing.T) {
 	if thread := threadText(f, c); !strings.Contains(thread, succeeded) {
 		t.Errorf("the run's result is not in the thread:\n%s", thread)
 	}
-	if len(f.slack.Connections()) != 0 {
-		t.Errorf("the Socket Mode connection is still open after exit")
+	if err := f.slack.WaitUntil(ctx, func() bool { return len(f.slack.Connections()) == 0 }); err != nil {
+		t.Errorf("the Socket Mode connection is still open after exit: %v", err)
+	}
+}
+
+// TestProcessStopsAtOnceOnASecondSignal sends SIGTERM while a run waits on Cognito, then
+// SIGINT: the second signal is not swallowed by the graceful shutdown but stops the process.
+func TestProcessStopsAtOnceOnASecondSignal(t *testing.T) {
+	f := newFixture(t)
+	p := startProcess(t, f, "RESETBOT_SHUTDOWN_GRACE=60s")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	p.waitReady(t, ctx, f)
+
+	c := requestReset(t, ctx, f)
+	f.cognito.SetLatency(3 * time.Second)
+	approve(t, ctx, f, c)
+	if _, err := f.slack.WaitMessage(ctx, exampleChannel, func(m slacktest.Message) bool {
+		return m.TS != c.TS && strings.Contains(m.Content(), "Running")
+	}); err != nil {
+		t.Fatalf("waiting for the run to start: %v", err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	p.waitLog(t, ctx, "shutting down: closing the Slack connection, waiting for work in flight", 0)
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.exited:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("resetbot exited with %v after a second signal, want killed by SIGINT", err)
+		}
+		if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+			t.Errorf("resetbot exited with %v after a second signal, want killed by SIGINT", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("resetbot did not exit after a second signal")
 	}
 }
 
