@@ -111,8 +111,9 @@ func TestAppRunsARequestAndStops(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("Run: %v, want nil after its context ended", err)
 	}
-	if len(f.slack.Connections()) != 0 {
-		t.Error("the Socket Mode connection is still open after Run returned")
+	// The bot closed its side before Run returned; the fake notices when its read fails.
+	if err := f.slack.WaitUntil(ctx, func() bool { return len(f.slack.Connections()) == 0 }); err != nil {
+		t.Errorf("the Socket Mode connection is still open after Run returned: %v", err)
 	}
 	if _, err := net.Dial("tcp", app.HTTPAddr().String()); err == nil {
 		t.Error("the HTTP server still accepts connections after Run returned")
