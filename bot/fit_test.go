@@ -334,3 +334,18 @@ func TestRequestModalOpensWithManyPools(t *testing.T) {
 		})
 	}
 }
+
+func TestReasonSectionsAreBounded(t *testing.T) {
+	long := strings.Repeat("&", 100*maxSectionText)
+	blocks := reasonSections(long)
+	if len(blocks) != maxReasonSections {
+		t.Fatalf("a huge reason takes %d sections, want %d", len(blocks), maxReasonSections)
+	}
+	last := blocks[len(blocks)-1].(*slack.SectionBlock).Text.Text
+	if !strings.HasSuffix(last, "…") || utf8.RuneCountInString(last) > maxSectionText {
+		t.Errorf("the last section (%d characters) does not say the reason goes on", utf8.RuneCountInString(last))
+	}
+	if got := reasonSections(""); len(got) != 0 {
+		t.Errorf("no reason takes %d sections", len(got))
+	}
+}

@@ -121,13 +121,22 @@ func (rd renderer) ask(r *approval.Request) string {
 	return s + "."
 }
 
+// maxReasonSections bounds the sections a reason is spread over, well within the 50 blocks
+// of a message: five hold more than any reason the command or the modal takes.
+const maxReasonSections = 5
+
 // reasonSections show a reason, spread over as many sections as its length needs.
 func reasonSections(reason string) []slack.Block {
 	const label = "*Reason*\n"
 	var blocks []slack.Block
-	for i, chunk := range escChunks(reason, maxSectionText-len(label)) {
+	chunks := escChunks(reason, maxSectionText-len(label))
+	for i, chunk := range chunks {
 		if i == 0 {
 			chunk = label + chunk
+		}
+		if i == maxReasonSections-1 && len(chunks) > maxReasonSections {
+			blocks = append(blocks, section(clipMrkdwn(chunk, len([]rune(chunk))-1)))
+			break
 		}
 		blocks = append(blocks, section(chunk))
 	}
