@@ -5,6 +5,7 @@ import (
 	goversion "go/version"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -55,6 +56,19 @@ func TestDockerfileImage(t *testing.T) {
 	cfg := configFrom(t, env)
 	if len(volumes) != 1 || path.Dir(cfg.Store.Path) != volumes[0] {
 		t.Errorf("VOLUME %q does not hold RESETBOT_STORE %s", volumes, cfg.Store)
+	}
+	// A named volume starts as a copy of the image's directory, owner included: the nonroot
+	// user must own it, or the SQLite file cannot be created.
+	owned := false
+	for _, in := range insts {
+		f := strings.Fields(in.args)
+		if in.cmd == "COPY" && len(volumes) == 1 && len(f) > 0 && f[len(f)-1] == volumes[0] &&
+			(slices.Contains(f, "--chown=65532:65532") || slices.Contains(f, "--chown=nonroot:nonroot")) {
+			owned = true
+		}
+	}
+	if !owned {
+		t.Errorf("no COPY --chown=65532:65532 creates the volume %q: the nonroot user could not write the store", volumes)
 	}
 
 	ignore, err := os.ReadFile("../../.dockerignore")
