@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/kelseyhightower/envconfig"
 )
@@ -105,10 +106,15 @@ func (c *Config) Validate() error {
 
 // checkToken checks a token's prefix without ever printing the token.
 func checkToken(key string, s Secret, prefix, where string) error {
-	if s.Empty() || strings.HasPrefix(s.Reveal(), prefix) {
+	switch {
+	case s.Empty():
 		return nil
+	case !strings.HasPrefix(s.Reveal(), prefix):
+		return fmt.Errorf("%s does not start with %s: %s", key, prefix, where)
+	case strings.IndexFunc(s.Reveal(), unicode.IsSpace) >= 0:
+		return fmt.Errorf("%s holds white space, which no token has: copy the token alone; %s", key, where)
 	}
-	return fmt.Errorf("%s does not start with %s: %s", key, prefix, where)
+	return nil
 }
 
 // checkURL checks an optional absolute http(s) URL.

@@ -127,6 +127,11 @@ func TestLoadConfigErrors(t *testing.T) {
 			want: []string{"RESETBOT_SLACK_BOT_TOKEN does not start with xoxb-"},
 		},
 		{
+			name: "white space inside a token",
+			env:  map[string]string{"RESETBOT_SLACK_BOT_TOKEN": "xoxb-1-SeCrEtVaLuE pasted twice"},
+			want: []string{"RESETBOT_SLACK_BOT_TOKEN holds white space", "copy the token alone"},
+		},
+		{
 			name: "store scheme",
 			env:  map[string]string{"RESETBOT_STORE": "postgres://db"},
 			want: []string{"RESETBOT_STORE", `store scheme "postgres" is not supported`},

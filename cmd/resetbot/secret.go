@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 )
 
 // redacted is what a Secret shows in place of its value, wherever it is printed.
@@ -24,9 +25,11 @@ func (s Secret) Reveal() string { return s.value }
 // Empty reports whether no value was given.
 func (s Secret) Empty() bool { return s.value == "" }
 
-// Decode sets the value from the environment (envconfig.Decoder).
+// Decode sets the value from the environment (envconfig.Decoder). White space around it is
+// dropped: a token copied from a file or a terminal often ends in a newline, and no token
+// has white space.
 func (s *Secret) Decode(v string) error {
-	s.value = v
+	s.value = strings.TrimSpace(v)
 	return nil
 }
 

@@ -67,3 +67,15 @@ func TestSecretDecode(t *testing.T) {
 		t.Errorf("Decode kept %q, want the value", s.Reveal())
 	}
 }
+
+func TestSecretDecodeDropsSurroundingWhiteSpace(t *testing.T) {
+	for _, in := range []string{testToken + "\n", " " + testToken + "\r\n", "\t" + testToken} {
+		var s Secret
+		if err := s.Decode(in); err != nil {
+			t.Fatal(err)
+		}
+		if s.Reveal() != testToken {
+			t.Errorf("Decode(%q) kept %q, want the token alone", in, s.Reveal())
+		}
+	}
+}
