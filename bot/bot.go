@@ -196,6 +196,11 @@ func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmod
 		b.connected.Store(false)
 		b.log.ErrorContext(ctx, "Slack refused the app-level token")
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+		if ctx.Err() != nil {
+			// Stopping: the connection is being closed under the reader.
+			b.log.DebugContext(ctx, "Socket Mode closed while stopping", "type", evt.Type, "err", eventErr(evt))
+			break
+		}
 		b.log.WarnContext(ctx, "Socket Mode trouble", "type", evt.Type, "err", eventErr(evt))
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
 		if evt.Request != nil && evt.Request.EnvelopeID != "" && !b.seen.first(evt.Request.EnvelopeID) {

@@ -253,11 +253,19 @@ func TestCommandNameIsConfigurable(t *testing.T) {
 	if got := h.ephemeralText(uAlice); !strings.Contains(got, "/pw status USER") {
 		t.Errorf("help under /pw does not speak of /pw:\n%s", got)
 	}
-	h.slash(uAlice, chSupport, "/cognito", "help")
-	if got := len(h.slack.Ephemerals(uAlice)); got != 1 {
-		t.Errorf("alice was shown %d ephemerals; /cognito should not be answered", got)
+	// A command the bot is not configured for (the Slack app's command renamed) is answered in
+	// the ack with what to fix, and does nothing else.
+	ack := h.slash(uAlice, chSupport, "/cognito", "reset carol --ticket SUP-5 --verified-by callback locked out")
+	if got := ack.Text(); !strings.Contains(got, "This bot answers /pw, not /cognito") || !strings.Contains(got, "RESETBOT_COMMAND") {
+		t.Errorf("the ack of /cognito says %q", got)
 	}
-	if !strings.Contains(h.logs.String(), "dropping an unknown slash command") {
+	if es := h.slack.Ephemerals(uAlice); len(es) != 2 || es[1].Text != ack.Text() {
+		t.Errorf("alice was shown %d ephemerals; want the help, then the ack's answer", len(es))
+	}
+	if len(h.cards(chSupport)) != 0 {
+		t.Error("an unknown command made a request")
+	}
+	if !strings.Contains(h.logs.String(), "answering a slash command the bot is not configured for") {
 		t.Error("the unknown command was not logged")
 	}
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -20,12 +21,19 @@ func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt soc
 	}
 	// The work is registered before the ack goes out, so that whoever sees the ack can wait
 	// for the work (Run's shutdown, tests).
-	defer b.ack(ctx, sm, evt.Request, kind, received, nil)
 	handle, ok := b.routes.commands[cmd.Command]
 	if !ok {
-		b.log.WarnContext(ctx, "dropping an unknown slash command", "command", cmd.Command)
+		// The Slack app's command and the bot's configured name differ: say so to the person,
+		// who would otherwise see nothing at all.
+		b.log.WarnContext(ctx, "answering a slash command the bot is not configured for", "command", cmd.Command, "configured", b.rd.command)
+		b.ack(ctx, sm, evt.Request, kind, received, map[string]any{
+			"response_type": "ephemeral",
+			"text": fmt.Sprintf("This bot answers %s, not %s. Ask whoever runs it to make the Slack app's slash command "+
+				"and the bot's RESETBOT_COMMAND the same.", esc(b.rd.command), esc(cmd.Command)),
+		})
 		return
 	}
+	defer b.ack(ctx, sm, evt.Request, kind, received, nil)
 	who := caller{
 		Team: cmd.TeamID, Enterprise: cmd.EnterpriseID, Channel: cmd.ChannelID, User: cmd.UserID, TriggerID: cmd.TriggerID,
 		To: audience{User: cmd.UserID, Channel: cmd.ChannelID, ResponseURL: cmd.ResponseURL},

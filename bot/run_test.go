@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +18,11 @@ import (
 // newIdleBot is a bot connected to a fake Slack with nothing to do.
 func newIdleBot(t *testing.T, appToken string) (*Bot, *slacktest.Server) {
 	t.Helper()
+	return newIdleBotLogging(t, appToken, slog.New(slog.DiscardHandler))
+}
+
+func newIdleBotLogging(t *testing.T, appToken string, log *slog.Logger) (*Bot, *slacktest.Server) {
+	t.Helper()
 	fs, err := slacktest.Start()
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +31,6 @@ func newIdleBot(t *testing.T, appToken string) (*Bot, *slacktest.Server) {
 	if appToken == "" {
 		appToken = fs.AppToken()
 	}
-	log := slog.New(slog.DiscardHandler)
 	client := slack.New(fs.BotToken(), slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken(appToken))
 	n, err := NewNotifier(NotifierConfig{Client: client, Logger: log})
 	if err != nil {
@@ -51,7 +57,8 @@ func TestRunFailsWhenSlackRefusesTheToken(t *testing.T) {
 }
 
 func TestRunStopsWithItsContext(t *testing.T) {
-	b, fs := newIdleBot(t, "")
+	var logs syncBuffer
+	b, fs := newIdleBotLogging(t, "", slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
@@ -68,4 +75,25 @@ func TestRunStopsWithItsContext(t *testing.T) {
 	if b.Connected() {
 		t.Error("Connected after Run returned")
 	}
+	if got := logs.String(); got != "" {
+		t.Errorf("a normal stop logged warnings:\n%s", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
