@@ -60,13 +60,16 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 // concurrent writers queue instead of failing, and immediate transactions so a transaction
 // that will write takes the write lock up front. Every commit is synced to disk (synchronous
 // FULL): a run's claim must survive a power loss, or the request would come back approved
-// after the Cognito call was made, and be run again.
+// after the Cognito call was made, and be run again. Temporary tables and indexes stay in
+// memory, so that a container with a read-only root file system needs nothing writable but
+// the database's own directory.
 func dsn(abs string) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return u.String()

@@ -24,6 +24,7 @@ func TestEveryConnectionIsConfigured(t *testing.T) {
 		"busy_timeout": "10000", // writers queue rather than fail
 		"synchronous":  "2",     // FULL: a commit (a run's claim) survives a power loss
 		"foreign_keys": "1",     // as asked for
+		"temp_store":   "2",     // MEMORY: nothing written outside the database's directory
 	}
 	var conns []*sql.Conn
 	t.Cleanup(func() {
