@@ -39,7 +39,7 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 		if slices.Contains(approvers(r), a.User) {
 			return Errorf(ECONFLICT, "You have already approved this request.")
 		}
-		d := s.decideAgain(r, r.Target.Groups)
+		d := s.decideAgain(r, r.Groups, r.Target.Groups)
 		if ok, why := stillHolds(r, d); !ok {
 			refusal = "the decision changed: " + why
 			return Errorf(EFORBIDDEN, "This request can no longer be approved: %s. Ask the requester to make a new request.", why)

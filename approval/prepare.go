@@ -142,14 +142,15 @@ func submissionFacts(sub Submission, targetGroups []string) policy.Facts {
 	}
 }
 
-// decideAgain asks the policy about a stored request, with the target's groups as they are now.
-func (s *Service) decideAgain(r *Request, targetGroups []string) policy.Decision {
+// decideAgain asks the policy about a stored request, with the requester's and the target's
+// groups as they are now.
+func (s *Service) decideAgain(r *Request, requesterGroups, targetGroups []string) policy.Decision {
 	if targetGroups == nil {
 		targetGroups = []string{}
 	}
 	return s.pol.Decide(policy.Facts{
 		Team: r.Team, Enterprise: r.Enterprise, Channel: r.Channel,
-		Requester: r.Requester, Groups: r.Groups,
+		Requester: r.Requester, Groups: requesterGroups,
 		Pool: r.Pool.Name, Action: r.Action, TargetGroups: targetGroups,
 		Ticket: r.Ticket, Reason: r.Reason, VerifiedBy: r.VerifiedBy,
 	})

@@ -80,7 +80,17 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 			"so Cognito would use an address the approvers did not see. Check the change with the user, then make a new request.",
 			r.Target.Display())}
 	}
-	d := s.decideAgain(r, user.Groups)
+	requesterGroups := r.Groups
+	if s.members != nil {
+		groups, err := s.members.GroupsOf(ctx, r.Requester)
+		if err != nil {
+			return runOutcome{err: &Error{Code: EINTERNAL,
+				Message: "Not run: the bot could not read the requester's Slack user groups to check the policy again.",
+				Err:     fmt.Errorf("groups of %s: %w", r.Requester, err)}}
+		}
+		requesterGroups = groups
+	}
+	d := s.decideAgain(r, requesterGroups, user.Groups)
 	if ok, why := stillHolds(r, d); !ok {
 		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: since it was approved, %s.", why)}
 	}

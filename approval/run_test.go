@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -393,6 +395,63 @@ func TestRunRefusedWhenTheAddressesChanged(t *testing.T) {
 			if !tt.runs && (r.State != approval.StateFailed || r.ErrorCode != approval.ECONFLICT ||
 				!strings.Contains(r.Outcome, "changed since the request was made")) {
 				t.Errorf("state %s, code %s, outcome %q", r.State, r.ErrorCode, r.Outcome)
+			}
+		})
+	}
+}
+
+// fakeMembership is Slack's user groups as they are now.
+type fakeMembership struct {
+	mu     sync.Mutex
+	groups map[string][]string
+	err    error
+}
+
+func (m *fakeMembership) GroupsOf(_ context.Context, user string) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.groups[user]), m.err
+}
+
+func (m *fakeMembership) set(user string, groups []string, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.groups[user], m.err = groups, err
+}
+
+// Before running, the policy is asked again with the requester's groups as they are now: a
+// requester removed from the groups the rule names since submitting does not get the action
+// run, and groups that cannot be read stop the run rather than let it through.
+func TestRunChecksTheRequesterGroupsOfNow(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		groups []string
+		err    error
+		runs   bool
+		code   string
+		says   string
+	}{
+		{"still in support", requesterGroups, nil, true, "", ""},
+		{"left support", []string{"@sales"}, nil, false, approval.EFORBIDDEN, "Not run: since it was approved"},
+		{"groups unreadable", nil, errors.New("usergroups.list: ratelimited"), false, approval.EINTERNAL, "could not read the requester's Slack user groups"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &fakeMembership{groups: map[string][]string{"U0REQ0001": requesterGroups}}
+			h := newHarness(t, func(c *approval.Config) { c.Membership = m })
+			r := h.submit(sub(prod, policy.ActionReset))
+			m.set("U0REQ0001", tt.groups, tt.err)
+			r, err := h.svc.Approve(context.Background(), r.ID, lead1)
+			if err != nil {
+				t.Fatalf("Approve: %v", err)
+			}
+			if ran := h.dir.Calls("run") == 1; ran != tt.runs {
+				t.Fatalf("ran = %v, want %v (state %s, outcome %q)", ran, tt.runs, r.State, r.Outcome)
+			}
+			if !tt.runs && (r.State != approval.StateFailed || r.ErrorCode != tt.code || !strings.Contains(r.Outcome, tt.says)) {
+				t.Errorf("state %s, code %s, outcome %q", r.State, r.ErrorCode, r.Outcome)
+			}
+			if got := h.get(r.ID).Groups; !slices.Equal(got, requesterGroups) {
+				t.Errorf("the request's recorded groups changed to %v", got)
 			}
 		})
 	}

@@ -36,6 +36,9 @@ type Config struct {
 	Lease     time.Duration    // how long a run may hold its claim; default 2m
 	Owner     string           // this process's name for leases; default hostname-pid
 	DryRun    bool             // the flow runs, Cognito is only read; outcomes say "DRY RUN"
+	// Membership, when set, gives the requester's groups as they are at run time; without it
+	// the groups recorded at submit time are used.
+	Membership Membership
 }
 
 // DefaultLease is how long a run holds its claim when Config.Lease is zero.
@@ -44,17 +47,18 @@ const DefaultLease = 2 * time.Minute
 // Service is the workflow. Its methods are safe for concurrent use, in one process and
 // across processes sharing a store.
 type Service struct {
-	store  Store
-	dir    Directory
-	pol    Policy
-	notify Notifier
-	log    *slog.Logger
-	obs    Observer
-	now    func() time.Time
-	newID  func() string
-	lease  time.Duration
-	owner  string
-	dryRun bool
+	store   Store
+	dir     Directory
+	pol     Policy
+	notify  Notifier
+	log     *slog.Logger
+	obs     Observer
+	now     func() time.Time
+	newID   func() string
+	lease   time.Duration
+	owner   string
+	dryRun  bool
+	members Membership
 
 	runs sync.WaitGroup
 	// posting holds, per request whose card is being posted, a channel closed once the card's
@@ -89,7 +93,7 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{
 		store: cfg.Store, dir: cfg.Directory, pol: cfg.Policy, notify: cfg.Notifier,
 		log: cfg.Logger, obs: cfg.Observer, now: cfg.Now, newID: cfg.NewID,
-		lease: cfg.Lease, owner: cfg.Owner, dryRun: cfg.DryRun,
+		lease: cfg.Lease, owner: cfg.Owner, dryRun: cfg.DryRun, members: cfg.Membership,
 	}
 	if s.obs == nil {
 		s.obs = nopObserver{}

@@ -240,6 +240,13 @@ type Directory interface {
 	SignOut(ctx context.Context, pool policy.Pool, username string) (RunResult, error)
 }
 
+// Membership says which Slack user groups (ids and @handles) a person is in now; the bot
+// implements it. The workflow asks it before running, so that a requester who left the groups
+// the policy names since submitting no longer gets the action run.
+type Membership interface {
+	GroupsOf(ctx context.Context, user string) ([]string, error)
+}
+
 // Policy decides; policy.Holder implements it.
 type Policy interface {
 	Decide(f policy.Facts) policy.Decision

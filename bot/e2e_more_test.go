@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -369,5 +370,24 @@ func TestLateClicksChangeNothing(t *testing.T) {
 	}
 	if calls := h.cog.Calls("AdminResetUserPassword"); calls != 1 {
 		t.Errorf("AdminResetUserPassword called %d times, want 1", calls)
+	}
+}
+
+// A requester removed from the user group the policy names after submitting does not get the
+// action run: the workflow asks the policy again with the groups Slack has now.
+func TestRequesterWhoLeftTheGroupIsNotServed(t *testing.T) {
+	h := newHarness(t)
+	h.cmd(uAlice, chSupport, "reset carol --ticket SUP-5 --verified-by callback locked out")
+	card, _ := h.lastCard(chSupport)
+	h.slack.AddUserGroup(groupSupport, "support", uSam, uBoss)
+	h.clock.Advance(DefaultGroupCacheTTL + time.Minute)
+	h.click(uLeo, chSupport, card.TS, actionApprove)
+	_, r := h.lastCard(chSupport)
+	wantState(t, r, approval.StateFailed)
+	if !strings.Contains(r.Outcome, "Not run: since it was approved") {
+		t.Errorf("outcome %q", r.Outcome)
+	}
+	if calls := h.cog.Calls("AdminResetUserPassword"); calls != 0 {
+		t.Errorf("AdminResetUserPassword called %d times, want 0", calls)
 	}
 }

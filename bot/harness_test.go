@@ -171,15 +171,16 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	}
 	var ids atomic.Int64
 	h.svc, err = approval.New(approval.Config{
-		Store:     db,
-		Directory: newTestDirectory(t, h.cog.URL(), log),
-		Policy:    pol,
-		Notifier:  notifier,
-		Logger:    log,
-		Now:       h.clock.Now,
-		NewID:     func() string { return fmt.Sprintf("r-%04d", ids.Add(1)) },
-		Owner:     "test",
-		DryRun:    cfg.dryRun,
+		Store:      db,
+		Directory:  newTestDirectory(t, h.cog.URL(), log),
+		Policy:     pol,
+		Notifier:   notifier,
+		Membership: notifier,
+		Logger:     log,
+		Now:        h.clock.Now,
+		NewID:      func() string { return fmt.Sprintf("r-%04d", ids.Add(1)) },
+		Owner:      "test",
+		DryRun:     cfg.dryRun,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -42,7 +42,16 @@ type Notifier struct {
 	groups *groupCache
 }
 
-var _ approval.Notifier = (*Notifier)(nil)
+var (
+	_ approval.Notifier   = (*Notifier)(nil)
+	_ approval.Membership = (*Notifier)(nil)
+)
+
+// GroupsOf returns the ids and @handles of the Slack user groups user is in now (through the
+// cache the bot decides with), so that the workflow can ask the policy again before a run.
+func (n *Notifier) GroupsOf(ctx context.Context, user string) ([]string, error) {
+	return n.groups.of(ctx, user)
+}
 
 // NewNotifier returns a Notifier posting with cfg.Client.
 func NewNotifier(cfg NotifierConfig) (*Notifier, error) {

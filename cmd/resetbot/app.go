@@ -66,13 +66,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		return nil, fmt.Errorf("slack notifier: %w", err)
 	}
 	a.service, err = approval.New(approval.Config{
-		Store:     a.store,
-		Directory: cognito.NewDirectory(cog),
-		Policy:    a.policy,
-		Notifier:  notifier,
-		Logger:    log,
-		Observer:  a.metrics,
-		DryRun:    cfg.DryRun,
+		Store:      a.store,
+		Directory:  cognito.NewDirectory(cog),
+		Policy:     a.policy,
+		Notifier:   notifier,
+		Membership: notifier,
+		Logger:     log,
+		Observer:   a.metrics,
+		DryRun:     cfg.DryRun,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("approval service: %w", err)
