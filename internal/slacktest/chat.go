@@ -120,7 +120,8 @@ func (s *Server) chatPostEphemeral(a args) (map[string]any, error) {
 		return nil, err
 	}
 	user := a.str("user")
-	if _, ok := s.userLocked(user); !ok {
+	u, ok := s.userLocked(user)
+	if !ok {
 		return nil, slackError("user_not_found")
 	}
 	if !c.member(user) {
@@ -129,6 +130,10 @@ func (s *Server) chatPostEphemeral(a args) (map[string]any, error) {
 	norm, err := s.checkContent(a.str("text"), blocks, hasBlocks)
 	if err != nil {
 		return nil, err
+	}
+	if s.presenceLocked(u) == PresenceAway {
+		// Slack shows an ephemeral message only to a user active now, and answers ok regardless.
+		return map[string]any{"message_ts": s.ids.ts(s.clock.Now())}, nil
 	}
 	e := s.postEphemeralLocked(c.ID, user, a.str("text"), norm, a.str("thread_ts"), "chat.postEphemeral")
 	return map[string]any{"message_ts": e.TS}, nil

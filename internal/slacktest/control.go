@@ -59,6 +59,12 @@ var controlRoutes = []controlRoute{
 		}
 		return okBody, nil
 	})},
+	{"POST /control/presence", decoded(func(s *Server, _ context.Context, a struct {
+		User     string `json:"user"`
+		Presence string `json:"presence"`
+	}) (any, error) {
+		return okBody, s.SetPresence(a.User, a.Presence)
+	})},
 	{"POST /control/slash", decoded(func(s *Server, ctx context.Context, a struct {
 		User    string `json:"user"`
 		Channel string `json:"channel"`

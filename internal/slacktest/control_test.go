@@ -59,6 +59,12 @@ func TestControlAPI(t *testing.T) {
 			t.Fatalf("POST %s: %d", s.path, st)
 		}
 	}
+	if st := control(t, srv, "POST", "presence", map[string]string{"user": bob, "presence": "away"}, nil); st != http.StatusOK {
+		t.Fatalf("POST presence: %d", st)
+	}
+	if p, err := api(srv).GetUserPresenceContext(testCtx(t), bob); err != nil || p.Presence != "away" {
+		t.Errorf("presence set through the control API: %+v %v", p, err)
+	}
 	members, err := api(srv).GetUserGroupMembersContext(testCtx(t), "S0APPROVERS")
 	if err != nil || len(members) != 1 || members[0] != bob {
 		t.Errorf("group set up through the control API: %v %v", members, err)
@@ -102,6 +108,8 @@ func TestControlAPI(t *testing.T) {
 		{"slash", map[string]string{"user": bob, "channel": secret, "command": "/cognito"}, http.StatusBadRequest},
 		{"click", map[string]string{"user": bob, "channel": support, "message_ts": ts, "action_id": "nope"}, http.StatusNotFound},
 		{"route", map[string]string{"mode": "sideways"}, http.StatusBadRequest},
+		{"presence", map[string]string{"user": "U0NOPE", "presence": "away"}, http.StatusNotFound},
+		{"presence", map[string]string{"user": bob, "presence": "busy"}, http.StatusBadRequest},
 		{"users", "not an object", http.StatusBadRequest},
 		{"disconnect", map[string]string{"reason": "warning", "conn": "conn-9"}, http.StatusServiceUnavailable},
 	}

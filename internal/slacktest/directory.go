@@ -122,6 +122,33 @@ func (s *Server) usersInfo(a args) (map[string]any, error) {
 	return map[string]any{"user": s.userJSON(u)}, nil
 }
 
+// usersGetPresence answers users.getPresence: "active" or "away" for another user; for the
+// authed user (the bot, when no user is given) also how that was worked out, as Slack does:
+// online and connection_count from its Socket Mode connections.
+func (s *Server) usersGetPresence(a args) (map[string]any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := a.str("user")
+	if id == "" {
+		id = s.cfg.botUserID
+	}
+	u, ok := s.userLocked(id)
+	if !ok {
+		return nil, slackError("user_not_found")
+	}
+	presence := s.presenceLocked(u)
+	out := map[string]any{"presence": presence}
+	if id != s.cfg.botUserID {
+		return out, nil
+	}
+	out["online"] = len(s.conns) > 0
+	out["auto_away"] = false
+	out["manual_away"] = presence == PresenceAway
+	out["connection_count"] = len(s.conns)
+	out["last_activity"] = s.clock.Now().Unix()
+	return out, nil
+}
+
 // userJSON renders a user as users.info does.
 func (s *Server) userJSON(u User) map[string]any {
 	profile := map[string]any{"real_name": u.RealName, "display_name": u.Name, "real_name_normalized": u.RealName,

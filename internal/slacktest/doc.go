@@ -54,13 +54,16 @@
 //
 // Web API: auth.test, apps.connections.open, chat.postMessage, chat.update, chat.postEphemeral,
 // chat.delete, views.open, views.push, views.update, conversations.open, conversations.info,
-// users.info, usergroups.list, usergroups.users.list, and response_urls (5 posts within 30
-// minutes). Tokens are checked in the Authorization header and in the form's token field. What
-// is stored is validated as Slack validates it (blocks, text or blocks present, lengths of
-// texts, confirm dialogs, placeholders and options, the channel exists and the bot is a
-// member, a trigger_id opens one view within 3 s) and refused with Slack's error strings; a
-// person cannot submit a text input outside its min_length and max_length. Hooks: FailNext, Latency, SetRateLimits / SetRateLimit (HTTP 429
-// with Retry-After, per method tier).
+// users.info, users.getPresence, usergroups.list, usergroups.users.list, and response_urls (5
+// posts within 30 minutes). Tokens are checked in the Authorization header and in the form's
+// token field. What is stored is validated as Slack validates it (blocks, text or blocks
+// present, lengths of texts, confirm dialogs, placeholders and options, the channel exists and
+// the bot is a member, a trigger_id opens one view within 3 s) and refused with Slack's error
+// strings; a person cannot submit a text input outside its min_length and max_length. Everyone
+// is active until SetPresence makes them away; as in Slack, chat.postEphemeral to a user who is
+// away answers ok but the message is never shown (Ephemerals leaves it out; Record keeps the
+// call). Hooks: FailNext, Latency, SetRateLimits / SetRateLimit (HTTP 429 with Retry-After, per
+// method tier).
 //
 // Time: Slack's deadlines (ack, trigger_id, redelivery, rate-limit windows, response_url
 // lifetime) run on the Clock given WithClock; a *FakeClock lets a test step over them without
@@ -79,6 +82,7 @@
 //	POST /control/users        {"id","name","real_name","email","tz","is_admin","is_bot","deleted"}
 //	POST /control/usergroups   {"id","handle","users":[…]}
 //	POST /control/channels     {"id","name","private","members":[…]}
+//	POST /control/presence     {"user","presence":"active|away"}
 //	POST /control/slash        {"user","channel","command","text"}                → ack
 //	POST /control/click        {"user","channel","message_ts","action_id","value"} → ack
 //	                           ({"user","view_id","action_id","value"} in a view)

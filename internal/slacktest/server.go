@@ -57,6 +57,7 @@ type Server struct {
 	groups   map[string]*userGroup
 	channels map[string]*channel
 	ims      map[string]string // user → IM channel id
+	away     map[string]bool   // users whose presence is "away"; everyone else is "active"
 	// content
 	messages   map[string][]*message // channel → messages in order of ts
 	ephemerals []*Ephemeral
@@ -123,6 +124,7 @@ func Start(opts ...Option) (*Server, error) {
 		groups:            map[string]*userGroup{},
 		channels:          map[string]*channel{},
 		ims:               map[string]string{},
+		away:              map[string]bool{},
 		messages:          map[string][]*message{},
 		views:             map[string]*view{},
 		stacks:            map[string][]string{},

@@ -44,6 +44,7 @@ var apiMethods = map[string]apiMethod{
 	"conversations.open":    {tier: Tier3, call: (*Server).conversationsOpen},
 	"conversations.info":    {tier: Tier3, call: (*Server).conversationsInfo},
 	"users.info":            {tier: Tier4, call: (*Server).usersInfo},
+	"users.getPresence":     {tier: Tier3, call: (*Server).usersGetPresence},
 	"usergroups.list":       {tier: Tier2, call: (*Server).usergroupsList},
 	"usergroups.users.list": {tier: Tier2, call: (*Server).usergroupsUsersList},
 }

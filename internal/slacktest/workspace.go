@@ -167,3 +167,42 @@ func (s *Server) userLocked(id string) (User, bool) {
 func (s *Server) botUser() User {
 	return User{ID: s.cfg.botUserID, Name: s.cfg.botName, RealName: s.cfg.botName, IsBot: true, TZ: "Europe/London"}
 }
+
+// A person's presence, as users.getPresence reports it.
+const (
+	// PresenceActive: the person is in Slack now and is shown ephemeral messages. Everyone is
+	// active until SetPresence says otherwise.
+	PresenceActive = "active"
+	// PresenceAway: the person is not in Slack now. chat.postEphemeral to them still answers
+	// ok, but they never see the message, so Ephemerals does not list it.
+	PresenceAway = "away"
+)
+
+// SetPresence sets whether user is active in Slack now (PresenceActive) or away
+// (PresenceAway). Presence changes only through SetPresence: what a person does through the
+// helpers leaves it as it is.
+func (s *Server) SetPresence(user, presence string) error {
+	if presence != PresenceActive && presence != PresenceAway {
+		return fmt.Errorf("presence %q, want %q or %q: %w", presence, PresenceActive, PresenceAway, ErrInvalidInput)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.userLocked(user); !ok {
+		return fmt.Errorf("user %s: %w", user, ErrNotFound)
+	}
+	if presence == PresenceAway {
+		s.away[user] = true
+	} else {
+		delete(s.away, user)
+	}
+	s.notifyLocked()
+	return nil
+}
+
+// presenceLocked is u's presence now: a deactivated user is away. s.mu held.
+func (s *Server) presenceLocked(u User) string {
+	if u.Deleted || s.away[u.ID] {
+		return PresenceAway
+	}
+	return PresenceActive
+}
