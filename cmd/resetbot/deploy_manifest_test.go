@@ -37,6 +37,7 @@ var slackCalls = map[string]slackCall{
 	"OpenConversationContext":    {"conversations.open", []string{"im:write"}},
 	"GetConversationInfoContext": {"conversations.info", []string{"channels:read", "groups:read"}},
 	"GetUserInfoContext":         {"users.info", []string{"users:read"}},
+	"GetUserPresenceContext":     {"users.getPresence", []string{"users:read"}},
 	"GetUserGroupsContext":       {"usergroups.list", []string{"usergroups:read"}},
 	"GetUserGroupMembersContext": {"usergroups.users.list", []string{"usergroups:read"}},
 	"OpenViewContext":            {"views.open", nil},
