@@ -19,7 +19,9 @@
 // ephemeral message or a direct message; the channel through the request's card and its
 // thread. The one envelope answered in its ack is a modal submission, checked with
 // Service.Validate under a deadline well inside Slack's 3 s so that field errors show beside
-// the fields. A generated password goes to the requester alone (DeliverSecret).
+// the fields. A generated password goes to the requester alone (DeliverSecret, secret.go):
+// Slack shows an ephemeral message only to someone active in Slack at that moment, so the
+// bot asks users.getPresence first and sends a direct message to a requester who is away.
 //
 // To add a command option, add a row to the options table in command.go. To add a button or
 // a modal, add a row to the routes in routes.go, its handler in a handle_*.go file, and its

@@ -130,12 +130,13 @@ func TestRenderingsFitSlack(t *testing.T) {
 		"a click refused":  rd.notAllowed(approval.Errorf(approval.EFORBIDDEN, "%s", strings.Repeat("&", 3000))),
 		"a parse error":    rd.parseError(&ParseError{Msg: strings.Repeat(">", 1000)}),
 		"the invite":       rd.inviteMe(fitChannel),
-		"the secret":       rd.secret(r, secret),
+		"the secret":       rd.secret(r, secret, viaEphemeral),
+		"the secret by DM": rd.secret(r, secret, viaDirectMessage),
 		"an empty history": rd.history(longRef, nil),
 	} {
 		stored := p.post(t, name, m)
-		if name == "the secret" && !strings.Contains(html.UnescapeString(stored.Content()), secret.Password) {
-			t.Errorf("the secret message does not hold the whole password:\n%s", stored.Content())
+		if strings.HasPrefix(name, "the secret") && !strings.Contains(html.UnescapeString(stored.Content()), secret.Password) {
+			t.Errorf("%s does not hold the whole password:\n%s", name, stored.Content())
 		}
 	}
 }

@@ -117,22 +117,6 @@ func (n *Notifier) Notify(ctx context.Context, r *approval.Request, nt approval.
 	return errors.Join(errs...)
 }
 
-// DeliverSecret shows the password to the requester alone: an ephemeral message in the
-// request's channel, or a direct message when that fails. Errors never hold the password.
-func (n *Notifier) DeliverSecret(ctx context.Context, r *approval.Request, s approval.Secret) error {
-	m := n.rd.secret(r, s)
-	_, errEphemeral := n.client.PostEphemeralContext(ctx, r.Channel, r.Requester, msgOptions(m)...)
-	if errEphemeral == nil {
-		return nil
-	}
-	n.log.WarnContext(ctx, "showing the password in the channel failed; sending it as a direct message",
-		"request_id", r.ID, "err", errEphemeral)
-	if err := n.directMessage(ctx, r.Requester, m); err != nil {
-		return fmt.Errorf("deliver the password of %s to %s: ephemeral: %w; direct message: %w", r.ID, r.Requester, errEphemeral, err)
-	}
-	return nil
-}
-
 // directMessage posts m in the bot's direct-message channel with user.
 func (n *Notifier) directMessage(ctx context.Context, user string, m message) error {
 	ch, _, _, err := n.client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})

@@ -111,23 +111,37 @@ func (rd renderer) inviteMe(channel string) message {
 	return message{Text: text, Blocks: []slack.Block{section(text)}}
 }
 
-// secret renders a generated password for the requester's eyes only.
-func (rd renderer) secret(r *approval.Request, s approval.Secret) message {
+// secret renders a generated password for the requester's eyes only, for the way it is
+// shown: a direct message names the channel the request was made in, and says it stays.
+func (rd renderer) secret(r *approval.Request, s approval.Secret, way secretWay) message {
 	kind := "temporary"
 	if s.ValidDays == 0 {
 		kind = "permanent"
 	}
+	where := ""
+	if way == viaDirectMessage && isSlackID(r.Channel) {
+		where = ", asked for in <#" + r.Channel + ">"
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "🔑 The %s password for %s in *%s* (request %s), for your eyes only:\n%s",
-		kind, userRef(r.Target.Username), esc(r.Pool.Name), code(r.ID), code(s.Password))
+	fmt.Fprintf(&b, "🔑 The %s password for %s in *%s* (request %s%s), for your eyes only:\n%s",
+		kind, userRef(r.Target.Username), esc(r.Pool.Name), code(r.ID), where, code(s.Password))
 	if s.ValidDays > 0 {
 		fmt.Fprintf(&b, "\nIt is valid for %s; the user must choose a new one at first sign-in.", plural(s.ValidDays, "day", "days"))
 	}
 	if s.Advice != "" {
 		b.WriteString("\n*Tell the user*: " + esc(s.Advice))
 	}
-	b.WriteString("\nGive it over a channel you trust (not this one), and do not paste it anywhere. This message disappears when you reload Slack.")
+	b.WriteString("\n" + secretClosings[way])
 	return message{Text: "🔑 The " + kind + " password you asked for (request " + r.ID + ")", Blocks: []slack.Block{section(b.String())}}
+}
+
+// secretClosings end the secret message: where to pass the password on, and how long the
+// message stays, by the way it is shown.
+var secretClosings = map[secretWay]string{
+	viaEphemeral: "Give it over a channel you trust (not this one), and do not paste it anywhere. " +
+		"This message disappears when you reload Slack.",
+	viaDirectMessage: "Give it over a channel you trust (not Slack), and do not paste it anywhere. " +
+		"Unlike a message only you see in a channel, this one stays in this conversation.",
 }
 
 // status renders a status lookup.

@@ -167,6 +167,8 @@ func TestGoldenAnswers(t *testing.T) {
 		Pool: r.Pool, Target: r.Target, Enabled: true, Recent: 3,
 		Created: fixedTime.Add(-90 * 24 * time.Hour), Modified: fixedTime.Add(-time.Hour),
 	}
+	temporary := approval.Secret{Password: "Xy7&<pass>", ValidDays: 7, Advice: "Sign in with it; you will be asked to choose a new one."}
+	permanent := approval.Secret{Password: "Pq9-permanent"}
 	tests := []struct {
 		name string
 		msg  any
@@ -180,8 +182,10 @@ func TestGoldenAnswers(t *testing.T) {
 		{"failure unknown", rd.failure(errors.New("dial tcp 10.0.0.1:443: secret detail"))},
 		{"not allowed", rd.notAllowed(approval.Errorf(approval.EFORBIDDEN, "You may not approve your own request."))},
 		{"invite me", rd.inviteMe("C0SECRET")},
-		{"secret temporary", rd.secret(r, approval.Secret{Password: "Xy7&<pass>", ValidDays: 7, Advice: "Sign in with it; you will be asked to choose a new one."})},
-		{"secret permanent", rd.secret(r, approval.Secret{Password: "Pq9-permanent"})},
+		{"secret temporary", rd.secret(r, temporary, viaEphemeral)},
+		{"secret permanent", rd.secret(r, permanent, viaEphemeral)},
+		{"secret temporary direct message", rd.secret(r, temporary, viaDirectMessage)},
+		{"secret permanent direct message", rd.secret(r, permanent, viaDirectMessage)},
 		{"status", rd.status(report)},
 		{"status dry run", dry.status(report)},
 		{"history", rd.history("carol", []*approval.Request{r, done})},
@@ -247,7 +251,8 @@ func TestUserTextIsEscaped(t *testing.T) {
 		rd.failure(&approval.ValidationError{Fields: map[string]string{evil: evil}}),
 		rd.notAllowed(approval.Errorf(approval.EFORBIDDEN, "%s", evil)),
 		rd.parseError(&ParseError{Msg: evil}),
-		rd.secret(r, approval.Secret{Password: evil, Advice: evil, ValidDays: 1}),
+		rd.secret(r, approval.Secret{Password: evil, Advice: evil, ValidDays: 1}, viaEphemeral),
+		rd.secret(r, approval.Secret{Password: evil, Advice: evil, ValidDays: 1}, viaDirectMessage),
 		rd.status(approval.StatusReport{Pool: r.Pool, Target: r.Target}),
 		rd.history(evil, []*approval.Request{r}),
 		rd.help([]PoolActions{{Pool: r.Pool, Actions: []policy.Action{policy.ActionReset}}}, []policy.IdentityCheck{{Name: evil, Description: evil}}),

@@ -110,7 +110,7 @@ func TestCheckNamesEachFailure(t *testing.T) {
 				f.env["RESETBOT_SLACK_API_URL"] = scopeProxy(t, f, "chat:write,commands")
 			},
 			check: "Slack bot token",
-			want:  []string{"lacks the scopes im:write, usergroups:read", "Bot Token Scopes", "reinstall the app"},
+			want:  []string{"lacks the scopes im:write, usergroups:read, users:read", "Bot Token Scopes", "reinstall the app"},
 		},
 		{
 			name:   "Slack unreachable",

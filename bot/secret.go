@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/resetbot/resetbot/approval"
+)
+
+// presence is what the bot knows of whether a person is in Slack now.
+type presence string
+
+const (
+	presenceActive  presence = "active"
+	presenceAway    presence = "away"
+	presenceUnknown presence = "unknown" // users.getPresence failed or answered something else
+)
+
+// slackPresences maps users.getPresence's answers to what the bot knows.
+var slackPresences = map[string]presence{"active": presenceActive, "away": presenceAway}
+
+// secretWay is one way of showing a password to the requester alone.
+type secretWay string
+
+const (
+	// viaEphemeral is a message only the requester sees, in the request's channel. Slack shows
+	// it only to someone active in Slack at that moment, and never again after a reload.
+	viaEphemeral secretWay = "ephemeral"
+	// viaDirectMessage is a message in the bot's direct-message conversation with the
+	// requester, which waits there for them.
+	viaDirectMessage secretWay = "direct_message"
+)
+
+// secretWays are the ways to try, in order, for the requester's presence. chat.postEphemeral
+// answers ok whether or not the person is there to see it, so a requester who is away (an
+// approval may come hours after the request) gets a direct message; so does one whose
+// presence Slack did not tell, with the ephemeral message as the last resort.
+var secretWays = map[presence][]secretWay{
+	presenceActive:  {viaEphemeral, viaDirectMessage},
+	presenceAway:    {viaDirectMessage},
+	presenceUnknown: {viaDirectMessage, viaEphemeral},
+}
+
+// secretSenders post a rendered password the way they are named for, to the requester alone.
+var secretSenders = map[secretWay]func(ctx context.Context, n *Notifier, r *approval.Request, m message) error{
+	viaEphemeral: func(ctx context.Context, n *Notifier, r *approval.Request, m message) error {
+		if _, err := n.client.PostEphemeralContext(ctx, r.Channel, r.Requester, msgOptions(m)...); err != nil {
+			return fmt.Errorf("post an ephemeral message in %s: %w", r.Channel, err)
+		}
+		return nil
+	},
+	viaDirectMessage: func(ctx context.Context, n *Notifier, r *approval.Request, m message) error {
+		return n.directMessage(ctx, r.Requester, m)
+	},
+}
+
+// DeliverSecret shows the password to the requester alone: in the request's channel as an
+// ephemeral message when Slack says they are active now, else as a direct message (see
+// secretWays). The log says which way it went; neither the log nor the error holds the
+// password.
+func (n *Notifier) DeliverSecret(ctx context.Context, r *approval.Request, s approval.Secret) error {
+	p := n.presenceOf(ctx, r.Requester)
+	var errs []error
+	for _, way := range secretWays[p] {
+		err := secretSenders[way](ctx, n, r, n.rd.secret(r, s, way))
+		if err == nil {
+			n.log.InfoContext(ctx, "password shown to the requester", "request_id", r.ID, "user", r.Requester,
+				"presence", p, "via", way)
+			return nil
+		}
+		n.log.WarnContext(ctx, "showing the password failed", "request_id", r.ID, "user", r.Requester,
+			"presence", p, "via", way, "err", err)
+		errs = append(errs, fmt.Errorf("%s: %w", way, err))
+	}
+	return fmt.Errorf("deliver the password of %s to %s (presence %s): %w", r.ID, r.Requester, p, errors.Join(errs...))
+}
+
+// presenceOf asks Slack whether user is active in Slack now.
+func (n *Notifier) presenceOf(ctx context.Context, user string) presence {
+	up, err := n.client.GetUserPresenceContext(ctx, user)
+	if err != nil {
+		n.log.WarnContext(ctx, "reading the requester's presence failed", "user", user, "err", err)
+		return presenceUnknown
+	}
+	p, ok := slackPresences[up.Presence]
+	if !ok {
+		n.log.WarnContext(ctx, "Slack answered an unknown presence", "user", user, "presence", up.Presence)
+		return presenceUnknown
+	}
+	return p
+}
