@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -204,5 +206,35 @@ func TestREADMEPolicyExamplesAreValid(t *testing.T) {
 		if _, err := policy.Parse([]byte(b[1]), fmt.Sprintf("README.md yaml block %d", i+1)); err != nil {
 			t.Errorf("the README's policy does not load:\n%v", err)
 		}
+	}
+}
+
+// TestREADMEScopeTableIsTheBotScopes holds the README's table of bot scopes, each with why the
+// bot needs it, to the scopes the bot asks for.
+func TestREADMEScopeTableIsTheBotScopes(t *testing.T) {
+	section := readmeSection(t, "Set it up")
+	_, table, ok := strings.Cut(section, "| scope | why |")
+	if !ok {
+		t.Fatal(`the README's "Set it up" has no "| scope | why |" table`)
+	}
+	row := regexp.MustCompile("^\\s*\\| `([a-z:._]+)` \\| (.*) \\|$")
+	lines := strings.Split(table, "\n")
+	if len(lines) < 3 {
+		t.Fatal("the README's scope table has no rows")
+	}
+	var scopes []string
+	for _, line := range lines[2:] { // after the header's end and the |---| line
+		m := row.FindStringSubmatch(line)
+		if m == nil {
+			break
+		}
+		if strings.TrimSpace(m[2]) == "" {
+			t.Errorf("the README gives no reason for the scope %s", m[1])
+		}
+		scopes = append(scopes, m[1])
+	}
+	want := slices.Sorted(slices.Values(botScopes))
+	if diff := cmp.Diff(want, slices.Sorted(slices.Values(scopes))); diff != "" {
+		t.Errorf("the README's scope table vs botScopes (-botScopes +README):\n%s", diff)
 	}
 }
