@@ -292,6 +292,7 @@ type Notifier interface {
 	PostCard(ctx context.Context, r *Request) (Thread, error)
 	// Notify posts a step in the request's thread and updates its card.
 	Notify(ctx context.Context, r *Request, n Notice) error
-	// DeliverSecret shows a secret to the requester alone (ephemeral, DM when that fails).
+	// DeliverSecret shows a secret to the requester alone: ephemeral when they are active in
+	// Slack, a direct message otherwise.
 	DeliverSecret(ctx context.Context, r *Request, s Secret) error
 }
