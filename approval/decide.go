@@ -107,7 +107,7 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 	s.audit(ctx, r, Event{Actor: a.User, Kind: "denied", Outcome: string(StateDenied), Detail: reason})
 	text := "Denied. Nothing was changed."
 	if reason != "" {
-		text = "Denied: " + reason + ". Nothing was changed."
+		text = "Denied: " + MaskAddresses(reason) + ". Nothing was changed."
 	}
 	s.tell(ctx, r, Notice{Kind: NoticeDenied, Actor: a.User, Text: text})
 	return r, nil

@@ -1,6 +1,7 @@
 package approval
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -65,4 +66,13 @@ func MaskPhone(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// emailPattern finds what looks like an email address in free text.
+var emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
+
+// MaskAddresses masks every email address in free text (a reason, a denial's reason) as
+// MaskEmail does, for text shown in a channel.
+func MaskAddresses(s string) string {
+	return emailPattern.ReplaceAllStringFunc(s, MaskEmail)
 }

@@ -81,3 +81,17 @@ func FuzzMaskPhone(f *testing.F) {
 		}
 	})
 }
+
+func TestMaskAddresses(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"locked out after a phone change", "locked out after a phone change"},
+		{"user alice@example.com called; cc bob.smith+it@mail.example.co.uk", "user a***e@example.com called; cc b***t@mail.example.co.uk"},
+		{"<mailto:al@example.org|al@example.org>", "<mailto:a***@example.org|a***@example.org>"},
+		{"not an address: @handle, a@b, x@y.z1", "not an address: @handle, a@b, x@y.z1"},
+	} {
+		if got := MaskAddresses(tt.in); got != tt.want {
+			t.Errorf("MaskAddresses(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

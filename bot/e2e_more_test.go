@@ -391,3 +391,29 @@ func TestRequesterWhoLeftTheGroupIsNotServed(t *testing.T) {
 		t.Errorf("AdminResetUserPassword called %d times, want 0", calls)
 	}
 }
+
+// An email address typed in a reason or a denial's reason is masked in the channel, like the
+// target's own address.
+func TestAddressesInFreeTextAreMaskedInTheChannel(t *testing.T) {
+	h := newHarness(t)
+	h.cmd(uAlice, chSupport, `reset carol --ticket SUP-5 --verified-by callback "her manager bob.jones@example.org confirmed"`)
+	card, _ := h.lastCard(chSupport)
+	h.click(uLena, chSupport, card.TS, actionDeny)
+	h.submit(uLena, h.openView(uLena).ID, map[string]string{fieldDenyReason: "ask bob.jones@example.org in writing"})
+	_, r := h.lastCard(chSupport)
+	wantState(t, r, approval.StateDenied)
+	var channel strings.Builder
+	for _, m := range h.slack.Messages(chSupport) {
+		channel.WriteString(m.Content())
+		for _, reply := range h.slack.Thread(chSupport, m.TS) {
+			channel.WriteString(reply.Content())
+		}
+	}
+	got := channel.String()
+	if strings.Contains(got, "bob.jones@example.org") {
+		t.Errorf("an address typed in free text reached the channel unmasked:\n%s", got)
+	}
+	if !strings.Contains(got, "her manager b***s@example.org confirmed") || !strings.Contains(got, "ask b***s@example.org in writing") {
+		t.Errorf("the reasons are not shown masked:\n%s", got)
+	}
+}

@@ -42,7 +42,7 @@ var stateStyles = map[approval.State]stateStyle{
 	approval.StateDenied: {label: "⛔ Denied", outcome: func(_ renderer, r *approval.Request) string {
 		s := "⛔ *Denied* by " + mentionUser(r.DecidedBy)
 		if r.DenyReason != "" {
-			s += ": " + esc(r.DenyReason)
+			s += ": " + esc(approval.MaskAddresses(r.DenyReason))
 		}
 		return s
 	}},
@@ -83,7 +83,7 @@ func (rd renderer) card(r *approval.Request) message {
 		section(rd.ask(r)),
 		slack.NewSectionBlock(nil, rd.targetFields(r), nil),
 	}
-	blocks = append(blocks, reasonSections(r.Reason)...)
+	blocks = append(blocks, reasonSections(approval.MaskAddresses(r.Reason))...)
 	blocks = append(blocks, section(rd.approvalsLine(r)))
 	if st.outcome != nil {
 		blocks = append(blocks, section(st.outcome(rd, r)))

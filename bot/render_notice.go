@@ -25,7 +25,7 @@ var noticeStyles = map[approval.NoticeKind]noticeStyle{
 	}},
 	approval.NoticeDenied: {emoji: "⛔", fallback: func(r *approval.Request) string {
 		if r.DenyReason != "" {
-			return "Denied: " + r.DenyReason
+			return "Denied: " + approval.MaskAddresses(r.DenyReason)
 		}
 		return "Denied."
 	}},
