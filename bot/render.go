@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 
+	"github.com/resetbot/resetbot/internal/words"
+
 	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/policy"
@@ -71,18 +73,7 @@ func (rd renderer) approverList(as []string) string {
 	for i, a := range as {
 		ms[i] = rd.mentionApprover(a)
 	}
-	return joinOr(ms)
-}
-
-// joinOr writes "a", "a or b", "a, b or c".
-func joinOr(ss []string) string {
-	switch len(ss) {
-	case 0:
-		return ""
-	case 1:
-		return ss[0]
-	}
-	return strings.Join(ss[:len(ss)-1], ", ") + " or " + ss[len(ss)-1]
+	return words.Or(ms)
 }
 
 // dryRunMark is shown on everything the bot posts while Cognito is only read.

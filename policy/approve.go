@@ -3,6 +3,8 @@ package policy
 import (
 	"fmt"
 	"slices"
+
+	"github.com/resetbot/resetbot/internal/words"
 )
 
 // approval is the question CanApprove answers, for its checks to read.
@@ -46,7 +48,7 @@ var approveChecks = []func(a approval) string{
 				return ""
 			}
 		}
-		return fmt.Sprintf("Only %s may approve this request.", orList(a.d.Approvers))
+		return fmt.Sprintf("Only %s may approve this request.", words.Or(a.d.Approvers))
 	},
 	func(a approval) string {
 		if len(a.counted) >= a.d.Approvals {

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/resetbot/resetbot/internal/words"
 )
 
 // decideSteps are the checks Decide makes, in order. Each fills in the decision; one that
@@ -85,7 +87,7 @@ func (p *Policy) resolvePool(f Facts, d *Decision) bool {
 		name = p.defaultPool(f.Channel)
 	}
 	if name == "" {
-		return deny(d, "Say which pool the request is for: %s.", orList(poolList(p.pools)))
+		return deny(d, "Say which pool the request is for: %s.", words.Or(poolList(p.pools)))
 	}
 	pool, ok := p.Pool(name)
 	if !ok {
@@ -144,16 +146,16 @@ func (p *Policy) noRuleReason(f Facts, pool string, m matched) string {
 		case 1:
 			only = append(only, "in the group "+r.TargetAnyOf[0])
 		default:
-			only = append(only, "in one of the groups "+orList(r.TargetAnyOf))
+			only = append(only, "in one of the groups "+words.Or(r.TargetAnyOf))
 		}
 		switch len(r.TargetNoneOf) {
 		case 0:
 		case 1:
 			only = append(only, "not in the group "+r.TargetNoneOf[0])
 		default:
-			only = append(only, "in none of the groups "+andList(r.TargetNoneOf))
+			only = append(only, "in none of the groups "+words.And(r.TargetNoneOf))
 		}
-		return fmt.Sprintf("Rule %q allows %s in pool %s only for users %s; this user's Cognito groups do not fit.", r.Name, f.Action, pool, andList(only))
+		return fmt.Sprintf("Rule %q allows %s in pool %s only for users %s; this user's Cognito groups do not fit.", r.Name, f.Action, pool, words.And(only))
 	}
 	if len(m.requesterMiss) > 0 {
 		var who, rules []string
@@ -165,7 +167,7 @@ func (p *Policy) noRuleReason(f Facts, pool string, m matched) string {
 				}
 			}
 		}
-		return fmt.Sprintf("Only %s may ask for %s in pool %s (%s %s).", orList(who), f.Action, pool, plural(len(rules), "rule", "rules"), strings.Join(rules, ", "))
+		return fmt.Sprintf("Only %s may ask for %s in pool %s (%s %s).", words.Or(who), f.Action, pool, plural(len(rules), "rule", "rules"), strings.Join(rules, ", "))
 	}
 	return fmt.Sprintf("No rule of the policy allows %s in pool %s.", f.Action, pool)
 }
@@ -263,9 +265,9 @@ var requirements = []requirement{
 		case len(accepted) == 0 || slices.Contains(accepted, given):
 			return "", true
 		case given == "":
-			return "how the user's identity was verified (" + orList(accepted) + ")", false
+			return "how the user's identity was verified (" + words.Or(accepted) + ")", false
 		}
-		return "how the user's identity was verified (" + orList(accepted) + "; the one given is not accepted)", false
+		return "how the user's identity was verified (" + words.Or(accepted) + "; the one given is not accepted)", false
 	}},
 }
 
@@ -279,7 +281,7 @@ func (p *Policy) checkRequirements(f Facts, d *Decision) bool {
 		}
 	}
 	if len(whats) > 0 {
-		return deny(d, "The request must still carry %s.", andList(whats))
+		return deny(d, "The request must still carry %s.", words.And(whats))
 	}
 	return true
 }
@@ -299,20 +301,4 @@ func poolList(pools []Pool) []string {
 		names[i] = pl.Name
 	}
 	return names
-}
-
-// orList writes "a", "a or b", "a, b or c".
-func orList(items []string) string { return wordList(items, "or") }
-
-// andList writes "a", "a and b", "a, b and c".
-func andList(items []string) string { return wordList(items, "and") }
-
-func wordList(items []string, conj string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resetbot/resetbot/internal/words"
+
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -37,11 +39,11 @@ func workspacePhrase(teams []string, enterprise string) string {
 	case len(teams) == 0 && enterprise == "":
 		return "any workspace the app is installed in"
 	case enterprise == "":
-		return orList(teams)
+		return words.Or(teams)
 	case len(teams) == 0:
 		return "any workspace of enterprise " + enterprise
 	}
-	return orList(teams) + ", or any workspace of enterprise " + enterprise
+	return words.Or(teams) + ", or any workspace of enterprise " + enterprise
 }
 
 func channelsPhrase(ids []string, defaults map[string]string) string {
@@ -108,7 +110,7 @@ func writeTerms(w *strings.Builder, indent string, t terms) {
 		if t.self {
 			own = "the requester's own approval counts once"
 		}
-		fmt.Fprintf(w, "%sneeds %d %s from %s; %s\n", indent, t.approvals, plural(t.approvals, "approval", "approvals"), orList(t.approvers), own)
+		fmt.Fprintf(w, "%sneeds %d %s from %s; %s\n", indent, t.approvals, plural(t.approvals, "approval", "approvals"), words.Or(t.approvers), own)
 		expiry := "waits " + policy.FormatDuration(t.expires) + " for approval"
 		if t.remind > 0 {
 			expiry += ", with a reminder after " + policy.FormatDuration(t.remind)
@@ -131,7 +133,7 @@ func actionsPhrase(actions []policy.Action) string {
 	for i, a := range actions {
 		names[i] = string(a)
 	}
-	return andList(names)
+	return words.And(names)
 }
 
 func poolsPhrase(pools []string) string {
@@ -141,16 +143,16 @@ func poolsPhrase(pools []string) string {
 	case 1:
 		return "in pool " + pools[0]
 	}
-	return "in pools " + andList(pools)
+	return "in pools " + words.And(pools)
 }
 
 func targetPhrase(r policy.Rule) string {
 	var parts []string
 	if len(r.TargetAnyOf) > 0 {
-		parts = append(parts, "in "+orList(r.TargetAnyOf))
+		parts = append(parts, "in "+words.Or(r.TargetAnyOf))
 	}
 	if len(r.TargetNoneOf) > 0 {
-		parts = append(parts, "not in "+orList(r.TargetNoneOf))
+		parts = append(parts, "not in "+words.Or(r.TargetNoneOf))
 	}
 	if len(parts) == 0 {
 		return "for any user"
@@ -162,7 +164,7 @@ func requestersPhrase(requesters []string) string {
 	if requesters == nil || slices.Contains(requesters, "*") {
 		return "anyone"
 	}
-	return orList(requesters)
+	return words.Or(requesters)
 }
 
 // requirementsPhrase says what a request must carry; with showGiven, whether each was given.
@@ -189,9 +191,9 @@ func requirementsPhrase(req policy.Requirements, given map[string]bool, showGive
 		add("reason", "a reason")
 	}
 	if len(req.VerifiedBy) > 0 {
-		add("verified_by", "an identity check: "+orList(req.VerifiedBy))
+		add("verified_by", "an identity check: "+words.Or(req.VerifiedBy))
 	}
-	return andList(parts)
+	return words.And(parts)
 }
 
 func limitsPhrase(l policy.Limits) string {
@@ -203,17 +205,4 @@ func limitsPhrase(l policy.Limits) string {
 		parts = append(parts, fmt.Sprintf("%d %s per user per %s", l.PerTargetMax, plural(l.PerTargetMax, "request", "requests"), policy.FormatDuration(l.PerTargetWindow)))
 	}
 	return strings.Join(parts, "; ")
-}
-
-func orList(items []string) string  { return wordList(items, "or") }
-func andList(items []string) string { return wordList(items, "and") }
-
-func wordList(items []string, conj string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }

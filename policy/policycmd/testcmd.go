@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/resetbot/resetbot/internal/words"
+
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -139,7 +141,7 @@ func writeRequest(w *strings.Builder, f policy.Facts, targetKnown bool, assumed 
 	}
 	fmt.Fprintf(w, "Request:  %s asks for %s in %s, for %s\n", who, f.Action, pool, target)
 	if len(assumed) > 0 {
-		fmt.Fprintf(w, "Assumed:  %s: not given, the first the policy allows\n", andList(assumed))
+		fmt.Fprintf(w, "Assumed:  %s: not given, the first the policy allows\n", words.And(assumed))
 	}
 }
 
