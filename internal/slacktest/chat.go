@@ -66,16 +66,9 @@ func (s *Server) chatUpdate(a args) (map[string]any, error) {
 	blocks, hasBlocks := a.raw("blocks")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.resolveChannelLocked(a.str("channel"))
+	c, m, err := s.ownMessageLocked(a, "cant_update_message")
 	if err != nil {
 		return nil, err
-	}
-	m := s.findMessageLocked(c.ID, a.str("ts"))
-	if m == nil {
-		return nil, slackError("message_not_found")
-	}
-	if m.User != s.cfg.botUserID {
-		return nil, slackError("cant_update_message")
 	}
 	text := m.Text
 	if a.has("text") {
@@ -93,19 +86,29 @@ func (s *Server) chatUpdate(a args) (map[string]any, error) {
 	return map[string]any{"channel": c.ID, "ts": m.TS, "text": m.Text, "message": m.json(s.cfg.teamID)}, nil
 }
 
-func (s *Server) chatDelete(a args) (map[string]any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// ownMessageLocked finds the message a call names by channel and ts, which must be the bot's
+// own; notOwn is the error Slack answers for someone else's message. s.mu held.
+func (s *Server) ownMessageLocked(a args, notOwn string) (*channel, *message, *apiError) {
 	c, err := s.resolveChannelLocked(a.str("channel"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m := s.findMessageLocked(c.ID, a.str("ts"))
 	if m == nil {
-		return nil, slackError("message_not_found")
+		return nil, nil, slackError("message_not_found")
 	}
 	if m.User != s.cfg.botUserID {
-		return nil, slackError("cant_delete_message")
+		return nil, nil, slackError(notOwn)
+	}
+	return c, m, nil
+}
+
+func (s *Server) chatDelete(a args) (map[string]any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, m, err := s.ownMessageLocked(a, "cant_delete_message")
+	if err != nil {
+		return nil, err
 	}
 	s.deleteMessageLocked(m)
 	return map[string]any{"channel": c.ID, "ts": m.TS}, nil

@@ -1,12 +1,7 @@
 package slacktest
 
 func (s *Server) viewsOpen(a args) (map[string]any, error) {
-	raw, ok := a.raw("view")
-	triggerID := a.str("trigger_id")
-	if !ok || triggerID == "" {
-		return nil, slackError("invalid_arguments", "[ERROR] missing required field: view or trigger_id")
-	}
-	m, err := s.checkModal(raw)
+	triggerID, m, err := s.triggeredView(a)
 	if err != nil {
 		return nil, err
 	}
@@ -27,13 +22,19 @@ func (s *Server) viewsOpen(a args) (map[string]any, error) {
 	return map[string]any{"view": s.viewJSON(v)}, nil
 }
 
-func (s *Server) viewsPush(a args) (map[string]any, error) {
+// triggeredView reads the trigger_id and the checked view of views.open and views.push.
+func (s *Server) triggeredView(a args) (string, modalRequest, *apiError) {
 	raw, ok := a.raw("view")
 	triggerID := a.str("trigger_id")
 	if !ok || triggerID == "" {
-		return nil, slackError("invalid_arguments", "[ERROR] missing required field: view or trigger_id")
+		return "", modalRequest{}, slackError("invalid_arguments", "[ERROR] missing required field: view or trigger_id")
 	}
 	m, err := s.checkModal(raw)
+	return triggerID, m, err
+}
+
+func (s *Server) viewsPush(a args) (map[string]any, error) {
+	triggerID, m, err := s.triggeredView(a)
 	if err != nil {
 		return nil, err
 	}
