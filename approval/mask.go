@@ -76,3 +76,15 @@ var emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-
 func MaskAddresses(s string) string {
 	return emailPattern.ReplaceAllStringFunc(s, MaskEmail)
 }
+
+// MaskRef masks a user reference as typed or as a username: an email as MaskEmail does, a
+// phone number (starting with "+") as MaskPhone does, anything else as it is.
+func MaskRef(ref string) string {
+	switch {
+	case strings.Contains(ref, "@"):
+		return MaskEmail(ref)
+	case strings.HasPrefix(ref, "+"):
+		return MaskPhone(ref)
+	}
+	return ref
+}

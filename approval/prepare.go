@@ -71,7 +71,7 @@ func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error)
 	user, err := s.dir.Lookup(ctx, first.Pool, sub.Target)
 	groups := user.Groups
 	if err != nil {
-		p.lookupErr = fmt.Errorf("look up %s in pool %s: %w", describeRef(sub.Target), first.Pool.Name, err)
+		p.lookupErr = fmt.Errorf("look up %s in pool %s: %w", MaskRef(sub.Target), first.Pool.Name, err)
 		groups = nil
 	}
 	if groups == nil {
@@ -173,7 +173,7 @@ func stillHolds(r *Request, d policy.Decision) (bool, string) {
 // snapshot is the target as the request records it: contacts masked.
 func snapshot(ref string, u User) Target {
 	return Target{
-		Ref: describeRef(ref), Username: u.Username, Sub: u.Sub, Status: u.Status, Enabled: u.Enabled,
+		Ref: MaskRef(ref), Username: u.Username, Sub: u.Sub, Status: u.Status, Enabled: u.Enabled,
 		EmailMasked: MaskEmail(u.Email), EmailVerified: u.EmailVerified,
 		PhoneMasked: MaskPhone(u.Phone), PhoneVerified: u.PhoneVerified,
 		Groups: slices.Clone(u.Groups), ContactDigest: contactDigest(u),
@@ -193,18 +193,7 @@ var contactBound = map[policy.Action]bool{
 }
 
 // Display is the target's username fit for a Slack message: masked when it is an address.
-func (t Target) Display() string { return describeRef(t.Username) }
-
-// describeRef is a typed target fit for a log line or an audit event: addresses masked.
-func describeRef(ref string) string {
-	switch {
-	case strings.Contains(ref, "@"):
-		return MaskEmail(ref)
-	case strings.HasPrefix(ref, "+"):
-		return MaskPhone(ref)
-	}
-	return ref
-}
+func (t Target) Display() string { return MaskRef(t.Username) }
 
 func orDefault(s, def string) string {
 	if s == "" {

@@ -35,9 +35,9 @@ func (s *Service) readOnly(ctx context.Context, sub Submission, action policy.Ac
 	if err != nil && !errors.Is(err, p.lookupErr) {
 		if ErrorCode(err) == EFORBIDDEN {
 			s.appendEvent(ctx, Event{At: s.now(), Actor: sub.Requester, Kind: "denied_by_policy", Rule: p.decision.Rule, Outcome: "denied",
-				Detail: fmt.Sprintf("action=%s pool=%s target=%s: %s", action, orDefault(p.decision.Pool.Name, sub.Pool), describeRef(sub.Target), ErrorMessage(err))})
+				Detail: fmt.Sprintf("action=%s pool=%s target=%s: %s", action, orDefault(p.decision.Pool.Name, sub.Pool), MaskRef(sub.Target), ErrorMessage(err))})
 		}
-		s.log.InfoContext(ctx, "read refused", "requester", sub.Requester, "action", action, "target", describeRef(sub.Target), "err", err)
+		s.log.InfoContext(ctx, "read refused", "requester", sub.Requester, "action", action, "target", MaskRef(sub.Target), "err", err)
 	}
 	return p, err
 }

@@ -103,11 +103,11 @@ func (s *Service) refuseSubmission(ctx context.Context, p prepared, err error) e
 		outcome, kind = "limited", "rate_limited"
 	}
 	s.obs.Submitted(sub.Action, outcome)
-	s.log.InfoContext(ctx, "submission refused", "requester", sub.Requester, "pool", d.Pool.Name, "target", describeRef(sub.Target),
+	s.log.InfoContext(ctx, "submission refused", "requester", sub.Requester, "pool", d.Pool.Name, "target", MaskRef(sub.Target),
 		"action", sub.Action, "rule", d.Rule, "outcome", outcome, "err", err)
 	if kind != "" {
 		s.appendEvent(ctx, Event{At: s.now(), Actor: sub.Requester, Kind: kind, Rule: d.Rule, Outcome: outcome,
-			Detail: fmt.Sprintf("action=%s pool=%s target=%s: %s", sub.Action, orDefault(d.Pool.Name, sub.Pool), describeRef(sub.Target), ErrorMessage(err))})
+			Detail: fmt.Sprintf("action=%s pool=%s target=%s: %s", sub.Action, orDefault(d.Pool.Name, sub.Pool), MaskRef(sub.Target), ErrorMessage(err))})
 	}
 	return err
 }

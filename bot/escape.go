@@ -23,21 +23,9 @@ func code(s string) string {
 	return "`" + esc(strings.ReplaceAll(s, "`", "ˋ")) + "`"
 }
 
-// maskRef hides a user reference that is an email address or a phone number, as typed or as
-// a username, wherever it is shown in a channel.
-func maskRef(ref string) string {
-	switch {
-	case strings.Contains(ref, "@"):
-		return approval.MaskEmail(ref)
-	case strings.HasPrefix(ref, "+"):
-		return approval.MaskPhone(ref)
-	}
-	return ref
-}
-
 // userRef shows a Cognito username as code, masked when it is an address, and shortened
 // when it is long.
-func userRef(username string) string { return codeWithin(maskRef(username), refBudget) }
+func userRef(username string) string { return codeWithin(approval.MaskRef(username), refBudget) }
 
 // codeWithin is code, kept within n characters: a long s is shortened, never cut inside an
 // entity. Secrets are never shortened: they go through code.

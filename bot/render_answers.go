@@ -149,7 +149,7 @@ func (rd renderer) status(rep approval.StatusReport) message {
 	t := rep.Target
 	head := fmt.Sprintf("🔎 %s in *%s*", userRef(t.Username), esc(rep.Pool.Name))
 	if t.Ref != "" && t.Ref != t.Username {
-		head += " (asked for as " + escClip(maskRef(t.Ref), refBudget) + ")"
+		head += " (asked for as " + escClip(approval.MaskRef(t.Ref), refBudget) + ")"
 	}
 	fields := []*slack.TextBlockObject{
 		field("*Cognito status*\n" + statusLine(t.Status, rep.Enabled)),

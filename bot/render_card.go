@@ -147,7 +147,7 @@ func (rd renderer) targetFields(r *approval.Request) []*slack.TextBlockObject {
 	t := r.Target
 	user := userRef(t.Username)
 	if t.Ref != "" && t.Ref != t.Username {
-		user += " (asked for as " + escClip(maskRef(t.Ref), refBudget) + ")"
+		user += " (asked for as " + escClip(approval.MaskRef(t.Ref), refBudget) + ")"
 	}
 	if t.Sub != "" {
 		user += "\nsub " + codeWithin(t.Sub, refBudget)
@@ -255,7 +255,7 @@ func (rd renderer) buttons(r *approval.Request) *slack.ActionBlock {
 	approve := slack.NewButtonBlockElement(actionApprove, r.ID, plain("Approve"))
 	approve.Style = slack.StylePrimary
 	what := fmt.Sprintf("This lets the bot *%s* %s in *%s*", actionPhrase(r.Action),
-		codeWithin(maskRef(r.Target.Username), confirmRefBudget), escClip(r.Pool.Name, confirmRefBudget))
+		codeWithin(approval.MaskRef(r.Target.Username), confirmRefBudget), escClip(r.Pool.Name, confirmRefBudget))
 	if r.ApprovalsNeeded > 1 {
 		what += " once enough approvals are in"
 	}

@@ -39,7 +39,7 @@ var noticeStyles = map[approval.NoticeKind]noticeStyle{
 		return "\n" + rd.approverList(r.Approvers) + ", can you take a look?"
 	}},
 	approval.NoticeRunning: {emoji: "⚙️", fallback: func(r *approval.Request) string {
-		return fmt.Sprintf("Running %s for %s.", r.Action, maskRef(r.Target.Username))
+		return fmt.Sprintf("Running %s for %s.", r.Action, approval.MaskRef(r.Target.Username))
 	}},
 	approval.NoticeSucceeded: {emoji: "✅", fallback: func(*approval.Request) string { return "Done." }},
 	approval.NoticeFailed:    {emoji: "❌", fallback: func(*approval.Request) string { return "It did not work." }},
@@ -73,7 +73,7 @@ func (rd renderer) notice(r *approval.Request, n approval.Notice) message {
 	blocks := []slack.Block{section(line)}
 	if n.FollowUp != "" {
 		b := slack.NewButtonBlockElement(actionFollowUp, followUpValue(n.FollowUp, r.ID),
-			plain(fmt.Sprintf("Ask to %s %s", actionPhrase(n.FollowUp), truncate(maskRef(r.Target.Username), 30))))
+			plain(fmt.Sprintf("Ask to %s %s", actionPhrase(n.FollowUp), truncate(approval.MaskRef(r.Target.Username), 30))))
 		b.Style = slack.StylePrimary
 		blocks = append(blocks,
 			slack.NewActionBlock("follow_up", b),
