@@ -15,7 +15,7 @@
 // generated password goes only to Notifier.DeliverSecret: it is never stored, logged, audited
 // or put in a notice.
 //
-// To add an action: add it to policy.Actions, teach the Directory to run it, and give it a
-// success text in the outcomes table; an action with no entry there does not run. To add an
-// error code: add it to error.go and its next step to the nextSteps table.
+// To add an action: give it a row in policy's action table (policy.ActionSpec: its success
+// text among the rest) and teach the Directory to run it; a read-only or unknown action does
+// not run. To add an error code: add it to error.go and its next step to the nextSteps table.
 package approval

@@ -7,37 +7,6 @@ import (
 	"github.com/resetbot/resetbot/policy"
 )
 
-// successTexts say, per action, what was done and the end user's next step. An action with no
-// entry here does not run.
-var successTexts = map[policy.Action]func(r *Request, res RunResult) string{
-	policy.ActionReset: func(r *Request, res RunResult) string {
-		return fmt.Sprintf("Password reset for %s: their password no longer works. Cognito sent a code to %s. "+
-			"Next step for the user: at sign-in they are told to reset their password; they complete forgot-password "+
-			"by entering that code and choosing a new password.", r.Target.Display(), codeDestination(r.Target))
-	},
-	policy.ActionTempPassword: func(r *Request, res RunResult) string {
-		return fmt.Sprintf("Temporary password set for %s and shown to the requester privately. "+
-			"Next step for the user: sign in with it %s; at first sign-in they must choose a new password.",
-			r.Target.Display(), validity(res.ValidDays))
-	},
-	policy.ActionPermanentPassword: func(r *Request, _ RunResult) string {
-		return fmt.Sprintf("Permanent password set for %s and shown to the requester privately. "+
-			"Next step for the user: sign in with it; it does not expire, so they should change it once signed in.", r.Target.Display())
-	},
-	policy.ActionVerifyEmail: func(r *Request, _ RunResult) string {
-		return fmt.Sprintf("The email address of %s (%s) is now marked verified: password reset codes go there. "+
-			"Next step: make a reset request if the user still needs one.", r.Target.Display(), orDefault(r.Target.EmailMasked, "none on record"))
-	},
-	policy.ActionVerifyPhone: func(r *Request, _ RunResult) string {
-		return fmt.Sprintf("The phone number of %s (%s) is now marked verified: reset codes can go there by SMS. "+
-			"Next step: make a reset request if the user still needs one.", r.Target.Display(), orDefault(r.Target.PhoneMasked, "none on record"))
-	},
-	policy.ActionSignOut: func(r *Request, _ RunResult) string {
-		return fmt.Sprintf("Signed %s out of every session: their refresh tokens are revoked. "+
-			"Next step for the user: sign in again.", r.Target.Display())
-	},
-}
-
 // nextSteps say, per error code, what to do after a run failed. Nothing was changed by a
 // failed call.
 var nextSteps = map[string]string{
@@ -66,17 +35,12 @@ var followUps = map[string]func(t Target) policy.Action{
 
 // successText says what a run did, with the end user's next step.
 func successText(r *Request, out runOutcome) string {
-	say, ok := successTexts[r.Action]
-	if !ok {
-		say = func(r *Request, _ RunResult) string {
-			return fmt.Sprintf("%s done for %s.", r.Action, r.Target.Display())
-		}
-	}
+	said := actionSuccess(r, out.res)
 	if out.dryRun {
 		return fmt.Sprintf("DRY RUN: nothing was changed in Cognito. The user was found, is the same account, and the policy "+
-			"still allows this; for real, it would have gone like this: %s", say(r, out.res))
+			"still allows this; for real, it would have gone like this: %s", said)
 	}
-	text := say(r, out.res)
+	text := said
 	switch {
 	case out.signOutErr != nil:
 		text += fmt.Sprintf(" Signing them out of every session failed (%s) %s", strings.TrimSuffix(ErrorMessage(out.signOutErr), "."),
@@ -85,6 +49,21 @@ func successText(r *Request, out runOutcome) string {
 		text += " They were also signed out of every session."
 	}
 	return text
+}
+
+// actionSuccess fills in the action's success text (policy.ActionSpec.Success).
+func actionSuccess(r *Request, res RunResult) string {
+	spec, _ := policy.Spec(r.Action)
+	if spec.Success == "" {
+		return fmt.Sprintf("%s done for %s.", r.Action, r.Target.Display())
+	}
+	return strings.NewReplacer(
+		"{user}", r.Target.Display(),
+		"{code_to}", codeDestination(r.Target),
+		"{validity}", validity(res.ValidDays),
+		"{email}", orDefault(r.Target.EmailMasked, "none on record"),
+		"{phone}", orDefault(r.Target.PhoneMasked, "none on record"),
+	).Replace(spec.Success)
 }
 
 // failureText says why a run failed and what to do next, and which request to offer instead.

@@ -186,12 +186,6 @@ func contactDigest(u User) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// contactBound lists the actions whose effect depends on the user's addresses: where a reset
-// code goes, which address is marked verified.
-var contactBound = map[policy.Action]bool{
-	policy.ActionReset: true, policy.ActionVerifyEmail: true, policy.ActionVerifyPhone: true,
-}
-
 // Display is the target's username fit for a Slack message: masked when it is an address.
 func (t Target) Display() string { return MaskRef(t.Username) }
 

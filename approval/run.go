@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/resetbot/resetbot/internal/logctx"
+	"github.com/resetbot/resetbot/policy"
 )
 
 // runOutcome is what executing a claimed request came to.
@@ -75,7 +76,8 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 			Message: fmt.Sprintf("Not run: %s is no longer the account the request was made for (its sub changed).", r.Target.Display()),
 			Err:     fmt.Errorf("sub %q at submit, %q now", r.Target.Sub, user.Sub)}}
 	}
-	if contactBound[r.Action] && r.Target.ContactDigest != "" && contactDigest(user) != r.Target.ContactDigest {
+	spec, known := policy.Spec(r.Action)
+	if spec.ContactBound && r.Target.ContactDigest != "" && contactDigest(user) != r.Target.ContactDigest {
 		return runOutcome{err: Errorf(ECONFLICT, "Not run: the email or phone number of %s changed since the request was made, "+
 			"so Cognito would use an address the approvers did not see. Check the change with the user, then make a new request.",
 			r.Target.Display())}
@@ -97,7 +99,7 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 	if len(r.Approvals) < d.Approvals {
 		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: the policy now needs %d approvals and it had %d.", d.Approvals, len(r.Approvals))}
 	}
-	if _, ok := successTexts[r.Action]; !ok || r.Action.ReadOnly() {
+	if !known || spec.ReadOnly {
 		return runOutcome{err: Errorf(EINVALID, "Not run: %q is not an action the bot runs.", r.Action)}
 	}
 	if r.DryRun || s.dryRun {

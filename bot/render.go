@@ -6,8 +6,6 @@ import (
 	"github.com/resetbot/resetbot/internal/words"
 
 	"github.com/slack-go/slack"
-
-	"github.com/resetbot/resetbot/policy"
 )
 
 // renderer turns the workflow's values into Block Kit. It is pure: what it needs from Slack
@@ -78,41 +76,3 @@ func (rd renderer) approverList(as []string) string {
 
 // dryRunMark is shown on everything the bot posts while Cognito is only read.
 const dryRunMark = "DRY RUN"
-
-// actionTitles name the actions in headers.
-var actionTitles = map[policy.Action]string{
-	policy.ActionStatus:            "User status",
-	policy.ActionHistory:           "Request history",
-	policy.ActionReset:             "Password reset",
-	policy.ActionTempPassword:      "Temporary password",
-	policy.ActionPermanentPassword: "Permanent password",
-	policy.ActionVerifyEmail:       "Mark email verified",
-	policy.ActionVerifyPhone:       "Mark phone verified",
-	policy.ActionSignOut:           "Sign out everywhere",
-}
-
-// actionPhrases say what an action does, after "asks to".
-var actionPhrases = map[policy.Action]string{
-	policy.ActionStatus:            "look up",
-	policy.ActionHistory:           "see the request history of",
-	policy.ActionReset:             "reset the password of",
-	policy.ActionTempPassword:      "set a temporary password for",
-	policy.ActionPermanentPassword: "set a permanent password for",
-	policy.ActionVerifyEmail:       "mark the email address verified for",
-	policy.ActionVerifyPhone:       "mark the phone number verified for",
-	policy.ActionSignOut:           "sign out of every session",
-}
-
-func actionTitle(a policy.Action) string {
-	if t, ok := actionTitles[a]; ok {
-		return t
-	}
-	return string(a)
-}
-
-func actionPhrase(a policy.Action) string {
-	if p, ok := actionPhrases[a]; ok {
-		return p
-	}
-	return "run " + string(a) + " on"
-}

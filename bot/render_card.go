@@ -74,7 +74,7 @@ func (rd renderer) isDryRun(r *approval.Request) bool { return rd.dryRun || r.Dr
 // outcome once it has one.
 func (rd renderer) card(r *approval.Request) message {
 	st := styleOf(r.State)
-	header := actionTitle(r.Action) + " · " + st.label
+	header := r.Action.Title() + " · " + st.label
 	if rd.isDryRun(r) {
 		header = "[" + dryRunMark + "] " + header
 	}
@@ -93,8 +93,8 @@ func (rd renderer) card(r *approval.Request) message {
 	}
 	blocks = append(blocks, contextLine(rd.footer(r)))
 
-	text := fmt.Sprintf("%s: %s asks to %s %s in %s — %s.", actionTitle(r.Action), mentionUser(r.Requester),
-		actionPhrase(r.Action), userRef(r.Target.Username), esc(r.Pool.Name), strings.ToLower(stripEmoji(st.label)))
+	text := fmt.Sprintf("%s: %s asks to %s %s in %s — %s.", r.Action.Title(), mentionUser(r.Requester),
+		r.Action.Phrase(), userRef(r.Target.Username), esc(r.Pool.Name), strings.ToLower(stripEmoji(st.label)))
 	if r.State == approval.StatePending {
 		text += " Approvers: " + rd.approverList(r.Approvers) + "."
 	}
@@ -113,7 +113,7 @@ func stripEmoji(label string) string {
 }
 
 func (rd renderer) ask(r *approval.Request) string {
-	s := fmt.Sprintf("%s asks to *%s* %s in *%s*", mentionUser(r.Requester), actionPhrase(r.Action),
+	s := fmt.Sprintf("%s asks to *%s* %s in *%s*", mentionUser(r.Requester), r.Action.Phrase(),
 		userRef(r.Target.Username), esc(r.Pool.Name))
 	if r.SignOut {
 		s += ", and to sign them out of every session"
@@ -254,7 +254,7 @@ func (rd renderer) footer(r *approval.Request) string {
 func (rd renderer) buttons(r *approval.Request) *slack.ActionBlock {
 	approve := slack.NewButtonBlockElement(actionApprove, r.ID, plain("Approve"))
 	approve.Style = slack.StylePrimary
-	what := fmt.Sprintf("This lets the bot *%s* %s in *%s*", actionPhrase(r.Action),
+	what := fmt.Sprintf("This lets the bot *%s* %s in *%s*", r.Action.Phrase(),
 		codeWithin(approval.MaskRef(r.Target.Username), confirmRefBudget), escClip(r.Pool.Name, confirmRefBudget))
 	if r.ApprovalsNeeded > 1 {
 		what += " once enough approvals are in"

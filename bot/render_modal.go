@@ -84,7 +84,7 @@ func (rd renderer) requestModal(may []PoolActions, checks []policy.IdentityCheck
 	}
 	var actionOpts []*slack.OptionBlockObject
 	for _, a := range actions {
-		actionOpts = append(actionOpts, slack.NewOptionBlockObject(string(a), plain(actionTitle(a)), plain(string(a))))
+		actionOpts = append(actionOpts, slack.NewOptionBlockObject(string(a), plain(a.Title()), plain(string(a))))
 	}
 	action := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose what to do"), fieldAction, actionOpts...)
 	if i := slices.Index(actions, policy.ActionReset); i >= 0 {

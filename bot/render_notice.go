@@ -73,7 +73,7 @@ func (rd renderer) notice(r *approval.Request, n approval.Notice) message {
 	blocks := []slack.Block{section(line)}
 	if n.FollowUp != "" {
 		b := slack.NewButtonBlockElement(actionFollowUp, followUpValue(n.FollowUp, r.ID),
-			plain(fmt.Sprintf("Ask to %s %s", actionPhrase(n.FollowUp), truncate(approval.MaskRef(r.Target.Username), 30))))
+			plain(fmt.Sprintf("Ask to %s %s", n.FollowUp.Phrase(), truncate(approval.MaskRef(r.Target.Username), 30))))
 		b.Style = slack.StylePrimary
 		blocks = append(blocks,
 			slack.NewActionBlock("follow_up", b),

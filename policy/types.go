@@ -5,42 +5,6 @@ import (
 	"time"
 )
 
-// Action is something a requester can ask the bot to do to a Cognito user.
-type Action string
-
-// The actions the policy knows. Every one is reachable from the slash command and the modal;
-// the policy decides whether it is allowed.
-const (
-	ActionStatus            Action = "status"
-	ActionHistory           Action = "history"
-	ActionReset             Action = "reset"
-	ActionTempPassword      Action = "temp-password"
-	ActionPermanentPassword Action = "permanent-password"
-	ActionVerifyEmail       Action = "verify-email"
-	ActionVerifyPhone       Action = "verify-phone"
-	ActionSignOut           Action = "signout"
-)
-
-// Actions lists every action in the order they are shown to people.
-var Actions = []Action{
-	ActionStatus, ActionHistory, ActionReset, ActionTempPassword,
-	ActionPermanentPassword, ActionVerifyEmail, ActionVerifyPhone, ActionSignOut,
-}
-
-// ParseAction returns the action named s, or false when there is none.
-func ParseAction(s string) (Action, bool) {
-	for _, a := range Actions {
-		if string(a) == s {
-			return a, true
-		}
-	}
-	return "", false
-}
-
-// ReadOnly reports whether the action only reads from Cognito (it is answered at once and
-// never needs approval).
-func (a Action) ReadOnly() bool { return a == ActionStatus || a == ActionHistory }
-
 // Pool is a Cognito user pool the policy knows by name.
 type Pool struct {
 	Name   string // the name people type (--pool prod)
