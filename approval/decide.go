@@ -89,7 +89,7 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 		if err := s.stillOpen(r); err != nil {
 			return err
 		}
-		if ok, why := s.pol.CanApprove(boundDecision(r), a, r.Requester, nil); !ok {
+		if ok, why := s.pol.CanDeny(boundDecision(r), a, r.Requester); !ok {
 			return &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not decide on this request.")}
 		}
 		r.DecidedBy, r.DenyReason = a.User, reason
@@ -127,7 +127,7 @@ func (s *Service) MayDeny(ctx context.Context, id string, a policy.Approver) (*R
 		}
 		return nil, err
 	}
-	if ok, why := s.pol.CanApprove(boundDecision(r), a, r.Requester, nil); !ok {
+	if ok, why := s.pol.CanDeny(boundDecision(r), a, r.Requester); !ok {
 		return nil, &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not decide on this request.")}
 	}
 	return r, nil

@@ -253,18 +253,23 @@ func TestDenyWithoutReason(t *testing.T) {
 
 func TestDenyRefusals(t *testing.T) {
 	for _, tt := range []struct {
-		name string
-		by   policy.Approver
-		code string
+		name    string
+		by      policy.Approver
+		code    string
+		message string
 	}{
-		{"outsider", outsider, approval.EFORBIDDEN},
-		{"requester", policy.Approver{User: "U0REQ0001", Groups: []string{"@leads"}}, approval.EFORBIDDEN},
+		{"outsider", outsider, approval.EFORBIDDEN, "Only @leads or U0LEAD001 may deny this request."},
+		{"requester", policy.Approver{User: "U0REQ0001", Groups: []string{"@leads"}}, approval.EFORBIDDEN,
+			"You cannot deny your own request; cancel it instead."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
 			r := h.submit(sub(prod, policy.ActionReset))
 			_, err := h.svc.Deny(context.Background(), r.ID, tt.by, "no")
 			wantCode(t, err, tt.code)
+			if msg := approval.ErrorMessage(err); msg != tt.message {
+				t.Errorf("message %q, want %q", msg, tt.message)
+			}
 			if got := h.get(r.ID).State; got != approval.StatePending {
 				t.Errorf("state %s after a refused denial", got)
 			}

@@ -26,6 +26,7 @@ func (nopPolicy) Decide(policy.Facts) policy.Decision { return policy.Decision{}
 func (nopPolicy) CanApprove(policy.Decision, policy.Approver, string, []string) (bool, string) {
 	return false, ""
 }
+func (nopPolicy) CanDeny(policy.Decision, policy.Approver, string) (bool, string) { return false, "" }
 
 type nopNotifier struct{}
 

@@ -251,6 +251,8 @@ type Membership interface {
 type Policy interface {
 	Decide(f policy.Facts) policy.Decision
 	CanApprove(d policy.Decision, a policy.Approver, requester string, approvals []string) (bool, string)
+	// CanDeny answers whether a may deny the request decided by d; its reason says "deny".
+	CanDeny(d policy.Decision, a policy.Approver, requester string) (bool, string)
 }
 
 // NoticeKind names a step the notifier is told about.

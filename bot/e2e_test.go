@@ -158,8 +158,8 @@ func TestDeny(t *testing.T) {
 	}
 	_, r := h.lastCard(chSupport)
 	wantState(t, r, approval.StatePending)
-	if got := h.ephemeralText(uSam); !strings.Contains(got, "That changed nothing") {
-		t.Errorf("sam was not told why not:\n%s", got)
+	if got := h.ephemeralText(uSam); !strings.Contains(got, "That changed nothing") || !strings.Contains(got, "may deny this request") {
+		t.Errorf("sam was not told who may deny:\n%s", got)
 	}
 
 	h.click(uLena, chSupport, card.TS, actionDeny)
@@ -268,8 +268,8 @@ func TestUnauthorisedApproverRefused(t *testing.T) {
 	if len(r.Approvals) != 0 {
 		t.Errorf("approvals = %v, want none", r.Approvals)
 	}
-	if got := h.ephemeralText(uSam); !strings.Contains(got, "That changed nothing") {
-		t.Errorf("sam was not told why not:\n%s", got)
+	if got := h.ephemeralText(uSam); !strings.Contains(got, "That changed nothing") || !strings.Contains(got, "may deny this request") {
+		t.Errorf("sam was not told who may deny:\n%s", got)
 	}
 	if after := len(h.replies(chSupport, card.TS)); after != before {
 		t.Errorf("a refused click added %d replies to the thread", after-before)

@@ -74,3 +74,43 @@ func TestCanApprove(t *testing.T) {
 		})
 	}
 }
+
+func TestCanDeny(t *testing.T) {
+	p := mustParse(t, decidePolicy)
+	oneApproval := p.Decide(supportFacts()) // 1 from @support-leads or U0BOB
+	deniedDecision := p.Decide(with(supportFacts(), func(f *Facts) { f.Ticket = "" }))
+
+	type answer struct {
+		OK     bool
+		Reason string
+	}
+	tests := []struct {
+		name      string
+		d         Decision
+		approver  Approver
+		requester string
+		want      answer
+	}{
+		{"approver by group handle", oneApproval, Approver{User: "U0LEAD", Groups: []string{"@support-leads"}}, "U0DAN", answer{OK: true}},
+		{
+			"an outsider is told who may deny", oneApproval, Approver{User: "U0EVE", Groups: []string{"@support"}}, "U0DAN",
+			answer{Reason: "Only @support-leads or U0BOB may deny this request."},
+		},
+		{
+			"own request", oneApproval, Approver{User: "U0BOB"}, "U0BOB",
+			answer{Reason: "You cannot deny your own request; cancel it instead."},
+		},
+		{
+			"not allowed", deniedDecision, Approver{User: "U0BOB"}, "U0DAN",
+			answer{Reason: "The policy does not allow this request, so it cannot be denied."},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ok, reason := p.CanDeny(tt.d, tt.approver, tt.requester)
+			if diff := cmp.Diff(tt.want, answer{ok, reason}); diff != "" {
+				t.Errorf("CanDeny() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -64,6 +64,11 @@ func (h *Holder) CanApprove(d Decision, a Approver, requester string, approvals 
 	return h.Policy().CanApprove(d, a, requester, approvals)
 }
 
+// CanDeny is Policy.CanDeny on the policy in force.
+func (h *Holder) CanDeny(d Decision, a Approver, requester string) (bool, string) {
+	return h.Policy().CanDeny(d, a, requester)
+}
+
 // Permitted is Policy.Permitted on the policy in force.
 func (h *Holder) Permitted(f Facts) map[string][]Action { return h.Policy().Permitted(f) }
 
