@@ -347,3 +347,32 @@ func TestNoVerifiedContactThenVerifyEmailFollowUp(t *testing.T) {
 		t.Fatalf("sign-in after the reset: %v, want PasswordResetRequiredException", err)
 	}
 }
+
+func TestNoVerifiedContactSaidBeforeApproval(t *testing.T) {
+	h := newHarness(t)
+	h.cmd(uAlice, chSupport, "reset dave --ticket SUP-9 --verified-by callback cannot sign in")
+	card, reset := h.lastCard(chSupport)
+	if !strings.Contains(card.Content(), "This reset cannot be delivered") {
+		t.Fatalf("the card of a reset for a user with no verified contact does not say it cannot be delivered:\n%s", card.Content())
+	}
+
+	// The card offers to verify the email first, as a request of its own.
+	h.click(uAlice, chSupport, card.TS, actionFollowUp)
+	verifyCard, verify := h.lastCard(chSupport)
+	if verify.Action != "verify-email" || verify.Target.Username != "dave" || verify.Ticket != "SUP-9" || verify.Requester != uAlice {
+		t.Fatalf("verify-first request = %+v", verify)
+	}
+	if got := h.requestOf(card); got.ID != reset.ID || got.State != approval.StatePending {
+		t.Errorf("the reset is %s %s, want %s still pending", got.ID, got.State, reset.ID)
+	}
+	h.click(uLena, chSupport, verifyCard.TS, actionApprove)
+	_, verify = h.lastCard(chSupport)
+	wantState(t, verify, approval.StateSucceeded)
+
+	// A reset asked for now can be delivered, and its card says nothing against it.
+	h.cmd(uAlice, chSupport, "reset dave --ticket SUP-9 --verified-by callback cannot sign in")
+	card, _ = h.lastCard(chSupport)
+	if strings.Contains(card.Content(), "cannot be delivered") {
+		t.Errorf("the card of a deliverable reset warns:\n%s", card.Content())
+	}
+}

@@ -89,6 +89,9 @@ func (rd renderer) card(r *approval.Request) message {
 		blocks = append(blocks, section(st.outcome(rd, r)))
 	}
 	if r.State == approval.StatePending {
+		if undeliverable(r) {
+			blocks = append(blocks, rd.verifyFirst(r)...)
+		}
 		blocks = append(blocks, rd.buttons(r))
 	}
 	blocks = append(blocks, contextLine(rd.footer(r)))
@@ -96,6 +99,9 @@ func (rd renderer) card(r *approval.Request) message {
 	text := fmt.Sprintf("%s: %s asks to %s %s in %s — %s.", r.Action.Title(), mentionUser(r.Requester),
 		r.Action.Phrase(), userRef(r.Target.Username), esc(r.Pool.Name), strings.ToLower(stripEmoji(st.label)))
 	if r.State == approval.StatePending {
+		if undeliverable(r) {
+			text += " The user has no verified email or phone number, so the reset code cannot be delivered."
+		}
 		text += " Approvers: " + rd.approverList(r.Approvers) + "."
 	}
 	if rd.isDryRun(r) {

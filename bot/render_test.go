@@ -69,6 +69,10 @@ func TestGoldenCards(t *testing.T) {
 			r.ApprovalsNeeded, r.Approvals, r.SelfApproval, r.SignOut = 2, approved, true, true
 			r.Action = policy.ActionPermanentPassword
 		}},
+		{"pending reset no verified contact", false, func(r *approval.Request) { r.Target.EmailVerified = false }},
+		{"pending reset no contact at all", false, func(r *approval.Request) {
+			r.Target.EmailMasked, r.Target.EmailVerified, r.Target.PhoneMasked = "", false, ""
+		}},
 		{"approved", false, func(r *approval.Request) { r.State, r.Approvals = approval.StateApproved, approved }},
 		{"running", false, func(r *approval.Request) { r.State, r.Approvals = approval.StateRunning, approved }},
 		{"succeeded", false, func(r *approval.Request) {
