@@ -268,8 +268,8 @@ func TestUnauthorisedApproverRefused(t *testing.T) {
 	if len(r.Approvals) != 0 {
 		t.Errorf("approvals = %v, want none", r.Approvals)
 	}
-	if got := h.ephemeralText(uSam); !strings.Contains(got, "That changed nothing") || !strings.Contains(got, "may deny this request") {
-		t.Errorf("sam was not told who may deny:\n%s", got)
+	if got := h.ephemeralText(uSam); !strings.Contains(got, "That changed nothing") || !strings.Contains(got, "may approve this request") {
+		t.Errorf("sam was not told who may approve:\n%s", got)
 	}
 	if after := len(h.replies(chSupport, card.TS)); after != before {
 		t.Errorf("a refused click added %d replies to the thread", after-before)
