@@ -124,6 +124,7 @@ func (p *Policy) applyRule(f Facts, d *Decision) bool {
 	d.Requires = r.Requires
 	d.Requires.VerifiedBy = slices.Clone(r.Requires.VerifiedBy)
 	if f.Action.ReadOnly() {
+		d.Limits = lookupLimits(r.Limits)
 		return true
 	}
 	d.Approvals = r.Approvals
@@ -133,6 +134,14 @@ func (p *Policy) applyRule(f Facts, d *Decision) bool {
 	d.RemindAfter = r.RemindAfter
 	d.Limits = r.Limits
 	return true
+}
+
+// lookupLimits is the limit on read-only lookups of a rule: its own, the file's, or the default.
+func lookupLimits(l Limits) Limits {
+	if l.PerRequesterLookupsMax == 0 {
+		return Limits{PerRequesterLookupsMax: DefaultLookupsMax, PerRequesterLookupsWindow: DefaultLookupsWindow}
+	}
+	return Limits{PerRequesterLookupsMax: l.PerRequesterLookupsMax, PerRequesterLookupsWindow: l.PerRequesterLookupsWindow}
 }
 
 func (p *Policy) noRuleReason(f Facts, pool string, m matched) string {

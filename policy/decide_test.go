@@ -133,12 +133,12 @@ func TestDecide(t *testing.T) {
 		{
 			"status for admins is allowed: the deny rule names only changes",
 			with(supportFacts(), func(f *Facts) { f.Action, f.TargetGroups = ActionStatus, []string{"admins"} }),
-			Decision{Allowed: true, Rule: "status", Pool: prod, Action: ActionStatus},
+			Decision{Allowed: true, Rule: "status", Pool: prod, Action: ActionStatus, Limits: defaultLookups},
 		},
 		{
-			"read-only actions need no approval and are not limited",
+			"read-only actions need no approval and have only the lookup limit",
 			with(supportFacts(), func(f *Facts) { f.Action, f.Requester, f.Groups = ActionHistory, "U0ANYONE", nil }),
-			Decision{Allowed: true, Rule: "status", Pool: prod, Action: ActionHistory},
+			Decision{Allowed: true, Rule: "status", Pool: prod, Action: ActionHistory, Limits: defaultLookups},
 		},
 		{
 			"none_of excludes the target",
@@ -224,7 +224,7 @@ func TestDecide(t *testing.T) {
 		{
 			"no target condition weighed",
 			with(supportFacts(), func(f *Facts) { f.Action = ActionStatus }),
-			Decision{Allowed: true, Rule: "status", Pool: prod, Action: ActionStatus},
+			Decision{Allowed: true, Rule: "status", Pool: prod, Action: ActionStatus, Limits: defaultLookups},
 		},
 	}
 	for _, tt := range tests {
@@ -247,11 +247,53 @@ pools:
 		got := p.Decide(f)
 		want := Decision{Pool: prod, Action: a, Reason: "The policy has no rules yet, so it allows only status."}
 		if a == ActionStatus {
-			want = Decision{Allowed: true, Rule: "default", Pool: prod, Action: a}
+			want = Decision{Allowed: true, Rule: "default", Pool: prod, Action: a, Limits: defaultLookups}
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("Decide(%s) mismatch (-want +got):\n%s", a, diff)
 		}
+	}
+}
+
+// defaultLookups is the lookup limit of a file that sets none.
+var defaultLookups = Limits{PerRequesterLookupsMax: DefaultLookupsMax, PerRequesterLookupsWindow: DefaultLookupsWindow}
+
+func TestDecideLookupLimits(t *testing.T) {
+	const rules = `
+rules:
+  - name: look
+    actions: [status, history]
+    requesters: ["*"]
+`
+	for _, tc := range []struct {
+		name, file string
+		want       Limits
+	}{
+		{"the default when the file sets none", "pools:\n  prod: {id: eu-west-1_Prod1234}\n" + rules, defaultLookups},
+		{
+			"the file's",
+			"pools:\n  prod: {id: eu-west-1_Prod1234}\nlimits:\n  per_requester: {max: 5, window: 1h}\n  per_requester_lookups: {max: 10, window: 30m}\n" + rules,
+			Limits{PerRequesterLookupsMax: 10, PerRequesterLookupsWindow: 30 * time.Minute},
+		},
+		{
+			"the rule's over the file's",
+			"pools:\n  prod: {id: eu-west-1_Prod1234}\nlimits:\n  per_requester_lookups: {max: 10, window: 30m}\n" + rules +
+				"    limits: {per_requester_lookups: {max: 3, window: 1m}}\n",
+			Limits{PerRequesterLookupsMax: 3, PerRequesterLookupsWindow: time.Minute},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := mustParse(t, tc.file)
+			for _, a := range []Action{ActionStatus, ActionHistory} {
+				got := p.Decide(Facts{Requester: "U0ANY", Action: a})
+				if !got.Allowed {
+					t.Fatalf("Decide(%s) refused: %s", a, got.Reason)
+				}
+				if diff := cmp.Diff(tc.want, got.Limits); diff != "" {
+					t.Errorf("Decide(%s).Limits mismatch (-want +got):\n%s", a, diff)
+				}
+			}
+		})
 	}
 }
 

@@ -23,6 +23,7 @@
 //	limits:                     # for every rule that changes a user, unless it sets its own
 //	  per_requester: {max: 20, window: 24h}
 //	  per_target: {max: 3, window: 24h}
+//	  per_requester_lookups: {max: 60, window: 1h}   # status and history; this is the default
 //	rules:                      # tried in order; the first that matches decides
 //	  - name: protect-admins    # required, unique; shown in decisions and the audit log
 //	    effect: deny            # allow (the default) or deny
@@ -59,7 +60,9 @@
 // carries what the rule requires (else Decision.Missing says what is lacking). When no rule
 // matches, the request is denied.
 //
-// Read-only actions (status, history) never need approval and are not rate limited.
+// Read-only actions (status, history) never need approval and are not counted by per_requester
+// or per_target; each person's lookups have their own limit, per_requester_lookups (by default
+// DefaultLookupsMax per DefaultLookupsWindow), returned in Decision.Limits.
 //
 // Safe defaults: a file with pools and no rules allows status and nothing else (the built-in
 // rule "default", anyone who may use the bot). Allow rules must name their actions, their

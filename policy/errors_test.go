@@ -311,7 +311,7 @@ limits:
 				"p.yaml:4:24: limits.per_requester.max: expected a whole number from 1 to 10000, got 0",
 				"p.yaml:4:35: limits.per_requester.window: expected a duration such as 30m, 4h or 2d, more than zero and at most 30d, got \"forever\"",
 				"p.yaml:5:15: limits.per_target.window: missing; a limit says both max and window, e.g. {max: 10, window: 24h}",
-				"p.yaml:6:3: limits.per_day: unknown field; expected one of: per_requester, per_target",
+				"p.yaml:6:3: limits.per_day: unknown field; expected one of: per_requester, per_target, per_requester_lookups",
 			},
 		},
 		{
@@ -776,7 +776,7 @@ limits:
   7: 1
 `,
 			[]string{
-				"p.yaml:7:3: limits.7: unknown field; expected one of: per_requester, per_target",
+				"p.yaml:7:3: limits.7: unknown field; expected one of: per_requester, per_target, per_requester_lookups",
 			},
 		},
 	}

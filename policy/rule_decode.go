@@ -391,6 +391,9 @@ func (rr *ruleReader) checkAllow(n ast.Node, path string) {
 	if rr.limits.PerTargetMax == 0 {
 		rr.limits.PerTargetMax, rr.limits.PerTargetWindow = rr.p.limits.PerTargetMax, rr.p.limits.PerTargetWindow
 	}
+	if rr.limits.PerRequesterLookupsMax == 0 {
+		rr.limits.PerRequesterLookupsMax, rr.limits.PerRequesterLookupsWindow = rr.p.limits.PerRequesterLookupsMax, rr.p.limits.PerRequesterLookupsWindow
+	}
 	r.Limits = rr.limits
 }
 

@@ -226,12 +226,16 @@ func (d *decoder) identityChecks(p *Policy, v ast.Node, path string) {
 	}
 }
 
-// limits reads {per_requester: {max, window}, per_target: {max, window}}.
+// limits reads {per_requester: {max, window}, per_target: {max, window},
+// per_requester_lookups: {max, window}}.
 func (d *decoder) limits(v ast.Node, path string) Limits {
 	var l Limits
-	d.object(v, path, "a mapping with per_requester and/or per_target", []field{
+	d.object(v, path, "a mapping with per_requester, per_target and/or per_requester_lookups", []field{
 		{"per_requester", func(v ast.Node, path string) { l.PerRequesterMax, l.PerRequesterWindow = d.limit(v, path) }},
 		{"per_target", func(v ast.Node, path string) { l.PerTargetMax, l.PerTargetWindow = d.limit(v, path) }},
+		{"per_requester_lookups", func(v ast.Node, path string) {
+			l.PerRequesterLookupsMax, l.PerRequesterLookupsWindow = d.limit(v, path)
+		}},
 	})
 	return l
 }

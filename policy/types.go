@@ -45,7 +45,17 @@ type Limits struct {
 	PerRequesterWindow time.Duration
 	PerTargetMax       int
 	PerTargetWindow    time.Duration
+	// PerRequesterLookups limits the read-only lookups (status, history) one person makes, each
+	// a call to Cognito; without one in the file, DefaultLookupsMax per DefaultLookupsWindow.
+	PerRequesterLookupsMax    int
+	PerRequesterLookupsWindow time.Duration
 }
+
+// The limit on read-only lookups per requester when the file sets none.
+const (
+	DefaultLookupsMax    = 60
+	DefaultLookupsWindow = time.Hour
+)
 
 // Requirements say what a request must carry.
 type Requirements struct {
