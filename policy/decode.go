@@ -165,6 +165,9 @@ func (d *decoder) entries(n ast.Node, path, what string) ([]entry, bool) {
 		d.errorf(n, path, "expected %s, got %s", what, describe(n))
 		return nil, false
 	}
+	if d.tooMany(len(pairs), n, path) {
+		return nil, false
+	}
 	out := make([]entry, 0, len(pairs))
 	for _, p := range pairs {
 		key, ok := d.key(p.Key, path)
@@ -258,6 +261,9 @@ func (d *decoder) list(n ast.Node, path, what string) ([]ast.Node, bool) {
 	case *ast.NullNode:
 		return nil, true
 	case *ast.SequenceNode:
+		if d.tooMany(len(v.Values), n, path) {
+			return nil, false
+		}
 		return v.Values, true
 	}
 	d.errorf(n, path, "expected %s, got %s", what, describe(n))

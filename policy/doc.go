@@ -49,6 +49,12 @@
 //
 // deploy/policy.example.yaml shows every feature with comments.
 //
+// A file is refused before it can cost much: over MaxFileSize bytes, nested deeper than
+// MaxDepth (checked on the tokens, before the parser, whose memory grows with the square of the
+// depth), or with more than MaxItems entries in one list or mapping, aliases counted at each
+// use. The never-reached check interns each distinct list once, so a long list shared by every
+// rule through an alias costs what one copy costs.
+//
 // # Deciding
 //
 // Decide checks, in order: the action is known; the workspace and the channel are allowed; the

@@ -43,12 +43,17 @@ func lint(p *Policy) []Warning {
 	if len(p.teams) == 0 && p.enterprise == "" {
 		ws = append(ws, Warning{File: p.file, Line: 1, Message: "no workspace is set: people in any workspace the app is installed in may use the bot"})
 	}
+	cov := newCoverage()
+	sets := make([]ruleSets, len(p.rules))
+	for i, r := range p.rules {
+		sets[i] = cov.sets(r)
+	}
 	for i, r := range p.rules {
 		if r.Line == 0 {
 			continue // the built-in rule
 		}
-		for _, earlier := range p.rules[:i] {
-			if earlier.shadows(r) {
+		for j, earlier := range p.rules[:i] {
+			if cov.shadows(sets[j], sets[i], earlier.hasTarget()) {
 				ws = append(ws, Warning{File: p.file, Line: r.Line, Rule: r.Name, Message: fmt.Sprintf("is never reached: rule %q (line %d) matches every request it would", earlier.Name, earlier.Line)})
 				break
 			}
@@ -63,21 +68,4 @@ func lint(p *Policy) []Warning {
 		}
 	}
 	return ws
-}
-
-// shadows reports whether r matches every request later would, so later is never reached.
-func (r *rule) shadows(later *rule) bool {
-	return !r.hasTarget() &&
-		(r.Pools == nil || later.Pools != nil && isSubset(later.Pools, r.Pools)) &&
-		(r.Actions == nil || later.Actions != nil && isSubset(later.Actions, r.Actions)) &&
-		(r.requesters == nil || covers(r.requesters, later.requesters))
-}
-
-func isSubset[T comparable](sub, super []T) bool {
-	for _, x := range sub {
-		if !slices.Contains(super, x) {
-			return false
-		}
-	}
-	return true
 }

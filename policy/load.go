@@ -11,11 +11,9 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 )
-
-// MaxFileSize is the largest policy file Load reads.
-const MaxFileSize = 1 << 20
 
 // Load reads and parses the policy file at path.
 func Load(path string) (*Policy, error) {
@@ -29,7 +27,7 @@ func Load(path string) (*Policy, error) {
 		return nil, fmt.Errorf("read policy file %s: %w", path, err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, ErrorList{{File: path, Line: 1, Msg: fmt.Sprintf("the file is larger than %d bytes; a policy file is short", MaxFileSize)}}
+		return nil, ErrorList{tooLarge(path)}
 	}
 	return Parse(data, path)
 }
@@ -37,6 +35,9 @@ func Load(path string) (*Policy, error) {
 // Parse reads a policy file's bytes; filename is used in errors. An invalid file gives an
 // ErrorList naming the line and field of every problem and what is expected there.
 func Parse(data []byte, filename string) (*Policy, error) {
+	if len(data) > MaxFileSize {
+		return nil, ErrorList{tooLarge(filename)}
+	}
 	if !utf8.Valid(data) {
 		return nil, ErrorList{{File: filename, Line: invalidUTF8Line(data), Msg: "the file is not UTF-8 text"}}
 	}
@@ -65,7 +66,11 @@ func parseYAML(data []byte, filename string) (body ast.Node, err error) {
 			body, err = nil, ErrorList{{File: filename, Line: 1, Msg: fmt.Sprintf("the file could not be read as YAML (%v)", r)}}
 		}
 	}()
-	f, err := parser.ParseBytes(data, 0)
+	tokens := lexer.Tokenize(string(data))
+	if e := tooDeep(tokens, filename); e != nil {
+		return nil, ErrorList{e}
+	}
+	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		return nil, ErrorList{syntaxError(err, filename)}
 	}

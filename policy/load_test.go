@@ -46,7 +46,7 @@ func TestLoadMissingFile(t *testing.T) {
 func TestLoadTooLarge(t *testing.T) {
 	path := writeFile(t, "big.yaml", "pools:\n  prod: {id: eu-west-1_Prod1234}\n"+strings.Repeat("# padding\n", MaxFileSize/10+1))
 	_, err := Load(path)
-	want := path + ":1: the file is larger than 1048576 bytes; a policy file is short"
+	want := path + ":1: the file is larger than 65536 bytes (64 KiB); a policy file is short"
 	if err == nil || err.Error() != want {
 		t.Errorf("Load() error = %v, want %q", err, want)
 	}

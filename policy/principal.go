@@ -70,13 +70,3 @@ func (p principal) matches(user string, groups []string) bool {
 func anyMatches(ps []principal, user string, groups []string) bool {
 	return slices.ContainsFunc(ps, func(p principal) bool { return p.matches(user, groups) })
 }
-
-// covers reports whether every person ps names is also named by qs (for unreachable rules).
-func covers(qs, ps []principal) bool {
-	if slices.ContainsFunc(qs, func(q principal) bool { return q.kind == principalAnyone }) {
-		return true
-	}
-	return len(ps) > 0 && !slices.ContainsFunc(ps, func(p principal) bool {
-		return p.kind == principalAnyone || !slices.Contains(qs, p)
-	})
-}
