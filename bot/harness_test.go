@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
+	"github.com/resetbot/resetbot/internal/slackhttp"
 	"github.com/resetbot/resetbot/internal/slacktest"
 	"github.com/resetbot/resetbot/policy"
 	"github.com/resetbot/resetbot/store/sqlite"
@@ -93,11 +95,20 @@ type harness struct {
 type harnessConfig struct {
 	dryRun      bool
 	commandName string
+	// slackClock, when set, is the fake Slack's clock, on which the bot's Slack client waits
+	// out Retry-After too.
+	slackClock *slacktest.FakeClock
 }
 
 type harnessOption func(*harnessConfig)
 
 func withDryRun() harnessOption { return func(c *harnessConfig) { c.dryRun = true } }
+
+// withSlackClock runs the fake Slack's deadlines and rate-limit windows, and the bot's waits
+// for them, on clock.
+func withSlackClock(clock *slacktest.FakeClock) harnessOption {
+	return func(c *harnessConfig) { c.slackClock = clock }
+}
 
 func withCommandName(name string) harnessOption {
 	return func(c *harnessConfig) { c.commandName = name }
@@ -112,7 +123,13 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	h := &harness{t: t, command: cfg.commandName, clock: &manualClock{now: fixedTime}, logs: &lockedBuffer{}, acks: &ackLog{}}
 	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-	fs, err := slacktest.Start(slacktest.WithTeam(teamID, "example"), slacktest.WithSeed(1))
+	slackOpts := []slacktest.Option{slacktest.WithTeam(teamID, "example"), slacktest.WithSeed(1)}
+	retries := slackhttp.Config{Logger: log}
+	if cfg.slackClock != nil {
+		slackOpts = append(slackOpts, slacktest.WithClock(cfg.slackClock))
+		retries.Now, retries.Sleep = cfg.slackClock.Now, cfg.slackClock.Sleep
+	}
+	fs, err := slacktest.Start(slackOpts...)
 	if err != nil {
 		t.Fatalf("start the fake Slack: %v", err)
 	}
@@ -164,7 +181,12 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		t.Fatalf("load the example policy: %v", err)
 	}
 
-	client := slack.New(fs.BotToken(), slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken(fs.AppToken()))
+	transport, err := slackhttp.New(retries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := slack.New(fs.BotToken(), slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken(fs.AppToken()),
+		slack.OptionHTTPClient(&http.Client{Transport: transport}))
 	notifier, err := NewNotifier(NotifierConfig{Client: client, Logger: log, CommandName: cfg.commandName, DryRun: cfg.dryRun, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)

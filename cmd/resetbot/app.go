@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -15,6 +16,7 @@ import (
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/internal/httpserver"
 	"github.com/resetbot/resetbot/internal/metrics"
+	"github.com/resetbot/resetbot/internal/slackhttp"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -55,7 +57,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	if err != nil {
 		return nil, err
 	}
-	client := newSlackClient(cfg)
+	slackTransport, err := slackhttp.New(slackhttp.Config{Logger: log, ObserveRetry: a.metrics.SlackRetry})
+	if err != nil {
+		return nil, fmt.Errorf("slack client: %w", err)
+	}
+	client := newSlackClient(cfg, &http.Client{Transport: slackTransport})
 	notifier, err := bot.NewNotifier(bot.NotifierConfig{
 		Client:      client,
 		Logger:      log,
@@ -100,9 +106,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	return a, nil
 }
 
-// newSlackClient is the Web API client, with the app-level token for Socket Mode.
-func newSlackClient(cfg Config) *slack.Client {
-	opts := []slack.Option{slack.OptionAppLevelToken(cfg.SlackAppToken.Reveal())}
+// newSlackClient is the Web API client, with the app-level token for Socket Mode, calling
+// through hc: the bot's waits out Slack's rate limits and retries transient failures
+// (slackhttp); the preflight's answers at once.
+func newSlackClient(cfg Config, hc *http.Client) *slack.Client {
+	opts := []slack.Option{slack.OptionAppLevelToken(cfg.SlackAppToken.Reveal()), slack.OptionHTTPClient(hc)}
 	if base := cfg.SlackAPIBase(); base != "" {
 		opts = append(opts, slack.OptionAPIURL(base))
 	}

@@ -88,7 +88,9 @@ func grantedScopes(h http.Header) ([]string, bool) {
 }
 
 // slackClient is a Web API client with the configured tokens and base URL.
-func (p *preflight) slackClient() *slack.Client { return newSlackClient(p.cfg) }
+func (p *preflight) slackClient() *slack.Client {
+	return newSlackClient(p.cfg, &http.Client{Timeout: checkTimeout})
+}
 
 // checkBotToken calls auth.test with the bot token, and compares the scopes Slack says the
 // token has with the ones the bot uses.

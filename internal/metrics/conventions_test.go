@@ -26,6 +26,7 @@ func everyFamily(t *testing.T) []*dto.MetricFamily {
 	m.CognitoCall("AdminResetUserPassword", time.Second, "UserNotFoundException")
 	m.Ack("slash_commands", time.Millisecond)
 	m.Reconnect()
+	m.SlackRetry("chat.postMessage", "ratelimited")
 	fams, err := m.Registry().Gather()
 	if err != nil {
 		t.Fatalf("Gather: %v", err)

@@ -26,6 +26,7 @@ type Metrics struct {
 	cognitoErrors  *prometheus.CounterVec
 	ackLatency     *prometheus.HistogramVec
 	reconnects     prometheus.Counter
+	slackRetries   *prometheus.CounterVec
 }
 
 // New registers every collector, the Go runtime and process collectors and a build_info
@@ -71,6 +72,11 @@ func New(version string) *Metrics {
 			Name:      "socket_reconnects_total",
 			Help:      "Socket Mode connections opened again after the first one.",
 		}),
+		slackRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace,
+			Name:      "slack_retries_total",
+			Help:      "Slack Web API calls sent again, by method and reason (ratelimited, server_error, connection).",
+		}, []string{"method", "reason"}),
 	}
 	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace:   namespace,
@@ -82,7 +88,7 @@ func New(version string) *Metrics {
 	m.reg.MustRegister(
 		m.requests, m.approvals, m.runDuration,
 		m.cognitoLatency, m.cognitoErrors,
-		m.ackLatency, m.reconnects, buildInfo,
+		m.ackLatency, m.reconnects, m.slackRetries, buildInfo,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -128,3 +134,8 @@ func (m *Metrics) Ack(kind string, d time.Duration) {
 
 // Reconnect counts a Socket Mode reconnection.
 func (m *Metrics) Reconnect() { m.reconnects.Inc() }
+
+// SlackRetry counts a Slack Web API call sent again, by method and reason.
+func (m *Metrics) SlackRetry(method, reason string) {
+	m.slackRetries.WithLabelValues(method, reason).Inc()
+}

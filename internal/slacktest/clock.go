@@ -1,6 +1,7 @@
 package slacktest
 
 import (
+	"context"
 	"sort"
 	"sync"
 	"time"
@@ -34,10 +35,11 @@ func (realClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterF
 // synchronously inside Advance, in deadline order, so that when Advance returns every effect of
 // the deadlines it passed (an expired ack, a redelivered event) has happened.
 type FakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	seq    int
-	timers map[int]*fakeTimer
+	mu       sync.Mutex
+	now      time.Time
+	seq      int
+	timers   map[int]*fakeTimer
+	sleepers int
 }
 
 type fakeTimer struct {
@@ -78,6 +80,56 @@ func (t *fakeTimer) Stop() bool {
 	}
 	delete(t.clock.timers, t.id)
 	return true
+}
+
+// Sleep blocks until the clock has moved d forward, or until ctx ends (returning its error):
+// the app under test waits on it where it would sleep, say for a Retry-After, so that the test
+// steps the app's waits and the fake's windows together.
+func (c *FakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	done := make(chan struct{})
+	t := c.AfterFunc(d, func() { close(done) })
+	c.mu.Lock()
+	c.sleepers++
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.sleepers--
+		c.mu.Unlock()
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		t.Stop()
+		return ctx.Err()
+	}
+}
+
+// AdvanceWhileSleeping moves the clock forward by step whenever a Sleep waits on it, until done
+// reports true (nil) or ctx ends (its error). It drives an app that waits out the fake's
+// Retry-Afters on this clock through them, a window at a time, while its other work runs.
+func (c *FakeClock) AdvanceWhileSleeping(ctx context.Context, step time.Duration, done func() bool) error {
+	poll := time.NewTicker(time.Millisecond)
+	defer poll.Stop()
+	for !done() {
+		if c.Sleepers() > 0 {
+			c.Advance(step)
+			continue
+		}
+		select {
+		case <-poll.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// Sleepers reports how many calls of Sleep are waiting.
+func (c *FakeClock) Sleepers() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sleepers
 }
 
 // Pending reports how many timers wait on the clock.

@@ -63,7 +63,8 @@
 // is active until SetPresence makes them away; as in Slack, chat.postEphemeral to a user who is
 // away answers ok but the message is never shown (Ephemerals leaves it out; Record keeps the
 // call). Hooks: FailNext, Latency, SetRateLimits / SetRateLimit (HTTP 429 with Retry-After, per
-// method tier).
+// method tier), RateLimitNext (one 429); RateLimited and EarlyCalls tell how many calls got a
+// 429 and how many came before their Retry-After ran out.
 //
 // Time: Slack's deadlines (ack, trigger_id, redelivery, rate-limit windows, response_url
 // lifetime) run on the Clock given WithClock; a *FakeClock lets a test step over them without

@@ -1,6 +1,7 @@
 package slacktest
 
 import (
+	"math"
 	"time"
 )
 
@@ -36,6 +37,16 @@ type rateLimiter struct {
 	enabled   bool
 	overrides map[string]Limit // method → limit
 	windows   map[string]*window
+	// next queues, by method, the Retry-After of 429s to answer the next calls with, whether
+	// or not rate limiting is on.
+	next map[string][]time.Duration
+	// until is, by window key, when the last Retry-After given for it runs out.
+	until map[string]time.Time
+	// early counts, by method, the calls that came before a Retry-After given for their
+	// window ran out.
+	early map[string]int
+	// refused counts, by method, the calls answered 429.
+	refused map[string]int
 }
 
 type window struct {
@@ -44,7 +55,8 @@ type window struct {
 }
 
 func newRateLimiter() *rateLimiter {
-	return &rateLimiter{overrides: map[string]Limit{}, windows: map[string]*window{}}
+	return &rateLimiter{overrides: map[string]Limit{}, windows: map[string]*window{}, next: map[string][]time.Duration{},
+		until: map[string]time.Time{}, early: map[string]int{}, refused: map[string]int{}}
 }
 
 // allow counts a call under key and reports whether it is within the limit; if not, it also
@@ -81,15 +93,59 @@ func (s *Server) SetRateLimit(method string, l Limit) {
 	s.limits.windows = map[string]*window{}
 }
 
+// RateLimitNext makes the next call of a Web API method answer HTTP 429 with Retry-After
+// (whole seconds, at least 1), whether or not rate limits are on. Calls queue like FailNext.
+func (s *Server) RateLimitNext(method string, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limits.next[method] = append(s.limits.next[method], retryAfter)
+}
+
+// RateLimited returns how many calls of a Web API method were answered 429.
+func (s *Server) RateLimited(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limits.refused[method]
+}
+
+// EarlyCalls returns how many calls of a Web API method came while a Retry-After the fake had
+// given for the same window (the method, and for chat.postMessage the channel) still ran: a
+// client that waits out Retry-After makes none. A call already on its way when another call of
+// its window got the 429 counts too, so a test asks this of calls the app sends one at a time.
+func (s *Server) EarlyCalls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limits.early[method]
+}
+
+// retryAfter rounds a wait up to Slack's whole seconds, at least 1.
+func retryAfter(d time.Duration) time.Duration {
+	return max(time.Duration(math.Ceil(d.Seconds()))*time.Second, time.Second)
+}
+
 // rateLimitLocked checks a call to method; key narrows the window (chat.postMessage counts per
-// channel). s.mu held.
+// channel). It returns whether the call may go on and, if not, its Retry-After. s.mu held.
 func (s *Server) rateLimitLocked(method string, tier Tier, key string) (bool, time.Duration) {
-	if !s.limits.enabled {
+	now, k := s.clock.Now(), method+"\x00"+key
+	if now.Before(s.limits.until[k]) {
+		s.limits.early[method]++
+	}
+	allowed, wait := true, time.Duration(0)
+	if q := s.limits.next[method]; len(q) > 0 {
+		s.limits.next[method] = q[1:]
+		allowed, wait = false, q[0]
+	} else if s.limits.enabled {
+		l, ok := s.limits.overrides[method]
+		if !ok {
+			l = tierLimits[tier]
+		}
+		allowed, wait = s.limits.allow(k, l, now)
+	}
+	if allowed {
 		return true, 0
 	}
-	l, ok := s.limits.overrides[method]
-	if !ok {
-		l = tierLimits[tier]
-	}
-	return s.limits.allow(method+"\x00"+key, l, s.clock.Now())
+	wait = retryAfter(wait)
+	s.limits.refused[method]++
+	s.limits.until[k] = now.Add(wait)
+	return false, wait
 }

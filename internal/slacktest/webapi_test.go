@@ -533,6 +533,32 @@ func TestRateLimits(t *testing.T) {
 	must(t, err, "post with rate limits off")
 }
 
+// TestRateLimitNextAndEarlyCalls: one 429 on demand, the count of 429s, and the calls that
+// came before their Retry-After ran out.
+func TestRateLimitNextAndEarlyCalls(t *testing.T) {
+	clock := slacktest.NewFakeClock(epoch)
+	srv := newServer(t, slacktest.WithClock(clock))
+	web := api(srv)
+	ctx := testCtx(t)
+	srv.RateLimitNext("chat.postEphemeral", 1500*time.Millisecond)
+	_, err := web.PostEphemeralContext(ctx, support, alice, slack.MsgOptionText("one", false))
+	var rl *slack.RateLimitedError
+	if !errors.As(err, &rl) || rl.RetryAfter != 2*time.Second {
+		t.Fatalf("first ephemeral: %v, want a rate limit with Retry-After 2s (whole seconds, rounded up)", err)
+	}
+	clock.Advance(time.Second)
+	_, err = web.PostEphemeralContext(ctx, support, alice, slack.MsgOptionText("too soon", false))
+	must(t, err, "a call after RateLimitNext's one 429")
+	clock.Advance(time.Second)
+	_, err = web.PostEphemeralContext(ctx, support, alice, slack.MsgOptionText("in time", false))
+	must(t, err, "a call after Retry-After")
+	got := map[string]int{"refused": srv.RateLimited("chat.postEphemeral"), "early": srv.EarlyCalls("chat.postEphemeral"),
+		"other early": srv.EarlyCalls("chat.postMessage")}
+	if diff := cmp.Diff(got, map[string]int{"refused": 1, "early": 1, "other early": 0}); diff != "" {
+		t.Errorf("counts (-got +want):\n%s", diff)
+	}
+}
+
 func TestRecordHoldsEverythingTheAppSent(t *testing.T) {
 	srv := newServer(t)
 	bot := startGoBot(t, srv)

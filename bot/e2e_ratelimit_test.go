@@ -1,0 +1,49 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/slacktest"
+)
+
+// TestBurstOfCardsWaitsOutSlackRateLimits: more requests in one channel than Slack lets the
+// bot post there are all posted, late rather than withdrawn, and no post is sent again before
+// the Retry-After Slack gave.
+func TestBurstOfCardsWaitsOutSlackRateLimits(t *testing.T) {
+	clock := slacktest.NewFakeClock(fixedTime)
+	h := newHarness(t, withSlackClock(clock))
+	h.slack.SetRateLimits(true)
+	h.slack.SetRateLimit("chat.postMessage", slacktest.Limit{Calls: 3, Window: time.Second})
+
+	requesters := []string{uAlice, uSam}
+	targets := []string{"carol", "erin", "frank", "gina"}
+	n := 0
+	for round := range 3 {
+		for i, target := range targets {
+			text := fmt.Sprintf("reset %s --ticket SUP-%d%d --verified-by callback locked out", target, round, i)
+			if _, err := h.slack.SlashCommand(h.ctx(), requesters[(round+i)%2], chSupport, h.command, text); err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if err := clock.AdvanceWhileSleeping(ctx, time.Second, func() bool { return len(h.cards(chSupport)) == n }); err != nil {
+		t.Fatalf("%d of %d cards posted: %v; ephemerals: %s", len(h.cards(chSupport)), n, err, h.allEphemeralText())
+	}
+	h.settle()
+	for _, c := range h.cards(chSupport) {
+		wantState(t, h.requestOf(c), approval.StatePending)
+	}
+	if early := h.slack.EarlyCalls("chat.postMessage"); early != 0 {
+		t.Errorf("%d posts sent before their Retry-After", early)
+	}
+	if h.slack.RateLimited("chat.postMessage") == 0 {
+		t.Error("Slack never rate-limited the burst: the test proves nothing")
+	}
+}

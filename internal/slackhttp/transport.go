@@ -1,0 +1,252 @@
+package slackhttp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	// DefaultAttemptTimeout bounds one HTTP exchange with Slack.
+	DefaultAttemptTimeout = 15 * time.Second
+	// DefaultCallTimeout bounds a call, its waits and retries included, whose context has no
+	// deadline.
+	DefaultCallTimeout = 5 * time.Minute
+	// firstBackoff and maxBackoff bound the wait between tries after a transient failure.
+	firstBackoff = 250 * time.Millisecond
+	maxBackoff   = 10 * time.Second
+	// defaultRetryAfter is the wait after a 429 that names none.
+	defaultRetryAfter = time.Second
+	// maxBody is the largest request body the transport holds to send again.
+	maxBody = 8 << 20
+)
+
+// orderedMethods are the methods whose calls go one at a time per channel, in the order they
+// were made, so that a card and the replies in its thread keep their order under rate limits.
+var orderedMethods = map[string]bool{"chat.postMessage": true}
+
+// Config is what a Transport needs.
+type Config struct {
+	// Base sends each attempt; default a clone of http.DefaultTransport.
+	Base http.RoundTripper
+	// Logger is required.
+	Logger *slog.Logger
+	// AttemptTimeout bounds each attempt; default DefaultAttemptTimeout.
+	AttemptTimeout time.Duration
+	// CallTimeout bounds a call whose context has no deadline; default DefaultCallTimeout.
+	CallTimeout time.Duration
+	// Now and Sleep are the clock of Retry-After and backoff waits; default the wall clock.
+	// Sleep returns early with ctx's error when ctx ends.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+	// ObserveRetry, when set, is told each time a call is sent again, by method and why:
+	// "ratelimited", "server_error" or "connection".
+	ObserveRetry func(method, reason string)
+}
+
+// Transport is an http.RoundTripper for Slack's Web API; see the package doc.
+type Transport struct {
+	cfg   Config
+	gates gates
+}
+
+// New returns a Transport.
+func New(cfg Config) (*Transport, error) {
+	if cfg.Logger == nil {
+		return nil, errors.New("slackhttp: new: no logger")
+	}
+	if cfg.Base == nil {
+		cfg.Base = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	if cfg.AttemptTimeout <= 0 {
+		cfg.AttemptTimeout = DefaultAttemptTimeout
+	}
+	if cfg.CallTimeout <= 0 {
+		cfg.CallTimeout = DefaultCallTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	return &Transport{cfg: cfg}, nil
+}
+
+// sleep waits d of wall-clock time or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// RoundTrip sends req, waiting out rate limits and retrying transient failures within the
+// call's deadline. When the deadline leaves no room for the wait Slack asks for, it returns
+// Slack's last answer (a 429 or a 5xx) as it came.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, err := readBody(req)
+	if err != nil {
+		return nil, err
+	}
+	method := path.Base(req.URL.Path)
+	key := method
+	if orderedMethods[method] {
+		key += "\x00" + channelOf(req, body)
+	}
+	ctx := req.Context()
+	cancel := context.CancelFunc(func() {})
+	if _, ok := ctx.Deadline(); !ok {
+		ctx, cancel = context.WithTimeout(ctx, t.cfg.CallTimeout)
+	}
+	resp, err := t.call(ctx, req, body, method, key)
+	if resp == nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, err
+}
+
+// call holds the window of key (its turn, for ordered methods) and tries until an answer that
+// is not to be retried, or until ctx leaves no room for another try.
+func (t *Transport) call(ctx context.Context, req *http.Request, body []byte, method, key string) (*http.Response, error) {
+	gt := t.gates.acquire(key, t.cfg.Now())
+	defer func() { t.gates.release(key, gt, t.cfg.Now()) }()
+	if orderedMethods[method] {
+		select {
+		case gt.turn <- struct{}{}:
+			defer func() { <-gt.turn }()
+		case <-ctx.Done():
+			return nil, fmt.Errorf("slack %s: waiting for the channel's turn: %w", method, ctx.Err())
+		}
+	}
+	backoff := firstBackoff
+	for {
+		if wait := t.gates.wait(gt, t.cfg.Now()); wait > 0 {
+			if !roomFor(ctx, wait) {
+				return nil, fmt.Errorf("slack %s: rate limited for %s, past the call's deadline", method, wait)
+			}
+			if err := t.cfg.Sleep(ctx, wait); err != nil {
+				return nil, fmt.Errorf("slack %s: waiting out a rate limit: %w", method, err)
+			}
+		}
+		resp, cancelAttempt, err := t.attempt(ctx, req, body)
+		var wait time.Duration
+		var reason string
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			wait, reason = backoff, "connection"
+		case resp.StatusCode == http.StatusTooManyRequests:
+			wait, reason = retryAfter(resp.Header.Get("Retry-After")), "ratelimited"
+			t.gates.closeUntil(gt, t.cfg.Now().Add(wait))
+		case resp.StatusCode >= 500:
+			wait, reason = backoff, "server_error"
+		default:
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancelAttempt}
+			return resp, nil
+		}
+		if !roomFor(ctx, wait) {
+			t.cfg.Logger.WarnContext(ctx, "giving up a Slack call: its deadline comes before the next try",
+				"method", method, "reason", reason, "wait", wait.String(), "err", err)
+			if resp != nil {
+				resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancelAttempt}
+			}
+			return resp, err
+		}
+		if resp != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			_ = resp.Body.Close()
+		}
+		cancelAttempt()
+		t.cfg.Logger.DebugContext(ctx, "trying a Slack call again", "method", method, "reason", reason, "wait", wait.String(), "err", err)
+		if t.cfg.ObserveRetry != nil {
+			t.cfg.ObserveRetry(method, reason)
+		}
+		if reason != "ratelimited" {
+			if err := t.cfg.Sleep(ctx, wait); err != nil {
+				return nil, fmt.Errorf("slack %s: waiting to try again: %w", method, err)
+			}
+			backoff = min(2*backoff, maxBackoff)
+		}
+	}
+}
+
+// roomFor reports whether ctx's deadline (on the wall clock, as contexts keep it) leaves time
+// to wait d.
+func roomFor(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) > d
+}
+
+// attempt sends the request once under the attempt's own deadline; the returned cancel ends
+// that deadline and must be called once the answer's body is read.
+func (t *Transport) attempt(ctx context.Context, req *http.Request, body []byte) (*http.Response, context.CancelFunc, error) {
+	actx, cancel := context.WithTimeout(ctx, t.cfg.AttemptTimeout)
+	r := req.Clone(actx)
+	if body != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		r.ContentLength = int64(len(body))
+	}
+	resp, err := t.cfg.Base.RoundTrip(r)
+	if err != nil {
+		cancel()
+		return nil, func() {}, err
+	}
+	return resp, cancel, nil
+}
+
+// readBody reads and closes the request's body, to send it again if need be.
+func readBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	defer func() { _ = req.Body.Close() }()
+	b, err := io.ReadAll(io.LimitReader(req.Body, maxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("slackhttp: reading the request body: %w", err)
+	}
+	if len(b) > maxBody {
+		return nil, fmt.Errorf("slackhttp: request body over %d bytes", maxBody)
+	}
+	return b, nil
+}
+
+// retryAfter reads a Retry-After header (whole seconds, as Slack sends it); a missing or
+// unreadable one means defaultRetryAfter.
+func retryAfter(h string) time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(h))
+	if err != nil || n < 0 {
+		return defaultRetryAfter
+	}
+	return max(time.Duration(n)*time.Second, defaultRetryAfter)
+}
+
+// cancelOnClose ends a deadline once the body it bounds is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
+}
