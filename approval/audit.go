@@ -12,19 +12,25 @@ import (
 const maxCASAttempts = 20
 
 // mutate reads the request, lets change decide and edit it, and writes it back as a
-// compare-and-swap, starting over when someone else wrote first. change returns an error to stop
-// without writing; mutate then returns that error with the request as it read it.
-func (s *Service) mutate(ctx context.Context, id string, change func(r *Request) error) (*Request, error) {
+// compare-and-swap together with the audit events change returns (one transaction: no state
+// without its event, no event without its state), starting over when someone else wrote first.
+// change returns an error to stop without writing; mutate then returns that error with the
+// request as it read it.
+func (s *Service) mutate(ctx context.Context, id string, change func(r *Request) ([]Event, error)) (*Request, error) {
 	for range maxCASAttempts {
 		r, err := s.store.Get(ctx, id)
 		if err != nil {
 			return nil, fmt.Errorf("read request %s: %w", id, err)
 		}
-		if err := change(r); err != nil {
+		events, err := change(r)
+		if err != nil {
 			return r, err
 		}
 		r.UpdatedAt = s.now()
-		err = s.store.Update(ctx, r)
+		for i := range events {
+			events[i] = s.eventOf(r, events[i])
+		}
+		err = s.store.Update(ctx, r, events...)
 		if err == nil {
 			return r, nil
 		}
@@ -36,8 +42,17 @@ func (s *Service) mutate(ctx context.Context, id string, change func(r *Request)
 		Err: fmt.Errorf("request %s: %d compare-and-swap conflicts in a row", id, maxCASAttempts)}
 }
 
-// audit appends an event about a request, filling in what the request knows.
-func (s *Service) audit(ctx context.Context, r *Request, e Event) {
+// recording is what a change function returns: err when the change is refused, else the
+// events that record it.
+func recording(err error, events ...Event) ([]Event, error) {
+	if err != nil {
+		return nil, err
+	}
+	return events, nil
+}
+
+// eventOf fills in what the request knows of an event about it.
+func (s *Service) eventOf(r *Request, e Event) Event {
 	e.RequestID = r.ID
 	if e.Rule == "" {
 		e.Rule = r.Rule
@@ -45,11 +60,18 @@ func (s *Service) audit(ctx context.Context, r *Request, e Event) {
 	if e.At.IsZero() {
 		e.At = s.now()
 	}
-	s.appendEvent(ctx, e)
+	return e
 }
 
-// appendEvent writes an audit event. A failure is logged, not returned: the workflow has
-// already happened and must still be told to people; the log line keeps the event's content.
+// audit appends an event about a request that records no change of its state (a refused
+// approval, a result that could not be recorded).
+func (s *Service) audit(ctx context.Context, r *Request, e Event) {
+	s.appendEvent(ctx, s.eventOf(r, e))
+}
+
+// appendEvent writes an audit event that records no state change. A failure is logged, not
+// returned: the workflow has already happened and must still be told to people; the log line
+// keeps the event's content.
 func (s *Service) appendEvent(ctx context.Context, e Event) {
 	if err := s.store.Append(context.WithoutCancel(ctx), e); err != nil {
 		s.log.ErrorContext(ctx, "audit event not stored", "request_id", e.RequestID, "kind", e.Kind, "actor", e.Actor,

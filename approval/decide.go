@@ -31,29 +31,32 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 	ctx = logctx.With(ctx, "request_id", id)
 	log := s.log.With("request_id", id, "approver", a.User)
 	var refusal string
-	r, err := s.mutate(ctx, id, func(r *Request) error {
+	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		refusal = ""
 		if err := s.stillOpen(r); err != nil {
-			return err
+			return nil, err
 		}
 		if slices.Contains(approvers(r), a.User) {
-			return Errorf(ECONFLICT, "You have already approved this request.")
+			return nil, Errorf(ECONFLICT, "You have already approved this request.")
 		}
 		d := s.decideAgain(r, r.Groups, r.Target.Groups)
 		if ok, why := stillHolds(r, d); !ok {
 			refusal = "the decision changed: " + why
-			return Errorf(EFORBIDDEN, "This request can no longer be approved: %s. Ask the requester to make a new request.", why)
+			return nil, Errorf(EFORBIDDEN, "This request can no longer be approved: %s. Ask the requester to make a new request.", why)
 		}
 		if ok, why := s.pol.CanApprove(d, a, r.Requester, approvers(r)); !ok {
 			refusal = why
-			return &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not approve this request.")}
+			return nil, &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not approve this request.")}
 		}
 		r.Approvals = append(r.Approvals, Approval{By: a.User, At: s.now()})
 		r.ApprovalsNeeded, r.Approvers, r.SelfApproval = d.Approvals, d.Approvers, d.SelfApproval
 		if len(r.Approvals) >= r.ApprovalsNeeded {
-			return move(r, StateApproved)
+			if err := move(r, StateApproved); err != nil {
+				return nil, err
+			}
 		}
-		return nil
+		return []Event{{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+			Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}}, nil
 	})
 	switch {
 	case errors.Is(err, errExpiredNow):
@@ -68,8 +71,6 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
-	s.audit(ctx, r, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
-		Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)})
 	if r.State != StateApproved {
 		s.tell(ctx, r, Notice{Kind: NoticeApproved, Actor: a.User,
 			Text: fmt.Sprintf("Approved (%d of %d). Waiting for %s.", len(r.Approvals), r.ApprovalsNeeded, plural(r.ApprovalsNeeded-len(r.Approvals), "more approval"))})
@@ -85,16 +86,16 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 	ctx = logctx.With(ctx, "request_id", id)
 	reason = strings.TrimSpace(reason)
 	log := s.log.With("request_id", id, "approver", a.User)
-	r, err := s.mutate(ctx, id, func(r *Request) error {
+	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if err := s.stillOpen(r); err != nil {
-			return err
+			return nil, err
 		}
 		if ok, why := s.pol.CanDeny(boundDecision(r), a, r.Requester); !ok {
-			return &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not decide on this request.")}
+			return nil, &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not decide on this request.")}
 		}
 		r.DecidedBy, r.DenyReason = a.User, reason
 		r.Outcome = "Denied; nothing was changed."
-		return move(r, StateDenied)
+		return recording(move(r, StateDenied), Event{Actor: a.User, Kind: "denied", Outcome: string(StateDenied), Detail: reason})
 	})
 	if errors.Is(err, errExpiredNow) {
 		return s.expireNow(ctx, id)
@@ -104,7 +105,6 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 		return nil, err
 	}
 	log.InfoContext(ctx, "request denied", "reason", reason)
-	s.audit(ctx, r, Event{Actor: a.User, Kind: "denied", Outcome: string(StateDenied), Detail: reason})
 	text := "Denied. Nothing was changed."
 	if reason != "" {
 		text = "Denied: " + MaskAddresses(reason) + ". Nothing was changed."
@@ -137,16 +137,16 @@ func (s *Service) MayDeny(ctx context.Context, id string, a policy.Approver) (*R
 func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
 	log := s.log.With("request_id", id, "user", user)
-	r, err := s.mutate(ctx, id, func(r *Request) error {
+	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if r.Requester != user {
-			return Errorf(EFORBIDDEN, "Only the person who made this request can cancel it.")
+			return nil, Errorf(EFORBIDDEN, "Only the person who made this request can cancel it.")
 		}
 		if err := s.stillOpen(r); err != nil {
-			return err
+			return nil, err
 		}
 		r.DecidedBy = user
 		r.Outcome = "Cancelled by the requester; nothing was changed."
-		return move(r, StateCancelled)
+		return recording(move(r, StateCancelled), Event{Actor: user, Kind: "cancelled", Outcome: string(StateCancelled)})
 	})
 	if errors.Is(err, errExpiredNow) {
 		return s.expireNow(ctx, id)
@@ -156,7 +156,6 @@ func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error)
 		return nil, err
 	}
 	log.InfoContext(ctx, "request cancelled")
-	s.audit(ctx, r, Event{Actor: user, Kind: "cancelled", Outcome: string(StateCancelled)})
 	s.tell(ctx, r, Notice{Kind: NoticeCancelled, Actor: user, Text: "Cancelled by the requester. Nothing was changed."})
 	return r, nil
 }

@@ -372,28 +372,28 @@ func (f *faultStore) setFail(method string, err error) {
 	f.fail[method] = err
 }
 
-func (f *faultStore) Create(ctx context.Context, r *approval.Request) error {
+func (f *faultStore) Create(ctx context.Context, r *approval.Request, events ...approval.Event) error {
 	if err := f.err("Create"); err != nil {
 		return err
 	}
-	return f.Store.Create(ctx, r)
+	return f.Store.Create(ctx, r, events...)
 }
 
-func (f *faultStore) CreateLimited(ctx context.Context, r *approval.Request, limits []approval.Limit) error {
+func (f *faultStore) CreateLimited(ctx context.Context, r *approval.Request, limits []approval.Limit, events ...approval.Event) error {
 	if err := f.err("Create"); err != nil {
 		return err
 	}
 	if err := f.err("CreateLimited"); err != nil {
 		return err
 	}
-	return f.Store.CreateLimited(ctx, r, limits)
+	return f.Store.CreateLimited(ctx, r, limits, events...)
 }
 
-func (f *faultStore) Update(ctx context.Context, r *approval.Request) error {
+func (f *faultStore) Update(ctx context.Context, r *approval.Request, events ...approval.Event) error {
 	if err := f.err("Update"); err != nil {
 		return err
 	}
-	return f.Store.Update(ctx, r)
+	return f.Store.Update(ctx, r, events...)
 }
 
 func (f *faultStore) Append(ctx context.Context, e approval.Event) error {

@@ -35,12 +35,12 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) 
 	s.runs.Add(1)
 	defer s.runs.Done()
 	ctx = context.WithoutCancel(ctx)
-	r, err := s.mutate(ctx, id, func(r *Request) error {
+	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if err := move(r, StateRunning); err != nil {
-			return err
+			return nil, err
 		}
 		r.LeaseOwner, r.LeaseUntil = s.owner, s.now().Add(s.lease)
-		return nil
+		return []Event{{Actor: "system", Kind: "running", Outcome: string(StateRunning), Detail: "owner " + s.owner}}, nil
 	})
 	if err != nil {
 		if r != nil && ErrorCode(err) == ECONFLICT {
@@ -50,7 +50,6 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) 
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
-	s.audit(ctx, r, Event{Actor: "system", Kind: "running", Outcome: string(StateRunning), Detail: "owner " + s.owner})
 	s.tell(ctx, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display())})
 	start := s.now()
 	out := s.execute(ctx, r)
@@ -147,7 +146,9 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		if out.dryRun {
 			label = "dry_run"
 		}
-		s.auditSignOut(ctx, r, out)
+		if out.signOutErr != nil {
+			log.WarnContext(ctx, "sign-out after the action failed", "aws_request_id", out.signOut.AWSRequestID, "err", out.signOutErr)
+		}
 	}
 
 	// The secret lives in this function only: handed over, then dropped.
@@ -162,22 +163,29 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		}
 	}
 
-	final, err := s.mutate(ctx, r.ID, func(cur *Request) error {
+	event := Event{Actor: "system", Kind: string(state), Outcome: text, AWSRequestID: out.res.AWSRequestID, Detail: code}
+	signOut, hasSignOut := signOutEvent(out)
+	final, err := s.mutate(ctx, r.ID, func(cur *Request) ([]Event, error) {
 		if err := move(cur, state); err != nil {
-			return err
+			return nil, err
 		}
 		cur.Outcome, cur.ErrorCode, cur.AWSRequestID = text, code, out.res.AWSRequestID
 		cur.LeaseUntil = time.Time{}
-		return nil
+		if hasSignOut {
+			return []Event{signOut, event}, nil
+		}
+		return []Event{event}, nil
 	})
 	s.obs.Ran(r.Action, label, s.now().Sub(start))
-	event := Event{Actor: "system", Kind: string(state), Outcome: text, AWSRequestID: out.res.AWSRequestID, Detail: code}
 	notice.Kind, notice.Text = noticeKinds[state], text
 	if err != nil {
 		// The action's result is known but not recorded: the sweeper marked the run
 		// interrupted meanwhile, or the store failed. The audit trail and the thread still
-		// get the truth.
+		// get the truth, as events that change no state.
 		log.ErrorContext(ctx, "run result not recorded", "state", state, "aws_request_id", out.res.AWSRequestID, "err", err)
+		if hasSignOut {
+			s.audit(ctx, r, signOut)
+		}
 		event.Kind, event.Detail = "result_not_recorded", strings.TrimSpace(string(state)+" "+code)
 		s.audit(ctx, r, event)
 		shown := *r
@@ -187,24 +195,24 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		return nil, fmt.Errorf("record the result of %s: %w", r.ID, err)
 	}
 	log.InfoContext(ctx, "run finished", "state", state, "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "dry_run", out.dryRun)
-	s.audit(ctx, final, event)
 	s.tell(ctx, final, notice)
 	return final, nil
 }
 
-// auditSignOut records the sign-out that followed the action, a Cognito call of its own, with
-// its AWS request id.
-func (s *Service) auditSignOut(ctx context.Context, r *Request, out runOutcome) {
+// signOutEvent is the audit event of the sign-out that followed the action, a Cognito call of
+// its own, with its AWS request id; ok is false when there was none.
+func signOutEvent(out runOutcome) (e Event, ok bool) {
 	switch {
+	case out.err != nil:
+		return Event{}, false
 	case out.signOutErr != nil:
-		s.log.WarnContext(ctx, "sign-out after the action failed", "request_id", r.ID,
-			"aws_request_id", out.signOut.AWSRequestID, "err", out.signOutErr)
-		s.audit(ctx, r, Event{Actor: "system", Kind: "sign_out_failed", Outcome: ErrorMessage(out.signOutErr),
-			AWSRequestID: out.signOut.AWSRequestID, Detail: ErrorCode(out.signOutErr)})
+		return Event{Actor: "system", Kind: "sign_out_failed", Outcome: ErrorMessage(out.signOutErr),
+			AWSRequestID: out.signOut.AWSRequestID, Detail: ErrorCode(out.signOutErr)}, true
 	case out.signedOut:
-		s.audit(ctx, r, Event{Actor: "system", Kind: "signed_out", Outcome: "signed out of every session",
-			AWSRequestID: out.signOut.AWSRequestID})
+		return Event{Actor: "system", Kind: "signed_out", Outcome: "signed out of every session",
+			AWSRequestID: out.signOut.AWSRequestID}, true
 	}
+	return Event{}, false
 }
 
 // redact is an error's text with a secret cut out, for the log.

@@ -58,8 +58,6 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 	log := s.log.With("request_id", r.ID)
 	log.InfoContext(ctx, "request submitted", "requester", r.Requester, "pool", r.Pool.Name, "target", r.Target.Username,
 		"action", r.Action, "rule", r.Rule, "approvals_needed", r.ApprovalsNeeded, "ticket", r.Ticket)
-	s.audit(ctx, r, Event{Actor: r.Requester, Kind: "submitted", Outcome: string(StatePending),
-		Detail: fmt.Sprintf("action=%s pool=%s target=%s ticket=%s verified_by=%s", r.Action, r.Pool.Name, r.Target.Username, r.Ticket, r.VerifiedBy)})
 
 	id, posted := r.ID, make(chan struct{})
 	s.posting.Store(id, posted)
@@ -72,9 +70,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		}
 		return nil, &Error{Code: EINTERNAL, Message: withdrawnText, Err: fmt.Errorf("post card for %s: %w", r.ID, err)}
 	}
-	r, err = s.mutate(ctx, r.ID, func(cur *Request) error {
+	r, err = s.mutate(ctx, r.ID, func(cur *Request) ([]Event, error) {
 		cur.Thread = thread
-		return nil
+		return nil, nil
 	})
 	if err != nil {
 		log.ErrorContext(ctx, "saving the request's thread failed", "err", err)
@@ -192,10 +190,12 @@ func (s *Service) create(ctx context.Context, p prepared) (*Request, error) {
 	if d.RemindAfter > 0 && d.Approvals > 0 {
 		r.RemindAt = now.Add(d.RemindAfter)
 	}
+	submitted := Event{At: now, Actor: r.Requester, Kind: "submitted", Rule: r.Rule, Outcome: string(StatePending),
+		Detail: fmt.Sprintf("action=%s pool=%s target=%s ticket=%s verified_by=%s", r.Action, r.Pool.Name, r.Target.Username, r.Ticket, r.VerifiedBy)}
 	const attempts = 3 // a fresh id colliding twice is not bad luck
 	for i := range attempts {
 		r.ID = s.newID()
-		err = s.store.CreateLimited(ctx, r, limits(d, now))
+		err = s.store.CreateLimited(ctx, r, limits(d, now), submitted)
 		if ErrorCode(err) != ECONFLICT || i == attempts-1 {
 			break
 		}
@@ -215,30 +215,31 @@ const withdrawnText = "The request could not be posted in Slack, so it was withd
 
 // withdraw cancels a pending request that has no card: nobody could see it to decide.
 func (s *Service) withdraw(ctx context.Context, r *Request, cause error) (*Request, error) {
-	cur, err := s.mutate(ctx, r.ID, func(cur *Request) error {
+	cur, err := s.mutate(ctx, r.ID, func(cur *Request) ([]Event, error) {
 		if cur.State != StatePending || cur.Thread.TS != "" {
-			return errSkip
+			return nil, errSkip
 		}
 		cur.DecidedBy = "system"
 		cur.Outcome = withdrawnText
 		cur.Withdrawn = true
-		return move(cur, StateCancelled)
+		return recording(move(cur, StateCancelled),
+			Event{Actor: "system", Kind: "cancelled", Outcome: string(StateCancelled), Detail: "no card: " + cause.Error()})
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.log.WarnContext(ctx, "request withdrawn: it has no card", "request_id", r.ID, "cause", cause)
-	s.audit(ctx, cur, Event{Actor: "system", Kind: "cancelled", Outcome: string(StateCancelled), Detail: "no card: " + cause.Error()})
 	return cur, nil
 }
 
 // autoApprove moves a request that needs no approval to approved and runs it.
 func (s *Service) autoApprove(ctx context.Context, r *Request) (*Request, error) {
-	r, err := s.mutate(ctx, r.ID, func(cur *Request) error { return move(cur, StateApproved) })
+	r, err := s.mutate(ctx, r.ID, func(cur *Request) ([]Event, error) {
+		return recording(move(cur, StateApproved), Event{Actor: "system", Kind: "approved", Outcome: "no approval needed"})
+	})
 	if err != nil {
 		return r, err
 	}
-	s.audit(ctx, r, Event{Actor: "system", Kind: "approved", Outcome: "no approval needed"})
 	return s.claimAndRun(ctx, r.ID)
 }
 

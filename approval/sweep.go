@@ -124,18 +124,17 @@ func (s *Service) Wait() { s.runs.Wait() }
 // expire moves a pending request past its expiry to expired.
 func (s *Service) expire(ctx context.Context, id string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
-	r, err := s.mutate(ctx, id, func(r *Request) error {
+	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if !expiredAt(r, s.now()) {
-			return errSkip
+			return nil, errSkip
 		}
 		r.Outcome = "Expired before it was decided; nothing was changed."
-		return move(r, StateExpired)
+		return recording(move(r, StateExpired), Event{Actor: "system", Kind: "expired", Outcome: string(StateExpired)})
 	})
 	if err != nil {
 		return nil, skipConflict(err)
 	}
 	s.log.InfoContext(ctx, "request expired", "request_id", id)
-	s.audit(ctx, r, Event{Actor: "system", Kind: "expired", Outcome: string(StateExpired)})
 	s.tell(ctx, r, Notice{Kind: NoticeExpired, Text: fmt.Sprintf(
 		"Expired: it was not decided within %s. Nothing was changed. Make a new request if it is still needed.",
 		humanDuration(r.ExpiresAt.Sub(r.CreatedAt)))})
@@ -145,18 +144,17 @@ func (s *Service) expire(ctx context.Context, id string) (*Request, error) {
 // remind flags a pending request reminded, once, and asks the approvers again.
 func (s *Service) remind(ctx context.Context, id string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
-	r, err := s.mutate(ctx, id, func(r *Request) error {
+	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if !remindDue(r, s.now()) {
-			return errSkip
+			return nil, errSkip
 		}
 		r.Reminded = true
-		return move(r, StatePending)
+		return recording(move(r, StatePending), Event{Actor: "system", Kind: "reminded", Outcome: string(StatePending)})
 	})
 	if err != nil {
 		return nil, skipConflict(err)
 	}
 	s.log.InfoContext(ctx, "reminder sent", "request_id", id)
-	s.audit(ctx, r, Event{Actor: "system", Kind: "reminded", Outcome: string(StatePending)})
 	text := fmt.Sprintf("Still waiting for %s.", plural(r.ApprovalsNeeded-len(r.Approvals), "approval"))
 	if !r.ExpiresAt.IsZero() {
 		text += fmt.Sprintf(" It expires in %s.", humanDuration(r.ExpiresAt.Sub(s.now()).Round(time.Minute)))
@@ -169,20 +167,20 @@ func (s *Service) remind(ctx context.Context, id string) (*Request, error) {
 func (s *Service) interrupt(ctx context.Context, id string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
 	var owner string
-	r, err := s.mutate(ctx, id, func(r *Request) error {
+	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if !leaseOver(r, s.now()) {
-			return errSkip
+			return nil, errSkip
 		}
 		owner = r.LeaseOwner
 		r.Outcome = interruptedText
 		r.LeaseUntil = time.Time{}
-		return move(r, StateInterrupted)
+		return recording(move(r, StateInterrupted),
+			Event{Actor: "system", Kind: "interrupted", Outcome: string(StateInterrupted), Detail: "lease of " + owner + " ran out"})
 	})
 	if err != nil {
 		return nil, skipConflict(err)
 	}
 	s.log.WarnContext(ctx, "run interrupted: its lease ran out", "request_id", id, "owner", owner)
-	s.audit(ctx, r, Event{Actor: "system", Kind: "interrupted", Outcome: string(StateInterrupted), Detail: "lease of " + owner + " ran out"})
 	s.tell(ctx, r, Notice{Kind: NoticeInterrupted, Text: interruptedText})
 	return r, nil
 }

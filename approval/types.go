@@ -180,22 +180,32 @@ type Limit struct {
 	Since time.Time
 }
 
+// EnvelopeClaimTTL is how long a store keeps a claimed envelope id: Slack redelivers an
+// envelope within seconds or minutes, never an hour later.
+const EnvelopeClaimTTL = time.Hour
+
 // Store keeps requests and the audit trail. Every backend passes store/storetest.
 type Store interface {
-	// Create stores a new request with Version 1. The ID must be unique.
-	Create(ctx context.Context, r *Request) error
-	// CreateLimited is Create under rate limits: in one atomic step with storing r, it counts
-	// the requests each limit covers, and when one has Max or more already it stores nothing
-	// and returns a *LimitError for the first such limit. Two calls at once never both pass a
-	// limit that has room for one more.
-	CreateLimited(ctx context.Context, r *Request, limits []Limit) error
+	// Create stores a new request with Version 1 and, in the same transaction, appends events
+	// (each with RequestID set to r.ID when empty). The ID must be unique.
+	Create(ctx context.Context, r *Request, events ...Event) error
+	// CreateLimited is Create under rate limits: in one atomic step with storing r and its
+	// events, it counts the requests each limit covers, and when one has Max or more already it
+	// stores nothing and returns a *LimitError for the first such limit. Two calls at once
+	// never both pass a limit that has room for one more.
+	CreateLimited(ctx context.Context, r *Request, limits []Limit, events ...Event) error
 	// Get returns the request, or an error with code ENOTFOUND.
 	Get(ctx context.Context, id string) (*Request, error)
-	// Update writes r if the stored version is still r.Version, and sets r.Version to the next
-	// one. Otherwise it returns an error with code ECONFLICT and writes nothing.
-	Update(ctx context.Context, r *Request) error
-	// Append adds an audit event.
+	// Update writes r if the stored version is still r.Version, sets r.Version to the next one
+	// and appends events (each with RequestID set to r.ID when empty) in the same transaction.
+	// Otherwise it returns an error with code ECONFLICT and writes nothing at all, no events.
+	Update(ctx context.Context, r *Request, events ...Event) error
+	// Append adds an audit event that records no state change (status, history, refusals).
 	Append(ctx context.Context, e Event) error
+	// ClaimEnvelope records a Slack envelope id as handled. It reports true for the first
+	// claim and false when the id was claimed before (by this process or another). Claims
+	// older than EnvelopeClaimTTL are purged by the store.
+	ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time) (bool, error)
 	// Events lists a request's events, oldest first ("" lists events with no request).
 	Events(ctx context.Context, requestID string) ([]Event, error)
 	// Due lists requests the sweeper must look at by now: pending ones whose ExpiresAt or

@@ -12,5 +12,9 @@
 // package under store/, assert `var _ approval.Store = (*DB)(nil)`, map its "not found" and
 // "version changed" outcomes to approval errors with codes ENOTFOUND and ECONFLICT, make
 // CreateLimited count and store in one atomic step (a transaction, or a conditional write on a
-// counter), and run storetest against it. A backend never stores a password: requests and events hold none.
+// counter), write the events given to Create, CreateLimited and Update in the same transaction
+// as the request (none when the change is refused), make ClaimEnvelope an insert that a second
+// claim of the id conflicts with, and run storetest against it. Audit events are never updated
+// or deleted, and the database enforces it. A backend never stores a password: requests and
+// events hold none.
 package store

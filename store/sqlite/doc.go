@@ -7,6 +7,7 @@
 // file (0002_what.sql); never edit one that has shipped.
 //
 // A request is stored as the columns the queries filter and sort on plus the whole request as
-// JSON; its version column is the compare-and-swap guard. Audit events are append-only:
-// triggers refuse to change or delete one. Neither ever holds a password.
+// JSON; its version column is the compare-and-swap guard. A change and its audit events are
+// written in one transaction. Audit events are append-only: triggers refuse to change or delete
+// one. Neither ever holds a password. Claimed Slack envelope ids are kept for an hour.
 package sqlite

@@ -2,20 +2,40 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"github.com/resetbot/resetbot/approval"
 )
 
-// Append adds an audit event.
+// Append adds an audit event that records no state change.
 func (s *DB) Append(ctx context.Context, e approval.Event) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO events
-		(request_id, at, actor, kind, rule, outcome, aws_request_id, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.RequestID, e.At.UnixNano(), e.Actor, e.Kind, e.Rule, e.Outcome, e.AWSRequestID, e.Detail)
-	if err != nil {
+	if _, err := s.db.ExecContext(ctx, insertEvent, eventArgs(e)...); err != nil {
 		return fmt.Errorf("sqlite: append event %s for %q: %w", e.Kind, e.RequestID, err)
+	}
+	return nil
+}
+
+// insertEvent adds one audit event; eventArgs are its arguments.
+const insertEvent = `INSERT INTO events
+	(request_id, at, actor, kind, rule, outcome, aws_request_id, detail)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+func eventArgs(e approval.Event) []any {
+	return []any{e.RequestID, e.At.UnixNano(), e.Actor, e.Kind, e.Rule, e.Outcome, e.AWSRequestID, e.Detail}
+}
+
+// insertEvents adds, in tx, the events of a change to request id (their RequestID set to id
+// when empty).
+func insertEvents(ctx context.Context, tx *sql.Tx, id string, events []approval.Event) error {
+	for _, e := range events {
+		if e.RequestID == "" {
+			e.RequestID = id
+		}
+		if _, err := tx.ExecContext(ctx, insertEvent, eventArgs(e)...); err != nil {
+			return fmt.Errorf("append event %s: %w", e.Kind, err)
+		}
 	}
 	return nil
 }

@@ -20,15 +20,16 @@ import (
 // requestColumns are read by every query that returns requests.
 const requestColumns = "version, body"
 
-// Create stores a new request with version 1.
-func (s *DB) Create(ctx context.Context, r *approval.Request) error {
-	return s.CreateLimited(ctx, r, nil)
+// Create stores a new request with version 1 and its events.
+func (s *DB) Create(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	return s.CreateLimited(ctx, r, nil, events...)
 }
 
-// CreateLimited stores a new request with version 1 unless one of the limits is reached. The
-// counts and the insert share one immediate transaction: it holds the database's write lock
-// from its start, so no other request can be stored between counting and storing.
-func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []approval.Limit) (err error) {
+// CreateLimited stores a new request with version 1 and its events unless one of the limits
+// is reached. The counts and the inserts share one immediate transaction: it holds the
+// database's write lock from its start, so no other request can be stored between counting
+// and storing.
+func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []approval.Limit, events ...approval.Event) (err error) {
 	body, err := encode(r, 1)
 	if err != nil {
 		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
@@ -60,6 +61,9 @@ func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []ap
 		return &approval.Error{Code: approval.ECONFLICT, Message: "A request with this id already exists.", Err: err}
 	}
 	if err != nil {
+		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
+	}
+	if err := insertEvents(ctx, tx, r.ID, events); err != nil {
 		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -106,7 +110,7 @@ func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
 	row := s.db.QueryRowContext(ctx, "SELECT "+requestColumns+" FROM requests WHERE id = ?", id)
 	r, err := scanRequest(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &approval.Error{Code: approval.ENOTFOUND, Message: "There is no such request.", Err: fmt.Errorf("request %q", id)}
+		return nil, notFound(id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: get request %s: %w", id, err)
@@ -114,14 +118,29 @@ func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
 	return r, nil
 }
 
-// Update writes r if the stored version is still r.Version, and moves r to the next version.
-func (s *DB) Update(ctx context.Context, r *approval.Request) error {
+// notFound is the error for a request id the store does not have.
+func notFound(id string) error {
+	return &approval.Error{Code: approval.ENOTFOUND, Message: "There is no such request.", Err: fmt.Errorf("request %q", id)}
+}
+
+// Update writes r and its events if the stored version is still r.Version, and moves r to
+// the next version; on a conflict it writes nothing.
+func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval.Event) (err error) {
 	next := r.Version + 1
 	body, err := encode(r, next)
 	if err != nil {
 		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE requests SET
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: update request %s: begin: %w", r.ID, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	res, err := tx.ExecContext(ctx, `UPDATE requests SET
 		version = ?, state = ?, requester = ?, pool_id = ?, username = ?, action = ?, created_at = ?,
 		expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?, withdrawn = ?, body = ?
 		WHERE id = ? AND version = ?`,
@@ -135,13 +154,28 @@ func (s *DB) Update(ctx context.Context, r *approval.Request) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
 	}
-	if n == 1 {
-		r.Version = next
-		return nil
+	if n != 1 {
+		return missingOrStale(ctx, tx, r)
 	}
-	// Requests are never deleted: when the row exists, its version has moved on.
-	if _, err := s.Get(ctx, r.ID); err != nil {
-		return err
+	if err := insertEvents(ctx, tx, r.ID, events); err != nil {
+		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: update request %s: commit: %w", r.ID, err)
+	}
+	r.Version = next
+	return nil
+}
+
+// missingOrStale is the error of an update that matched no row: requests are never deleted,
+// so when the row exists its version has moved on.
+func missingOrStale(ctx context.Context, tx *sql.Tx, r *approval.Request) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM requests WHERE id = ?", r.ID).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
+	}
+	if n == 0 {
+		return notFound(r.ID)
 	}
 	return &approval.Error{Code: approval.ECONFLICT, Message: "Someone else changed this request first.",
 		Err: fmt.Errorf("request %s: version %d is stale", r.ID, r.Version)}
