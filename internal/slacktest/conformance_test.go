@@ -93,6 +93,18 @@ var conformanceScenarios = []struct {
 			t.Errorf("the view should stay open with the errors shown: %+v", open)
 		}
 	}},
+	{"acks app_home_opened", func(t *testing.T, srv *slacktest.Server, ch <-chan seen) {
+		ack, err := srv.OpenAppHome(testCtx(t), alice)
+		must(t, err, "OpenAppHome")
+		if ack.Payload != nil {
+			t.Errorf("ack payload = %s, want none", ack.Payload)
+		}
+		got := next(t, ch)
+		want := seen{Kind: "events_api", EventType: "app_home_opened", UserID: alice, ChannelID: srv.IMChannel(alice), Tab: "home"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("client saw (-want +got):\n%s", diff)
+		}
+	}},
 	{"reconnects on refresh_requested", func(t *testing.T, srv *slacktest.Server, ch <-chan seen) {
 		opened := srv.ConnectionsOpened()
 		calls := srv.Calls("apps.connections.open")
@@ -244,6 +256,12 @@ type nodeLine struct {
 		View struct {
 			ID string `json:"id"`
 		} `json:"view"`
+		Event struct {
+			Type    string `json:"type"`
+			User    string `json:"user"`
+			Channel string `json:"channel"`
+			Tab     string `json:"tab"`
+		} `json:"event"`
 		Actions []struct {
 			ActionID string `json:"action_id"`
 			Value    string `json:"value"`
@@ -260,6 +278,7 @@ func (l nodeLine) seen() seen {
 		s.Command, s.Text, s.UserID, s.ChannelID = b.Command, b.Text, b.UserID, b.ChannelID
 	case "events_api":
 		s.TriggerID = ""
+		s.EventType, s.UserID, s.ChannelID, s.Tab = b.Event.Type, b.Event.User, b.Event.Channel, b.Event.Tab
 	default:
 		s.UserID, s.ChannelID, s.ViewID = b.User.ID, b.Channel.ID, b.View.ID
 		if len(b.Actions) > 0 {

@@ -21,13 +21,14 @@
 //	thread := srv.Thread("C1", card.TS)
 //	if strings.Contains(srv.AllText(), password) { t.Fatal("the password reached Slack") }
 //
-// The person helpers (SlashCommand, Click, ClickInView, SubmitView, CloseView, PublishEvent)
+// The person helpers (SlashCommand, Click, ClickInView, SubmitView, CloseView, PublishEvent,
+// OpenAppHome)
 // wait for a Socket Mode connection (within their context), send the envelope Slack would
 // send, block until the app acknowledges it and return the Ack with its payload. They apply the
 // ack as Slack does: a slash command's reply is shown to the user (or the channel), a view
 // submission's response_action closes, updates, pushes or shows errors on the view.
 //
-// The queries (Messages, Thread, Message, Ephemerals, DMs, Views, View) return what a person
+// The queries (Messages, Thread, Message, Ephemerals, DMs, Views, View, Home) return what a person
 // would see. An app acknowledges first and works after, so WaitMessage, WaitEphemeral, WaitView
 // and WaitUntil block until the workspace shows what the test expects, re-checking after every
 // change instead of polling. Record and AllText return every body the app sent (Web API calls,
@@ -53,7 +54,8 @@
 // chosen by SetRoute (RouteRandom, RouteOldest, RouteNewest, RouteTo).
 //
 // Web API: auth.test, apps.connections.open, chat.postMessage, chat.update, chat.postEphemeral,
-// chat.delete, views.open, views.push, views.update, conversations.open, conversations.info,
+// chat.delete, views.open, views.push, views.update, views.publish (each user's Home tab;
+// OpenAppHome sends app_home_opened with it), conversations.open, conversations.info,
 // users.info, users.getPresence, usergroups.list, usergroups.users.list, and response_urls (5
 // posts within 30 minutes). Tokens are checked in the Authorization header and in the form's
 // token field. What is stored is validated as Slack validates it (blocks, text or blocks

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 	"go.uber.org/goleak"
 
@@ -72,6 +73,8 @@ type seen struct {
 	ActionID  string
 	Value     string
 	ViewID    string
+	EventType string // the inner event's type, for events_api
+	Tab       string // app_home_opened's tab
 	Retry     int
 }
 
@@ -173,6 +176,12 @@ func conformanceAnswer(evt socketmode.Event) (seen, any) {
 				}
 			}
 			return s, slack.NewErrorsViewSubmissionResponse(errs)
+		}
+		return s, nil
+	case slackevents.EventsAPIEvent:
+		s := seen{Kind: string(evt.Type), EventType: d.InnerEvent.Type}
+		if e, ok := d.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok {
+			s.UserID, s.ChannelID, s.Tab = e.User, e.Channel, e.Tab
 		}
 		return s, nil
 	default:

@@ -63,6 +63,7 @@ type Server struct {
 	ephemerals []*Ephemeral
 	views      map[string]*view
 	stacks     map[string][]string // user → open view ids, root first
+	homes      map[string]string   // user → the id of their Home tab's view, once published
 	triggers   map[string]*trigger
 	responses  map[string]*responseURL
 	// Socket Mode
@@ -128,6 +129,7 @@ func Start(opts ...Option) (*Server, error) {
 		messages:          map[string][]*message{},
 		views:             map[string]*view{},
 		stacks:            map[string][]string{},
+		homes:             map[string]string{},
 		triggers:          map[string]*trigger{},
 		responses:         map[string]*responseURL{},
 		tickets:           map[string]bool{},

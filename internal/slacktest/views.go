@@ -13,9 +13,10 @@ import (
 // maxStack is how many views a modal stack holds.
 const maxStack = 3
 
-// View is a modal as stored.
+// View is a modal, or a user's Home tab, as stored.
 type View struct {
 	ID              string `json:"id"`
+	Type            string `json:"type"` // "modal" or "home"
 	User            string `json:"user"` // whose screen it is on
 	CallbackID      string `json:"callback_id"`
 	PrivateMetadata string `json:"private_metadata"`
@@ -41,6 +42,7 @@ func (v View) Content() string { return content(v.Title, v.Blocks) }
 
 // view is a stored modal.
 type view struct {
+	Type                                                                                string // "modal" or "home"
 	ID, User, CallbackID, PrivateMetadata, ExternalID, Hash, RootViewID, PreviousViewID string
 	Title, Submit, Close                                                                json.RawMessage
 	Blocks                                                                              json.RawMessage
@@ -54,7 +56,7 @@ func (v *view) export() View {
 		Text string `json:"text"`
 	}
 	_ = json.Unmarshal(v.Title, &title)
-	return View{ID: v.ID, User: v.User, CallbackID: v.CallbackID, PrivateMetadata: v.PrivateMetadata,
+	return View{ID: v.ID, Type: v.Type, User: v.User, CallbackID: v.CallbackID, PrivateMetadata: v.PrivateMetadata,
 		ExternalID: v.ExternalID, Hash: v.Hash, Title: title.Text, RootViewID: v.RootViewID,
 		PreviousViewID: v.PreviousViewID, Blocks: v.Blocks, NotifyOnClose: v.NotifyOnClose, Open: v.Open,
 		Errors: maps.Clone(v.Errors)}
@@ -71,7 +73,7 @@ func (s *Server) viewJSON(v *view) map[string]any {
 		prev = v.PreviousViewID
 	}
 	out := map[string]any{
-		"id": v.ID, "team_id": s.cfg.teamID, "type": "modal", "blocks": v.Blocks, "private_metadata": v.PrivateMetadata,
+		"id": v.ID, "team_id": s.cfg.teamID, "type": v.Type, "blocks": v.Blocks, "private_metadata": v.PrivateMetadata,
 		"callback_id": v.CallbackID, "state": map[string]any{"values": state}, "hash": v.Hash, "title": v.Title,
 		"clear_on_close": v.ClearOnClose, "notify_on_close": v.NotifyOnClose, "previous_view_id": prev,
 		"root_view_id": v.RootViewID, "app_id": s.cfg.appID, "external_id": v.ExternalID,
@@ -100,22 +102,36 @@ type modalRequest struct {
 	ExternalID      string          `json:"external_id"`
 }
 
+// The types of view.
+const (
+	viewModal = "modal"
+	viewHome  = "home"
+)
+
 // checkModal validates a modal and returns it with normalized blocks.
 func (s *Server) checkModal(raw json.RawMessage) (modalRequest, *apiError) {
+	return s.checkView(raw, viewModal)
+}
+
+// checkView validates a view of the type given (a Home tab has no title, submit or close
+// button) and returns it with normalized blocks.
+func (s *Server) checkView(raw json.RawMessage, typ string) (modalRequest, *apiError) {
 	var m modalRequest
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return m, slackError("invalid_arguments", "[ERROR] must be a view object [json-pointer:/view]")
 	}
 	v := &validator{ids: s.ids}
-	if m.Type != "modal" {
-		v.fail("/view/type", "must be modal")
+	if m.Type != typ {
+		v.fail("/view/type", "must be "+typ)
 	}
-	v.textObject("/view/title", decodeAny(m.Title), 24, true)
-	if m.Submit != nil {
-		v.textObject("/view/submit", decodeAny(m.Submit), 24, true)
-	}
-	if m.Close != nil {
-		v.textObject("/view/close", decodeAny(m.Close), 24, true)
+	if typ == viewModal {
+		v.textObject("/view/title", decodeAny(m.Title), 24, true)
+		if m.Submit != nil {
+			v.textObject("/view/submit", decodeAny(m.Submit), 24, true)
+		}
+		if m.Close != nil {
+			v.textObject("/view/close", decodeAny(m.Close), 24, true)
+		}
 	}
 	if utf8.RuneCountInString(m.PrivateMetadata) > 3000 {
 		v.fail("/view/private_metadata", "must be less than 3001 characters")
@@ -140,7 +156,7 @@ func (s *Server) checkModal(raw json.RawMessage) (modalRequest, *apiError) {
 		return m, slackError("invalid_arguments", prefixPointers(problems, "/view")...)
 	}
 	m.Blocks = norm
-	if len(inputBlocks(norm)) > 0 && m.Submit == nil {
+	if typ == viewModal && len(inputBlocks(norm)) > 0 && m.Submit == nil {
 		return m, slackError("invalid_arguments", "[ERROR] must provide a submit button when there are input blocks [json-pointer:/view/submit]")
 	}
 	return m, nil
@@ -173,7 +189,7 @@ func inputBlocks(blocks json.RawMessage) []map[string]any {
 
 // newViewLocked stores a new open view for user from a checked modal; s.mu held.
 func (s *Server) newViewLocked(user string, m modalRequest, root, prev string) *view {
-	v := &view{ID: s.ids.view(), User: user, Open: true}
+	v := &view{Type: viewModal, ID: s.ids.view(), User: user, Open: true}
 	s.applyModal(v, m)
 	v.RootViewID = root
 	if root == "" {

@@ -40,6 +40,7 @@ var apiMethods = map[string]apiMethod{
 	"views.open":            {tier: Tier4, call: (*Server).viewsOpen},
 	"views.push":            {tier: Tier4, call: (*Server).viewsPush},
 	"views.update":          {tier: Tier4, call: (*Server).viewsUpdate},
+	"views.publish":         {tier: Tier4, call: (*Server).viewsPublish},
 	"conversations.open":    {tier: Tier3, call: (*Server).conversationsOpen},
 	"conversations.info":    {tier: Tier3, call: (*Server).conversationsInfo},
 	"users.info":            {tier: Tier4, call: (*Server).usersInfo},
