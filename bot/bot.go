@@ -48,6 +48,9 @@ type Config struct {
 	Policy Policy
 	// Logger is required.
 	Logger *slog.Logger
+	// Claims records the envelopes handled, so that one Slack delivers again is handled once
+	// across restarts and replicas: the store. Required.
+	Claims EnvelopeClaims
 	// TeamID and AppID, when set, are checked on every envelope; envelopes from another
 	// workspace or for another app are acknowledged, logged and dropped.
 	TeamID string
@@ -78,7 +81,7 @@ type Bot struct {
 	groups   *groupCache
 	cfg      Config
 	routes   routes
-	seen     *seenEnvelopes
+	claims   EnvelopeClaims
 
 	connected atomic.Bool
 	running   atomic.Bool
@@ -96,6 +99,7 @@ func New(cfg Config) (*Bot, error) {
 		{"Service", cfg.Service == nil},
 		{"Policy", cfg.Policy == nil},
 		{"Logger", cfg.Logger == nil},
+		{"Claims", cfg.Claims == nil},
 	} {
 		if dep.missing {
 			missing = append(missing, dep.name)
@@ -122,7 +126,7 @@ func New(cfg Config) (*Bot, error) {
 		rd:       cfg.Notifier.rd,
 		groups:   cfg.Notifier.groups,
 		cfg:      cfg,
-		seen:     newSeenEnvelopes(seenEnvelopesSize),
+		claims:   cfg.Claims,
 	}
 	b.routes = b.newRoutes()
 	return b, nil
@@ -203,12 +207,6 @@ func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmod
 		}
 		b.log.WarnContext(ctx, "Socket Mode trouble", "type", evt.Type, "err", eventErr(evt))
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
-		if evt.Request != nil && evt.Request.EnvelopeID != "" && !b.seen.first(evt.Request.EnvelopeID) {
-			// Slack delivered it before; the first delivery was handled.
-			b.log.InfoContext(ctx, "dropping an envelope Slack delivered again", "type", evt.Type)
-			b.ack(ctx, sm, evt.Request, "dropped", received, nil)
-			return
-		}
 		b.routes.envelopes[evt.Type](ctx, sm, evt, received)
 	default:
 		if evt.Request != nil && evt.Request.EnvelopeID != "" {

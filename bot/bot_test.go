@@ -33,11 +33,11 @@ func TestNewRefusesIncompleteConfig(t *testing.T) {
 		t.Errorf("New without Service and Policy: %v", err)
 	}
 	svc := &approval.Service{}
-	_, err = New(Config{Notifier: n, Service: svc, Policy: stubPolicy{}, Logger: log, ValidateTimeout: 3 * time.Second})
+	_, err = New(Config{Notifier: n, Service: svc, Policy: stubPolicy{}, Logger: log, Claims: newMemClaims(), ValidateTimeout: 3 * time.Second})
 	if err == nil {
 		t.Error("New with a ValidateTimeout that leaves no time to ack: no error")
 	}
-	b, err := New(Config{Notifier: n, Service: svc, Policy: stubPolicy{}, Logger: log})
+	b, err := New(Config{Notifier: n, Service: svc, Policy: stubPolicy{}, Logger: log, Claims: newMemClaims()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@
 //	client := slack.New(botToken, slack.OptionAppLevelToken(appToken))
 //	notifier, err := bot.NewNotifier(bot.NotifierConfig{Client: client, Logger: log})
 //	svc, err := approval.New(approval.Config{Notifier: notifier, ...})
-//	b, err := bot.New(bot.Config{Notifier: notifier, Service: svc, Policy: holder, Logger: log,
+//	b, err := bot.New(bot.Config{Notifier: notifier, Service: svc, Policy: holder, Logger: log, Claims: store,
 //		TeamID: teamID, AppID: appID})
 //	err = b.Run(ctx) // until ctx is done; b.Connected() says whether Slack is connected
 //

@@ -113,3 +113,33 @@ func TestEnvelopeDeliveredTwiceIsHandledOnce(t *testing.T) {
 		t.Fatalf("a modal submission delivered twice made %d cards in all, want 2", n)
 	}
 }
+
+// TestEnvelopeRedeliveredAfterRestartIsHandledOnce: Slack delivers a slash command again after
+// the bot restarted on the same store (the first ack was lost with the process, say). The
+// store's claim on the envelope id, not the process's memory, says it was handled: one card.
+func TestEnvelopeRedeliveredAfterRestartIsHandledOnce(t *testing.T) {
+	h := newHarness(t)
+	h.cmd(uAlice, chSupport, "reset carol --ticket SUP-1 --verified-by callback locked out")
+	h.settle()
+	var id string
+	for _, e := range h.slack.Envelopes() {
+		if e.Type == slacktest.TypeSlashCommands {
+			id = e.ID
+		}
+	}
+	h.restartBot()
+	ack, err := h.slack.Redeliver(h.ctx(), id)
+	if err != nil {
+		t.Fatalf("redeliver %s: %v", id, err)
+	}
+	h.settle()
+	if ack.EnvelopeID != id {
+		t.Errorf("the redelivery was acknowledged as %q, want %q", ack.EnvelopeID, id)
+	}
+	if n := len(h.cards(chSupport)); n != 1 {
+		t.Errorf("a slash command redelivered after a restart made %d cards, want 1", n)
+	}
+	if !strings.Contains(h.logs.String(), "dropping an envelope Slack delivered again") {
+		t.Errorf("the dropped redelivery was not logged:\n%s", h.logs.String())
+	}
+}

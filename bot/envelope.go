@@ -38,7 +38,11 @@ func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt soc
 		Team: cmd.TeamID, Enterprise: cmd.EnterpriseID, Channel: cmd.ChannelID, User: cmd.UserID, TriggerID: cmd.TriggerID,
 		To: audience{User: cmd.UserID, Channel: cmd.ChannelID, ResponseURL: cmd.ResponseURL},
 	}
-	b.goWork(ctx, func(ctx context.Context) { handle(ctx, who, cmd.Text) })
+	b.goWork(ctx, func(ctx context.Context) {
+		if b.firstDelivery(ctx, evt.Request, received) {
+			handle(ctx, who, cmd.Text)
+		}
+	})
 }
 
 // onEvent acknowledges an Events API envelope, so that Slack does not deliver it again; the
@@ -67,20 +71,24 @@ func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt sock
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
 		defer b.ack(ctx, sm, evt.Request, kind, received, nil)
-		for _, act := range cb.ActionCallback.BlockActions {
-			handle, ok := b.routes.clicks[act.ActionID]
-			if !ok {
-				b.log.WarnContext(ctx, "dropping a click on an unknown button", "action_id", act.ActionID)
-				continue
+		b.goWork(ctx, func(ctx context.Context) {
+			if !b.firstDelivery(ctx, evt.Request, received) {
+				return
 			}
-			who, value := who, act.Value
-			b.goWork(ctx, func(ctx context.Context) {
-				if !b.withGroups(ctx, &who) {
+			grouped := false
+			for _, act := range cb.ActionCallback.BlockActions {
+				handle, ok := b.routes.clicks[act.ActionID]
+				if !ok {
+					b.log.WarnContext(ctx, "dropping a click on an unknown button", "action_id", act.ActionID)
+					continue
+				}
+				if !grouped && !b.withGroups(ctx, &who) {
 					return
 				}
-				handle(ctx, who, value)
-			})
-		}
+				grouped = true
+				handle(ctx, who, act.Value)
+			}
+		})
 	case slack.InteractionTypeViewSubmission:
 		handle, ok := b.routes.views[cb.View.CallbackID]
 		if !ok {
@@ -92,6 +100,10 @@ func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt sock
 		b.goWork(ctx, func(wctx context.Context) {
 			vctx, cancel := context.WithTimeout(wctx, b.cfg.ValidateTimeout)
 			defer cancel()
+			if !b.firstDelivery(vctx, evt.Request, received) {
+				b.ack(ctx, sm, evt.Request, "dropped", received, nil)
+				return
+			}
 			var payload any
 			if err := b.readGroups(vctx, &who); err != nil {
 				// Keep the modal open, with what went wrong beside its first field.

@@ -84,6 +84,8 @@ type harness struct {
 	dbPath  string
 	svc     *approval.Service
 	bot     *Bot
+	botCfg  Config
+	stopBot func()
 	clock   *manualClock
 	logs    *lockedBuffer
 	endUser *cip.Client // the end users' own client of the prod pool
@@ -207,30 +209,22 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.bot, err = New(Config{
+	h.botCfg = Config{
 		Notifier:   notifier,
 		Service:    h.svc,
 		Policy:     pol,
 		Logger:     log,
+		Claims:     db,
 		TeamID:     teamID,
 		AppID:      fs.AppID(),
 		ObserveAck: h.acks.observe,
 		ObserveReconnect: func() {
 			h.reconnects.Add(1)
 		},
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-
-	runCtx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- h.bot.Run(runCtx) }()
+	h.startBot()
 	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
+		h.stopBot()
 		h.svc.Wait()
 		if err := db.Close(); err != nil {
 			t.Errorf("close the store: %v", err)
@@ -240,6 +234,39 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		t.Fatalf("the bot did not connect: %v", err)
 	}
 	return h
+}
+
+// startBot makes a new Bot of the harness's config and runs it; stopBot stops it.
+func (h *harness) startBot() {
+	h.t.Helper()
+	b, err := New(h.botCfg)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.bot = b
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(runCtx) }()
+	h.stopBot = func() {
+		stop()
+		if err := <-done; err != nil {
+			h.t.Errorf("Run: %v", err)
+		}
+	}
+}
+
+// restartBot stops the bot and starts a new one on the same store, as a restarted process
+// would: it keeps nothing in memory from before.
+func (h *harness) restartBot() {
+	h.t.Helper()
+	h.stopBot()
+	if err := h.slack.WaitUntil(h.ctx(), func() bool { return len(h.slack.Connections()) == 0 }); err != nil {
+		h.t.Fatalf("the stopped bot's connection did not close: %v", err)
+	}
+	h.startBot()
+	if err := h.slack.WaitConnections(h.ctx(), 1); err != nil {
+		h.t.Fatalf("the restarted bot did not connect: %v", err)
+	}
 }
 
 // ctx is a context for one step of a test.

@@ -89,6 +89,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		Service:          a.service,
 		Policy:           a.policy,
 		Logger:           log,
+		Claims:           a.store,
 		ObserveAck:       a.metrics.Ack,
 		ObserveReconnect: a.metrics.Reconnect,
 	})
