@@ -27,6 +27,10 @@ var noticeKinds = map[State]NoticeKind{
 	StateInterrupted: NoticeInterrupted,
 }
 
+// recordGrace is how long a run's context outlives its lease: the time to record the result,
+// audit it and tell the thread.
+const recordGrace = time.Minute
+
 // claimAndRun claims an approved request (approved → running, with a lease), runs it and
 // records the result. When someone else claimed it first, it returns the request as it is.
 // The run goes on when ctx is cancelled: a Cognito call that was made must be recorded.
@@ -34,7 +38,9 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) 
 	ctx = logctx.With(ctx, "request_id", id)
 	s.runs.Add(1)
 	defer s.runs.Done()
-	ctx = context.WithoutCancel(ctx)
+	// Not cut off by the caller, but bounded: the lease, then the time to record the result.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lease+recordGrace)
+	defer cancel()
 	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if err := move(r, StateRunning); err != nil {
 			return nil, err
@@ -154,7 +160,10 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 	// The secret lives in this function only: handed over, then dropped.
 	if secret := out.res.Secret; secret != "" && out.err == nil {
 		out.res.Secret = ""
-		err := s.notify.DeliverSecret(ctx, r, Secret{Password: secret, ValidDays: out.res.ValidDays, Advice: secretAdvice(r, out.res.ValidDays)})
+		// Delivery keeps trying while the claim lasts: Cognito has set the password.
+		dctx, cancel := context.WithTimeout(ctx, r.LeaseUntil.Sub(s.now()))
+		err := s.notify.DeliverSecret(dctx, r, Secret{Password: secret, ValidDays: out.res.ValidDays, Advice: secretAdvice(r, out.res.ValidDays)})
+		cancel()
 		if err != nil {
 			state, code, label = StateFailed, EINTERNAL, "failed"
 			text = fmt.Sprintf("The password of %s was changed in Cognito, but it could not be shown to the requester privately, "+

@@ -305,6 +305,7 @@ type Notifier interface {
 	// Notify posts a step in the request's thread and updates its card.
 	Notify(ctx context.Context, r *Request, n Notice) error
 	// DeliverSecret shows a secret to the requester alone: ephemeral when they are active in
-	// Slack, a direct message otherwise.
+	// Slack, a direct message otherwise. It keeps trying until it has, until every way is
+	// refused for good, or until ctx ends (when the run's claim does).
 	DeliverSecret(ctx context.Context, r *Request, s Secret) error
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -156,6 +157,32 @@ func TestPasswordDelivery(t *testing.T) {
 			},
 			want: secretPath{sent: []secretWay{viaEphemeral}, shown: viaEphemeral}, wantPresence: presenceUnknown,
 		},
+		{
+			name: "active, the ephemeral message and the direct message rate-limited: the ephemeral one after Retry-After",
+			before: func(_ *testing.T, s *slacktest.Server) {
+				s.RateLimitNext("chat.postEphemeral", time.Second)
+				s.RateLimitNext("conversations.open", time.Second)
+			},
+			want: secretPath{sent: []secretWay{viaEphemeral, viaEphemeral}, shown: viaEphemeral}, wantPresence: presenceActive,
+		},
+		{
+			name: "away, the direct message rate-limited: the direct message after Retry-After",
+			before: func(t *testing.T, s *slacktest.Server) {
+				if err := s.SetPresence(uAlice, slacktest.PresenceAway); err != nil {
+					t.Fatal(err)
+				}
+				s.RateLimitNext("conversations.open", time.Second)
+			},
+			want: secretPath{sent: []secretWay{viaDirectMessage}, shown: viaDirectMessage}, wantPresence: presenceAway,
+		},
+		{
+			name: "Slack failing for now both ways: tried again until shown",
+			before: func(_ *testing.T, s *slacktest.Server) {
+				s.FailNext("chat.postEphemeral", "fatal_error")
+				s.FailNext("conversations.open", "internal_error")
+			},
+			want: secretPath{sent: []secretWay{viaEphemeral, viaEphemeral}, shown: viaEphemeral}, wantPresence: presenceActive,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,12 +213,17 @@ func TestPasswordDelivery(t *testing.T) {
 			}
 			h.settle()
 			assertSecretOnlyWithRequester(t, h, password, uAlice, chSupport, tt.want)
+			for _, m := range []string{"chat.postEphemeral", "conversations.open", "chat.postMessage"} {
+				if n := h.slack.EarlyCalls(m); n != 0 {
+					t.Errorf("%d calls of %s before their Retry-After", n, m)
+				}
+			}
 		})
 	}
 }
 
-// TestPasswordNotDeliveredToSomeoneAway: when the requester is away and the direct message
-// fails, the bot does not post an ephemeral message nobody would see; the request fails
+// TestPasswordNotDeliveredToSomeoneAway: when the requester is away and Slack refuses the
+// direct message for good, the bot does not post an ephemeral message nobody would see; the request fails
 // saying the password is lost.
 func TestPasswordNotDeliveredToSomeoneAway(t *testing.T) {
 	h := newHarness(t)
@@ -200,7 +232,7 @@ func TestPasswordNotDeliveredToSomeoneAway(t *testing.T) {
 	if err := h.slack.SetPresence(uAlice, slacktest.PresenceAway); err != nil {
 		t.Fatal(err)
 	}
-	h.slack.FailNext("conversations.open", "fatal_error")
+	h.slack.FailNext("conversations.open", "user_disabled")
 	h.click(uLena, chSupport, card.TS, actionApprove)
 	_, r := h.lastCard(chSupport)
 	wantState(t, r, approval.StateFailed)

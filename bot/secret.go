@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/approval"
 )
@@ -57,23 +60,69 @@ var secretSenders = map[secretWay]func(ctx context.Context, n *Notifier, r *appr
 
 // DeliverSecret shows the password to the requester alone: in the request's channel as an
 // ephemeral message when Slack says they are active now, else as a direct message (see
-// secretWays). The log says which way it went; neither the log nor the error holds the
-// password.
+// secretWays). Cognito has already set it, so a way that fails for now (a rate limit outlasting
+// a call's deadline, Slack failing) is tried again, round after round with a growing pause,
+// until ctx ends; only a way Slack refuses for good is dropped. The log says which way it went;
+// neither the log nor the error holds the password.
 func (n *Notifier) DeliverSecret(ctx context.Context, r *approval.Request, s approval.Secret) error {
 	p := n.presenceOf(ctx, r.Requester)
+	ways := secretWays[p]
 	var errs []error
-	for _, way := range secretWays[p] {
-		err := secretSenders[way](ctx, n, r, n.rd.secret(r, s, way))
-		if err == nil {
-			n.log.InfoContext(ctx, "password shown to the requester", "request_id", r.ID, "user", r.Requester,
-				"presence", p, "via", way)
-			return nil
+	pause := firstSecretPause
+	for round := 1; ; round++ {
+		var left []secretWay
+		for _, way := range ways {
+			err := secretSenders[way](ctx, n, r, n.rd.secret(r, s, way))
+			if err == nil {
+				n.log.InfoContext(ctx, "password shown to the requester", "request_id", r.ID, "user", r.Requester,
+					"presence", p, "via", way, "round", round)
+				return nil
+			}
+			n.log.WarnContext(ctx, "showing the password failed", "request_id", r.ID, "user", r.Requester,
+				"presence", p, "via", way, "round", round, "for_good", refusedForGood(err), "err", err)
+			errs = append(errs, fmt.Errorf("%s: %w", way, err))
+			if !refusedForGood(err) {
+				left = append(left, way)
+			}
 		}
-		n.log.WarnContext(ctx, "showing the password failed", "request_id", r.ID, "user", r.Requester,
-			"presence", p, "via", way, "err", err)
-		errs = append(errs, fmt.Errorf("%s: %w", way, err))
+		if ways = left; len(ways) == 0 || sleepCtx(ctx, pause) != nil {
+			break
+		}
+		pause = min(2*pause, maxSecretPause)
 	}
 	return fmt.Errorf("deliver the password of %s to %s (presence %s): %w", r.ID, r.Requester, p, errors.Join(errs...))
+}
+
+// The pauses between rounds of DeliverSecret.
+const (
+	firstSecretPause = time.Second
+	maxSecretPause   = 30 * time.Second
+)
+
+// sleepCtx waits d, or until ctx ends (its error).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// passingSlackErrors are the error answers of Slack's that may pass on their own; any other
+// error answer is a refusal for good (user_not_found, channel_not_found, is_archived, ...).
+var passingSlackErrors = map[string]bool{
+	"ratelimited": true, "fatal_error": true, "internal_error": true, "request_timeout": true, "service_unavailable": true,
+}
+
+// refusedForGood reports whether Slack refused a call in a way trying again will not change.
+// Errors that are not Slack's answers (a deadline, a lost connection, a rate limit whose
+// Retry-After outlasted the call) may pass.
+func refusedForGood(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && !passingSlackErrors[se.Err]
 }
 
 // presenceOf asks Slack whether user is active in Slack now.
