@@ -42,8 +42,8 @@ const (
 	uBoss  = "U0BOSS"  // @support and @support-leads
 	uGuest = "U0GUEST" // in no user group
 
-	groupSupport = "S0SUPPORT"
-	groupLeads   = "S0LEADS"
+	groupSupport = "S0SUPPORT1"
+	groupLeads   = "S0LEADS001"
 
 	poolProd    = "eu-west-1_AbCdEf123"
 	poolStaging = "us-east-1_XyZ987654"

@@ -66,10 +66,12 @@ func TestExampleShowsEveryFeature(t *testing.T) {
 		{"deny rule on target groups (any_of)", some(func(r policy.Rule) bool { return r.Deny && len(r.TargetAnyOf) > 0 })},
 		{"target none_of", some(func(r policy.Rule) bool { return len(r.TargetNoneOf) > 0 })},
 		{"pools and actions per rule", some(func(r policy.Rule) bool { return r.Pools != nil && r.Actions != nil })},
-		{"requesters by @handle", some(func(r policy.Rule) bool { return slices.ContainsFunc(r.Requesters, isHandle) })},
-		{"approvers by handle and user id", some(func(r policy.Rule) bool {
-			return slices.ContainsFunc(r.Approvers, isHandle) && slices.ContainsFunc(r.Approvers, isUserID)
+		{"requesters by user-group id", some(func(r policy.Rule) bool { return slices.ContainsFunc(r.Requesters, isGroupID) })},
+		{"approvers by user-group id and user id", some(func(r policy.Rule) bool {
+			return slices.ContainsFunc(r.Approvers, isGroupID) && slices.ContainsFunc(r.Approvers, isUserID)
 		})},
+		{"handles explained", strings.Contains(string(raw), "@handle")},
+		{"who may edit user groups explained", strings.Contains(string(raw), "Create and edit user groups")},
 		{"a change without approval", some(func(r policy.Rule) bool {
 			return !r.Deny && r.Approvals == 0 && slices.ContainsFunc(r.Actions, isChange)
 		})},
@@ -92,7 +94,7 @@ func TestExampleShowsEveryFeature(t *testing.T) {
 	}
 }
 
-func isHandle(s string) bool        { return strings.HasPrefix(s, "@") }
+func isGroupID(s string) bool       { return strings.HasPrefix(s, "S") }
 func isUserID(s string) bool        { return strings.HasPrefix(s, "U") || strings.HasPrefix(s, "W") }
 func isChange(a policy.Action) bool { return !a.ReadOnly() }
 func everyActionNamed(rules []policy.Rule) bool {
@@ -108,12 +110,12 @@ func everyActionNamed(rules []policy.Rule) bool {
 func TestExampleDecisions(t *testing.T) {
 	p := loadExample(t)
 	support := policy.Facts{
-		Team: "T0EXAMPLE1", Channel: "C0SUPPORT1", Requester: "U0SUPPORT1", Groups: []string{"@support"},
+		Team: "T0EXAMPLE1", Channel: "C0SUPPORT1", Requester: "U0SUPPORT1", Groups: []string{"S0SUPPORT1", "@support"},
 		Action: policy.ActionReset, TargetGroups: []string{"customers"},
 		Ticket: "SUP-123", Reason: "locked out", VerifiedBy: "callback",
 	}
 	lead := support
-	lead.Requester, lead.Groups = "U0LEAD1", []string{"@support-leads"}
+	lead.Requester, lead.Groups = "U0LEAD1", []string{"S0LEADS001", "@support-leads"}
 	change := func(f policy.Facts, fn func(*policy.Facts)) policy.Facts {
 		f.Groups = slices.Clone(f.Groups)
 		fn(&f)
@@ -133,7 +135,7 @@ func TestExampleDecisions(t *testing.T) {
 		want  outcome
 	}{
 		{"support resets in prod, a lead approves", support,
-			outcome{true, "support-reset", "prod", 1, []string{"@support-leads", "U0SECLEAD1"}, ""}},
+			outcome{true, "support-reset", "prod", 1, []string{"S0LEADS001", "U0SECLEAD1"}, ""}},
 		{"an admin is protected", change(support, func(f *policy.Facts) { f.TargetGroups = []string{"admins"} }),
 			outcome{false, "protect-admins", "prod", 0, nil, "Admin accounts are reset by the security team: ask in #security."}},
 		{"a lead cannot reset an admin either", change(lead, func(f *policy.Facts) { f.Action, f.TargetGroups = policy.ActionSignOut, []string{"security"} }),
@@ -141,21 +143,21 @@ func TestExampleDecisions(t *testing.T) {
 		{"support may look an admin up", change(support, func(f *policy.Facts) { f.Action, f.TargetGroups = policy.ActionStatus, []string{"admins"} }),
 			outcome{true, "support-status", "prod", 0, nil, ""}},
 		{"verify-email needs a lead's approval", change(support, func(f *policy.Facts) { f.Action = policy.ActionVerifyEmail }),
-			outcome{true, "support-verify-contact", "prod", 1, []string{"@support-leads"}, ""}},
+			outcome{true, "support-verify-contact", "prod", 1, []string{"S0LEADS001"}, ""}},
 		{"support may not set a permanent password", change(support, func(f *policy.Facts) { f.Action = policy.ActionPermanentPassword }),
-			outcome{false, "", "prod", 0, nil, "Only @support-leads may ask for permanent-password in pool prod (rule leads-permanent-password)."}},
+			outcome{false, "", "prod", 0, nil, "Only S0LEADS001 may ask for permanent-password in pool prod (rule leads-permanent-password)."}},
 		{"a permanent password needs two approvals", change(lead, func(f *policy.Facts) { f.Action, f.VerifiedBy = policy.ActionPermanentPassword, "video-call" }),
-			outcome{true, "leads-permanent-password", "prod", 2, []string{"@support-leads", "U0SECLEAD1"}, ""}},
+			outcome{true, "leads-permanent-password", "prod", 2, []string{"S0LEADS001", "U0SECLEAD1"}, ""}},
 		{"a lead signs out at once", change(lead, func(f *policy.Facts) { f.Action = policy.ActionSignOut }),
 			outcome{true, "leads-signout", "prod", 0, nil, ""}},
 		{"the staging channel defaults to staging", change(support, func(f *policy.Facts) { f.Channel, f.Ticket, f.VerifiedBy = "C0STAGING1", "", "" }),
-			outcome{true, "staging-support", "staging", 1, []string{"@support", "@support-leads"}, ""}},
+			outcome{true, "staging-support", "staging", 1, []string{"S0SUPPORT1", "S0LEADS001"}, ""}},
 		{"service accounts are not reset by support", change(support, func(f *policy.Facts) { f.TargetGroups = []string{"service-accounts"} }),
 			outcome{false, "", "prod", 0, nil, `Rule "support-reset" allows reset in pool prod only for users not in the group service-accounts; this user's Cognito groups do not fit.`}},
 		{"a ticket is required", change(support, func(f *policy.Facts) { f.Ticket = "" }),
-			outcome{false, "support-reset", "prod", 1, []string{"@support-leads", "U0SECLEAD1"}, "The request must still carry a ticket reference matching SUP-[0-9]+."}},
+			outcome{false, "support-reset", "prod", 1, []string{"S0LEADS001", "U0SECLEAD1"}, "The request must still carry a ticket reference matching SUP-[0-9]+."}},
 		{"someone outside support", change(support, func(f *policy.Facts) { f.Requester, f.Groups = "U0SALES1", []string{"@sales"} }),
-			outcome{false, "", "prod", 0, nil, "Only @support may ask for reset in pool prod (rule support-reset)."}},
+			outcome{false, "", "prod", 0, nil, "Only S0SUPPORT1 may ask for reset in pool prod (rule support-reset)."}},
 		{"another channel", change(support, func(f *policy.Facts) { f.Channel = "C0RANDOM1" }),
 			outcome{false, "", "", 0, nil, "Requests are taken only in these channels: C0SUPPORT1, C0STAGING1."}},
 		{"another workspace", change(support, func(f *policy.Facts) { f.Team = "T0OTHER1" }),

@@ -80,6 +80,7 @@ func TestHolderReload(t *testing.T) {
 		{"level": "WARN", "msg": "policy warning", "warning": path + ":1: no workspace is set: people in any workspace the app is installed in may use the bot"},
 		{"level": "INFO", "msg": "policy reloaded", "path": path, "digest": h.Digest(), "previous_digest": v1, "pools": 1.0, "rules": 1.0},
 		{"level": "WARN", "msg": "policy warning", "warning": path + ":1: no workspace is set: people in any workspace the app is installed in may use the bot"},
+		{"level": "WARN", "msg": "policy warning", "warning": path + `:6: rule "support-reset": ` + handles("@support and @leads")},
 		{"level": "WARN", "msg": "policy warning", "warning": path + `:6: rule "support-reset": lets a requester approve their own request alone (self_approval with approvals: 1)`},
 	}
 	if diff := cmp.Diff(want, logRecords(t, buf)); diff != "" {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/resetbot/resetbot/internal/words"
 )
 
 // lintChecks look at one allow rule each; every message found becomes a warning.
@@ -58,6 +60,9 @@ func lint(p *Policy) []Warning {
 				break
 			}
 		}
+		if msg := namesHandles(r); msg != "" {
+			ws = append(ws, Warning{File: p.file, Line: r.Line, Rule: r.Name, Message: msg})
+		}
 		if r.Deny {
 			continue
 		}
@@ -68,4 +73,20 @@ func lint(p *Policy) []Warning {
 		}
 	}
 	return ws
+}
+
+// namesHandles warns about user groups named by @handle. Whoever may edit user groups can rename
+// a group, or give its handle to another group, and so change who may ask or approve; a group's
+// id (S…) never changes.
+func namesHandles(r *rule) string {
+	var handles []string
+	for _, p := range slices.Concat(r.requesters, r.approvers) {
+		if p.kind == principalGroup && strings.HasPrefix(p.id, "@") && !slices.Contains(handles, p.id) {
+			handles = append(handles, p.id)
+		}
+	}
+	if len(handles) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("names %s by handle, which anyone who may edit user groups can rename or give to another group; name each group by its id (S0123ABCD), which does not change", words.And(handles))
 }

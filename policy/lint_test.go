@@ -58,11 +58,18 @@ rules:
 	want := []Warning{
 		{File: "policy.yaml", Line: 1, Message: "no workspace is set: people in any workspace the app is installed in may use the bot"},
 		{File: "policy.yaml", Line: 8, Rule: "status-again", Message: `is never reached: rule "anyone-status" (line 5) matches every request it would`},
+		{File: "policy.yaml", Line: 8, Rule: "status-again", Message: handles("@support")},
 		{File: "policy.yaml", Line: 12, Rule: "anyone-signout", Message: `lets anyone who may use the bot ask for signout (requesters: "*")`},
+		{File: "policy.yaml", Line: 16, Rule: "lone-permanent", Message: handles("@leads")},
 		{File: "policy.yaml", Line: 16, Rule: "lone-permanent", Message: "allows permanent-password with 1 approval; a password the user keeps should be approved by two people"},
 		{File: "policy.yaml", Line: 16, Rule: "lone-permanent", Message: "lets a requester approve their own request alone (self_approval with approvals: 1)"},
+		{File: "policy.yaml", Line: 22, Rule: "deny-leads", Message: handles("@leads")},
 		{File: "policy.yaml", Line: 26, Rule: "after-deny", Message: `is never reached: rule "deny-leads" (line 22) matches every request it would`},
+		{File: "policy.yaml", Line: 26, Rule: "after-deny", Message: handles("@leads")},
+		{File: "policy.yaml", Line: 30, Rule: "not-shadowed", Message: handles("@leads")},
 		{File: "policy.yaml", Line: 34, Rule: "deny-all-signout", Message: `is never reached: rule "anyone-signout" (line 12) matches every request it would`},
+		{File: "policy.yaml", Line: 38, Rule: "shadowed-by-target-rule-not", Message: handles("@support")},
+		{File: "policy.yaml", Line: 43, Rule: "after-target-rule", Message: handles("@support")},
 	}
 	if diff := cmp.Diff(want, p.Warnings()); diff != "" {
 		t.Errorf("Warnings() mismatch (-want +got):\n%s", diff)
@@ -75,8 +82,42 @@ rules:
 	}
 }
 
+// handles is the warning about user groups named by @handle.
+func handles(names string) string {
+	return "names " + names + " by handle, which anyone who may edit user groups can rename or give to another group; name each group by its id (S0123ABCD), which does not change"
+}
+
+// TestNoWarningsForACarefulFile: the file the decisions are tested on warns only that it names
+// user groups by handle, once per rule, each handle once, in requesters and approvers alike.
 func TestNoWarningsForACarefulFile(t *testing.T) {
 	p := mustParse(t, decidePolicy)
+	want := []Warning{
+		{File: "policy.yaml", Line: 23, Rule: "no-contractors", Message: handles("@contractors")},
+		{File: "policy.yaml", Line: 30, Rule: "leads-reset", Message: handles("@support-leads")},
+		{File: "policy.yaml", Line: 35, Rule: "support-reset", Message: handles("@support and @support-leads")},
+		{File: "policy.yaml", Line: 49, Rule: "customers-verify", Message: handles("@support")},
+	}
+	if diff := cmp.Diff(want, p.Warnings()); diff != "" {
+		t.Errorf("Warnings() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestNoHandleWarningForIDs: groups named by id, people by user id and "*" draw no warning.
+func TestNoHandleWarningForIDs(t *testing.T) {
+	p := mustParse(t, `
+workspace: {teams: [T0TEAM1]}
+pools:
+  prod: {id: eu-west-1_Prod1234}
+rules:
+  - name: ids
+    actions: [reset]
+    requesters: [S0SUPPORT, U0ALICE]
+    approvers: [S0LEADS, W0BOB]
+    approvals: 1
+  - name: anyone-status
+    actions: [status]
+    requesters: ["*"]
+`)
 	if w := p.Warnings(); len(w) != 0 {
 		t.Errorf("Warnings() = %v, want none", w)
 	}

@@ -17,7 +17,7 @@ const example = "../../deploy/policy.example.yaml"
 
 // supportReset is the everyday request of the example policy, complete.
 var supportReset = []string{
-	"test", "-f", example, "--requester", "U0SUPPORT1", "--groups", "S0SUPPORT,@support",
+	"test", "-f", example, "--requester", "U0SUPPORT1", "--groups", "S0SUPPORT1,@support",
 	"--action", "reset", "--pool", "prod", "--target-groups", "customers",
 	"--ticket", "SUP-123", "--reason", "locked out", "--verified-by", "callback",
 }
@@ -47,24 +47,24 @@ func TestRun(t *testing.T) {
 		{"test-allowed", supportReset, exitOK},
 		{"test-admin-denied", plus(supportReset, "--target-groups", "admins"), exitDenied},
 		{"test-missing", []string{
-			"test", "-f", example, "--requester", "U0SUPPORT1", "--groups", "@support",
+			"test", "-f", example, "--requester", "U0SUPPORT1", "--groups", "S0SUPPORT1,@support",
 			"--action", "temp-password", "--pool", "prod", "--target-groups", "", "--ticket", "INC-9",
 		}, exitDenied},
-		{"test-approver-may", plus(supportReset, "--approver", "U0LEAD1", "--approver-groups", "@support-leads"), exitOK},
-		{"test-approver-own", plus(supportReset, "--approver", "U0SUPPORT1", "--approver-groups", "@support-leads"), exitDenied},
+		{"test-approver-may", plus(supportReset, "--approver", "U0LEAD1", "--approver-groups", "S0LEADS001,@support-leads"), exitOK},
+		{"test-approver-own", plus(supportReset, "--approver", "U0SUPPORT1", "--approver-groups", "S0LEADS001,@support-leads"), exitDenied},
 		{"test-approver-enough", plus(supportReset, "--approver", "U0SECLEAD1", "--approvals", "U0LEAD1"), exitDenied},
 		{"test-target-groups-not-given", []string{
-			"test", "-f", example, "--requester", "U0SUPPORT1", "--groups", "@support", "--action", "reset",
+			"test", "-f", example, "--requester", "U0SUPPORT1", "--groups", "S0SUPPORT1,@support", "--action", "reset",
 			"--ticket", "SUP-1", "--reason", "locked out", "--verified-by", "video-call",
 		}, exitOK},
-		{"test-status", []string{"test", "-f", example, "--requester", "U0SUPPORT1", "--groups", "@support", "--action", "status", "--target-groups", "admins"}, exitOK},
+		{"test-status", []string{"test", "-f", example, "--requester", "U0SUPPORT1", "--groups", "S0SUPPORT1,@support", "--action", "status", "--target-groups", "admins"}, exitOK},
 		{"test-permanent-password", []string{
-			"test", "-f", example, "--requester", "U0LEAD1", "--groups", "@support-leads", "--action", "permanent-password",
+			"test", "-f", example, "--requester", "U0LEAD1", "--groups", "S0LEADS001,@support-leads", "--action", "permanent-password",
 			"--pool", "prod", "--target-groups", "customers", "--ticket", "SUP-7", "--reason", "device lost", "--verified-by", "video-call",
 		}, exitOK},
 		{"test-staging-channel", []string{
 			"test", "-f", example, "--team", "T0EXAMPLE1", "--channel", "C0STAGING1", "--requester", "U0SUPPORT1",
-			"--groups", "@support", "--action", "verify-email", "--reason", "new address",
+			"--groups", "S0SUPPORT1,@support", "--action", "verify-email", "--reason", "new address",
 		}, exitOK},
 		{"test-not-a-requester", []string{"test", "-f", example, "--requester", "U0SALES1", "--groups", "@sales", "--action", "reset", "--pool", "prod"}, exitDenied},
 		{"test-wrong-channel", plus(supportReset, "--channel", "C0RANDOM1"), exitDenied},
