@@ -2,6 +2,7 @@ package approval
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/resetbot/resetbot/policy"
@@ -163,6 +164,20 @@ type Event struct {
 	Detail       string
 }
 
+// EventFilter selects audit events for Store.ScanEvents. A zero field selects every event.
+type EventFilter struct {
+	Since   time.Time // events at or after Since
+	Until   time.Time // events before Until
+	Actor   string    // events by this Slack user id (or "system")
+	Kinds   []string  // events of one of these kinds
+	Outcome string    // events with this outcome
+	// NewestFirst scans from the newest event back.
+	NewestFirst bool
+}
+
+// ErrStopScan, returned by ScanEvents' fn, ends the scan early without an error.
+var ErrStopScan = errors.New("stop the scan")
+
 // LimitScope says whose requests a Limit counts.
 type LimitScope string
 
@@ -208,6 +223,11 @@ type Store interface {
 	ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time) (bool, error)
 	// Events lists a request's events, oldest first ("" lists events with no request).
 	Events(ctx context.Context, requestID string) ([]Event, error)
+	// ScanEvents calls fn with each audit event f selects, in the order of their ids (oldest
+	// first, or newest first with f.NewestFirst), one at a time, so that memory does not grow
+	// with the number of events. It reads without blocking writers. An error from fn stops the
+	// scan and is returned as is (ErrStopScan ends it without an error).
+	ScanEvents(ctx context.Context, f EventFilter, fn func(Event) error) error
 	// Due lists requests the sweeper must look at by now: pending ones whose ExpiresAt or
 	// (not yet Reminded) RemindAt has passed, and running ones whose LeaseUntil has passed.
 	Due(ctx context.Context, now time.Time) ([]*Request, error)
