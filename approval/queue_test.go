@@ -1,0 +1,89 @@
+package approval_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+func TestQueueOf(t *testing.T) {
+	h := newHarness(t)
+	requester := policy.Approver{User: "U0REQ0001", Groups: requesterGroups}
+	queue := func(a policy.Approver) map[string][]string {
+		t.Helper()
+		q, err := h.svc.QueueOf(context.Background(), a)
+		if err != nil {
+			t.Fatalf("QueueOf(%s): %v", a.User, err)
+		}
+		got := map[string][]string{}
+		for name, rs := range map[string][]*approval.Request{"waiting": q.Waiting, "mine": q.Mine, "decided": q.Decided} {
+			if len(rs) > 0 {
+				got[name] = ids(rs)
+			}
+		}
+		return got
+	}
+	check := func(step string, a policy.Approver, want map[string][]string) {
+		t.Helper()
+		if diff := cmp.Diff(queue(a), want); diff != "" {
+			t.Errorf("%s: queue of %s (-got +want):\n%s", step, a.User, diff)
+		}
+	}
+
+	one := h.submit(sub(prod, policy.ActionReset))
+	h.clock.Advance(time.Minute)
+	two := h.submit(sub(dual, policy.ActionReset))
+	check("submitted", lead2, map[string][]string{"waiting": {one.ID, two.ID}})
+	check("submitted", lead1, map[string][]string{"waiting": {one.ID}}) // dual needs @leads
+	check("submitted", outsider, map[string][]string{})
+	check("submitted", requester, map[string][]string{"mine": {one.ID, two.ID}})
+
+	h.approve(one.ID, lead2)
+	check("one approved and run", lead2, map[string][]string{"waiting": {two.ID}, "decided": {one.ID}})
+	check("one approved and run", requester, map[string][]string{"mine": {two.ID}})
+
+	h.clock.Advance(time.Minute)
+	h.approve(two.ID, lead2) // 1 of 2
+	check("two half approved", lead2, map[string][]string{"decided": {two.ID, one.ID}})
+	check("two half approved", lead3, map[string][]string{"waiting": {two.ID}})
+
+	three := h.submit(sub(prod, policy.ActionReset))
+	if _, err := h.svc.Deny(context.Background(), three.ID, lead3, "no"); err != nil {
+		t.Fatalf("Deny: %v", err)
+	}
+	check("three denied", lead3, map[string][]string{"waiting": {two.ID}, "decided": {three.ID}})
+
+	h.clock.Advance(25 * time.Hour) // past the expiry of two
+	check("two expired", lead3, map[string][]string{"decided": {three.ID}})
+}
+
+func TestQueueOfListsTheLastTenDecisions(t *testing.T) {
+	h := newHarness(t)
+	var want []string
+	for range approval.DecidedLimit + 2 {
+		r := h.submit(sub(prod, policy.ActionReset))
+		h.approve(r.ID, lead1)
+		want = append([]string{r.ID}, want...)
+		h.clock.Advance(time.Minute)
+	}
+	q, err := h.svc.QueueOf(context.Background(), lead1)
+	if err != nil {
+		t.Fatalf("QueueOf: %v", err)
+	}
+	if diff := cmp.Diff(ids(q.Decided), want[:approval.DecidedLimit]); diff != "" {
+		t.Errorf("decided (-got +want):\n%s", diff)
+	}
+}
+
+func ids(rs []*approval.Request) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.ID)
+	}
+	return out
+}
