@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/approval"
@@ -35,12 +36,29 @@ type App struct {
 	service *approval.Service
 	bot     *bot.Bot
 	http    *httpserver.Server
+	sweep   time.Duration
 }
 
 // New opens the store, loads the policy, builds the Cognito and Slack clients, the workflow
 // and the bot, and binds the HTTP listener. Nothing talks to Slack until Run.
-func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) {
-	a := &App{cfg: cfg, log: log, metrics: metrics.New(buildVersion())}
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	return newAppWith(ctx, cfg, log, appOptions{})
+}
+
+// appOptions change how New builds an App, for the demo: an AWS configuration of its own
+// instead of the SDK's default chain, a hook told about every Cognito call, a shorter sweep.
+type appOptions struct {
+	aws            *aws.Config                                      // nil: the SDK's default chain
+	observeCognito func(op string, d time.Duration, errCode string) // nil: the metrics alone
+	sweepInterval  time.Duration                                    // 0: sweepInterval
+}
+
+// newAppWith is New with options.
+func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptions) (_ *App, err error) {
+	if opts.sweepInterval <= 0 {
+		opts.sweepInterval = sweepInterval
+	}
+	a := &App{cfg: cfg, log: log, metrics: metrics.New(buildVersion()), sweep: opts.sweepInterval}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, a.Close())
@@ -53,7 +71,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	if a.store, err = openStore(ctx, cfg.Store, log); err != nil {
 		return nil, err
 	}
-	cog, err := newCognito(ctx, cfg, log, a.metrics.CognitoCall)
+	observe := a.metrics.CognitoCall
+	if opts.observeCognito != nil {
+		observe = func(op string, d time.Duration, errCode string) {
+			a.metrics.CognitoCall(op, d, errCode)
+			opts.observeCognito(op, d, errCode)
+		}
+	}
+	cog, err := newCognito(ctx, cfg, opts.aws, log, observe)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +173,7 @@ func (a *App) Run(ctx context.Context) error {
 	sweepDone := make(chan struct{})
 	go func() {
 		defer close(sweepDone)
-		a.service.RunSweeper(runCtx, sweepInterval)
+		a.service.RunSweeper(runCtx, a.sweep)
 	}()
 	botDone := make(chan error, 1)
 	go func() { botDone <- a.bot.Run(runCtx) }()

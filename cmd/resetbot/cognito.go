@@ -23,13 +23,17 @@ func loadAWSConfig(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
-// newCognito is the Cognito client, reporting every call to observe.
-func newCognito(ctx context.Context, cfg Config, log *slog.Logger, observe func(op string, d time.Duration, errCode string)) (*cognito.Client, error) {
-	awsCfg, err := loadAWSConfig(ctx)
-	if err != nil {
-		return nil, err
+// newCognito is the Cognito client, reporting every call to observe. It reads the SDK's
+// default chain unless given an AWS configuration.
+func newCognito(ctx context.Context, cfg Config, awsCfg *aws.Config, log *slog.Logger, observe func(op string, d time.Duration, errCode string)) (*cognito.Client, error) {
+	if awsCfg == nil {
+		loaded, err := loadAWSConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		awsCfg = &loaded
 	}
-	return cognito.New(awsCfg, cognito.Options{
+	return cognito.New(*awsCfg, cognito.Options{
 		Endpoint: cfg.CognitoEndpoint,
 		Logger:   log,
 		Observe:  observe,

@@ -25,6 +25,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the bot (the default)", cmdServe},
+		{"demo", "try it in a browser: the bot on a fake Slack and a fake Cognito, no account needed (resetbot demo --help)", cmdDemo},
 		{"check", "preflight: Slack tokens and scopes, the policy file, AWS credentials, every pool's IAM permissions, the store", cmdCheck},
 		{"policy", "test or check a policy file without Slack or AWS (resetbot policy --help)", cmdPolicy},
 		{"version", "print the version", cmdVersion},

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// The demo people the browser test plays (internal/demo/people.go).
+const (
+	demoAda   = "U0DEMOADA"   // support engineer, the requester
+	demoLena  = "U0DEMOLENA"  // support lead
+	demoMarco = "U0DEMOMARCO" // support lead
+	demoOtto  = "U0DEMOOTTO"  // the outsider
+)
+
+// screenshotPath is the README's picture of the demo, written by TestDemoInABrowser.
+const screenshotPath = "../../docs/demo.png"
+
+// chromiumPath finds Debian's chromium. Without it the browser test is skipped, except in CI
+// (CI=true), where scripts/test installs it and its absence is a failure.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%v: scripts/test installs it; the browser test must run in CI", errNoChromium)
+	}
+	t.Skipf("%v: install Debian's chromium (scripts/test does) to run the browser test", errNoChromium)
+	return ""
+}
+
+// browser is a headless chromium tab on the demo's page.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func newBrowser(t *testing.T, ctx context.Context, chromium string) *browser {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox, // the tests may run as root, where chromium's sandbox refuses to start
+		chromedp.DisableGPU,
+		chromedp.WindowSize(1600, 1080),
+		chromedp.Flag("lang", "en-GB"),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+	})
+	// The browser lives as long as the context of the first run: start it on the tab's own.
+	if err := chromedp.Do(tabCtx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return &browser{t: t, ctx: tabCtx}
+}
+
+// run runs browser actions, failing the test with what was being done.
+func (b *browser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		body, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		b.t.Fatalf("%s: %v\nthe page shows:\n%s", what, err, body)
+	}
+}
+
+// value runs an action that returns a value.
+func value[T any](b *browser, what string, action chromedp.Action[T]) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, action)
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// js quotes a Go string as a JavaScript string literal.
+func js(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// waitText waits until the element sel shows text.
+func (b *browser) waitText(sel, text string) {
+	b.t.Helper()
+	b.run(fmt.Sprintf("waiting for %s to show %q", sel, text), chromedp.Poll[chromedp.Void](
+		fmt.Sprintf(`(() => { const e = document.querySelector(%s); return !!e && e.innerText.includes(%s); })()`, js(sel), js(text)),
+		chromedp.WithPollingTimeout(45*time.Second)))
+}
+
+// be chooses who the page acts as and waits until the page shows their view.
+func (b *browser) be(person, realName string) {
+	b.t.Helper()
+	b.run("choosing "+person, chromedp.Click(chromedp.ID("as-"+person)))
+	b.waitText("#conv-sub", "as "+realName)
+}
+
+// command types a slash command in the message box and sends it.
+func (b *browser) command(text string) {
+	b.t.Helper()
+	b.run("typing "+text, chromedp.SendKeys(chromedp.ID("composer-input"), text+kb.Enter))
+}
+
+// clickOn clicks the button matching button on the message in container that shows text.
+func (b *browser) clickOn(container, text, button string) {
+	b.t.Helper()
+	find := fmt.Sprintf(`[...document.querySelectorAll(%s)].reverse().find((m) => m.innerText.includes(%s))?.querySelector(%s)`,
+		js(container+" .msg"), js(text), js(button))
+	b.run(fmt.Sprintf("clicking %s on the message showing %q", button, text),
+		chromedp.Poll[chromedp.Void]("!!"+find, chromedp.WithPollingTimeout(45*time.Second)),
+		chromedp.Evaluate[chromedp.Void](find+".click()"))
+}
+
+// confirm answers the confirm dialog with its confirm button.
+func (b *browser) confirm() {
+	b.t.Helper()
+	b.run("confirming", chromedp.WaitVisible(chromedp.ID("confirm-ok")), chromedp.Click(chromedp.ID("confirm-ok")),
+		chromedp.WaitNotVisible(chromedp.ID("confirm-backdrop")))
+}
+
+// innerText is what the page shows now.
+func (b *browser) innerText() string {
+	b.t.Helper()
+	return value(b, "reading the page", chromedp.Evaluate[string](`document.body.innerText`))
+}
+
+// passwordShown finds a generated password on the page.
+var passwordShown = regexp.MustCompile(`for your eyes only:\s*(\S+)`)
+
+// TestDemoInABrowser goes through the demo as people would, in Debian's chromium: a support
+// engineer asks for a reset, a lead approves, the thread shows the result and Cognito's side
+// panel RESET_REQUIRED; a temporary password is shown to the requester alone; the form shows a
+// missing field's error beside it; self-approval and an outsider's click are refused. It
+// writes the README's screenshot (docs/demo.png) on the way.
+func TestDemoInABrowser(t *testing.T) {
+	chromium := chromiumPath(t)
+	p := startDemoProcess(t)
+	t.Logf("resetbot demo printed its URL %s after %s", p.url, p.startup.Round(time.Millisecond))
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	b := newBrowser(t, ctx, chromium)
+
+	// A support engineer asks for a reset; a lead approves it.
+	b.run("opening the page", chromedp.Navigate(p.url+"/?as="+demoAda), chromedp.WaitVisible(chromedp.CSS("#as-"+demoAda+".active")))
+	b.waitText("#conv-sub", "as Ada Lovelace")
+	b.command("/cognito reset alice@example.com --ticket SUP-123 --verified-by callback Locked out after a phone change")
+	b.waitText("#messages", "Waiting for approval")
+	b.be(demoLena, "Lena Fischer")
+	b.clickOn("#messages", "reset the password of", `button[data-click="approve"]`)
+	b.confirm()
+	b.waitText("#messages", "Done")
+	b.clickOn("#messages", "reset the password of", "button.replies")
+	b.waitText("#thread-messages", "Approved")
+	b.waitText("#thread-messages", "Done")
+	b.waitText(`#users tr[data-user="prod/alice"]`, "RESET_REQUIRED")
+	b.waitText("#audit", "succeeded")
+
+	b.run("scrolling to the thread's last reply", chromedp.Evaluate[chromedp.Void](`document.querySelector("#thread-messages").scrollTop = 1e6`))
+	png := value(b, "taking the screenshot", chromedp.CaptureScreenshot())
+	if err := os.MkdirAll(filepath.Dir(screenshotPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(screenshotPath, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.run("closing the thread", chromedp.Click(chromedp.ID("close-thread")))
+
+	// A temporary password: on the page for the requester alone.
+	b.be(demoAda, "Ada Lovelace")
+	b.command("/cognito temp-password carol --ticket SUP-124 --verified-by video-call Never got the invitation")
+	b.waitText("#messages", "set a temporary password")
+	b.be(demoMarco, "Marco Rossi")
+	b.clickOn("#messages", "temporary password", `button[data-click="approve"]`)
+	b.confirm()
+	b.waitText(`#users tr[data-user="prod/carol"]`, "FORCE_CHANGE_PASSWORD")
+	b.waitText("#audit", "succeeded")
+	b.be(demoAda, "Ada Lovelace")
+	b.waitText("#messages", "for your eyes only")
+	m := passwordShown.FindStringSubmatch(b.innerText())
+	if m == nil {
+		t.Fatal("the requester's view shows no password")
+	}
+	password := m[1]
+	forms := jsonForms(password)
+	if !containsAny(p.stateBody(ctx, t, demoAda), forms) {
+		t.Error("the requester's state does not hold the password the page showed")
+	}
+	for _, who := range []struct{ id, name string }{{demoLena, "Lena Fischer"}, {demoMarco, "Marco Rossi"}, {demoOtto, "Otto Berg (marketing)"}} {
+		b.be(who.id, who.name)
+		b.waitText("#messages", "temporary password")
+		if strings.Contains(b.innerText(), password) {
+			t.Errorf("%s's view of the page shows the requester's password", who.name)
+		}
+		if containsAny(p.stateBody(ctx, t, who.id), forms) {
+			t.Errorf("the state served for %s holds the requester's password", who.name)
+		}
+	}
+	var channelAndThreads string
+	var st struct {
+		Messages json.RawMessage `json:"messages"`
+		Threads  json.RawMessage `json:"threads"`
+	}
+	if err := json.Unmarshal([]byte(p.stateBody(ctx, t, demoAda)), &st); err != nil {
+		t.Fatal(err)
+	}
+	channelAndThreads = string(st.Messages) + string(st.Threads)
+	if containsAny(channelAndThreads, forms) {
+		t.Error("the password is in the channel or a thread")
+	}
+
+	// The form: a reset in prod without the ticket the policy requires.
+	b.be(demoAda, "Ada Lovelace")
+	b.command("/cognito")
+	b.run("filling in the form",
+		chromedp.WaitVisible(chromedp.ID("modal")),
+		chromedp.SetValue(chromedp.CSS(`#modal [name="pool"]`), "prod"),
+		chromedp.SendKeys(chromedp.CSS(`#modal [name="target"]`), "alice"),
+		chromedp.SetValue(chromedp.CSS(`#modal [name="action"]`), "reset"),
+		chromedp.SendKeys(chromedp.CSS(`#modal [name="reason"]`), "Locked out again"),
+		chromedp.SetValue(chromedp.CSS(`#modal [name="verified_by"]`), "callback"),
+		chromedp.Click(chromedp.ID("modal-submit")))
+	b.waitText(`#modal .b-input[data-block="ticket"] .field-error`, "ticket")
+	b.run("closing the form", chromedp.Click(chromedp.ID("modal-close")), chromedp.WaitNotVisible(chromedp.ID("modal-backdrop")))
+
+	// Self-approval refused: a lead asks, then clicks Approve on their own request.
+	b.be(demoLena, "Lena Fischer")
+	b.command("/cognito reset frank --ticket SUP-125 --verified-by callback Lost the phone")
+	b.waitText("#messages", "frank")
+	b.clickOn("#messages", "frank", `button[data-click="approve"]`)
+	b.confirm()
+	b.waitText("#messages", "You cannot approve your own request")
+
+	// An outsider's click refused.
+	b.be(demoOtto, "Otto Berg (marketing)")
+	b.clickOn("#messages", "frank", `button[data-click="approve"]`)
+	b.confirm()
+	b.waitText("#messages", "may approve this request")
+
+	if err := p.stop(t); err != nil {
+		t.Errorf("resetbot demo exited with %v after SIGINT, want 0", err)
+	}
+	left, err := os.ReadDir(p.tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) > 0 {
+		t.Errorf("resetbot demo left %d files in its temporary directory after stopping: %v", len(left), left)
+	}
+}
