@@ -189,7 +189,7 @@ func TestCrashBetweenClaimAndResult(t *testing.T) {
 	}
 
 	next := h.second("test-2")
-	store := openDB(t, h.dbPath)
+	store := h.db
 	if got, _ := store.Get(context.Background(), r.ID); got.State != approval.StateRunning || got.LeaseOwner != "test-1" {
 		t.Fatalf("after the crash: state %s, owner %q", got.State, got.LeaseOwner)
 	}

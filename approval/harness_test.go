@@ -163,11 +163,17 @@ func openDB(t *testing.T, path string) *sqlite.DB {
 	return db
 }
 
-// second starts another process's service on the same database file and fakes.
+// second starts another process's service on the same store and fakes. One SQLite file
+// serves one process at a time, so the two share the open store, as replicas share one
+// database; when the first process's store is closed (it crashed or stopped), the second
+// opens the file again.
 func (h *harness) second(owner string) *approval.Service {
 	h.t.Helper()
+	if err := h.db.Ping(context.Background()); err != nil {
+		h.db = openDB(h.t, h.dbPath)
+	}
 	cfg := h.cfg
-	cfg.Store = openDB(h.t, h.dbPath)
+	cfg.Store = h.db
 	cfg.Owner = owner
 	svc, err := approval.New(cfg)
 	if err != nil {

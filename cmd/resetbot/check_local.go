@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/store/sqlite"
 )
 
 // checkPolicy loads the policy file, as serve does, and keeps its pools for the pool checks.
@@ -38,6 +40,10 @@ func (p *preflight) checkPolicy(context.Context) checkResult {
 func (p *preflight) checkStore(ctx context.Context) checkResult {
 	name := "Store " + p.cfg.Store.String()
 	st, err := openStore(ctx, p.cfg.Store, p.log)
+	if errors.Is(err, sqlite.ErrInUse) {
+		return fail(name, problem{err.Error(), "a resetbot process has this database open, and only one may: " +
+			"its /readyz tells whether its store works; to check the file itself, stop that process first"})
+	}
 	if err != nil {
 		return fail(name, problem{err.Error(), storeFix(p.cfg.Store)})
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
+	"github.com/resetbot/resetbot/store/sqlite"
 )
 
 // runCheck runs `resetbot check` in process with the fixture's environment.
@@ -290,6 +292,19 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			},
 			check: "Store sqlite:",
 			want:  []string{"a-file/resetbot.db", "writable by the user resetbot runs as"},
+		},
+		{
+			name: "store open in a serving process",
+			break_: func(t *testing.T, f *fixture) {
+				path := strings.TrimPrefix(f.env["RESETBOT_STORE"], "sqlite:")
+				db, err := sqlite.Open(t.Context(), path, slog.New(slog.DiscardHandler))
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = db.Close() })
+			},
+			check: "Store sqlite:",
+			want:  []string{"in use by another process", "only one may", "/readyz"},
 		},
 	}
 	for _, tt := range tests {

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"time"
 
 	// The pure-Go SQLite driver, registered as "sqlite".
 	_ "modernc.org/sqlite"
@@ -22,8 +21,9 @@ const busyTimeoutMS = 10000
 
 // DB is an approval.Store in one SQLite file.
 type DB struct {
-	db  *sql.DB
-	log *slog.Logger
+	db   *sql.DB
+	log  *slog.Logger
+	lock *os.File // held while the store is open: one process per database
 }
 
 var _ approval.Store = (*DB)(nil)
@@ -44,13 +44,19 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 	if err := createFile(abs); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", dsn(abs))
+	held, err := lock(abs)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	s := &DB{db: db, log: logger.With("store", "sqlite", "path", abs)}
-	if err := s.initRetrying(ctx); err != nil {
+	db, err := sql.Open("sqlite", dsn(abs))
+	if err != nil {
+		_ = held.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s := &DB{db: db, log: logger.With("store", "sqlite", "path", abs), lock: held}
+	if err := s.init(ctx); err != nil {
 		_ = db.Close()
+		_ = held.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	return s, nil
@@ -88,32 +94,6 @@ func createFile(abs string) error {
 	return f.Close()
 }
 
-// initRetrying runs init until it gets past SQLITE_BUSY: when several processes open a new
-// file at once, switching it to WAL can fail at once rather than wait for the busy timeout.
-func (s *DB) initRetrying(ctx context.Context) error {
-	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
-	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
-		err := s.init(ctx)
-		if err == nil || !isBusy(err) || time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(wait):
-		}
-	}
-}
-
-// isBusy reports whether err is SQLite's SQLITE_BUSY (or one of its extended codes).
-func isBusy(err error) bool {
-	var coded interface{ Code() int }
-	return errors.As(err, &coded) && coded.Code()&0xff == sqliteBusy
-}
-
-// sqliteBusy is SQLite's primary result code SQLITE_BUSY.
-const sqliteBusy = 5
-
 func (s *DB) init(ctx context.Context) error {
 	var mode string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
@@ -138,9 +118,13 @@ func (s *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
+// Close closes the database and lets another process open it.
 func (s *DB) Close() error {
-	if err := s.db.Close(); err != nil {
+	err := s.db.Close()
+	if lerr := s.lock.Close(); lerr != nil && !errors.Is(lerr, os.ErrClosed) && err == nil {
+		err = lerr
+	}
+	if err != nil {
 		return fmt.Errorf("sqlite: close: %w", err)
 	}
 	return nil

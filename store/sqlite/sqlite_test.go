@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -135,31 +136,47 @@ func TestReopenKeepsEverything(t *testing.T) {
 	}
 }
 
-// TestConcurrentOpen starts several processes' worth of Open on one new file at once: each
-// migration is applied once and every opener ends up with a working store.
-func TestConcurrentOpen(t *testing.T) {
+// TestOneOpenAtATime starts several Opens of one new file at once, as several processes
+// would: one gets the store, the others are refused with ErrInUse and say why. Once the store
+// is closed, the file opens again.
+func TestOneOpenAtATime(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "resetbot.db")
+	const n = 4
 	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		logs bytes.Buffer
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		opened  []*sqlite.DB
+		refused []error
 	)
-	h := slog.NewTextHandler(lockedWriter{&mu, &logs}, nil)
-	for range 4 {
+	for range n {
 		wg.Go(func() {
-			db, err := sqlite.Open(context.Background(), path, slog.New(h))
+			db, err := sqlite.Open(context.Background(), path, discard())
+			mu.Lock()
+			defer mu.Unlock()
 			if err != nil {
-				t.Errorf("Open: %v", err)
+				refused = append(refused, err)
 				return
 			}
-			if err := db.Ping(context.Background()); err != nil {
-				t.Errorf("Ping: %v", err)
-			}
-			_ = db.Close()
+			opened = append(opened, db)
 		})
 	}
 	wg.Wait()
-	wantEachMigrationOnce(t, logs.String())
+	if len(opened) != 1 || len(refused) != n-1 {
+		t.Fatalf("%d opened and %d refused, want 1 and %d: %v", len(opened), len(refused), n-1, refused)
+	}
+	for _, err := range refused {
+		if !errors.Is(err, sqlite.ErrInUse) || !strings.Contains(err.Error(), "one SQLite database serves one resetbot process") ||
+			!strings.Contains(err.Error(), fmt.Sprintf("by process %d", os.Getpid())) {
+			t.Errorf("refusal %q does not say the database is in use, by which process, and what to do", err)
+		}
+	}
+	if err := opened[0].Ping(context.Background()); err != nil {
+		t.Errorf("Ping: %v", err)
+	}
+	if err := opened[0].Close(); err != nil {
+		t.Fatal(err)
+	}
+	open(t, path)
 }
 
 // wantEachMigrationOnce checks that the log tells each embedded migration applied once.
@@ -177,17 +194,6 @@ func wantEachMigrationOnce(t *testing.T, logs string) {
 			t.Errorf("migration %s applied %d times, want 1:\n%s", f.Name(), n, logs)
 		}
 	}
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 func TestClosedStoreFails(t *testing.T) {
