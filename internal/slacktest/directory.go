@@ -18,6 +18,19 @@ func (s *Server) authTest(args) (map[string]any, error) {
 	}, nil
 }
 
+// botsInfo answers bots.info for the app's own bot (the only bot in the workspace): its id, the
+// app it belongs to and its user.
+func (s *Server) botsInfo(a args) (map[string]any, error) {
+	if a.str("bot") != s.cfg.botID {
+		return nil, slackError("bot_not_found")
+	}
+	return map[string]any{"bot": map[string]any{
+		"id": s.cfg.botID, "deleted": false, "name": s.cfg.botName, "updated": s.clock.Now().Unix(),
+		"app_id": s.cfg.appID, "user_id": s.cfg.botUserID,
+		"icons": map[string]any{"image_36": "https://a.slack-edge.com/bot_36.png"},
+	}}, nil
+}
+
 func (s *Server) conversationsOpen(a args) (map[string]any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

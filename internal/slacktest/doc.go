@@ -56,7 +56,7 @@
 // Web API: auth.test, apps.connections.open, chat.postMessage, chat.update, chat.postEphemeral,
 // chat.delete, views.open, views.push, views.update, views.publish (each user's Home tab;
 // OpenAppHome sends app_home_opened with it), conversations.open, conversations.info,
-// users.info, users.getPresence, usergroups.list, usergroups.users.list, and response_urls (5
+// users.info, users.getPresence, bots.info, usergroups.list, usergroups.users.list, and response_urls (5
 // posts within 30 minutes). Tokens are checked in the Authorization header and in the form's
 // token field. What is stored is validated as Slack validates it (blocks, text or blocks
 // present, lengths of texts, confirm dialogs, placeholders and options, the channel exists and

@@ -289,6 +289,23 @@ func (s *Server) PublishEvent(ctx context.Context, event map[string]any) (Ack, e
 	return s.deliver(ctx, TypeEventsAPI, raw, false)
 }
 
+// Deliver delivers a payload the caller built itself in an envelope of type typ (TypeSlashCommands,
+// TypeInteractive or TypeEventsAPI), and waits for its ack without applying it: for what the
+// helpers above never send, such as a command from another workspace or for another app, which
+// an app must drop.
+func (s *Server) Deliver(ctx context.Context, typ string, payload map[string]any) (Ack, error) {
+	switch typ {
+	case TypeSlashCommands, TypeInteractive, TypeEventsAPI:
+	default:
+		return Ack{}, fmt.Errorf("envelope type %q: %w", typ, ErrInvalidInput)
+	}
+	raw, err := toJSON(payload)
+	if err != nil {
+		return Ack{}, err
+	}
+	return s.deliver(ctx, typ, raw, typ == TypeSlashCommands)
+}
+
 // personInLocked checks that user exists and is a member of the channel; s.mu held.
 func (s *Server) personInLocked(user, channelID string) (User, *channel, error) {
 	u, c, err := s.personSeesLocked(user, channelID)

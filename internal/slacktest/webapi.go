@@ -45,6 +45,7 @@ var apiMethods = map[string]apiMethod{
 	"conversations.info":    {tier: Tier3, call: (*Server).conversationsInfo},
 	"users.info":            {tier: Tier4, call: (*Server).usersInfo},
 	"users.getPresence":     {tier: Tier3, call: (*Server).usersGetPresence},
+	"bots.info":             {tier: Tier3, call: (*Server).botsInfo},
 	"usergroups.list":       {tier: Tier2, call: (*Server).usergroupsList},
 	"usergroups.users.list": {tier: Tier2, call: (*Server).usergroupsUsersList},
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/internal/slacktest"
@@ -87,6 +88,19 @@ func TestAuthTest(t *testing.T) {
 	got.Header = nil
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("auth.test (-want +got):\n%s", diff)
+	}
+}
+
+func TestBotsInfo(t *testing.T) {
+	srv := newServer(t)
+	got, err := api(srv).GetBotInfoContext(testCtx(t), slack.GetBotInfoParameters{Bot: srv.BotID()})
+	must(t, err, "bots.info")
+	want := slack.Bot{ID: srv.BotID(), Name: "resetbot", UserID: srv.BotUserID(), AppID: srv.AppID()}
+	if diff := cmp.Diff(want, *got, cmpopts.IgnoreFields(slack.Bot{}, "Updated", "Icons")); diff != "" {
+		t.Errorf("bots.info (-want +got):\n%s", diff)
+	}
+	if _, err := api(srv).GetBotInfoContext(testCtx(t), slack.GetBotInfoParameters{Bot: "B0NOBODY"}); err == nil || err.Error() != "bot_not_found" {
+		t.Errorf("bots.info of an unknown bot: %v, want bot_not_found", err)
 	}
 }
 
