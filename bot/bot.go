@@ -51,7 +51,8 @@ type Config struct {
 	// Claims records the envelopes handled, so that one Slack delivers again is handled once
 	// across restarts and replicas: the store. Required.
 	Claims EnvelopeClaims
-	// TeamID and AppID, when set, are checked on every envelope; envelopes from another
+	// TeamID and AppID are the workspace and app whose envelopes the bot answers; Run asks
+	// Slack for them (auth.test, bots.info) when they are empty. Envelopes from another
 	// workspace or for another app are acknowledged, logged and dropped.
 	TeamID string
 	AppID  string
@@ -82,6 +83,8 @@ type Bot struct {
 	cfg      Config
 	routes   routes
 	claims   EnvelopeClaims
+	// id is the workspace and app whose envelopes the bot answers, set by Run.
+	id atomic.Pointer[identity]
 
 	connected atomic.Bool
 	running   atomic.Bool
@@ -145,6 +148,19 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	defer b.running.Store(false)
 
+	id := identity{Team: b.cfg.TeamID, App: b.cfg.AppID}
+	if id.Team == "" || id.App == "" {
+		var err error
+		if id, err = b.identify(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("bot: learning the bot's workspace and app from Slack: %w", err)
+		}
+	}
+	b.id.Store(&id)
+	b.log.InfoContext(ctx, "answering the envelopes of one workspace and app", "team_id", id.Team, "enterprise_id", id.Enterprise, "app_id", id.App)
+
 	opts := []socketmode.Option{socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug))}
 	if b.cfg.PingInterval > 0 {
 		opts = append(opts, socketmode.OptionPingInterval(b.cfg.PingInterval))
@@ -189,8 +205,8 @@ func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmod
 		}
 	case socketmode.EventTypeHello:
 		b.connected.Store(true)
-		if evt.Request != nil && b.cfg.AppID != "" && evt.Request.ConnectionInfo.AppID != "" && evt.Request.ConnectionInfo.AppID != b.cfg.AppID {
-			b.log.ErrorContext(ctx, "Slack connected this token to another app", "app_id", evt.Request.ConnectionInfo.AppID, "want", b.cfg.AppID)
+		if app := b.identity().App; evt.Request != nil && evt.Request.ConnectionInfo.AppID != "" && evt.Request.ConnectionInfo.AppID != app {
+			b.log.ErrorContext(ctx, "the app-level token belongs to another app than the bot token", "app_id", evt.Request.ConnectionInfo.AppID, "want", app)
 		}
 		b.log.InfoContext(ctx, "connected to Slack")
 	case socketmode.EventTypeConnectionError:
@@ -246,15 +262,25 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Re
 	}
 }
 
-// fromUs reports whether an envelope is from the expected workspace and for the expected
-// app; when not, it is logged.
-func (b *Bot) fromUs(ctx context.Context, kind, team, app string) bool {
-	if (b.cfg.TeamID == "" || team == b.cfg.TeamID) && (b.cfg.AppID == "" || app == b.cfg.AppID) {
+// fromUs reports whether an envelope is from the bot's workspace and for its app; when not,
+// it is logged.
+func (b *Bot) fromUs(ctx context.Context, kind, team, enterprise, app string) bool {
+	id := b.identity()
+	if id.admits(team, enterprise, app) {
 		return true
 	}
 	b.log.WarnContext(ctx, "dropping an envelope for another workspace or app", "kind", kind,
-		"team_id", team, "want_team_id", b.cfg.TeamID, "app_id", app, "want_app_id", b.cfg.AppID)
+		"team_id", team, "enterprise_id", enterprise, "want_team_id", id.Team, "app_id", app, "want_app_id", id.App)
 	return false
+}
+
+// identity is the workspace and app whose envelopes the bot answers; before Run has learnt
+// them, none.
+func (b *Bot) identity() identity {
+	if id := b.id.Load(); id != nil {
+		return *id
+	}
+	return identity{}
 }
 
 // goWork runs f in the background with its own deadline; Run waits for it before returning.

@@ -8,9 +8,11 @@
 //	client := slack.New(botToken, slack.OptionAppLevelToken(appToken))
 //	notifier, err := bot.NewNotifier(bot.NotifierConfig{Client: client, Logger: log})
 //	svc, err := approval.New(approval.Config{Notifier: notifier, ...})
-//	b, err := bot.New(bot.Config{Notifier: notifier, Service: svc, Policy: holder, Logger: log, Claims: store,
-//		TeamID: teamID, AppID: appID})
+//	b, err := bot.New(bot.Config{Notifier: notifier, Service: svc, Policy: holder, Logger: log, Claims: store})
 //	err = b.Run(ctx) // until ctx is done; b.Connected() says whether Slack is connected
+//
+// Run first asks Slack which workspace and app the bot token belongs to (auth.test, bots.info)
+// and from then on drops every envelope from another workspace or for another app.
 //
 // The flow: every envelope is acknowledged at once and routed by table — slash commands by
 // command name, block actions by action_id, view submissions by callback_id — to a handler

@@ -15,7 +15,7 @@ import (
 func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time) {
 	const kind = "slash_commands"
 	cmd, ok := evt.Data.(slack.SlashCommand)
-	if !ok || !b.fromUs(ctx, kind, cmd.TeamID, cmd.APIAppID) {
+	if !ok || !b.fromUs(ctx, kind, cmd.TeamID, cmd.EnterpriseID, cmd.APIAppID) {
 		b.ack(ctx, sm, evt.Request, "dropped", received, nil)
 		return
 	}
@@ -56,7 +56,7 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time) {
 	cb, ok := evt.Data.(slack.InteractionCallback)
 	kind := string(cb.Type)
-	if !ok || !b.fromUs(ctx, kind, cb.Team.ID, cb.APIAppID) {
+	if !ok || !b.fromUs(ctx, kind, cb.Team.ID, cb.Enterprise.ID, cb.APIAppID) {
 		b.ack(ctx, sm, evt.Request, "dropped", received, nil)
 		return
 	}

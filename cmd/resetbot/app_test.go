@@ -240,3 +240,57 @@ func TestAppNotReadyBeforeSlackConnects(t *testing.T) {
 		t.Errorf("/readyz before Run = %d, want 503", resp.StatusCode)
 	}
 }
+
+func TestAppDropsEnvelopesFromAnotherWorkspaceOrApp(t *testing.T) {
+	f := newFixture(t)
+	app, logs := newApp(t, f, nil)
+	stop := runApp(t, app)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	waitAppReady(t, ctx, f, app)
+
+	reset := "reset " + targetEmail + " --pool prod --ticket SUP-123 --verified-by callback locked out"
+	command := func(team, app string) map[string]any {
+		return map[string]any{
+			"team_id": team, "api_app_id": app, "channel_id": exampleChannel, "user_id": requester,
+			"command": "/cognito", "text": reset, "is_enterprise_install": "false",
+		}
+	}
+	for _, c := range []struct{ name, team, app string }{
+		{"another workspace", "T0ELSEWHERE", f.slack.AppID()},
+		{"another app", exampleTeam, "A0SOMEONEELSE"},
+	} {
+		if _, err := f.slack.Deliver(ctx, slacktest.TypeSlashCommands, command(c.team, c.app)); err != nil {
+			t.Fatalf("a slash command from %s: %v", c.name, err)
+		}
+	}
+	click := map[string]any{
+		"type": "block_actions", "api_app_id": "A0SOMEONEELSE", "team": map[string]any{"id": exampleTeam},
+		"user": map[string]any{"id": approver}, "channel": map[string]any{"id": exampleChannel},
+		"actions": []map[string]any{{"action_id": "approve", "value": "r-anything", "type": "button"}},
+	}
+	if _, err := f.slack.Deliver(ctx, slacktest.TypeInteractive, click); err != nil {
+		t.Fatalf("a click for another app: %v", err)
+	}
+	// The same command from the bot's own workspace and app is answered, after the others.
+	requestReset(t, ctx, f)
+	if err := stop(); err != nil {
+		t.Errorf("Run: %v", err)
+	}
+
+	cards := 0
+	for _, m := range f.slack.Messages(exampleChannel) {
+		if m.User == f.slack.BotUserID() && m.ThreadTS == "" {
+			cards++
+		}
+	}
+	if cards != 1 {
+		t.Errorf("%d request cards posted, want 1 (the command from the bot's own workspace and app)", cards)
+	}
+	if got := strings.Count(logs.String(), "dropping an envelope for another workspace or app"); got != 3 {
+		t.Errorf("%d dropped envelopes logged, want 3", got)
+	}
+	if got := f.cognito.Calls("ListUsers"); got != 1 {
+		t.Errorf("ListUsers called %d times, want 1 (for the command that was answered)", got)
+	}
+}

@@ -38,6 +38,7 @@ var slackCalls = map[string]slackCall{
 	"GetConversationInfoContext": {"conversations.info", []string{"channels:read", "groups:read"}},
 	"GetUserInfoContext":         {"users.info", []string{"users:read"}},
 	"GetUserPresenceContext":     {"users.getPresence", []string{"users:read"}},
+	"GetBotInfoContext":          {"bots.info", []string{"users:read"}},
 	"GetUserGroupsContext":       {"usergroups.list", []string{"usergroups:read"}},
 	"GetUserGroupMembersContext": {"usergroups.users.list", []string{"usergroups:read"}},
 	"OpenViewContext":            {"views.open", nil},

@@ -10,7 +10,7 @@ var botScopes = []string{
 	"commands",        // the slash command
 	"im:write",        // conversations.open, to deliver a secret by direct message
 	"usergroups:read", // usergroups.list, usergroups.users.list: approvers and requesters by group
-	"users:read",      // users.getPresence: a password goes by direct message to a requester who is away
+	"users:read",      // users.getPresence: a password goes by direct message to a requester who is away; bots.info: the bot's app
 }
 
 // appTokenScope is the scope the app-level token needs to open Socket Mode connections.
