@@ -323,9 +323,8 @@ func TestNoVerifiedContactThenVerifyEmailFollowUp(t *testing.T) {
 	if !strings.Contains(string(last.Blocks), `"action_id":"`+actionFollowUp+`"`) {
 		t.Fatalf("the failure offers no follow-up:\n%s", last.Content())
 	}
-	h.click(uAlice, chSupport, last.TS, actionFollowUp)
-	verifyCard, verify := h.lastCard(chSupport)
-	if verify.Action != "verify-email" || verify.Target.Username != "dave" || verify.Ticket != "SUP-9" || verify.Requester != uAlice {
+	verifyCard, verify := h.followUp(uAlice, last.TS, "SUP-10")
+	if verify.Action != "verify-email" || verify.Target.Username != "dave" || verify.Ticket != "SUP-10" || verify.Requester != uAlice {
 		t.Fatalf("follow-up request = %+v", verify)
 	}
 	h.click(uLena, chSupport, verifyCard.TS, actionApprove)
@@ -357,9 +356,8 @@ func TestNoVerifiedContactSaidBeforeApproval(t *testing.T) {
 	}
 
 	// The card offers to verify the email first, as a request of its own.
-	h.click(uAlice, chSupport, card.TS, actionFollowUp)
-	verifyCard, verify := h.lastCard(chSupport)
-	if verify.Action != "verify-email" || verify.Target.Username != "dave" || verify.Ticket != "SUP-9" || verify.Requester != uAlice {
+	verifyCard, verify := h.followUp(uAlice, card.TS, "SUP-10")
+	if verify.Action != "verify-email" || verify.Target.Username != "dave" || verify.Ticket != "SUP-10" || verify.Requester != uAlice {
 		t.Fatalf("verify-first request = %+v", verify)
 	}
 	if got := h.requestOf(card); got.ID != reset.ID || got.State != approval.StatePending {

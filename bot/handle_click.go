@@ -42,8 +42,10 @@ func (b *Bot) openDenyModal(ctx context.Context, who caller, id string) {
 }
 
 // followUp answers a follow-up button (e.g. verify the email after a reset refused for lack
-// of a verified contact): a new request by the clicker, for the same user, pool, ticket and
-// reason, which goes through the policy and approval like any other.
+// of a verified contact), which only the request's requester may use: it opens the request
+// form for the follow-up action, the same user and pool, and asks afresh for the ticket, the
+// reason and how the user's identity was verified. The new request goes through the policy
+// and approval like any other.
 func (b *Bot) followUp(ctx context.Context, who caller, value string) {
 	action, id, ok := parseFollowUpValue(value)
 	if !ok {
@@ -55,20 +57,14 @@ func (b *Bot) followUp(ctx context.Context, who caller, value string) {
 		b.notAllowed(ctx, who, err)
 		return
 	}
+	if r.Requester != who.User {
+		b.log.InfoContext(ctx, "follow-up refused: not the requester", "request_id", r.ID, "user", who.User)
+		b.notAllowed(ctx, who, approval.Errorf(approval.EFORBIDDEN,
+			"Only the person who made this request can ask for %s from it. To ask yourself, use %s.", action, b.rd.command))
+		return
+	}
 	who.Channel, who.To.Channel = r.Channel, r.Channel
-	b.submit(ctx, who, approval.Submission{
-		Team:       who.Team,
-		Enterprise: who.Enterprise,
-		Channel:    r.Channel,
-		Requester:  who.User,
-		Groups:     who.Groups,
-		Pool:       r.Pool.Name,
-		Target:     r.Target.Username,
-		Action:     action,
-		Reason:     r.Reason,
-		Ticket:     r.Ticket,
-		VerifiedBy: r.VerifiedBy,
-	})
+	b.openRequestForm(ctx, who, requestPreset{Pool: r.Pool.Name, Target: r.Target.Username, Action: action})
 }
 
 // notAllowed tells the clicker why their click changed nothing.

@@ -41,12 +41,18 @@ func (b *Bot) help(ctx context.Context, who caller, _ Command) {
 // openRequestModal answers the bare command with the request modal, offering only what the
 // caller may ask for here.
 func (b *Bot) openRequestModal(ctx context.Context, who caller, _ Command) {
+	b.openRequestForm(ctx, who, requestPreset{})
+}
+
+// openRequestForm opens the request modal filled in with preset, offering only what the
+// caller may ask for in their channel; someone who may ask for nothing there gets the help.
+func (b *Bot) openRequestForm(ctx context.Context, who caller, preset requestPreset) {
 	may := b.permitted(who)
 	if len(may) == 0 {
 		b.tell(ctx, who.To, b.rd.help(nil, nil))
 		return
 	}
-	view, err := b.rd.requestModal(may, b.pol.IdentityChecks(), requestMeta{Channel: who.Channel, ResponseURL: who.To.ResponseURL})
+	view, err := b.rd.requestModal(may, b.pol.IdentityChecks(), requestMeta{Channel: who.Channel, ResponseURL: who.To.ResponseURL}, preset)
 	if err != nil {
 		b.log.ErrorContext(ctx, "rendering the request modal failed", "err", err)
 		b.tell(ctx, who.To, b.rd.failure(err))

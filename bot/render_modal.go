@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -48,9 +49,18 @@ type denyMeta struct {
 	Channel string `json:"channel,omitempty"`
 }
 
+// requestPreset is what a request form starts filled in with: a follow-up names the pool, the
+// user and the action, and leaves the ticket, the reason and how the identity was verified to
+// the requester.
+type requestPreset struct {
+	Pool   string
+	Target string
+	Action policy.Action
+}
+
 // requestModal renders the request form, offering only the pools and actions this person
-// may use. may must not be empty.
-func (rd renderer) requestModal(may []PoolActions, checks []policy.IdentityCheck, meta requestMeta) (slack.ModalViewRequest, error) {
+// may use, filled in with preset. may must not be empty.
+func (rd renderer) requestModal(may []PoolActions, checks []policy.IdentityCheck, meta requestMeta, preset requestPreset) (slack.ModalViewRequest, error) {
 	md, err := json.Marshal(meta)
 	if err != nil {
 		return slack.ModalViewRequest{}, fmt.Errorf("encode modal metadata: %w", err)
@@ -80,6 +90,9 @@ func (rd renderer) requestModal(may []PoolActions, checks []policy.IdentityCheck
 		if len(poolOpts) == 1 {
 			sel.InitialOption = poolOpts[0]
 		}
+		if i := slices.IndexFunc(may, func(pa PoolActions) bool { return pa.Pool.Name == preset.Pool }); i >= 0 {
+			sel.InitialOption = poolOpts[i]
+		}
 		pool = sel
 	}
 	var actionOpts []*slack.OptionBlockObject
@@ -87,11 +100,12 @@ func (rd renderer) requestModal(may []PoolActions, checks []policy.IdentityCheck
 		actionOpts = append(actionOpts, slack.NewOptionBlockObject(string(a), plain(a.Title()), plain(string(a))))
 	}
 	action := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose what to do"), fieldAction, actionOpts...)
-	if i := slices.Index(actions, policy.ActionReset); i >= 0 {
+	if i := slices.Index(actions, cmp.Or(preset.Action, policy.ActionReset)); i >= 0 {
 		action.InitialOption = actionOpts[i]
 	}
 	target := slack.NewPlainTextInputBlockElement(plain("alice@example.com"), fieldTarget)
 	target.MaxLength = MaxTargetLen
+	target.InitialValue = truncate(preset.Target, MaxTargetLen)
 	reason := slack.NewPlainTextInputBlockElement(plain("Locked out after a phone change"), fieldReason)
 	reason.Multiline = true
 	reason.MaxLength = maxReasonLen

@@ -208,13 +208,13 @@ func TestGoldenModals(t *testing.T) {
 	dry.dryRun = true
 	for name, build := range map[string]func() (slack.ModalViewRequest, error){
 		"request one pool": func() (slack.ModalViewRequest, error) {
-			return rd.requestModal(one, nil, requestMeta{Channel: "C0SUPPORT", ResponseURL: "https://hooks.example/commands/1"})
+			return rd.requestModal(one, nil, requestMeta{Channel: "C0SUPPORT", ResponseURL: "https://hooks.example/commands/1"}, requestPreset{})
 		},
 		"request two pools identity checks": func() (slack.ModalViewRequest, error) {
-			return rd.requestModal(two, []policy.IdentityCheck{{Name: "callback", Description: "called back the number on file"}, {Name: "video-call"}}, requestMeta{Channel: "C0SUPPORT"})
+			return rd.requestModal(two, []policy.IdentityCheck{{Name: "callback", Description: "called back the number on file"}, {Name: "video-call"}}, requestMeta{Channel: "C0SUPPORT"}, requestPreset{})
 		},
 		"request dry run": func() (slack.ModalViewRequest, error) {
-			return dry.requestModal(one, nil, requestMeta{Channel: "C0SUPPORT"})
+			return dry.requestModal(one, nil, requestMeta{Channel: "C0SUPPORT"}, requestPreset{})
 		},
 		"deny": func() (slack.ModalViewRequest, error) {
 			return rd.denyModal(denyMeta{Request: "r-7f3k2q9x", Channel: "C0SUPPORT"}, "Deny "+rd.ask(fixtureRequest()))
