@@ -33,6 +33,7 @@ func (s State) Final() bool {
 	switch s {
 	case StateSucceeded, StateFailed, StateDenied, StateCancelled, StateExpired, StateInterrupted:
 		return true
+	case StatePending, StateApproved, StateRunning:
 	}
 	return false
 }

@@ -179,6 +179,7 @@ func format(c Command) string {
 		return ""
 	case KindHelp:
 		return "help"
+	case KindAction:
 	}
 	q := func(s string) string { return `"` + s + `"` }
 	parts := []string{string(c.Action), q(c.Target)}

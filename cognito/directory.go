@@ -33,38 +33,24 @@ func (d *Directory) Lookup(ctx context.Context, pool policy.Pool, ref string) (a
 	}, nil
 }
 
-// runner performs one write action.
-type runner func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error)
-
-// runners routes each write action to the call that performs it. Read-only actions have none.
-var runners = map[policy.Action]runner{
-	policy.ActionReset: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
-		return result(c.ResetPassword(ctx, pool, username))
-	},
-	policy.ActionTempPassword: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
-		return passwordResult(c.SetTemporaryPassword(ctx, pool, username))
-	},
-	policy.ActionPermanentPassword: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
-		return passwordResult(c.SetPermanentPassword(ctx, pool, username))
-	},
-	policy.ActionVerifyEmail: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
-		return result(c.VerifyContact(ctx, pool, username, ContactEmail))
-	},
-	policy.ActionVerifyPhone: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
-		return result(c.VerifyContact(ctx, pool, username, ContactPhone))
-	},
-	policy.ActionSignOut: func(ctx context.Context, c *Client, pool policy.Pool, username string) (approval.RunResult, error) {
-		return result(c.GlobalSignOut(ctx, pool, username))
-	},
-}
-
 // Run performs a write action on a user. Read-only and unknown actions are refused (EINVALID).
 func (d *Directory) Run(ctx context.Context, pool policy.Pool, username string, action policy.Action) (approval.RunResult, error) {
-	run, ok := runners[action]
-	if !ok {
-		return approval.RunResult{}, domain(invalid("%q is not an action that changes a Cognito user.", action))
+	switch action {
+	case policy.ActionReset:
+		return result(d.c.ResetPassword(ctx, pool, username))
+	case policy.ActionTempPassword:
+		return passwordResult(d.c.SetTemporaryPassword(ctx, pool, username))
+	case policy.ActionPermanentPassword:
+		return passwordResult(d.c.SetPermanentPassword(ctx, pool, username))
+	case policy.ActionVerifyEmail:
+		return result(d.c.VerifyContact(ctx, pool, username, ContactEmail))
+	case policy.ActionVerifyPhone:
+		return result(d.c.VerifyContact(ctx, pool, username, ContactPhone))
+	case policy.ActionSignOut:
+		return result(d.c.GlobalSignOut(ctx, pool, username))
+	case policy.ActionStatus, policy.ActionHistory:
 	}
-	return run(ctx, d.c, pool, username)
+	return approval.RunResult{}, domain(invalid("%q is not an action that changes a Cognito user.", action))
 }
 
 // SignOut signs the user out of every session.

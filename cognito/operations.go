@@ -10,21 +10,22 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/resetbot/resetbot/policy"
 )
 
 // operations are the cognito-idp API actions this package calls, and the only ones it can:
-// a call of any other is refused before it leaves (see instrument). The IAM policy the bot
-// runs with must allow exactly these.
-var operations = []string{
-	"AdminGetUser",
-	"AdminListGroupsForUser",
-	"AdminResetUserPassword",
-	"AdminSetUserPassword",
-	"AdminUpdateUserAttributes",
-	"AdminUserGlobalSignOut",
-	"DescribeUserPool",
-	"ListUsers",
-}
+// a call of any other is refused before it leaves (see instrument). They are those of every
+// action (policy.ActionSpec.Operations) and DescribeUserPool, with which Preflight checks a
+// pool. The IAM policy the bot runs with must allow exactly these.
+var operations = func() []string {
+	ops := []string{"DescribeUserPool"}
+	for _, s := range policy.Specs() {
+		ops = append(ops, s.Operations...)
+	}
+	slices.Sort(ops)
+	return slices.Compact(ops)
+}()
 
 // Operations lists the cognito-idp API actions the package can call (e.g. "AdminResetUserPassword"),
 // for checking an IAM policy against.

@@ -160,3 +160,31 @@ func TestDefaultRetryerIsTheConfigs(t *testing.T) {
 		t.Error("the aws.Config's retryer was not used")
 	}
 }
+
+// TestEachActionCallsItsOperations holds each action's row of the action table to the
+// operations the action calls, from its lookup of the user to its run: an operation missing
+// from the row would be missing from the IAM policy.
+func TestEachActionCallsItsOperations(t *testing.T) {
+	for _, spec := range policy.Specs() {
+		t.Run(string(spec.Action), func(t *testing.T) {
+			srv := fake(t,
+				user("alice", "sub", aliceSub, "email", "alice@example.com", "email_verified", "true", "phone_number", "+15555550100"),
+			)
+			var o observed
+			d := cognito.NewDirectory(client(t, srv, cognito.Options{Observe: o.observe}))
+			for _, ref := range []string{"alice", "alice@example.com", aliceSub} {
+				if _, err := d.Lookup(t.Context(), prod, ref); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !spec.ReadOnly {
+				if _, err := d.Run(t.Context(), prod, "alice", spec.Action); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if diff := cmp.Diff(spec.Operations, o.ops()); diff != "" {
+				t.Errorf("the row's operations vs those called (-row +called):\n%s", diff)
+			}
+		})
+	}
+}

@@ -58,6 +58,7 @@ func (p principal) matches(user string, groups []string) bool {
 		return true
 	case principalUser:
 		return user == p.id
+	case principalGroup:
 	}
 	return slices.ContainsFunc(groups, func(g string) bool {
 		if strings.HasPrefix(p.id, "@") {

@@ -20,47 +20,56 @@ import (
 // Cognito looks the user up, so the answer is AccessDeniedException when the bot's role may
 // not call the action, and UserNotFoundException (or another refusal of the input) when it
 // may; the pool is not changed either way.
-type iamProbe struct {
-	writes bool // the action changes users: not needed in a dry run
-	call   func(ctx context.Context, api *cip.Client, poolID, user string, region func(*cip.Options)) error
+type iamProbe func(ctx context.Context, api *cip.Client, poolID, user string, region func(*cip.Options)) error
+
+// readOperations are the operations of the read-only actions (policy.ActionSpec): all a dry
+// run needs.
+func readOperations() []string {
+	var ops []string
+	for _, s := range policy.Specs() {
+		if s.ReadOnly {
+			ops = append(ops, s.Operations...)
+		}
+	}
+	return ops
 }
 
 // iamProbes has a probe for every action the cognito package can call (a test holds it to
 // cognito.Operations()). DescribeUserPool is checked before, by the pool's own preflight.
 var iamProbes = map[string]iamProbe{
-	"ListUsers": {call: func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
+	"ListUsers": func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
 		_, err := api.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &pool, Limit: aws.Int32(1),
 			Filter: aws.String(fmt.Sprintf("username = %q", user))}, o)
 		return err
-	}},
-	"AdminGetUser": {call: func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
+	},
+	"AdminGetUser": func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
 		_, err := api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &pool, Username: &user}, o)
 		return err
-	}},
-	"AdminListGroupsForUser": {call: func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
+	},
+	"AdminListGroupsForUser": func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
 		_, err := api.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &pool, Username: &user}, o)
 		return err
-	}},
-	"AdminResetUserPassword": {writes: true, call: func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
+	},
+	"AdminResetUserPassword": func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
 		_, err := api.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: &pool, Username: &user}, o)
 		return err
-	}},
-	"AdminSetUserPassword": {writes: true, call: func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
+	},
+	"AdminSetUserPassword": func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
 		// A password no one will ever hold: the user does not exist.
 		password := "Rb-" + rand.Text() + "-x9"
 		_, err := api.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &pool, Username: &user,
 			Password: &password, Permanent: false}, o)
 		return err
-	}},
-	"AdminUpdateUserAttributes": {writes: true, call: func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
+	},
+	"AdminUpdateUserAttributes": func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
 		_, err := api.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: &pool, Username: &user,
 			UserAttributes: []types.AttributeType{{Name: aws.String("email_verified"), Value: aws.String("true")}}}, o)
 		return err
-	}},
-	"AdminUserGlobalSignOut": {writes: true, call: func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
+	},
+	"AdminUserGlobalSignOut": func(ctx context.Context, api *cip.Client, pool, user string, o func(*cip.Options)) error {
 		_, err := api.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: &pool, Username: &user}, o)
 		return err
-	}},
+	},
 }
 
 // probeUsername is a user no pool has, different on every run.
@@ -86,6 +95,7 @@ func missingActions(ctx context.Context, api *cip.Client, pool policy.Pool, dryR
 			o.Region = pool.Region
 		}
 	}
+	reads := readOperations()
 	var missing []string
 	for _, op := range slices.Sorted(func(yield func(string) bool) {
 		for op := range iamProbes {
@@ -94,11 +104,10 @@ func missingActions(ctx context.Context, api *cip.Client, pool policy.Pool, dryR
 			}
 		}
 	}) {
-		probe := iamProbes[op]
-		if probe.writes && dryRun {
+		if dryRun && !slices.Contains(reads, op) {
 			continue
 		}
-		err := probe.call(ctx, api, pool.ID, user, inRegion)
+		err := iamProbes[op](ctx, api, pool.ID, user, inRegion)
 		var ae smithy.APIError
 		switch {
 		case err == nil:

@@ -28,8 +28,9 @@ type iamPolicy struct {
 // userPoolARN is the ARN of a Cognito user pool.
 var userPoolARN = regexp.MustCompile(`^arn:aws:cognito-idp:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):userpool/(([a-z]{2}(?:-[a-z]+)+-\d)_[A-Za-z0-9]+)$`)
 
-// TestIAMPolicyIsLeastPrivilege holds deploy/iam-policy.json to the operations the cognito
-// package can call, on the pools of the example policy and on nothing else.
+// TestIAMPolicyIsLeastPrivilege holds deploy/iam-policy.json to the IAM actions of every
+// action (policy.ActionSpec) and the operations the cognito package can call, on the pools of
+// the example policy and on nothing else.
 func TestIAMPolicyIsLeastPrivilege(t *testing.T) {
 	data, err := os.ReadFile("../../deploy/iam-policy.json")
 	if err != nil {
@@ -64,6 +65,13 @@ func TestIAMPolicyIsLeastPrivilege(t *testing.T) {
 		}
 	}
 
+	for _, spec := range policy.Specs() {
+		for _, a := range spec.IAMActions() {
+			if !slices.Contains(actions, a) {
+				t.Errorf("action %s needs %s, which iam-policy.json does not allow", spec.Action, a)
+			}
+		}
+	}
 	var want []string
 	for _, op := range cognito.Operations() {
 		want = append(want, "cognito-idp:"+op)

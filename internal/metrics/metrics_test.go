@@ -36,6 +36,8 @@ func samples(t *testing.T, m *Metrics) map[string]float64 {
 			case dto.MetricType_HISTOGRAM:
 				out[key+":count"] = float64(s.GetHistogram().GetSampleCount())
 				out[key+":sum"] = s.GetHistogram().GetSampleSum()
+			default:
+				// Gauges are read where they are tested.
 			}
 		}
 	}

@@ -176,6 +176,8 @@ func conformanceAnswer(evt socketmode.Event) (seen, any) {
 				}
 			}
 			return s, slack.NewErrorsViewSubmissionResponse(errs)
+		default:
+			// Other interactions carry nothing the test reads.
 		}
 		return s, nil
 	case slackevents.EventsAPIEvent:

@@ -37,6 +37,7 @@ func (r Route) String() string {
 		return "newest"
 	case routeConn:
 		return "conn:" + r.conn
+	case routeRandom:
 	}
 	return "random"
 }
