@@ -21,8 +21,7 @@ func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt soc
 	}
 	// The work is registered before the ack goes out, so that whoever sees the ack can wait
 	// for the work (Run's shutdown, tests).
-	handle, ok := b.routes.commands[cmd.Command]
-	if !ok {
+	if cmd.Command != b.rd.command {
 		// The Slack app's command and the bot's configured name differ: say so to the person,
 		// who would otherwise see nothing at all.
 		b.log.WarnContext(ctx, "answering a slash command the bot is not configured for", "command", cmd.Command, "configured", b.rd.command)
@@ -40,7 +39,7 @@ func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt soc
 	}
 	b.goWork(ctx, func(ctx context.Context) {
 		if b.firstDelivery(ctx, evt.Request, received) {
-			handle(ctx, who, cmd.Text)
+			b.command(ctx, who, cmd.Text)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
 )
 
 // command answers the slash command: a parse error with the usage, or the parsed command's
@@ -17,7 +18,14 @@ func (b *Bot) command(ctx context.Context, who caller, text string) {
 	if !b.withGroups(ctx, &who) {
 		return
 	}
-	b.routes.kinds[c.Kind](ctx, who, c)
+	switch c.Kind {
+	case KindModal:
+		b.openRequestModal(ctx, who, c)
+	case KindHelp:
+		b.help(ctx, who, c)
+	case KindAction:
+		b.action(ctx, who, c)
+	}
 }
 
 // permitted lists the pools, in the policy's order, with the actions the caller may ask for
@@ -69,11 +77,25 @@ var errModalNotOpened = approval.Errorf(approval.EINTERNAL,
 
 // action answers a command naming an action: read-only ones at once, others as a request.
 func (b *Bot) action(ctx context.Context, who caller, c Command) {
-	if h, ok := b.routes.readOnly[c.Action]; ok {
+	if h, ok := b.readOnly(c.Action); ok {
 		h(ctx, who, c)
 		return
 	}
 	b.submit(ctx, who, who.submission(c))
+}
+
+// readOnly returns the handler of an action answered at once; every other action is
+// submitted.
+func (b *Bot) readOnly(a policy.Action) (commandHandler, bool) {
+	switch a {
+	case policy.ActionStatus:
+		return b.status, true
+	case policy.ActionHistory:
+		return b.history, true
+	case policy.ActionReset, policy.ActionTempPassword, policy.ActionPermanentPassword,
+		policy.ActionVerifyEmail, policy.ActionVerifyPhone, policy.ActionSignOut:
+	}
+	return nil, false
 }
 
 // submit submits a request; its card is the answer. A refusal is told to the caller alone.

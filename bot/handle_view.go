@@ -34,7 +34,7 @@ func (b *Bot) submitRequestModal(ctx context.Context, who caller, view slack.Vie
 	}
 	c := Command{Kind: KindAction, Action: form.Action, Target: form.Target, Pool: form.Pool, Ticket: form.Ticket,
 		VerifiedBy: form.VerifiedBy, SignOut: form.SignOut, Reason: form.Reason}
-	if h, ok := b.routes.readOnly[c.Action]; ok {
+	if h, ok := b.readOnly(c.Action); ok {
 		b.goWork(ctx, func(ctx context.Context) { h(ctx, who, c) })
 		return nil
 	}

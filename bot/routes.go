@@ -45,12 +45,6 @@ type (
 type routes struct {
 	// envelopes route by the kind of envelope.
 	envelopes map[socketmode.EventType]envelopeHandler
-	// commands route by slash command name.
-	commands map[string]func(ctx context.Context, who caller, text string)
-	// kinds route a parsed command by what it asks for.
-	kinds map[CommandKind]commandHandler
-	// readOnly route the actions answered at once; every other action is submitted.
-	readOnly map[policy.Action]commandHandler
 	// clicks route by action_id.
 	clicks map[string]clickHandler
 	// views route by callback_id.
@@ -63,18 +57,6 @@ func (b *Bot) newRoutes() routes {
 			socketmode.EventTypeSlashCommand: b.onSlashCommand,
 			socketmode.EventTypeInteractive:  b.onInteractive,
 			socketmode.EventTypeEventsAPI:    b.onEvent,
-		},
-		commands: map[string]func(context.Context, caller, string){
-			b.rd.command: b.command,
-		},
-		kinds: map[CommandKind]commandHandler{
-			KindModal:  b.openRequestModal,
-			KindHelp:   b.help,
-			KindAction: b.action,
-		},
-		readOnly: map[policy.Action]commandHandler{
-			policy.ActionStatus:  b.status,
-			policy.ActionHistory: b.history,
 		},
 		clicks: map[string]clickHandler{
 			actionApprove:  b.approve,
