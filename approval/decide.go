@@ -24,40 +24,78 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 	return r, nil
 }
 
-// Approve counts an approver's yes. When the request has the approvals it needs, Approve claims
-// and runs it, and returns it as the run left it. A refused approver, a second click or a lost
-// race gets an *Error (EFORBIDDEN or ECONFLICT) with a plain reason and changes nothing.
+// Approve counts an approver's yes. Approvals are counted under the policy in force (see
+// countApprovals): those given earlier that no longer count are dropped from the request, and
+// when the approvals that still count are enough (a reload lowered the number needed) the
+// click completes the request without counting itself. When the request has the approvals it
+// needs, Approve claims and runs it, and returns it as the run left it. A refused approver, a
+// second click or a lost race gets an *Error (EFORBIDDEN or ECONFLICT) with a plain reason and
+// changes nothing but the recount.
 func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
 	log := s.log.With("request_id", id, "approver", a.User)
-	var refusal string
+	var (
+		refusal string
+		refused error
+		dropped []notCounted
+		enough  bool // the approvals that still count were enough without this one
+	)
 	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
-		refusal = ""
+		refusal, refused, dropped, enough = "", nil, nil, false
 		if err := s.stillOpen(r); err != nil {
 			return nil, err
-		}
-		if slices.Contains(approvers(r), a.User) {
-			return nil, Errorf(ECONFLICT, "You have already approved this request.")
 		}
 		d := s.decideAgain(r, r.Groups, r.Target.Groups)
 		if ok, why := stillHolds(r, d); !ok {
 			refusal = "the decision changed: " + why
 			return nil, Errorf(EFORBIDDEN, "This request can no longer be approved: %s. Ask the requester to make a new request.", why)
 		}
-		if ok, why := s.pol.CanApprove(d, a, r.Requester, approvers(r)); !ok {
-			refusal = why
-			return nil, &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not approve this request.")}
+		counted, drop, err := s.countApprovals(ctx, r, d)
+		if err != nil {
+			return nil, err
 		}
-		r.Approvals = append(r.Approvals, Approval{By: a.User, At: s.now()})
+		dropped = drop
+		events := notCountedEvents(drop)
+		r.Approvals = counted
 		r.ApprovalsNeeded, r.Approvers, r.SelfApproval = d.Approvals, d.Approvers, d.SelfApproval
+		switch {
+		case len(counted) >= d.Approvals:
+			enough = true
+			if err := move(r, StateApproved); err != nil {
+				return nil, err
+			}
+			return append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+				Detail: fmt.Sprintf("%d of %d under the policy in force; this click was not needed", len(counted), d.Approvals)}), nil
+		case slices.Contains(approvers(r), a.User):
+			refused = Errorf(ECONFLICT, "You have already approved this request.")
+		default:
+			if ok, why := s.pol.CanApprove(d, a, r.Requester, approvers(r)); !ok {
+				refusal = why
+				refused = &Error{Code: EFORBIDDEN, Message: orDefault(why, "You may not approve this request.")}
+			}
+		}
+		if refused != nil {
+			if len(drop) == 0 {
+				return nil, refused
+			}
+			return events, nil // the recount is written; the click is refused below
+		}
+		r.Approvals = append(r.Approvals, Approval{By: a.User, At: s.now(), Groups: slices.Clone(a.Groups)})
 		if len(r.Approvals) >= r.ApprovalsNeeded {
 			if err := move(r, StateApproved); err != nil {
 				return nil, err
 			}
 		}
-		return []Event{{Actor: a.User, Kind: "approved", Outcome: string(r.State),
-			Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}}, nil
+		return append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+			Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}), nil
 	})
+	if err == nil && len(dropped) > 0 {
+		log.InfoContext(ctx, "approvals given earlier no longer count", "not_counted", len(dropped), "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
+		s.tell(ctx, r, Notice{Kind: NoticeApproved, Text: recountText(r, dropped)})
+	}
+	if err == nil && refused != nil {
+		err = refused
+	}
 	switch {
 	case errors.Is(err, errExpiredNow):
 		return s.expireNow(ctx, id)
@@ -69,6 +107,12 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 		log.InfoContext(ctx, "approval not counted", "err", err)
 		return nil, err
 	}
+	if enough {
+		log.InfoContext(ctx, "approvals enough under the policy in force", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
+		s.tell(ctx, r, Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
+			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))})
+		return s.claimAndRun(ctx, r.ID)
+	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
 	if r.State != StateApproved {
@@ -79,6 +123,16 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 	s.tell(ctx, r, Notice{Kind: NoticeApproved, Actor: a.User,
 		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)})
 	return s.claimAndRun(ctx, r.ID)
+}
+
+// recountText says in the thread that approvals given earlier no longer count.
+func recountText(r *Request, dropped []notCounted) string {
+	what := "1 approval given earlier no longer counts"
+	if len(dropped) > 1 {
+		what = fmt.Sprintf("%d approvals given earlier no longer count", len(dropped))
+	}
+	return fmt.Sprintf("%s under the policy in force: its approver may no longer approve this request. It has %d of %d.",
+		what, len(r.Approvals), r.ApprovalsNeeded)
 }
 
 // Deny refuses a pending request. Whoever may approve it may deny it.

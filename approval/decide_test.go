@@ -32,7 +32,7 @@ func TestApproveRunsOnTheLastApproval(t *testing.T) {
 	if r.State != approval.StateSucceeded {
 		t.Fatalf("after two approvals: state %s, outcome %q", r.State, r.Outcome)
 	}
-	want := []approval.Approval{{By: "U0LEAD002", At: t0}, {By: "U0LEAD003", At: t0.Add(time.Minute)}}
+	want := []approval.Approval{{By: "U0LEAD002", At: t0, Groups: []string{"@leads"}}, {By: "U0LEAD003", At: t0.Add(time.Minute), Groups: []string{"@leads"}}}
 	if diff := cmp.Diff(r.Approvals, want); diff != "" {
 		t.Errorf("approvals (-got +want):\n%s", diff)
 	}

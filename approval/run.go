@@ -101,8 +101,17 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 	if ok, why := stillHolds(r, d); !ok {
 		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: since it was approved, %s.", why)}
 	}
-	if len(r.Approvals) < d.Approvals {
+	counted, dropped, err := s.countApprovals(ctx, r, d)
+	if err != nil {
+		return runOutcome{err: fmt.Errorf("Not run: %w", err)}
+	}
+	switch {
+	case len(counted) >= d.Approvals:
+	case len(dropped) == 0:
 		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: the policy now needs %d approvals and it had %d.", d.Approvals, len(r.Approvals))}
+	default:
+		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: the policy in force needs %s and only %d of the %d given still count: "+
+			"the others' approvers may no longer approve it.", plural(d.Approvals, "approval"), len(counted), len(r.Approvals))}
 	}
 	if !known || spec.ReadOnly {
 		return runOutcome{err: Errorf(EINVALID, "Not run: %q is not an action the bot runs.", r.Action)}

@@ -92,6 +92,9 @@ type Target struct {
 type Approval struct {
 	By string    `json:"by"`
 	At time.Time `json:"at"`
+	// Groups are the approver's Slack user groups when the approval was last counted: what it is
+	// judged by again when the workflow has no Membership to ask for their groups of now.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // Thread is where a request's card lives in Slack (set by the notifier).
