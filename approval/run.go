@@ -103,7 +103,7 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 	}
 	counted, dropped, err := s.countApprovals(ctx, r, d)
 	if err != nil {
-		return runOutcome{err: fmt.Errorf("Not run: %w", err)}
+		return runOutcome{err: fmt.Errorf("count the approvals again: %w", err)}
 	}
 	switch {
 	case len(counted) >= d.Approvals:
