@@ -38,7 +38,9 @@ var missingField = map[string]func(d policy.Decision) string{
 	},
 }
 
-// prepare asks the policy and the directory about a submission. The policy is asked twice:
+// prepare asks the policy and the directory about a submission. Someone no allow rule could
+// match for the action, whoever the target, is refused before the target is looked up. The
+// policy is asked twice:
 // first to learn the pool (the target's groups are unknown until it is looked up), then with
 // the target's groups, which is the decision that counts. A target that is not found is
 // decided as a user in no group, so that someone the policy refuses learns nothing about
@@ -66,6 +68,14 @@ func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error)
 			return p, &ValidationError{Fields: map[string]string{"pool": orDefault(first.Reason, fmt.Sprintf("There is no pool %q.", sub.Pool))}}
 		}
 		return p, forbidden(first)
+	}
+	if !slices.Contains(s.pol.Permitted(submissionFacts(sub, nil))[first.Pool.Name], sub.Action) {
+		// No allow rule could match this requester, whoever the target: refuse before looking
+		// the target up, so that an outsider neither costs a Cognito call nor learns from the
+		// answer whether the user exists or which groups they are in. The decision made without
+		// the target's groups says why, in words that do not depend on the target.
+		p.decision = first
+		return p, outsider(first)
 	}
 
 	user, err := s.dir.Lookup(ctx, first.Pool, sub.Target)
@@ -123,6 +133,16 @@ func fieldProblems(d policy.Decision) map[string]string {
 		}
 	}
 	return fields
+}
+
+// outsider is the refusal of someone no allow rule could match for the action, whatever the
+// target: the reason of the decision made without the target's groups.
+func outsider(d policy.Decision) *Error {
+	if d.Allowed || d.DependsOnTarget && d.Rule == "" {
+		d.Reason = fmt.Sprintf("The policy does not let you ask for %s in pool %s.", d.Action, d.Pool.Name)
+	}
+	d.Allowed = false
+	return forbidden(d)
 }
 
 func forbidden(d policy.Decision) *Error {

@@ -287,6 +287,9 @@ type Policy interface {
 	CanApprove(d policy.Decision, a policy.Approver, requester string, approvals []string) (bool, string)
 	// CanDeny answers whether a may deny the request decided by d; its reason says "deny".
 	CanDeny(d policy.Decision, a policy.Approver, requester string) (bool, string)
+	// Permitted lists, by pool name, the actions the requester in f could be allowed for some
+	// target user: someone who could be allowed none is refused before the target is looked up.
+	Permitted(f policy.Facts) map[string][]policy.Action
 }
 
 // NoticeKind names a step the notifier is told about.
