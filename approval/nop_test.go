@@ -27,7 +27,7 @@ func (nopPolicy) CanApprove(policy.Decision, policy.Approver, string, []string) 
 	return false, ""
 }
 func (nopPolicy) CanDeny(policy.Decision, policy.Approver, string) (bool, string) { return false, "" }
-func (nopPolicy) Permitted(policy.Facts) map[string][]policy.Action            { return nil }
+func (nopPolicy) Permitted(policy.Facts) map[string][]policy.Action               { return nil }
 
 type nopNotifier struct{}
 
