@@ -89,6 +89,7 @@ type Bot struct {
 	connected atomic.Bool
 	running   atomic.Bool
 	work      sync.WaitGroup // handlers in flight
+	homeWork  sync.WaitGroup // Home tabs being published again after a change
 }
 
 // New returns a Bot; Run connects it.
@@ -132,6 +133,7 @@ func New(cfg Config) (*Bot, error) {
 		claims:   cfg.Claims,
 	}
 	b.routes = b.newRoutes()
+	cfg.Notifier.onChange(b.republishHomes)
 	return b, nil
 }
 
@@ -180,6 +182,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			b.connected.Store(false)
 			cancel()
 			b.work.Wait()
+			b.homeWork.Wait()
 			if ctx.Err() != nil {
 				b.log.InfoContext(ctx, "Slack connection closed")
 				return nil

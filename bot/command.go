@@ -35,6 +35,8 @@ const (
 	KindHelp
 	// KindAction asks for one of the policy's actions on a user.
 	KindAction
+	// KindPending asks for what waits for this person's approval, and their open requests.
+	KindPending
 )
 
 // Command is a parsed slash command.
@@ -61,9 +63,12 @@ func parseErrorf(format string, args ...any) *ParseError {
 	return &ParseError{Msg: fmt.Sprintf(format, args...)}
 }
 
+// bareVerbs are the words that make a whole command on their own.
+var bareVerbs = map[string]CommandKind{"help": KindHelp, "pending": KindPending}
+
 // UsageLine is the one-line grammar of the command named name.
 func UsageLine(name string) string {
-	return fmt.Sprintf("%s [help | status USER [--pool P] | history USER [--pool P] | ACTION USER [--pool P] [--ticket T] [--verified-by M] [--signout] [REASON...]]", name)
+	return fmt.Sprintf("%s [help | pending | status USER [--pool P] | history USER [--pool P] | ACTION USER [--pool P] [--ticket T] [--verified-by M] [--signout] [REASON...]]", name)
 }
 
 // writeActions are the actions that go through approval, in the order shown to people.
@@ -124,15 +129,15 @@ func ParseCommand(text string) (Command, error) {
 	}
 	verb := strings.ToLower(toks[0].text)
 	rest := toks[1:]
-	if verb == "help" && !toks[0].quoted {
+	if kind, ok := bareVerbs[verb]; ok && !toks[0].quoted {
 		if len(rest) > 0 {
-			return Command{}, parseErrorf("help takes nothing after it")
+			return Command{}, parseErrorf("%s takes nothing after it", verb)
 		}
-		return Command{Kind: KindHelp}, nil
+		return Command{Kind: kind}, nil
 	}
 	action, ok := policy.ParseAction(verb)
 	if !ok || toks[0].quoted {
-		return Command{}, parseErrorf("unknown action %q; the actions are help, %s", clip(toks[0].text), joinActions(policy.Actions))
+		return Command{}, parseErrorf("unknown action %q; the actions are help, pending, %s", clip(toks[0].text), joinActions(policy.Actions))
 	}
 	return parseAction(action, rest)
 }

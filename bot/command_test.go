@@ -22,6 +22,8 @@ func TestParseCommand(t *testing.T) {
 		{"blank opens the modal", "   \u00a0 ", Command{Kind: KindModal}},
 		{"help", "help", Command{Kind: KindHelp}},
 		{"help any case", "HELP", Command{Kind: KindHelp}},
+		{"pending", "pending", Command{Kind: KindPending}},
+		{"pending any case", " Pending ", Command{Kind: KindPending}},
 		{"status", "status alice@example.com", Command{Kind: KindAction, Action: policy.ActionStatus, Target: "alice@example.com"}},
 		{"status with pool", "status alice --pool prod", Command{Kind: KindAction, Action: policy.ActionStatus, Target: "alice", Pool: "prod"}},
 		{"history pool first", "history --pool=prod alice", Command{Kind: KindAction, Action: policy.ActionHistory, Target: "alice", Pool: "prod"}},
@@ -107,9 +109,10 @@ func TestParseCommandErrors(t *testing.T) {
 		text string
 		want string
 	}{
-		{"unknown action", "frobnicate alice", `unknown action "frobnicate"; the actions are help, status, history, reset, temp-password, permanent-password, verify-email, verify-phone, signout`},
-		{"quoted action", `"reset" alice`, `unknown action "reset"; the actions are help, status, history, reset, temp-password, permanent-password, verify-email, verify-phone, signout`},
+		{"unknown action", "frobnicate alice", `unknown action "frobnicate"; the actions are help, pending, status, history, reset, temp-password, permanent-password, verify-email, verify-phone, signout`},
+		{"quoted action", `"reset" alice`, `unknown action "reset"; the actions are help, pending, status, history, reset, temp-password, permanent-password, verify-email, verify-phone, signout`},
 		{"help with words", "help me", "help takes nothing after it"},
+		{"pending with words", "pending alice", "pending takes nothing after it"},
 		{"missing user", "reset", "reset needs a user: a username, email or sub"},
 		{"missing user with options", "reset --pool prod", "reset needs a user: a username, email or sub"},
 		{"empty quoted user", `reset ""`, "reset needs a user: a username, email or sub"},
@@ -135,7 +138,7 @@ func TestParseCommandErrors(t *testing.T) {
 		{"too long once unescaped", "reset alice " + strings.Repeat("&lt;", MaxCommandLen), "the command is too long (1012 characters; at most 1000)"},
 		{"user too long", "reset " + strings.Repeat("u", MaxTargetLen+1), "the user is too long (257 characters; at most 256)"},
 		{"value too long", "reset u --ticket " + strings.Repeat("t", MaxValueLen+1), "--ticket is too long (101 characters; at most 100)"},
-		{"long unknown action clipped", strings.Repeat("a", 60), `unknown action "` + strings.Repeat("a", 40) + `…"; the actions are help, status, history, reset, temp-password, permanent-password, verify-email, verify-phone, signout`},
+		{"long unknown action clipped", strings.Repeat("a", 60), `unknown action "` + strings.Repeat("a", 40) + `…"; the actions are help, pending, status, history, reset, temp-password, permanent-password, verify-email, verify-phone, signout`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +159,7 @@ func TestParseCommandErrors(t *testing.T) {
 
 func TestUsageLineUsesTheConfiguredName(t *testing.T) {
 	got := UsageLine("/pw")
-	want := "/pw [help | status USER [--pool P] | history USER [--pool P] | ACTION USER [--pool P] [--ticket T] [--verified-by M] [--signout] [REASON...]]"
+	want := "/pw [help | pending | status USER [--pool P] | history USER [--pool P] | ACTION USER [--pool P] [--ticket T] [--verified-by M] [--signout] [REASON...]]"
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("UsageLine (-got +want):\n%s", diff)
 	}

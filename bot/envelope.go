@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/resetbot/resetbot/approval"
@@ -44,10 +45,19 @@ func (b *Bot) onSlashCommand(ctx context.Context, sm *socketmode.Client, evt soc
 	})
 }
 
-// onEvent acknowledges an Events API envelope, so that Slack does not deliver it again; the
-// app subscribes to no events.
+// onEvent acknowledges an Events API envelope at once, so that Slack does not deliver it
+// again, then answers the one event the app subscribes to: app_home_opened.
 func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time) {
-	b.ack(ctx, sm, evt.Request, "events_api", received, nil)
+	const kind = "events_api"
+	e, ok := evt.Data.(slackevents.EventsAPIEvent)
+	if !ok || !b.fromUs(ctx, kind, e.TeamID, e.EnterpriseID, e.APIAppID) {
+		b.ack(ctx, sm, evt.Request, "dropped", received, nil)
+		return
+	}
+	defer b.ack(ctx, sm, evt.Request, kind, received, nil)
+	if opened, ok := e.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok {
+		b.onAppHomeOpened(ctx, opened)
+	}
 }
 
 // onInteractive acknowledges a click at once and answers it in the background; a modal

@@ -155,3 +155,21 @@ func (g *groupCache) read(ctx context.Context) (map[string][]string, map[string]
 	}
 	return byUser, byHandle, nil
 }
+
+// members lists the users in the user group an approver entry names (a group id, or an
+// @handle in any case), from what was last read, without calling Slack.
+func (g *groupCache) members(principal string) []string {
+	if strings.HasPrefix(principal, "@") {
+		principal = strings.ToLower(principal)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var out []string
+	for user, groups := range g.byUser {
+		if slices.Contains(groups, principal) {
+			out = append(out, user)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

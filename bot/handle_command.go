@@ -25,6 +25,8 @@ func (b *Bot) command(ctx context.Context, who caller, text string) {
 		b.help(ctx, who, c)
 	case KindAction:
 		b.action(ctx, who, c)
+	case KindPending:
+		b.pending(ctx, who, c)
 	}
 }
 
@@ -98,7 +100,8 @@ func (b *Bot) readOnly(a policy.Action) (commandHandler, bool) {
 	return nil, false
 }
 
-// submit submits a request; its card is the answer. A refusal is told to the caller alone.
+// submit submits a request; its card is the answer, and the Home tabs it concerns show it. A
+// refusal is told to the caller alone.
 func (b *Bot) submit(ctx context.Context, who caller, sub approval.Submission) {
 	r, err := b.svc.Submit(ctx, sub)
 	if err != nil {
@@ -106,6 +109,7 @@ func (b *Bot) submit(ctx context.Context, who caller, sub approval.Submission) {
 		return
 	}
 	b.log.DebugContext(ctx, "request submitted from Slack", "request_id", r.ID, "user", who.User)
+	b.republishHomes(ctx, r) // once its card's thread is saved, for the Home tabs to link to it
 }
 
 // refuse tells the caller why the workflow said no; a channel the bot is not in gets the
@@ -139,4 +143,14 @@ func (b *Bot) history(ctx context.Context, who caller, c Command) {
 		return
 	}
 	b.tell(ctx, who.To, b.rd.history(c.Target, rs))
+}
+
+// pending answers `pending`: what waits for the caller's approval, and their open requests.
+func (b *Bot) pending(ctx context.Context, who caller, _ Command) {
+	q, err := b.svc.QueueOf(ctx, who.approver())
+	if err != nil {
+		b.refuse(ctx, who, err)
+		return
+	}
+	b.tell(ctx, who.To, b.rd.pending(q, permalink(b.notifier.workspaceURL(ctx)), b.notifier.now()))
 }

@@ -280,6 +280,7 @@ func (h *harness) ctx() context.Context {
 func (h *harness) settle() {
 	h.bot.work.Wait()
 	h.svc.Wait()
+	h.bot.homeWork.Wait()
 }
 
 // cmd has user type the bot's slash command with text in channel, and waits for the bot's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -40,6 +41,11 @@ type Notifier struct {
 	log    *slog.Logger
 	rd     renderer
 	groups *groupCache
+	now    func() time.Time
+	// changed, set by the bot, is told of every request whose card was updated.
+	changed atomic.Pointer[func(ctx context.Context, r *approval.Request)]
+	// url is the workspace's URL, as auth.test reports it, once read.
+	url atomic.Pointer[string]
 }
 
 var (
@@ -75,6 +81,7 @@ func NewNotifier(cfg NotifierConfig) (*Notifier, error) {
 		http:   cfg.HTTPClient,
 		log:    cfg.Logger,
 		groups: newGroupCache(cfg.Client, cfg.GroupCacheTTL, cfg.Now, cfg.Logger),
+		now:    cfg.Now,
 	}
 	n.rd = renderer{command: cfg.CommandName, dryRun: cfg.DryRun, groupID: n.groups.handleID}
 	return n, nil
@@ -90,6 +97,31 @@ func (n *Notifier) PostCard(ctx context.Context, r *approval.Request) (approval.
 		return approval.Thread{}, fmt.Errorf("post the card of %s in %s: %w", r.ID, r.Channel, err)
 	}
 	return approval.Thread{Channel: ch, TS: ts}, nil
+}
+
+// onChange sets who is told of every request whose card was updated.
+func (n *Notifier) onChange(f func(ctx context.Context, r *approval.Request)) { n.changed.Store(&f) }
+
+// tellChanged tells the bot that r's card was updated.
+func (n *Notifier) tellChanged(ctx context.Context, r *approval.Request) {
+	if f := n.changed.Load(); f != nil {
+		(*f)(ctx, r)
+	}
+}
+
+// workspaceURL is the workspace's URL ("https://example.slack.com/"), read with auth.test the
+// first time and kept; "" while it cannot be read.
+func (n *Notifier) workspaceURL(ctx context.Context) string {
+	if u := n.url.Load(); u != nil {
+		return *u
+	}
+	resp, err := n.client.AuthTestContext(ctx)
+	if err != nil || resp.URL == "" {
+		n.log.WarnContext(ctx, "reading the workspace's URL failed; links to cards name their channel", "err", err)
+		return ""
+	}
+	n.url.Store(&resp.URL)
+	return resp.URL
 }
 
 // Notify posts the step as a reply in the request's thread and updates the card to the
@@ -114,6 +146,7 @@ func (n *Notifier) Notify(ctx context.Context, r *approval.Request, nt approval.
 	if _, _, _, err := n.client.UpdateMessageContext(ctx, r.Thread.Channel, r.Thread.TS, msgOptions(card)...); err != nil {
 		errs = append(errs, fmt.Errorf("update the card of %s: %w", r.ID, err))
 	}
+	n.tellChanged(ctx, r)
 	return errors.Join(errs...)
 }
 

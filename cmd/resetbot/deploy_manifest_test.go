@@ -44,6 +44,7 @@ var slackCalls = map[string]slackCall{
 	"OpenViewContext":            {"views.open", nil},
 	"PushViewContext":            {"views.push", nil},
 	"UpdateViewContext":          {"views.update", nil},
+	"PublishViewContext":         {"views.publish", nil},
 	"AuthTestContext":            {"auth.test", nil},
 	// apps.connections.open takes the app-level token (connections:write), not a bot scope.
 	"StartSocketModeContext": {"apps.connections.open", nil},
@@ -124,6 +125,9 @@ func scopesTheBotUses(t *testing.T) []string {
 // slackManifest is the part of the app manifest these tests read.
 type slackManifest struct {
 	Features struct {
+		AppHome struct {
+			HomeTabEnabled bool `yaml:"home_tab_enabled"`
+		} `yaml:"app_home"`
 		BotUser struct {
 			DisplayName string `yaml:"display_name"`
 		} `yaml:"bot_user"`
@@ -146,7 +150,11 @@ type slackManifest struct {
 			RequestURL string `yaml:"request_url"`
 		} `yaml:"interactivity"`
 		SocketModeEnabled  bool `yaml:"socket_mode_enabled"`
-		EventSubscriptions any  `yaml:"event_subscriptions"`
+		EventSubscriptions *struct {
+			RequestURL string   `yaml:"request_url"`
+			BotEvents  []string `yaml:"bot_events"`
+			UserEvents []string `yaml:"user_events"`
+		} `yaml:"event_subscriptions"`
 	} `yaml:"settings"`
 }
 
@@ -176,8 +184,13 @@ func TestManifestIsSocketModeWithTheCommand(t *testing.T) {
 	if !m.Settings.Interactivity.IsEnabled || m.Settings.Interactivity.RequestURL != "" {
 		t.Errorf("interactivity %+v: want enabled with no request URL (Socket Mode)", m.Settings.Interactivity)
 	}
-	if m.Settings.EventSubscriptions != nil {
-		t.Error("the manifest subscribes to events; the bot handles none")
+	// The bot handles one event, app_home_opened, for the Home tab it turns on.
+	if es := m.Settings.EventSubscriptions; es == nil || !slices.Equal(es.BotEvents, []string{"app_home_opened"}) ||
+		len(es.UserEvents) != 0 || es.RequestURL != "" {
+		t.Errorf("event subscriptions %+v: want the bot event app_home_opened alone, with no request URL (Socket Mode)", es)
+	}
+	if !m.Features.AppHome.HomeTabEnabled {
+		t.Error("the Home tab is not enabled; the bot publishes one")
 	}
 	clearEnv(t)
 	setEnv(t, validEnv())
@@ -236,6 +249,15 @@ type manifestSchema struct {
 			IsEnabled  *bool  `yaml:"is_enabled"`
 			RequestURL string `yaml:"request_url"`
 		} `yaml:"interactivity"`
+		EventSubscriptions *struct {
+			RequestURL            string   `yaml:"request_url"`
+			BotEvents             []string `yaml:"bot_events"`
+			UserEvents            []string `yaml:"user_events"`
+			MetadataSubscriptions []struct {
+				AppID     string `yaml:"app_id"`
+				EventType string `yaml:"event_type"`
+			} `yaml:"metadata_subscriptions"`
+		} `yaml:"event_subscriptions"`
 		OrgDeployEnabled     *bool `yaml:"org_deploy_enabled"`
 		SocketModeEnabled    *bool `yaml:"socket_mode_enabled"`
 		TokenRotationEnabled *bool `yaml:"token_rotation_enabled"`

@@ -1,0 +1,88 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+)
+
+// homeTimeout bounds the republishing of the Home tabs one change of a request concerns.
+const homeTimeout = time.Minute
+
+// onAppHomeOpened publishes the person's Home tab when they open it.
+func (b *Bot) onAppHomeOpened(ctx context.Context, e *slackevents.AppHomeOpenedEvent) {
+	if e.Tab != "home" || e.User == "" {
+		return
+	}
+	b.goWork(ctx, func(ctx context.Context) { b.publishHome(ctx, e.User) })
+}
+
+// publishHome renders and publishes user's Home tab: what waits for their approval, their
+// open requests and their last decisions. A failure is logged; the tab keeps what it showed.
+func (b *Bot) publishHome(ctx context.Context, user string) {
+	q, ok := b.queueOf(ctx, user)
+	if !ok {
+		return
+	}
+	view := b.rd.home(q, permalink(b.notifier.workspaceURL(ctx)), b.notifier.now())
+	if _, err := b.client.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
+		b.log.WarnContext(ctx, "publishing the Home tab failed", "user", user, "err", err)
+	}
+}
+
+// queueOf reads user's queue with their Slack user groups of now; failures are logged.
+func (b *Bot) queueOf(ctx context.Context, user string) (approval.Queue, bool) {
+	groups, err := b.groups.of(ctx, user)
+	if err != nil {
+		b.log.WarnContext(ctx, "reading Slack user groups for a queue failed", "user", user, "err", err)
+		return approval.Queue{}, false
+	}
+	q, err := b.svc.QueueOf(ctx, policy.Approver{User: user, Groups: groups})
+	if err != nil {
+		b.log.ErrorContext(ctx, "reading a queue failed", "user", user, "err", err)
+		return approval.Queue{}, false
+	}
+	return q, true
+}
+
+// republishHomes publishes again, in the background, the Home tab of everyone a request's
+// change concerns: its requester, whoever decided it, and everyone the policy lets approve it.
+func (b *Bot) republishHomes(ctx context.Context, r *approval.Request) {
+	users := b.concerned(r)
+	if len(users) == 0 {
+		return
+	}
+	b.homeWork.Go(func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), homeTimeout)
+		defer cancel()
+		for _, u := range users {
+			b.publishHome(ctx, u)
+		}
+	})
+}
+
+// concerned lists the people whose Home tab shows r, in a stable order.
+func (b *Bot) concerned(r *approval.Request) []string {
+	users := []string{r.Requester, r.DecidedBy}
+	for _, a := range r.Approvals {
+		users = append(users, a.By)
+	}
+	for _, p := range r.Approvers {
+		switch {
+		case strings.HasPrefix(p, "@"), strings.HasPrefix(p, "S"):
+			users = append(users, b.groups.members(p)...)
+		default:
+			users = append(users, p)
+		}
+	}
+	users = slices.DeleteFunc(users, func(u string) bool { return !isSlackID(u) || u == "system" })
+	slices.Sort(users)
+	return slices.Compact(users)
+}
