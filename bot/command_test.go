@@ -182,6 +182,8 @@ func format(c Command) string {
 		return ""
 	case KindHelp:
 		return "help"
+	case KindPending:
+		return "pending"
 	case KindAction:
 	}
 	q := func(s string) string { return `"` + s + `"` }
