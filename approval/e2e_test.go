@@ -237,12 +237,8 @@ func TestE2ECrashBetweenClaimAndResult(t *testing.T) {
 	hd := &holdingDirectory{Directory: e.cfg.Directory}
 	cfg := e.cfg
 	cfg.Directory = hd
-	first, err := approval.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	first, crash := e.crashable(cfg)
 	r := e.submit(sub(prod, policy.ActionReset))
-	crash := func() { _ = e.db.Close() }
 	hd.before.Store(&crash)
 	if _, err := first.Approve(context.Background(), r.ID, lead1); err == nil {
 		t.Fatal("the crashed process recorded its result")

@@ -355,12 +355,47 @@ type faultStore struct {
 	approval.Store
 	mu   sync.Mutex
 	fail map[string]error // method name → error
+	// times, when set for a method, is how many more calls fail; the error is removed after.
+	times map[string]int
+	// onFail, when set, is called after each call that failed.
+	onFail func(method string)
 }
 
 func (f *faultStore) err(method string) error {
 	f.mu.Lock()
+	err := f.fail[method]
+	if n, ok := f.times[method]; ok && err != nil {
+		if n <= 1 {
+			delete(f.times, method)
+			delete(f.fail, method)
+		} else {
+			f.times[method] = n - 1
+		}
+	}
+	hook := f.onFail
+	f.mu.Unlock()
+	if err != nil && hook != nil {
+		hook(method)
+	}
+	return err
+}
+
+// setOnFail sets the hook called after each failed call.
+func (f *faultStore) setOnFail(hook func(method string)) {
+	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.fail[method]
+	f.onFail = hook
+}
+
+// failTimes makes the next n calls of method fail with err.
+func (f *faultStore) failTimes(method string, n int, err error) {
+	f.setFail(method, err)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.times == nil {
+		f.times = map[string]int{}
+	}
+	f.times[method] = n
 }
 
 func (f *faultStore) setFail(method string, err error) {

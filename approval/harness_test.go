@@ -183,6 +183,24 @@ func (h *harness) second(owner string) *approval.Service {
 	return svc
 }
 
+// crashable starts a service of cfg, as another process on the same store and fakes, that can
+// crash: crash closes the store under it and ends its time, so that it records nothing more and
+// gives up at once, as a process that died would.
+func (h *harness) crashable(cfg approval.Config) (svc *approval.Service, crash func()) {
+	h.t.Helper()
+	own := &clock{t: h.clock.Now()}
+	cfg.Now = own.Now
+	svc, err := approval.New(cfg)
+	if err != nil {
+		h.t.Fatalf("New: %v", err)
+	}
+	h.t.Cleanup(svc.Wait)
+	return svc, func() {
+		_ = h.db.Close()
+		own.Advance(24 * time.Hour)
+	}
+}
+
 // setPolicy rewrites the policy file and reloads it, as an operator would.
 func (h *harness) setPolicy(yaml string) {
 	h.t.Helper()

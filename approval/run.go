@@ -183,7 +183,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 
 	event := Event{Actor: "system", Kind: string(state), Outcome: text, AWSRequestID: out.res.AWSRequestID, Detail: code}
 	signOut, hasSignOut := signOutEvent(out)
-	final, err := s.mutate(ctx, r.ID, func(cur *Request) ([]Event, error) {
+	final, err := s.recordResult(ctx, r, func(cur *Request) ([]Event, error) {
 		if err := move(cur, state); err != nil {
 			return nil, err
 		}
@@ -197,19 +197,16 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 	s.obs.Ran(r.Action, label, s.now().Sub(start))
 	notice.Kind, notice.Text = noticeKinds[state], text
 	if err != nil {
-		// The action's result is known but not recorded: the sweeper marked the run
-		// interrupted meanwhile, or the store failed. The audit trail and the thread still
-		// get the truth, as events that change no state.
-		log.ErrorContext(ctx, "run result not recorded", "state", state, "aws_request_id", out.res.AWSRequestID, "err", err)
+		// The result is known but not recorded: the sweeper marked the run interrupted
+		// meanwhile, or the store stayed away until the run's lease ran out and the sweeper
+		// will. Its Interrupted is the one outcome people are told, never this one on top;
+		// the audit trail (when the store takes it) and the log keep what really happened.
+		log.ErrorContext(ctx, "run result not recorded", "state", state, "aws_request_id", out.res.AWSRequestID, "outcome", text, "err", err)
 		if hasSignOut {
 			s.audit(ctx, r, signOut)
 		}
 		event.Kind, event.Detail = "result_not_recorded", strings.TrimSpace(string(state)+" "+code)
 		s.audit(ctx, r, event)
-		shown := *r
-		shown.State, shown.Outcome, shown.ErrorCode, shown.AWSRequestID = state, text, code, out.res.AWSRequestID
-		notice.Text += " (This result could not be recorded in the bot's store.)"
-		s.tell(ctx, &shown, notice)
 		return nil, fmt.Errorf("record the result of %s: %w", r.ID, err)
 	}
 	log.InfoContext(ctx, "run finished", "state", state, "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "dry_run", out.dryRun)

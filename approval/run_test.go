@@ -303,25 +303,74 @@ func TestDryRun(t *testing.T) {
 	}
 }
 
-func TestRunResultNotRecorded(t *testing.T) {
+// TestRunResultWrittenWhenTheStoreComesBack: the store fails the first writes of a run's
+// result (it is briefly away); the run keeps trying within its lease, so the result is recorded
+// and told once, and no sweep reports the run interrupted after.
+func TestRunResultWrittenWhenTheStoreComesBack(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
-	// The store fails after the claim: the result cannot be written.
-	h.dir.hold = func(context.Context) { h.store.setFail("Update", errBoom) }
+	h.dir.hold = func(context.Context) { h.store.failTimes("Update", 3, errBoom) }
+	got, err := h.svc.Approve(context.Background(), r.ID, lead1)
+	if err != nil || got.State != approval.StateSucceeded {
+		t.Fatalf("Approve: %+v, %v", got, err)
+	}
+	h.clock.Advance(time.Hour)
+	if err := h.second("test-2").Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.get(r.ID).State; got != approval.StateSucceeded {
+		t.Errorf("state %s after a sweep, want succeeded", got)
+	}
+	if diff := cmp.Diff(h.note.kinds(r.ID), []approval.NoticeKind{
+		approval.NoticeApproved, approval.NoticeRunning, approval.NoticeSucceeded,
+	}); diff != "" {
+		t.Errorf("notices (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(h.events(r.ID), []string{"submitted", "approved", "running", "succeeded"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+	if n := strings.Count(h.logs.String(), "run result not written yet"); n != 3 {
+		t.Errorf("%d retries logged, want 3", n)
+	}
+}
+
+// TestRunResultNotRecordedWithinItsLease: the store fails every write of a run's result until
+// the run's lease has run out. The run gives up without telling an outcome; once the store is
+// back, the sweeper marks it interrupted: one outcome, never done and interrupted both. The
+// audit trail keeps what really happened.
+func TestRunResultNotRecordedWithinItsLease(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+	h.dir.hold = func(context.Context) {
+		h.store.setFail("Update", errBoom)
+		h.store.setOnFail(func(string) { h.clock.Advance(time.Minute) })
+	}
 	_, err := h.svc.Approve(context.Background(), r.ID, lead1)
 	wantCode(t, err, approval.EINTERNAL)
 	if got := h.dir.Calls("run"); got != 1 {
 		t.Fatalf("%d runs", got)
 	}
-	n := h.note.last(r.ID)
-	if n.Kind != approval.NoticeSucceeded || !strings.HasSuffix(n.Text, "(This result could not be recorded in the bot's store.)") {
-		t.Errorf("notice %+v", n)
-	}
-	if diff := cmp.Diff(h.events(r.ID), []string{"submitted", "approved", "running", "result_not_recorded"}); diff != "" {
-		t.Errorf("audit (-got +want):\n%s", diff)
-	}
 	if got := h.get(r.ID).State; got != approval.StateRunning {
 		t.Errorf("state %s, want running (for the sweeper to mark interrupted)", got)
+	}
+	h.store.setOnFail(nil)
+	h.store.setFail("Update", nil)
+	if err := h.svc.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.get(r.ID).State; got != approval.StateInterrupted {
+		t.Errorf("state %s after the sweep, want interrupted", got)
+	}
+	if diff := cmp.Diff(h.note.kinds(r.ID), []approval.NoticeKind{
+		approval.NoticeApproved, approval.NoticeRunning, approval.NoticeInterrupted,
+	}); diff != "" {
+		t.Errorf("notices (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(h.events(r.ID), []string{"submitted", "approved", "running", "result_not_recorded", "interrupted"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+	if last := h.eventList(r.ID)[3]; last.Detail != "succeeded" || last.AWSRequestID == "" {
+		t.Errorf("result_not_recorded event %+v, want the success and its AWS request id", last)
 	}
 }
 
@@ -359,6 +408,20 @@ func TestRunNotStartedAfterItsLease(t *testing.T) {
 			got := h.get(r.ID)
 			if got.State != tt.state {
 				t.Fatalf("state %s, want %s; outcome %q; err %v", got.State, tt.state, got.Outcome, err)
+			}
+			if tt.sweep {
+				// The sweeper's Interrupted is the one outcome told; the audit trail has the rest.
+				if diff := cmp.Diff(h.note.kinds(r.ID), []approval.NoticeKind{
+					approval.NoticeApproved, approval.NoticeInterrupted, approval.NoticeRunning,
+				}); diff != "" {
+					t.Errorf("notices (-got +want): the interruption is the one outcome\n%s", diff)
+				}
+				events := h.eventList(r.ID)
+				if last := events[len(events)-1]; last.Kind != "result_not_recorded" ||
+					!strings.Contains(last.Outcome, "its claim on the run ran out, so nothing was changed in Cognito") {
+					t.Errorf("last event %+v", last)
+				}
+				return
 			}
 			if n := h.note.last(r.ID); !strings.Contains(n.Text, "its claim on the run ran out, so nothing was changed in Cognito") {
 				t.Errorf("last notice %+v", n)

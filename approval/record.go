@@ -1,0 +1,42 @@
+package approval
+
+import (
+	"context"
+	"time"
+)
+
+// The backoff between attempts to write a run's result.
+const (
+	resultRetryFirst = 50 * time.Millisecond
+	resultRetryMax   = 5 * time.Second
+)
+
+// recordResult writes a run's final state with change, and keeps trying while the store fails
+// (it is briefly away) and the run's lease lasts: within the lease no sweeper marks the run
+// interrupted, so the result written late is still the only one. It stops at once on a
+// conflict (the sweeper marked the run interrupted), and when the lease has run out: the
+// sweeper then marks it interrupted, and that is the outcome people are told.
+func (s *Service) recordResult(ctx context.Context, r *Request, change func(cur *Request) ([]Event, error)) (*Request, error) {
+	wait := resultRetryFirst
+	for attempt := 1; ; attempt++ {
+		final, err := s.mutate(ctx, r.ID, change)
+		if err == nil || ErrorCode(err) == ECONFLICT {
+			return final, err
+		}
+		left := r.LeaseUntil.Sub(s.now())
+		if left <= 0 {
+			return nil, err
+		}
+		wait = min(wait, left)
+		s.log.WarnContext(ctx, "run result not written yet; trying again while the run's claim lasts",
+			"request_id", r.ID, "attempt", attempt, "retry_in", wait, "lease_until", r.LeaseUntil, "err", err)
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, err
+		}
+		wait = min(2*wait, resultRetryMax)
+	}
+}
