@@ -15,6 +15,7 @@ import (
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
 	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 	"github.com/resetbot/resetbot/store/sqlite"
 )
 
@@ -71,7 +72,7 @@ func BenchmarkResetRequest(b *testing.B) {
 	awsCfg := aws.Config{Region: "eu-west-1", Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")}
 	dir := cognito.NewDirectory(cognito.New(awsCfg, cognito.Options{Endpoint: srv.URL()}))
 
-	pol, err := policy.Parse([]byte(benchPolicy), "bench.yaml")
+	pol, err := policyfile.Parse([]byte(benchPolicy), "bench.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,7 +4,7 @@
 //
 // The package declares the interfaces it consumes, where they are used (types.go): Store
 // (store/sqlite and every other backend, held to store/storetest), Directory (the cognito
-// adapter), Policy (policy.Holder) and Notifier (the bot). Service ties them together.
+// adapter), Policy (policyfile.Holder) and Notifier (the bot). Service ties them together.
 //
 // A request moves through the states in the transitions table (state.go), each move a
 // compare-and-swap on the request's version, so two approvers at once, a double click, a

@@ -12,6 +12,7 @@ import (
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 	"github.com/resetbot/resetbot/store/sqlite"
 )
 
@@ -108,7 +109,7 @@ type harness struct {
 	clock      *clock
 	obs        *observer
 	logs       *logBuffer
-	policy     *policy.Holder
+	policy     *policyfile.Holder
 	policyPath string
 }
 
@@ -132,7 +133,7 @@ func newHarness(t *testing.T, opts ...func(*approval.Config)) *harness {
 	}
 	logger := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var err error
-	h.policy, err = policy.NewHolder(h.policyPath, logger)
+	h.policy, err = policyfile.NewHolder(h.policyPath, logger)
 	if err != nil {
 		t.Fatalf("policy: %v", err)
 	}

@@ -106,7 +106,7 @@ func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error)
 	return p, p.lookupErr
 }
 
-// poolNamer is a Policy that can tell which pool names it knows (policy.Holder can).
+// poolNamer is a Policy that can tell which pool names it knows (policyfile.Holder can).
 type poolNamer interface {
 	Pool(name string) (policy.Pool, bool)
 }

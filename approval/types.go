@@ -281,7 +281,7 @@ type Membership interface {
 	GroupsOf(ctx context.Context, user string) ([]string, error)
 }
 
-// Policy decides; policy.Holder implements it.
+// Policy decides; policyfile.Holder implements it.
 type Policy interface {
 	Decide(f policy.Facts) policy.Decision
 	CanApprove(d policy.Decision, a policy.Approver, requester string, approvals []string) (bool, string)

@@ -18,7 +18,7 @@ import (
 )
 
 // Policy is what the bot asks the policy in force, to offer people only what they may use;
-// *policy.Holder implements it. Decisions themselves are the workflow's.
+// *policyfile.Holder implements it. Decisions themselves are the workflow's.
 type Policy interface {
 	// Permitted lists, by pool name, the actions the person in f may ask for.
 	Permitted(f policy.Facts) map[string][]policy.Action

@@ -24,6 +24,7 @@ import (
 	"github.com/resetbot/resetbot/internal/slackhttp"
 	"github.com/resetbot/resetbot/internal/slacktest"
 	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 	"github.com/resetbot/resetbot/store/sqlite"
 )
 
@@ -178,7 +179,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	}
 	h.store = db
 
-	pol, err := policy.NewHolder(examplePolicy, log)
+	pol, err := policyfile.NewHolder(examplePolicy, log)
 	if err != nil {
 		t.Fatalf("load the example policy: %v", err)
 	}

@@ -45,7 +45,7 @@ var approveChecks = []func(a approval) string{
 	},
 	func(a approval) string {
 		for _, s := range a.d.Approvers {
-			if p, msg := parsePrincipal(s, false); msg == "" && p.matches(a.approver.User, a.approver.Groups) {
+			if p, err := ParsePrincipal(s, false); err == nil && p.matches(a.approver.User, a.approver.Groups) {
 				return ""
 			}
 		}
@@ -53,7 +53,7 @@ var approveChecks = []func(a approval) string{
 	},
 	func(a approval) string {
 		if len(a.counted) >= a.d.Approvals {
-			return fmt.Sprintf("This request already has the %d %s it needs.", a.d.Approvals, plural(a.d.Approvals, "approval", "approvals"))
+			return fmt.Sprintf("This request already has the %d %s it needs.", a.d.Approvals, words.Plural(a.d.Approvals, "approval", "approvals"))
 		}
 		return ""
 	},
@@ -102,12 +102,4 @@ func canDecide(d Decision, approver Approver, requester string, approvals []stri
 		}
 	}
 	return true, ""
-}
-
-// plural picks the word for n things.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

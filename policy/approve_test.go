@@ -1,18 +1,20 @@
-package policy
+package policy_test
 
 import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/resetbot/resetbot/policy"
 )
 
 func TestCanApprove(t *testing.T) {
 	p := mustParse(t, decidePolicy)
-	oneApproval := p.Decide(supportFacts())                                                         // 1 from @support-leads or U0BOB
-	twoApprovals := p.Decide(with(supportFacts(), func(f *Facts) { f.Action = ActionVerifyEmail })) // 2 from U0BOB, U0CAROL; self-approval
-	noApproval := p.Decide(with(supportFacts(), func(f *Facts) { f.Groups = []string{"@support-leads"} }))
-	deniedDecision := p.Decide(with(supportFacts(), func(f *Facts) { f.Ticket = "" }))
-	lead := Approver{User: "U0LEAD", Groups: []string{"S0LEADS", "@support-leads"}}
+	oneApproval := p.Decide(supportFacts())                                                                       // 1 from @support-leads or U0BOB
+	twoApprovals := p.Decide(with(supportFacts(), func(f *policy.Facts) { f.Action = policy.ActionVerifyEmail })) // 2 from U0BOB, U0CAROL; self-approval
+	noApproval := p.Decide(with(supportFacts(), func(f *policy.Facts) { f.Groups = []string{"@support-leads"} }))
+	deniedDecision := p.Decide(with(supportFacts(), func(f *policy.Facts) { f.Ticket = "" }))
+	lead := policy.Approver{User: "U0LEAD", Groups: []string{"S0LEADS", "@support-leads"}}
 
 	type answer struct {
 		OK     bool
@@ -20,40 +22,40 @@ func TestCanApprove(t *testing.T) {
 	}
 	tests := []struct {
 		name      string
-		d         Decision
-		approver  Approver
+		d         policy.Decision
+		approver  policy.Approver
 		requester string
 		approvals []string
 		want      answer
 	}{
 		{"approver by group handle", oneApproval, lead, "U0DAN", nil, answer{OK: true}},
-		{"handle in another case", oneApproval, Approver{User: "U0LEAD", Groups: []string{"@Support-Leads"}}, "U0DAN", nil, answer{OK: true}},
-		{"approver by user id", oneApproval, Approver{User: "U0BOB"}, "U0DAN", nil, answer{OK: true}},
+		{"handle in another case", oneApproval, policy.Approver{User: "U0LEAD", Groups: []string{"@Support-Leads"}}, "U0DAN", nil, answer{OK: true}},
+		{"approver by user id", oneApproval, policy.Approver{User: "U0BOB"}, "U0DAN", nil, answer{OK: true}},
 		{
-			"not an approver", oneApproval, Approver{User: "U0EVE", Groups: []string{"@support"}}, "U0DAN", nil,
+			"not an approver", oneApproval, policy.Approver{User: "U0EVE", Groups: []string{"@support"}}, "U0DAN", nil,
 			answer{Reason: "Only @support-leads or U0BOB may approve this request."},
 		},
 		{
-			"own request", oneApproval, Approver{User: "U0BOB"}, "U0BOB", nil,
+			"own request", oneApproval, policy.Approver{User: "U0BOB"}, "U0BOB", nil,
 			answer{Reason: "You cannot approve your own request; someone else must."},
 		},
 		{
-			"already approved", twoApprovals, Approver{User: "U0BOB"}, "U0DAN", []string{"U0BOB"},
+			"already approved", twoApprovals, policy.Approver{User: "U0BOB"}, "U0DAN", []string{"U0BOB"},
 			answer{Reason: "You have already approved this request; each person counts once."},
 		},
 		{
-			"threshold reached", oneApproval, Approver{User: "U0BOB"}, "U0DAN", []string{"U0LEAD"},
+			"threshold reached", oneApproval, policy.Approver{User: "U0BOB"}, "U0DAN", []string{"U0LEAD"},
 			answer{Reason: "This request already has the 1 approval it needs."},
 		},
-		{"second of two", twoApprovals, Approver{User: "U0CAROL"}, "U0DAN", []string{"U0BOB"}, answer{OK: true}},
+		{"second of two", twoApprovals, policy.Approver{User: "U0CAROL"}, "U0DAN", []string{"U0BOB"}, answer{OK: true}},
 		{
-			"two reached, repeats counted once", twoApprovals, Approver{User: "U0CAROL"}, "U0DAN", []string{"U0BOB", "U0BOB", "U0DAVE"},
+			"two reached, repeats counted once", twoApprovals, policy.Approver{User: "U0CAROL"}, "U0DAN", []string{"U0BOB", "U0BOB", "U0DAVE"},
 			answer{Reason: "This request already has the 2 approvals it needs."},
 		},
-		{"self-approval where the rule allows it", twoApprovals, Approver{User: "U0BOB"}, "U0BOB", nil, answer{OK: true}},
-		{"self-approval counts once, a second person is still needed", twoApprovals, Approver{User: "U0CAROL"}, "U0BOB", []string{"U0BOB"}, answer{OK: true}},
+		{"self-approval where the rule allows it", twoApprovals, policy.Approver{User: "U0BOB"}, "U0BOB", nil, answer{OK: true}},
+		{"self-approval counts once, a second person is still needed", twoApprovals, policy.Approver{User: "U0CAROL"}, "U0BOB", []string{"U0BOB"}, answer{OK: true}},
 		{
-			"requester's own approval does not count without self-approval", oneApproval, Approver{User: "U0BOB"}, "U0LEAD", []string{"U0LEAD"},
+			"requester's own approval does not count without self-approval", oneApproval, policy.Approver{User: "U0BOB"}, "U0LEAD", []string{"U0LEAD"},
 			answer{OK: true},
 		},
 		{
@@ -78,7 +80,7 @@ func TestCanApprove(t *testing.T) {
 func TestCanDeny(t *testing.T) {
 	p := mustParse(t, decidePolicy)
 	oneApproval := p.Decide(supportFacts()) // 1 from @support-leads or U0BOB
-	deniedDecision := p.Decide(with(supportFacts(), func(f *Facts) { f.Ticket = "" }))
+	deniedDecision := p.Decide(with(supportFacts(), func(f *policy.Facts) { f.Ticket = "" }))
 
 	type answer struct {
 		OK     bool
@@ -86,22 +88,22 @@ func TestCanDeny(t *testing.T) {
 	}
 	tests := []struct {
 		name      string
-		d         Decision
-		approver  Approver
+		d         policy.Decision
+		approver  policy.Approver
 		requester string
 		want      answer
 	}{
-		{"approver by group handle", oneApproval, Approver{User: "U0LEAD", Groups: []string{"@support-leads"}}, "U0DAN", answer{OK: true}},
+		{"approver by group handle", oneApproval, policy.Approver{User: "U0LEAD", Groups: []string{"@support-leads"}}, "U0DAN", answer{OK: true}},
 		{
-			"an outsider is told who may deny", oneApproval, Approver{User: "U0EVE", Groups: []string{"@support"}}, "U0DAN",
+			"an outsider is told who may deny", oneApproval, policy.Approver{User: "U0EVE", Groups: []string{"@support"}}, "U0DAN",
 			answer{Reason: "Only @support-leads or U0BOB may deny this request."},
 		},
 		{
-			"own request", oneApproval, Approver{User: "U0BOB"}, "U0BOB",
+			"own request", oneApproval, policy.Approver{User: "U0BOB"}, "U0BOB",
 			answer{Reason: "You cannot deny your own request; cancel it instead."},
 		},
 		{
-			"not allowed", deniedDecision, Approver{User: "U0BOB"}, "U0DAN",
+			"not allowed", deniedDecision, policy.Approver{User: "U0BOB"}, "U0DAN",
 			answer{Reason: "The policy does not allow this request, so it cannot be denied."},
 		},
 	}

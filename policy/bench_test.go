@@ -4,12 +4,13 @@ import (
 	"testing"
 
 	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
 // BenchmarkDecide measures one decision and one approval check on the example policy: the
 // work the bot does for every request and every click.
 func BenchmarkDecide(b *testing.B) {
-	p, err := policy.Load("../deploy/policy.example.yaml")
+	p, err := policyfile.Load("../deploy/policy.example.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

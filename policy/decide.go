@@ -54,7 +54,7 @@ func named(what, typed string) string {
 
 func (p *Policy) checkAction(f Facts, d *Decision) bool {
 	if _, ok := ParseAction(string(f.Action)); !ok {
-		return deny(d, "There is no %s; the actions are: %s.", named("action", string(f.Action)), actionNames())
+		return deny(d, "There is no %s; the actions are: %s.", named("action", string(f.Action)), ActionNames())
 	}
 	return true
 }
@@ -71,12 +71,12 @@ func (p *Policy) checkWorkspace(f Facts, d *Decision) bool {
 }
 
 func (p *Policy) checkChannel(f Facts, d *Decision) bool {
-	if p.channels == nil || slices.ContainsFunc(p.channels, func(c channel) bool { return c.id == f.Channel }) {
+	if p.channels == nil || slices.ContainsFunc(p.channels, func(c Channel) bool { return c.ID == f.Channel }) {
 		return true
 	}
 	ids := make([]string, len(p.channels))
 	for i, c := range p.channels {
-		ids[i] = c.id
+		ids[i] = c.ID
 	}
 	return deny(d, "Requests are taken only in these channels: %s.", strings.Join(ids, ", "))
 }
@@ -91,7 +91,7 @@ func (p *Policy) resolvePool(f Facts, d *Decision) bool {
 	}
 	pool, ok := p.Pool(name)
 	if !ok {
-		return deny(d, "There is no %s; the pools are: %s.", named("pool", name), poolNames(p.pools))
+		return deny(d, "There is no %s; the pools are: %s.", named("pool", name), PoolNames(p.pools))
 	}
 	d.Pool = pool
 	return true
@@ -100,8 +100,8 @@ func (p *Policy) resolvePool(f Facts, d *Decision) bool {
 // defaultPool is the channel's default pool, else the only pool, else "".
 func (p *Policy) defaultPool(channelID string) string {
 	for _, c := range p.channels {
-		if c.id == channelID && c.defaultPool != "" {
-			return c.defaultPool
+		if c.ID == channelID && c.DefaultPool != "" {
+			return c.DefaultPool
 		}
 	}
 	if len(p.pools) == 1 {
@@ -176,7 +176,7 @@ func (p *Policy) noRuleReason(f Facts, pool string, m matched) string {
 				}
 			}
 		}
-		return fmt.Sprintf("Only %s may ask for %s in pool %s (%s %s).", words.Or(who), f.Action, pool, plural(len(rules), "rule", "rules"), strings.Join(rules, ", "))
+		return fmt.Sprintf("Only %s may ask for %s in pool %s (%s %s).", words.Or(who), f.Action, pool, words.Plural(len(rules), "rule", "rules"), strings.Join(rules, ", "))
 	}
 	return fmt.Sprintf("No rule of the policy allows %s in pool %s.", f.Action, pool)
 }

@@ -2,58 +2,10 @@
 //
 // It is pure: no Slack, no AWS, no clock. The caller resolves what it needs (the requester's
 // Slack user groups, the target user's Cognito groups) and passes it in as Facts; Decide answers
-// with a Decision, CanApprove answers for one approver. A Holder keeps the policy in force and
-// swaps it on Reload, keeping the old one when the new file is invalid.
-//
-// # The file
-//
-// A policy file is YAML with exactly these fields; any other field is an error, and every
-// error names the file, the line, the field and what is expected there.
-//
-//	workspace:                  # optional; left out, any workspace the app is installed in
-//	  teams: [T0123ABCD]        # Slack team ids whose people may use the bot
-//	  enterprise: E0123ABCD     # or every workspace of this Enterprise Grid org
-//	channels:                   # optional allow-list; left out, any channel
-//	  - id: C0123ABCD
-//	    default_pool: prod      # used when a request names no pool
-//	pools:                      # required: name → user pool
-//	  prod: {id: eu-west-1_AbCdEf123, region: eu-west-1}   # region defaults to the id's
-//	identity_checks:            # ways of verifying the end user, named by rules
-//	  callback: Called the user back on the number on file
-//	limits:                     # for every rule that changes a user, unless it sets its own
-//	  per_requester: {max: 20, window: 24h}
-//	  per_target: {max: 3, window: 24h}
-//	  per_requester_lookups: {max: 60, window: 1h}   # status and history; this is the default
-//	rules:                      # tried in order; the first that matches decides
-//	  - name: protect-admins    # required, unique; shown in decisions and the audit log
-//	    effect: deny            # allow (the default) or deny
-//	    target_groups: {any_of: [admins]}
-//	    message: Admin accounts are reset by the security team.
-//	  - name: support-reset
-//	    description: Support asks, a lead approves.
-//	    pools: [prod]           # left out: every pool
-//	    actions: [reset, temp-password]   # required on allow rules; deny rules: every action
-//	    target_groups: {none_of: [service-accounts]}
-//	    requesters: ["@support"]          # user ids (U…, W…), user-group ids (S…), @handles, "*"
-//	    approvers: ["@support-leads", U0123ABCD]
-//	    approvals: 1            # required when the rule allows a change; 0 runs at once
-//	    self_approval: false    # the requester may approve their own request (counted once)
-//	    expires_after: 4h       # default 24h; durations like 30m, 4h, 2d (at most 30d)
-//	    remind_after: 30m       # before expires_after; left out, no reminder
-//	    require:
-//	      ticket: true
-//	      ticket_pattern: "SUP-[0-9]+"    # the whole ticket must match
-//	      reason: true
-//	      verified_by: [callback]         # names from identity_checks; one is required
-//	    limits: {per_requester: {max: 5, window: 24h}}
-//
-// deploy/policy.example.yaml shows every feature with comments.
-//
-// A file is refused before it can cost much: over MaxFileSize bytes, nested deeper than
-// MaxDepth (checked on the tokens, before the parser, whose memory grows with the square of the
-// depth), or with more than MaxItems entries in one list or mapping, aliases counted at each
-// use. The never-reached check interns each distinct list once, so a long list shared by every
-// rule through an alias costs what one copy costs.
+// with a Decision, CanApprove answers for one approver. It knows no file format either: New
+// compiles a Config, plain values, into the immutable Policy; the policyfile package reads a
+// policy file into a Config, names the line of every problem, keeps the policy in force and
+// swaps it on reload.
 //
 // # Deciding
 //
@@ -85,12 +37,9 @@
 //
 // # Extending
 //
-// A new top-level field: add it to the table in decoder.policy (schema.go) with its reader. A
-// new rule field: add it to ruleReader.fields and, if it constrains other fields, to
-// ruleReader.check (rule_decode.go); put what Decide needs into Rule and Decision (types.go).
-// A new requirement a request must carry: add an entry to requirements (decide.go) and its
-// field in Facts. A new step of deciding: add a function to decideSteps. A new reviewer warning:
-// add a function to lintChecks (lint.go). A new action: add it to Actions in types.go; the file
-// reader, Decide and Permitted pick it up. Every feature has a table test, every error message
-// a test case in errors_test.go.
+// A new field of the file: see the policyfile package; put what Decide needs into Rule and
+// Decision (types.go). A new requirement a request must carry: add an entry to requirements
+// (decide.go) and its field in Facts. A new step of deciding: add a function to decideSteps. A
+// new action: add its row to specs (actions.go); the file reader, Decide and Permitted pick it
+// up. Every feature has a table test.
 package policy

@@ -1,38 +1,109 @@
 package policy
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 )
 
-// Policy is a loaded, valid policy file. It never changes after Parse; share it freely.
+// Policy is a valid policy, compiled by New. It never changes; share it freely.
 type Policy struct {
 	file   string
 	digest string
 
 	teams      []string // Slack team ids allowed; with enterprise empty too, any workspace
 	enterprise string
-	channels   []channel // nil: requests are taken in any channel
+	channels   []Channel // nil: requests are taken in any channel
 
-	pools    []Pool // sorted by name
-	checks   []IdentityCheck
-	limits   Limits
-	rules    []*rule
-	warnings []Warning
+	pools  []Pool // sorted by name
+	checks []IdentityCheck
+	rules  []*rule
 }
 
-// channel is an entry of the channel allow-list.
-type channel struct {
-	id          string
-	defaultPool string
+// Channel is an entry of the channel allow-list.
+type Channel struct {
+	ID          string
+	DefaultPool string // the pool of a request that names none; "" for none
+}
+
+// Config is what a policy says, as plain values: what New compiles. The policyfile package
+// reads it from a file and checks it there, naming the line of every problem.
+type Config struct {
+	File   string // where the policy was read from, for logs
+	Digest string // the SHA-256 of the file, in hex, for logs and audit
+
+	Teams      []string  // Slack team ids whose people may use the bot
+	Enterprise string    // a Slack enterprise id whose workspaces may use the bot
+	Channels   []Channel // nil: requests are taken in any channel
+
+	Pools          []Pool
+	IdentityChecks []IdentityCheck
+	// Rules in the order they are tried, each with its limits and expiry filled in. None: the
+	// built-in rule "default", which allows status and nothing else.
+	Rules []Rule
+}
+
+// New compiles c into a Policy. It fails only on what a checked file cannot hold: a
+// requester or approver that names no one, or a ticket pattern that is not a regular
+// expression.
+func New(c Config) (*Policy, error) {
+	p := &Policy{
+		file: c.File, digest: c.Digest,
+		teams: slices.Clone(c.Teams), enterprise: c.Enterprise, channels: slices.Clone(c.Channels),
+		pools: slices.Clone(c.Pools), checks: slices.Clone(c.IdentityChecks),
+	}
+	slices.SortFunc(p.pools, func(a, b Pool) int { return strings.Compare(a.Name, b.Name) })
+	for _, r := range c.Rules {
+		cr, err := compile(r)
+		if err != nil {
+			return nil, fmt.Errorf("rule %q: %w", r.Name, err)
+		}
+		p.rules = append(p.rules, cr)
+	}
+	if len(p.rules) == 0 {
+		p.rules = []*rule{defaultRule()}
+	}
+	return p, nil
+}
+
+// compile readies a rule to match: its people parsed, its ticket pattern compiled.
+func compile(r Rule) (*rule, error) {
+	cr := &rule{Rule: r.clone()}
+	var err error
+	if r.Requesters != nil {
+		if cr.requesters, err = parsePrincipals(r.Requesters, true); err != nil {
+			return nil, fmt.Errorf("requesters: %w", err)
+		}
+	}
+	if cr.approvers, err = parsePrincipals(r.Approvers, false); err != nil {
+		return nil, fmt.Errorf("approvers: %w", err)
+	}
+	if r.Requires.TicketPattern != "" {
+		if cr.ticket, err = regexp.Compile(`^(?:` + r.Requires.TicketPattern + `)$`); err != nil {
+			return nil, fmt.Errorf("ticket pattern: %w", err)
+		}
+	}
+	return cr, nil
+}
+
+func parsePrincipals(written []string, anyoneOK bool) ([]Principal, error) {
+	var out []Principal
+	for _, s := range written {
+		p, err := ParsePrincipal(s, anyoneOK)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // rule is a Rule ready to match.
 type rule struct {
 	Rule
-	requesters []principal // nil: everyone (deny rules only)
-	approvers  []principal
+	requesters []Principal // nil: everyone (deny rules only)
+	approvers  []Principal
 	ticket     *regexp.Regexp // the whole ticket must match; nil when no pattern
 }
 
@@ -49,11 +120,11 @@ func defaultRule() *rule {
 			Actions:     []Action{ActionStatus},
 			Requesters:  []string{"*"},
 		},
-		requesters: []principal{{kind: principalAnyone}},
+		requesters: []Principal{{Kind: Anyone}},
 	}
 }
 
-// File is the name the policy was loaded from.
+// File is the name the policy was read from.
 func (p *Policy) File() string { return p.file }
 
 // Digest is the SHA-256 of the file's bytes, in hex, for logs and audit.
@@ -75,9 +146,6 @@ func (p *Policy) Pool(name string) (Pool, bool) {
 // IdentityChecks lists the ways of verifying an end user's identity that the file names, in
 // the file's order.
 func (p *Policy) IdentityChecks() []IdentityCheck { return slices.Clone(p.checks) }
-
-// Warnings lists what a reviewer should look at twice in this valid file.
-func (p *Policy) Warnings() []Warning { return slices.Clone(p.warnings) }
 
 // Rules lists the rules in the order they are tried. A file without rules has one: the built-in
 // rule named "default", which allows status and nothing else.
@@ -102,9 +170,9 @@ func (p *Policy) Channels() (ids []string, defaultPool map[string]string) {
 	}
 	defaultPool = make(map[string]string)
 	for _, c := range p.channels {
-		ids = append(ids, c.id)
-		if c.defaultPool != "" {
-			defaultPool[c.id] = c.defaultPool
+		ids = append(ids, c.ID)
+		if c.DefaultPool != "" {
+			defaultPool[c.ID] = c.DefaultPool
 		}
 	}
 	return ids, defaultPool

@@ -1,25 +1,31 @@
 package policy
 
 import (
+	"errors"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
-// principalKind is how a requester or approver entry of the file names people.
-type principalKind int
+// PrincipalKind is how a requester or approver entry names people.
+type PrincipalKind int
 
+// The kinds of entries of requesters and approvers.
 const (
-	principalAnyone principalKind = iota // "*": anyone allowed to use the bot
-	principalUser                        // a Slack user id, U… or W…
-	principalGroup                       // a Slack user-group id, S…, or a user-group @handle
+	Anyone PrincipalKind = iota // "*": anyone allowed to use the bot
+	User                        // a Slack user id, U… or W…
+	Group                       // a Slack user-group id, S…, or a user-group @handle
 )
 
-// principal is one entry of requesters or approvers, ready to match.
-type principal struct {
-	kind principalKind
-	id   string // user or group id as written; handles lower-cased with their @
+// Principal is one entry of requesters or approvers, ready to match.
+type Principal struct {
+	Kind PrincipalKind
+	ID   string // user or group id as written; handles lower-cased with their @; "" for Anyone
 }
+
+// Handle reports whether p names a user group by its @handle, which can be renamed.
+func (p Principal) Handle() bool { return p.Kind == Group && strings.HasPrefix(p.ID, "@") }
 
 var (
 	userIDPattern  = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
@@ -27,47 +33,58 @@ var (
 	handlePattern  = regexp.MustCompile(`^@[a-z0-9][a-z0-9._-]{0,79}$`)
 )
 
-const principalExpected = `a Slack user id (U0123ABCD), a user-group id (S0123ABCD) or a user-group @handle`
+// PrincipalExpected says what an entry of requesters or approvers may be.
+const PrincipalExpected = `a Slack user id (U0123ABCD), a user-group id (S0123ABCD) or a user-group @handle`
 
-// parsePrincipal reads an entry; the message says what is wrong when it is not one.
-func parsePrincipal(s string, anyoneOK bool) (principal, string) {
+// ParsePrincipal reads an entry of requesters (anyoneOK: "*" is allowed) or approvers. The
+// error says in plain words what is wrong when s names no one.
+func ParsePrincipal(s string, anyoneOK bool) (Principal, error) {
 	switch {
 	case s == "*" && anyoneOK:
-		return principal{kind: principalAnyone}, ""
+		return Principal{Kind: Anyone}, nil
 	case s == "*":
-		return principal{}, `"*" (anyone) is for requesters; approvers are named: ` + principalExpected
+		return Principal{}, errors.New(`"*" (anyone) is for requesters; approvers are named: ` + PrincipalExpected)
 	case userIDPattern.MatchString(s):
-		return principal{kind: principalUser, id: s}, ""
+		return Principal{Kind: User, ID: s}, nil
 	case groupIDPattern.MatchString(s):
-		return principal{kind: principalGroup, id: s}, ""
+		return Principal{Kind: Group, ID: s}, nil
 	case handlePattern.MatchString(strings.ToLower(s)):
-		return principal{kind: principalGroup, id: strings.ToLower(s)}, ""
+		return Principal{Kind: Group, ID: strings.ToLower(s)}, nil
 	}
-	expected := principalExpected
+	expected := PrincipalExpected
 	if anyoneOK {
 		expected += `, or "*" for anyone`
 	}
-	return principal{}, "expected " + expected + ", got " + quote(s)
+	return Principal{}, errors.New("expected " + expected + ", got " + strconv.Quote(clip(s)))
+}
+
+// clip shortens what is quoted back in a message.
+func clip(s string) string {
+	const most = 40
+	if r := []rune(s); len(r) > most {
+		return string(r[:most]) + "…"
+	}
+	return s
 }
 
 // matches reports whether the person with this user id and these user groups (ids and
 // @handles) is named by p.
-func (p principal) matches(user string, groups []string) bool {
-	switch p.kind {
-	case principalAnyone:
+func (p Principal) matches(user string, groups []string) bool {
+	switch p.Kind {
+	case Anyone:
 		return true
-	case principalUser:
-		return user == p.id
-	case principalGroup:
+	case User:
+		return user == p.ID
+	case Group:
 	}
 	return slices.ContainsFunc(groups, func(g string) bool {
-		if strings.HasPrefix(p.id, "@") {
-			return strings.EqualFold(g, p.id)
+		if strings.HasPrefix(p.ID, "@") {
+			return strings.EqualFold(g, p.ID)
 		}
-		return g == p.id
+		return g == p.ID
 	})
 }
 
-func anyMatches(ps []principal, user string, groups []string) bool {
-	return slices.ContainsFunc(ps, func(p principal) bool { return p.matches(user, groups) })
+func anyMatches(ps []Principal, user string, groups []string) bool {
+	return slices.ContainsFunc(ps, func(p Principal) bool { return p.matches(user, groups) })
 }

@@ -1,9 +1,6 @@
 package policy
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // Pool is a Cognito user pool the policy knows by name.
 type Pool struct {
@@ -122,20 +119,4 @@ type Rule struct {
 type IdentityCheck struct {
 	Name        string // what requests carry (--verified-by callback)
 	Description string // what it means, in plain words, for the modal and help
-}
-
-// Warning is something in a valid policy file a reviewer should look at twice: a rule that is
-// never reached, a permanent password with fewer than two approvals, and the like.
-type Warning struct {
-	File    string
-	Line    int
-	Rule    string // the rule it is about, "" for the file as a whole
-	Message string
-}
-
-func (w Warning) String() string {
-	if w.Rule != "" {
-		return fmt.Sprintf("%s:%d: rule %q: %s", w.File, w.Line, w.Rule, w.Message)
-	}
-	return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Message)
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/resetbot/resetbot/internal/httpserver"
 	"github.com/resetbot/resetbot/internal/metrics"
 	"github.com/resetbot/resetbot/internal/slackhttp"
-	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
 // sweepInterval is how often pending requests are checked for expiry and reminders, and
@@ -32,7 +32,7 @@ type App struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	store   approval.Store
-	policy  *policy.Holder
+	policy  *policyfile.Holder
 	service *approval.Service
 	bot     *bot.Bot
 	http    *httpserver.Server
@@ -65,7 +65,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		}
 	}()
 
-	if a.policy, err = policy.NewHolder(cfg.PolicyFile, log); err != nil {
+	if a.policy, err = policyfile.NewHolder(cfg.PolicyFile, log); err != nil {
 		return nil, fmt.Errorf("policy file %s: %w", cfg.PolicyFile, err)
 	}
 	if a.store, err = openStore(ctx, cfg.Store, log); err != nil {

@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 	"github.com/resetbot/resetbot/store/sqlite"
 )
 
 // checkPolicy loads the policy file, as serve does, and keeps its pools for the pool checks.
 func (p *preflight) checkPolicy(context.Context) checkResult {
 	name := "Policy file " + p.cfg.PolicyFile
-	pol, err := policy.Load(p.cfg.PolicyFile)
+	pol, err := policyfile.Load(p.cfg.PolicyFile)
 	if err != nil {
 		return fail(name, problem{err.Error(),
 			"correct what is named above; `resetbot policy check -f " + p.cfg.PolicyFile + "` checks the file alone, and deploy/policy.example.yaml shows every field"})
@@ -30,7 +31,7 @@ func (p *preflight) checkPolicy(context.Context) checkResult {
 		names = append(names, pool.Name)
 	}
 	detail := fmt.Sprintf("valid: %d rules, pools %s", len(pol.Rules()), strings.Join(names, ", "))
-	for _, w := range pol.Warnings() {
+	for _, w := range policyfile.Lint(pol) {
 		detail += "\nwarning: " + w.String()
 	}
 	return pass(name, "%s", detail)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
 // iamPolicy is an IAM policy document.
@@ -80,7 +81,7 @@ func TestIAMPolicyIsLeastPrivilege(t *testing.T) {
 		t.Errorf("IAM actions vs cognito.Operations() (-iam +code):\n%s", diff)
 	}
 
-	example, err := policy.Load(examplePolicy)
+	example, err := policyfile.Load(examplePolicy)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
 const k8sDir = "../../deploy/kubernetes"
@@ -256,7 +256,7 @@ func TestKubernetesManifestsAreConsistent(t *testing.T) {
 				t.Errorf("RESETBOT_POLICY_FILE %s is not in the ConfigMap's mount %s", cfg.PolicyFile, mounts[v.Name])
 			} else if doc, ok := cm.Data[file]; !ok {
 				t.Errorf("the ConfigMap has no key %q for RESETBOT_POLICY_FILE", file)
-			} else if _, err := policy.Parse([]byte(doc), "configmap.yaml"); err != nil {
+			} else if _, err := policyfile.Parse([]byte(doc), "configmap.yaml"); err != nil {
 				t.Errorf("the ConfigMap's policy does not load:\n%v", err)
 			}
 		case v.PersistentVolumeClaim != nil:

@@ -16,7 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
 // readmeSection returns the README's section under the "## " heading title, up to the next one.
@@ -203,7 +203,7 @@ func TestREADMEPolicyExamplesAreValid(t *testing.T) {
 		t.Fatal("the README shows no YAML policy")
 	}
 	for i, b := range blocks {
-		if _, err := policy.Parse([]byte(b[1]), fmt.Sprintf("README.md yaml block %d", i+1)); err != nil {
+		if _, err := policyfile.Parse([]byte(b[1]), fmt.Sprintf("README.md yaml block %d", i+1)); err != nil {
 			t.Errorf("the README's policy does not load:\n%v", err)
 		}
 	}

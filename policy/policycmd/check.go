@@ -3,6 +3,8 @@ package policycmd
 import (
 	"fmt"
 	"strings"
+
+	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
 func runCheck(args []string, stdout, stderr *strings.Builder) int {
@@ -20,7 +22,7 @@ func runCheck(args []string, stdout, stderr *strings.Builder) int {
 		return exitBad
 	}
 	describePolicy(stdout, p)
-	warnings := p.Warnings()
+	warnings := policyfile.Lint(p)
 	if len(warnings) > 0 {
 		fmt.Fprintf(stdout, "\n%d %s:\n", len(warnings), plural(len(warnings), "warning", "warnings"))
 		for _, w := range warnings {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
 // command is a subcommand's flag set and where its errors go.
@@ -49,11 +50,11 @@ func parseFlags(fs command, args []string) (status int, ok bool) {
 
 // load loads the policy file, printing every error when it is invalid.
 func load(path string, stderr *strings.Builder) (*policy.Policy, bool) {
-	p, err := policy.Load(path)
+	p, err := policyfile.Load(path)
 	if err == nil {
 		return p, true
 	}
-	var list policy.ErrorList
+	var list policyfile.ErrorList
 	if !errors.As(err, &list) {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return nil, false

@@ -1,4 +1,4 @@
-package policy
+package policyfile
 
 import (
 	"crypto/sha256"
@@ -13,10 +13,12 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/resetbot/resetbot/policy"
 )
 
 // Load reads and parses the policy file at path.
-func Load(path string) (*Policy, error) {
+func Load(path string) (*policy.Policy, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read policy file: %w", err)
@@ -34,7 +36,7 @@ func Load(path string) (*Policy, error) {
 
 // Parse reads a policy file's bytes; filename is used in errors. An invalid file gives an
 // ErrorList naming the line and field of every problem and what is expected there.
-func Parse(data []byte, filename string) (*Policy, error) {
+func Parse(data []byte, filename string) (*policy.Policy, error) {
 	if len(data) > MaxFileSize {
 		return nil, ErrorList{tooLarge(filename)}
 	}
@@ -47,14 +49,16 @@ func Parse(data []byte, filename string) (*Policy, error) {
 	}
 	d := &decoder{file: filename, anchors: anchorCollector{}}
 	ast.Walk(anchorCollector(d.anchors), body)
-	p := d.policy(body)
+	c := d.policy(body)
 	if len(d.errs) > 0 {
 		return nil, d.errs.sorted()
 	}
 	sum := sha256.Sum256(data)
-	p.file = filename
-	p.digest = hex.EncodeToString(sum[:])
-	p.warnings = lint(p)
+	c.File, c.Digest = filename, hex.EncodeToString(sum[:])
+	p, err := policy.New(*c)
+	if err != nil { // the checks above leave nothing New refuses; say so if they ever do
+		return nil, ErrorList{{File: filename, Line: 1, Msg: err.Error()}}
+	}
 	return p, nil
 }
 

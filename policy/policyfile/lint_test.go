@@ -1,4 +1,4 @@
-package policy
+package policyfile
 
 import (
 	"testing"
@@ -71,7 +71,7 @@ rules:
 		{File: "policy.yaml", Line: 38, Rule: "shadowed-by-target-rule-not", Message: handles("@support")},
 		{File: "policy.yaml", Line: 43, Rule: "after-target-rule", Message: handles("@support")},
 	}
-	if diff := cmp.Diff(want, p.Warnings()); diff != "" {
+	if diff := cmp.Diff(want, Lint(p)); diff != "" {
 		t.Errorf("Warnings() mismatch (-want +got):\n%s", diff)
 	}
 	if got, want := want[1].String(), `policy.yaml:8: rule "status-again": is never reached: rule "anyone-status" (line 5) matches every request it would`; got != want {
@@ -97,7 +97,7 @@ func TestNoWarningsForACarefulFile(t *testing.T) {
 		{File: "policy.yaml", Line: 35, Rule: "support-reset", Message: handles("@support and @support-leads")},
 		{File: "policy.yaml", Line: 49, Rule: "customers-verify", Message: handles("@support")},
 	}
-	if diff := cmp.Diff(want, p.Warnings()); diff != "" {
+	if diff := cmp.Diff(want, Lint(p)); diff != "" {
 		t.Errorf("Warnings() mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -118,7 +118,7 @@ rules:
     actions: [status]
     requesters: ["*"]
 `)
-	if w := p.Warnings(); len(w) != 0 {
+	if w := Lint(p); len(w) != 0 {
 		t.Errorf("Warnings() = %v, want none", w)
 	}
 }

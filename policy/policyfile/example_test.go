@@ -1,4 +1,4 @@
-package policy_test
+package policyfile_test
 
 import (
 	"os"
@@ -11,16 +11,17 @@ import (
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
 // The workflow's view of the policy is the holder.
-var _ approval.Policy = (*policy.Holder)(nil)
+var _ approval.Policy = (*policyfile.Holder)(nil)
 
-const examplePath = "../deploy/policy.example.yaml"
+const examplePath = "../../deploy/policy.example.yaml"
 
 func loadExample(t *testing.T) *policy.Policy {
 	t.Helper()
-	p, err := policy.Load(examplePath)
+	p, err := policyfile.Load(examplePath)
 	if err != nil {
 		t.Fatalf("the example policy does not load:\n%v", err)
 	}
@@ -28,7 +29,7 @@ func loadExample(t *testing.T) *policy.Policy {
 }
 
 func TestExampleHasNoWarnings(t *testing.T) {
-	if w := loadExample(t).Warnings(); len(w) != 0 {
+	if w := policyfile.Lint(loadExample(t)); len(w) != 0 {
 		t.Errorf("the example policy has warnings: %v", w)
 	}
 }

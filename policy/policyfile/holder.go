@@ -1,10 +1,12 @@
-package policy
+package policyfile
 
 import (
 	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
+
+	"github.com/resetbot/resetbot/policy"
 )
 
 // Holder holds the policy in force and swaps it on Reload. It is safe for concurrent use: a
@@ -13,7 +15,7 @@ type Holder struct {
 	path    string
 	log     *slog.Logger
 	reload  sync.Mutex // one reload at a time
-	current atomic.Pointer[Policy]
+	current atomic.Pointer[policy.Policy]
 }
 
 // NewHolder loads the policy file at path. It fails when the file is invalid: the bot does not
@@ -45,41 +47,41 @@ func (h *Holder) Reload() error {
 	return nil
 }
 
-func (h *Holder) logLoaded(msg string, p *Policy, extra ...any) {
-	args := append([]any{"path", h.path, "digest", p.Digest(), "pools", len(p.pools), "rules", len(p.rules)}, extra...)
+func (h *Holder) logLoaded(msg string, p *policy.Policy, extra ...any) {
+	args := append([]any{"path", h.path, "digest", p.Digest(), "pools", len(p.Pools()), "rules", len(p.Rules())}, extra...)
 	h.log.Info(msg, args...)
-	for _, w := range p.warnings {
+	for _, w := range Lint(p) {
 		h.log.Warn("policy warning", "warning", w.String())
 	}
 }
 
 // Policy returns the policy in force.
-func (h *Holder) Policy() *Policy { return h.current.Load() }
+func (h *Holder) Policy() *policy.Policy { return h.current.Load() }
 
 // Decide is Policy.Decide on the policy in force.
-func (h *Holder) Decide(f Facts) Decision { return h.Policy().Decide(f) }
+func (h *Holder) Decide(f policy.Facts) policy.Decision { return h.Policy().Decide(f) }
 
 // CanApprove is Policy.CanApprove on the policy in force.
-func (h *Holder) CanApprove(d Decision, a Approver, requester string, approvals []string) (bool, string) {
+func (h *Holder) CanApprove(d policy.Decision, a policy.Approver, requester string, approvals []string) (bool, string) {
 	return h.Policy().CanApprove(d, a, requester, approvals)
 }
 
 // CanDeny is Policy.CanDeny on the policy in force.
-func (h *Holder) CanDeny(d Decision, a Approver, requester string) (bool, string) {
+func (h *Holder) CanDeny(d policy.Decision, a policy.Approver, requester string) (bool, string) {
 	return h.Policy().CanDeny(d, a, requester)
 }
 
 // Permitted is Policy.Permitted on the policy in force.
-func (h *Holder) Permitted(f Facts) map[string][]Action { return h.Policy().Permitted(f) }
+func (h *Holder) Permitted(f policy.Facts) map[string][]policy.Action { return h.Policy().Permitted(f) }
 
 // Pools is Policy.Pools on the policy in force.
-func (h *Holder) Pools() []Pool { return h.Policy().Pools() }
+func (h *Holder) Pools() []policy.Pool { return h.Policy().Pools() }
 
 // Pool is Policy.Pool on the policy in force.
-func (h *Holder) Pool(name string) (Pool, bool) { return h.Policy().Pool(name) }
+func (h *Holder) Pool(name string) (policy.Pool, bool) { return h.Policy().Pool(name) }
 
 // IdentityChecks is Policy.IdentityChecks on the policy in force.
-func (h *Holder) IdentityChecks() []IdentityCheck { return h.Policy().IdentityChecks() }
+func (h *Holder) IdentityChecks() []policy.IdentityCheck { return h.Policy().IdentityChecks() }
 
 // Digest is Policy.Digest on the policy in force.
 func (h *Holder) Digest() string { return h.Policy().Digest() }

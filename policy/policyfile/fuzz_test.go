@@ -1,16 +1,18 @@
-package policy
+package policyfile
 
 import (
 	"bytes"
 	"errors"
 	"os"
 	"testing"
+
+	"github.com/resetbot/resetbot/policy"
 )
 
 // FuzzParse feeds the loader arbitrary files: it must never panic, and every error must name
 // the file and a line of it.
 func FuzzParse(f *testing.F) {
-	example, err := os.ReadFile("../deploy/policy.example.yaml")
+	example, err := os.ReadFile("../../deploy/policy.example.yaml")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -45,19 +47,19 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		for _, w := range p.Warnings() {
+		for _, w := range Lint(p) {
 			if w.Line < 1 || w.Line > lines {
 				t.Fatalf("warning %q does not name a line of the file", w)
 			}
 		}
-		for _, a := range Actions {
-			f := Facts{Requester: "U0DAN", Groups: []string{"@support"}, Action: a}
+		for _, a := range policy.Actions {
+			f := policy.Facts{Requester: "U0DAN", Groups: []string{"@support"}, Action: a}
 			d := p.Decide(f)
 			if d.Allowed && len(d.Missing) > 0 {
 				t.Fatalf("Decide(%s) allowed with something missing: %+v", a, d)
 			}
-			p.CanApprove(d, Approver{User: "U0BOB"}, "U0DAN", nil)
+			p.CanApprove(d, policy.Approver{User: "U0BOB"}, "U0DAN", nil)
 		}
-		p.Permitted(Facts{Requester: "U0DAN"})
+		p.Permitted(policy.Facts{Requester: "U0DAN"})
 	})
 }

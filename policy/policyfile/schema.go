@@ -1,4 +1,4 @@
-package policy
+package policyfile
 
 import (
 	"cmp"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/resetbot/resetbot/policy"
 )
 
 var (
@@ -23,15 +25,15 @@ const nameExpected = "a short name in lower case: letters, digits, - and _"
 
 // policy reads the top of the file. Sections are decoded in the order of the table, whatever
 // their order in the file, so that pools and identity checks are known when rules refer to them.
-func (d *decoder) policy(body ast.Node) *Policy {
-	p := &Policy{}
+func (d *decoder) policy(body ast.Node) *policy.Config {
+	p := &policy.Config{}
 	var rulesNode ast.Node
 	present := d.object(body, "", "a mapping with pools and rules", []field{
 		{"workspace", func(v ast.Node, path string) { d.workspace(p, v, path) }},
 		{"pools", func(v ast.Node, path string) { d.pools(p, v, path) }},
 		{"channels", func(v ast.Node, path string) { d.channels(p, v, path) }},
 		{"identity_checks", func(v ast.Node, path string) { d.identityChecks(p, v, path) }},
-		{"limits", func(v ast.Node, path string) { p.limits = d.limits(v, path) }},
+		{"limits", func(v ast.Node, path string) { d.fileLimits = d.limits(v, path) }},
 		{"rules", func(v ast.Node, _ string) { rulesNode = v }},
 	})
 	if present == nil {
@@ -43,16 +45,13 @@ func (d *decoder) policy(body ast.Node) *Policy {
 	if _, ok := present["rules"]; ok {
 		d.rules(p, rulesNode, "rules")
 	}
-	if len(p.rules) == 0 && len(d.errs) == 0 {
-		p.rules = []*rule{defaultRule()}
-	}
 	return p
 }
 
-func (d *decoder) workspace(p *Policy, v ast.Node, path string) {
+func (d *decoder) workspace(p *policy.Config, v ast.Node, path string) {
 	present := d.object(v, path, "a mapping with teams and/or enterprise", []field{
 		{"teams", func(v ast.Node, path string) {
-			p.teams, _ = d.strs(v, path, "Slack team ids like T0123ABCD", func(s string) string {
+			p.Teams, _ = d.strs(v, path, "Slack team ids like T0123ABCD", func(s string) string {
 				if !teamIDPattern.MatchString(s) {
 					return "expected a Slack team id like T0123ABCD, got " + quote(s)
 				}
@@ -65,7 +64,7 @@ func (d *decoder) workspace(p *Policy, v ast.Node, path string) {
 				d.errorf(at, path, "expected a Slack enterprise id like E0123ABCD, got %s", quote(s))
 				return
 			}
-			p.enterprise = s
+			p.Enterprise = s
 		}},
 	})
 	_, teams := present["teams"]
@@ -75,7 +74,7 @@ func (d *decoder) workspace(p *Policy, v ast.Node, path string) {
 	}
 }
 
-func (d *decoder) pools(p *Policy, v ast.Node, path string) {
+func (d *decoder) pools(p *policy.Config, v ast.Node, path string) {
 	es, ok := d.entries(v, path, "a mapping of pool names to {id, region}")
 	if !ok {
 		return
@@ -89,7 +88,7 @@ func (d *decoder) pools(p *Policy, v ast.Node, path string) {
 			d.errorf(e.keyAt, pp, "a pool name is %s; got %s", nameExpected, quote(e.key))
 			continue
 		}
-		pool := Pool{Name: e.key}
+		pool := policy.Pool{Name: e.key}
 		var idAt ast.Node
 		present := d.object(e.value, pp, "a mapping with id and region", []field{
 			{"id", func(v ast.Node, path string) {
@@ -127,12 +126,12 @@ func (d *decoder) pools(p *Policy, v ast.Node, path string) {
 			d.errorf(idAt, join(pp, "id"), "the pool id is in region %s but region says %s", idRegion, pool.Region)
 			continue
 		}
-		p.pools = append(p.pools, pool)
+		p.Pools = append(p.Pools, pool)
 	}
-	slices.SortFunc(p.pools, func(a, b Pool) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(p.Pools, func(a, b policy.Pool) int { return cmp.Compare(a.Name, b.Name) })
 }
 
-func (d *decoder) channels(p *Policy, v ast.Node, path string) {
+func (d *decoder) channels(p *policy.Config, v ast.Node, path string) {
 	items, ok := d.list(v, path, "a list of channels, each {id, default_pool}")
 	if !ok {
 		return
@@ -141,11 +140,11 @@ func (d *decoder) channels(p *Policy, v ast.Node, path string) {
 		d.errorf(v, path, "expected at least one channel; leave channels out to take requests in any channel")
 		return
 	}
-	p.channels = []channel{}
+	p.Channels = []policy.Channel{}
 	seen := map[string]int{}
 	for i, it := range items {
 		ip := index(path, i)
-		var c channel
+		var c policy.Channel
 		var idAt ast.Node
 		present := d.object(it, ip, "a channel: {id, default_pool}", []field{
 			{"id", func(v ast.Node, path string) {
@@ -154,14 +153,14 @@ func (d *decoder) channels(p *Policy, v ast.Node, path string) {
 					d.errorf(at, path, "expected a Slack channel id like C0123ABCD (not its #name), got %s", quote(s))
 					return
 				}
-				c.id, idAt = s, at
+				c.ID, idAt = s, at
 			}},
 			{"default_pool", func(v ast.Node, path string) {
 				s, at, ok := d.str(v, path, "a pool name")
 				if ok && !d.knownPool(p, s, at, path) {
 					return
 				}
-				c.defaultPool = s
+				c.DefaultPool = s
 			}},
 		})
 		if present == nil {
@@ -171,39 +170,33 @@ func (d *decoder) channels(p *Policy, v ast.Node, path string) {
 			d.errorf(it, join(ip, "id"), "missing; expected a Slack channel id like C0123ABCD")
 			continue
 		}
-		if c.id == "" {
+		if c.ID == "" {
 			continue
 		}
-		if line, dup := seen[c.id]; dup {
-			d.errorf(idAt, join(ip, "id"), "channel %s is already listed on line %d", c.id, line)
+		if line, dup := seen[c.ID]; dup {
+			d.errorf(idAt, join(ip, "id"), "channel %s is already listed on line %d", c.ID, line)
 			continue
 		}
-		seen[c.id], _ = position(idAt)
-		p.channels = append(p.channels, c)
+		seen[c.ID], _ = position(idAt)
+		p.Channels = append(p.Channels, c)
 	}
 }
 
 // knownPool reports whether name is a pool of the file, and says which are when it is not.
-func (d *decoder) knownPool(p *Policy, name string, at ast.Node, path string) bool {
-	if _, ok := p.Pool(name); ok && name == strings.ToLower(name) {
+func (d *decoder) knownPool(p *policy.Config, name string, at ast.Node, path string) bool {
+	if hasPool(p.Pools, name) {
 		return true
 	}
-	d.errorf(at, path, "unknown pool %s; expected one of the pools: %s", quote(name), poolNames(p.pools))
+	d.errorf(at, path, "unknown pool %s; expected one of the pools: %s", quote(name), policy.PoolNames(p.Pools))
 	return false
 }
 
-func poolNames(pools []Pool) string {
-	if len(pools) == 0 {
-		return "(none are defined)"
-	}
-	names := make([]string, len(pools))
-	for i, pl := range pools {
-		names[i] = pl.Name
-	}
-	return strings.Join(names, ", ")
+// hasPool reports whether name is a pool of the file: pool names are lower case.
+func hasPool(pools []policy.Pool, name string) bool {
+	return slices.ContainsFunc(pools, func(p policy.Pool) bool { return p.Name == name })
 }
 
-func (d *decoder) identityChecks(p *Policy, v ast.Node, path string) {
+func (d *decoder) identityChecks(p *policy.Config, v ast.Node, path string) {
 	es, ok := d.entries(v, path, "a mapping of identity check names to what they mean")
 	if !ok {
 		return
@@ -222,14 +215,14 @@ func (d *decoder) identityChecks(p *Policy, v ast.Node, path string) {
 			d.errorf(at, cp, "expected a description in plain words, e.g. Called back the number on file")
 			continue
 		}
-		p.checks = append(p.checks, IdentityCheck{Name: e.key, Description: strings.TrimSpace(desc)})
+		p.IdentityChecks = append(p.IdentityChecks, policy.IdentityCheck{Name: e.key, Description: strings.TrimSpace(desc)})
 	}
 }
 
 // limits reads {per_requester: {max, window}, per_target: {max, window},
 // per_requester_lookups: {max, window}}.
-func (d *decoder) limits(v ast.Node, path string) Limits {
-	var l Limits
+func (d *decoder) limits(v ast.Node, path string) policy.Limits {
+	var l policy.Limits
 	d.object(v, path, "a mapping with per_requester, per_target and/or per_requester_lookups", []field{
 		{"per_requester", func(v ast.Node, path string) { l.PerRequesterMax, l.PerRequesterWindow = d.limit(v, path) }},
 		{"per_target", func(v ast.Node, path string) { l.PerTargetMax, l.PerTargetWindow = d.limit(v, path) }},

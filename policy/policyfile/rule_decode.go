@@ -1,4 +1,4 @@
-package policy
+package policyfile
 
 import (
 	"regexp"
@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/resetbot/resetbot/internal/words"
+	"github.com/resetbot/resetbot/policy"
 )
 
 var (
@@ -26,7 +29,7 @@ var allowOnlyFields = []string{"approvers", "approvals", "self_approval", "expir
 // Fields that mean nothing when a request runs without approval.
 var approvalFields = []string{"approvers", "self_approval", "expires_after", "remind_after"}
 
-func (d *decoder) rules(p *Policy, v ast.Node, path string) {
+func (d *decoder) rules(p *policy.Config, v ast.Node, path string) {
 	items, ok := d.list(v, path, "a list of rules")
 	if !ok {
 		return
@@ -42,20 +45,22 @@ func (d *decoder) rules(p *Policy, v ast.Node, path string) {
 			continue
 		}
 		seen[r.Name] = r.Line
-		p.rules = append(p.rules, r)
+		p.Rules = append(p.Rules, *r)
 	}
 }
 
 // ruleReader reads one rule, remembering which fields were present and which were bad so that
 // the checks across fields say nothing about a field already reported.
 type ruleReader struct {
-	d       *decoder
-	p       *Policy
-	r       *rule
-	present map[string]ast.Node
-	bad     map[string]bool
-	nameAt  ast.Node
-	limits  Limits
+	d *decoder
+	p *policy.Config
+	r *policy.Rule
+	// requesters and approvers as parsed, for the checks across fields
+	requesters, approvers []policy.Principal
+	present               map[string]ast.Node
+	bad                   map[string]bool
+	nameAt                ast.Node
+	limits                policy.Limits
 }
 
 // track wraps a field's reader, which reports whether the value was good.
@@ -67,8 +72,8 @@ func (rr *ruleReader) track(name string, read func(v ast.Node, path string) bool
 	}}
 }
 
-func (d *decoder) rule(p *Policy, n ast.Node, path string) (*rule, ast.Node) {
-	rr := &ruleReader{d: d, p: p, r: &rule{}, bad: map[string]bool{}}
+func (d *decoder) rule(p *policy.Config, n ast.Node, path string) (*policy.Rule, ast.Node) {
+	rr := &ruleReader{d: d, p: p, r: &policy.Rule{}, bad: map[string]bool{}}
 	r := rr.r
 	if resolved, ok := d.resolve(n, path); ok {
 		r.Line, _ = position(resolved)
@@ -127,8 +132,8 @@ func (rr *ruleReader) fields() []field {
 		rr.track("pools", func(v ast.Node, path string) bool {
 			seen := map[string]bool{}
 			pools, ok := d.strs(v, path, "pool names", func(s string) string {
-				if _, known := rr.p.Pool(s); !known || s != strings.ToLower(s) {
-					return "unknown pool " + quote(s) + "; expected one of the pools: " + poolNames(rr.p.pools)
+				if !hasPool(rr.p.Pools, s) {
+					return "unknown pool " + quote(s) + "; expected one of the pools: " + policy.PoolNames(rr.p.Pools)
 				}
 				return twice(seen, s)
 			})
@@ -138,25 +143,25 @@ func (rr *ruleReader) fields() []field {
 		rr.track("actions", func(v ast.Node, path string) bool {
 			seen := map[string]bool{}
 			names, ok := d.strs(v, path, "actions", func(s string) string {
-				if _, known := ParseAction(s); !known {
-					return "unknown action " + quote(s) + "; expected one of: " + actionNames()
+				if _, known := policy.ParseAction(s); !known {
+					return "unknown action " + quote(s) + "; expected one of: " + policy.ActionNames()
 				}
 				return twice(seen, s)
 			})
 			for _, s := range names {
-				r.Actions = append(r.Actions, Action(s))
+				r.Actions = append(r.Actions, policy.Action(s))
 			}
 			return ok
 		}),
 		rr.track("target_groups", func(v ast.Node, path string) bool { return rr.targetGroups(v, path) }),
 		rr.track("requesters", func(v ast.Node, path string) bool {
 			var ok bool
-			r.Requesters, r.requesters, ok = rr.principals(v, path, true)
+			r.Requesters, rr.requesters, ok = rr.principals(v, path, true)
 			return ok
 		}),
 		rr.track("approvers", func(v ast.Node, path string) bool {
 			var ok bool
-			r.Approvers, r.approvers, ok = rr.principals(v, path, false)
+			r.Approvers, rr.approvers, ok = rr.principals(v, path, false)
 			return ok
 		}),
 		rr.track("approvals", func(v ast.Node, path string) bool {
@@ -196,24 +201,16 @@ func twice(seen map[string]bool, s string) string {
 	return ""
 }
 
-func actionNames() string {
-	names := make([]string, len(Actions))
-	for i, a := range Actions {
-		names[i] = string(a)
-	}
-	return strings.Join(names, ", ")
-}
-
 // principals reads requesters or approvers, as written and ready to match.
-func (rr *ruleReader) principals(v ast.Node, path string, anyoneOK bool) ([]string, []principal, bool) {
-	var ps []principal
+func (rr *ruleReader) principals(v ast.Node, path string, anyoneOK bool) ([]string, []policy.Principal, bool) {
+	var ps []policy.Principal
 	seen := map[string]bool{}
 	written, ok := rr.d.strs(v, path, "people: user ids, user-group ids or @handles", func(s string) string {
-		p, msg := parsePrincipal(s, anyoneOK)
-		if msg != "" {
-			return msg
+		p, err := policy.ParsePrincipal(s, anyoneOK)
+		if err != nil {
+			return err.Error()
 		}
-		if msg := twice(seen, p.id); msg != "" && p.kind != principalAnyone {
+		if msg := twice(seen, p.ID); msg != "" && p.Kind != policy.Anyone {
 			return msg
 		}
 		ps = append(ps, p)
@@ -269,15 +266,14 @@ func (rr *ruleReader) require(v ast.Node, path string) bool {
 				d.errorf(at, path, "expected a regular expression, e.g. SUP-[0-9]+: %s", patternProblem(err))
 				return
 			}
-			re := regexp.MustCompile(`^(?:` + s + `)$`)
-			req.TicketPattern, r.ticket = s, re
+			req.TicketPattern = s
 		}},
 		{"reason", func(v ast.Node, path string) { req.Reason, _ = d.boolean(v, path) }},
 		{"verified_by", func(v ast.Node, path string) {
 			seen := map[string]bool{}
 			checks, ok := d.strs(v, path, "identity check names", func(s string) string {
-				if !slices.ContainsFunc(rr.p.checks, func(c IdentityCheck) bool { return c.Name == s }) {
-					return "unknown identity check " + quote(s) + "; expected one named under identity_checks: " + checkNames(rr.p.checks)
+				if !slices.ContainsFunc(rr.p.IdentityChecks, func(c policy.IdentityCheck) bool { return c.Name == s }) {
+					return "unknown identity check " + quote(s) + "; expected one named under identity_checks: " + checkNames(rr.p.IdentityChecks)
 				}
 				return twice(seen, s)
 			})
@@ -304,7 +300,7 @@ func patternProblem(err error) string {
 	return err.Error()
 }
 
-func checkNames(checks []IdentityCheck) string {
+func checkNames(checks []policy.IdentityCheck) string {
 	if len(checks) == 0 {
 		return "(the file names none)"
 	}
@@ -341,7 +337,7 @@ func (rr *ruleReader) check(n ast.Node, path string) {
 }
 
 func (rr *ruleReader) checkDeny(path string) {
-	d, r := rr.d, rr.r
+	d := rr.d
 	if _, ok := rr.present["message"]; !ok && !rr.bad["message"] {
 		d.errorf(rr.present["effect"], join(path, "message"), "missing; a deny rule says why, in words shown to the requester")
 	}
@@ -350,7 +346,7 @@ func (rr *ruleReader) checkDeny(path string) {
 			d.errorf(at, join(path, name), "has no meaning on a deny rule; a deny rule says only what it matches and its message")
 		}
 	}
-	if at, ok := rr.present["requesters"]; ok && len(r.requesters) == 0 && !rr.bad["requesters"] {
+	if at, ok := rr.present["requesters"]; ok && len(rr.requesters) == 0 && !rr.bad["requesters"] {
 		d.errorf(at, join(path, "requesters"), "expected at least one; leave requesters out to deny everyone")
 	}
 }
@@ -364,13 +360,13 @@ func (rr *ruleReader) checkAllow(n ast.Node, path string) {
 	if !has("actions") {
 		d.errorf(n, join(path, "actions"), "missing; an allow rule names the actions it allows, e.g. [reset]")
 	}
-	if len(r.requesters) == 0 && !rr.bad["requesters"] {
-		d.errorf(n, join(path, "requesters"), `missing; an allow rule names who may request: %s, or "*" for anyone`, principalExpected)
+	if len(rr.requesters) == 0 && !rr.bad["requesters"] {
+		d.errorf(n, join(path, "requesters"), `missing; an allow rule names who may request: %s, or "*" for anyone`, policy.PrincipalExpected)
 	}
 	if rr.bad["actions"] || rr.bad["approvals"] {
 		return
 	}
-	writes := slices.ContainsFunc(r.Actions, func(a Action) bool { return !a.ReadOnly() })
+	writes := slices.ContainsFunc(r.Actions, func(a policy.Action) bool { return !a.ReadOnly() })
 	switch {
 	case writes && !has("approvals"):
 		d.errorf(n, join(path, "approvals"), "missing; say how many approvals a request needs (0 runs it at once, without approval)")
@@ -386,13 +382,13 @@ func (rr *ruleReader) checkAllow(n ast.Node, path string) {
 		rr.checkApprovers(n, path)
 	}
 	if rr.limits.PerRequesterMax == 0 {
-		rr.limits.PerRequesterMax, rr.limits.PerRequesterWindow = rr.p.limits.PerRequesterMax, rr.p.limits.PerRequesterWindow
+		rr.limits.PerRequesterMax, rr.limits.PerRequesterWindow = d.fileLimits.PerRequesterMax, d.fileLimits.PerRequesterWindow
 	}
 	if rr.limits.PerTargetMax == 0 {
-		rr.limits.PerTargetMax, rr.limits.PerTargetWindow = rr.p.limits.PerTargetMax, rr.p.limits.PerTargetWindow
+		rr.limits.PerTargetMax, rr.limits.PerTargetWindow = d.fileLimits.PerTargetMax, d.fileLimits.PerTargetWindow
 	}
 	if rr.limits.PerRequesterLookupsMax == 0 {
-		rr.limits.PerRequesterLookupsMax, rr.limits.PerRequesterLookupsWindow = rr.p.limits.PerRequesterLookupsMax, rr.p.limits.PerRequesterLookupsWindow
+		rr.limits.PerRequesterLookupsMax, rr.limits.PerRequesterLookupsWindow = d.fileLimits.PerRequesterLookupsMax, d.fileLimits.PerRequesterLookupsWindow
 	}
 	r.Limits = rr.limits
 }
@@ -400,19 +396,19 @@ func (rr *ruleReader) checkAllow(n ast.Node, path string) {
 // checkApprovers checks a rule that needs approval can get it, and fills in its expiry.
 func (rr *ruleReader) checkApprovers(n ast.Node, path string) {
 	d, r := rr.d, rr.r
-	if len(r.approvers) == 0 {
+	if len(rr.approvers) == 0 {
 		if !rr.bad["approvers"] {
-			d.errorf(n, join(path, "approvers"), "missing; a rule with approvals names who may approve: %s", principalExpected)
+			d.errorf(n, join(path, "approvers"), "missing; a rule with approvals names who may approve: %s", policy.PrincipalExpected)
 		}
 		return
 	}
-	if !slices.ContainsFunc(r.approvers, func(p principal) bool { return p.kind == principalGroup }) && len(r.approvers) < r.Approvals {
-		d.errorf(rr.present["approvals"], join(path, "approvals"), "needs %d approvals but approvers names only %d %s, so no request could ever be approved", r.Approvals, len(r.approvers), plural(len(r.approvers), "person", "people"))
+	if !slices.ContainsFunc(rr.approvers, func(p policy.Principal) bool { return p.Kind == policy.Group }) && len(rr.approvers) < r.Approvals {
+		d.errorf(rr.present["approvals"], join(path, "approvals"), "needs %d approvals but approvers names only %d %s, so no request could ever be approved", r.Approvals, len(rr.approvers), words.Plural(len(rr.approvers), "person", "people"))
 	}
 	if r.ExpiresAfter == 0 && !rr.bad["expires_after"] {
 		r.ExpiresAfter = defaultExpiry
 	}
 	if r.RemindAfter > 0 && r.ExpiresAfter > 0 && r.RemindAfter >= r.ExpiresAfter {
-		d.errorf(rr.present["remind_after"], join(path, "remind_after"), "is %s, not before expires_after (%s); a reminder comes while the request still waits", FormatDuration(r.RemindAfter), FormatDuration(r.ExpiresAfter))
+		d.errorf(rr.present["remind_after"], join(path, "remind_after"), "is %s, not before expires_after (%s); a reminder comes while the request still waits", policy.FormatDuration(r.RemindAfter), policy.FormatDuration(r.ExpiresAfter))
 	}
 }

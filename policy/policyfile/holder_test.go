@@ -1,4 +1,4 @@
-package policy
+package policyfile
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/resetbot/resetbot/policy"
 )
 
 const (
@@ -60,7 +62,7 @@ func newTestHolder(t *testing.T, content string) (*Holder, string, *bytes.Buffer
 
 func TestHolderReload(t *testing.T) {
 	h, path, buf := newTestHolder(t, holderV1)
-	reset := Facts{Requester: "U0DAN", Groups: []string{"@support"}, Action: ActionReset}
+	reset := policy.Facts{Requester: "U0DAN", Groups: []string{"@support"}, Action: policy.ActionReset}
 	if d := h.Decide(reset); d.Allowed {
 		t.Fatalf("before reload, reset allowed: %+v", d)
 	}
@@ -137,12 +139,16 @@ func TestNewHolderInvalidFile(t *testing.T) {
 func TestHolderDelegates(t *testing.T) {
 	h, _, _ := newTestHolder(t, decidePolicy)
 	p := h.Policy()
-	f := supportFacts()
+	f := policy.Facts{
+		Team: "T0TEAM1", Channel: "C0PROD", Requester: "U0DAN", Groups: []string{"@support"},
+		Pool: "prod", Action: policy.ActionReset, TargetGroups: []string{"customers"},
+		Ticket: "SUP-42", Reason: "locked out", VerifiedBy: "callback",
+	}
 	if diff := cmp.Diff(p.Decide(f), h.Decide(f)); diff != "" {
 		t.Errorf("Decide mismatch (-policy +holder):\n%s", diff)
 	}
 	d := h.Decide(f)
-	a := Approver{User: "U0BOB"}
+	a := policy.Approver{User: "U0BOB"}
 	gotOK, gotReason := h.CanApprove(d, a, "U0DAN", nil)
 	wantOK, wantReason := p.CanApprove(d, a, "U0DAN", nil)
 	if gotOK != wantOK || gotReason != wantReason {
@@ -154,7 +160,7 @@ func TestHolderDelegates(t *testing.T) {
 	if diff := cmp.Diff(p.Pools(), h.Pools()); diff != "" {
 		t.Errorf("Pools mismatch (-policy +holder):\n%s", diff)
 	}
-	if got, ok := h.Pool("prod"); !ok || got != prod {
+	if got, ok := h.Pool("prod"); !ok || got != p.Pools()[0] {
 		t.Errorf("Pool(prod) = %v, %v", got, ok)
 	}
 	if diff := cmp.Diff(p.IdentityChecks(), h.IdentityChecks()); diff != "" {
@@ -165,7 +171,7 @@ func TestHolderDelegates(t *testing.T) {
 // TestHolderConcurrentReload decides while the file is reloaded; run with -race.
 func TestHolderConcurrentReload(t *testing.T) {
 	h, path, _ := newTestHolder(t, holderV1)
-	reset := Facts{Requester: "U0DAN", Groups: []string{"@support"}, Action: ActionReset}
+	reset := policy.Facts{Requester: "U0DAN", Groups: []string{"@support"}, Action: policy.ActionReset}
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {

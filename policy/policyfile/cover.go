@@ -1,8 +1,10 @@
-package policy
+package policyfile
 
 import (
 	"slices"
 	"strings"
+
+	"github.com/resetbot/resetbot/policy"
 )
 
 // coverage answers whether one rule matches every request a later one would, for the
@@ -47,7 +49,7 @@ func (c *coverage) intern(items []string) int {
 	return len(c.members) - 1
 }
 
-func (c *coverage) sets(r *rule) ruleSets {
+func (c *coverage) sets(r policy.Rule) ruleSets {
 	actions := make([]string, len(r.Actions))
 	for i, a := range r.Actions {
 		actions[i] = string(a)
@@ -57,11 +59,12 @@ func (c *coverage) sets(r *rule) ruleSets {
 	}
 	var requesters []string
 	anyone := false
-	for _, p := range r.requesters {
-		anyone = anyone || p.kind == principalAnyone
-		requesters = append(requesters, p.id)
+	for _, s := range r.Requesters {
+		p, _ := policy.ParsePrincipal(s, true) // a valid policy's requesters parse
+		anyone = anyone || p.Kind == policy.Anyone
+		requesters = append(requesters, p.ID)
 	}
-	if r.requesters == nil {
+	if r.Requesters == nil {
 		requesters = nil
 	}
 	return ruleSets{pools: c.intern(r.Pools), actions: c.intern(actions), requesters: c.intern(requesters), anyone: anyone}

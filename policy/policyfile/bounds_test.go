@@ -1,4 +1,4 @@
-package policy
+package policyfile
 
 import (
 	"errors"
@@ -122,7 +122,7 @@ func TestSharedListsAtTheBounds(t *testing.T) {
 	for i := 1; i < MaxItems; i++ {
 		want = append(want, Warning{File: "p.yaml", Line: 6 + i, Rule: fmt.Sprintf("r%d", i), Message: `is never reached: rule "r0" (line 4) matches every request it would`})
 	}
-	if diff := cmp.Diff(want, p.Warnings()); diff != "" {
+	if diff := cmp.Diff(want, Lint(p)); diff != "" {
 		t.Errorf("Warnings() mismatch (-want +got):\n%s", diff)
 	}
 }
