@@ -60,6 +60,16 @@ type Config struct {
 	ValidateTimeout time.Duration
 	// WorkTimeout bounds the work one envelope starts; default DefaultWorkTimeout.
 	WorkTimeout time.Duration
+	// Workers bounds the envelopes' work running at once; default DefaultWorkers.
+	Workers int
+	// QueueSize bounds the work waiting for a worker; default DefaultQueueSize. When it is
+	// full, reading Slack's envelopes waits.
+	QueueSize int
+	// ObserveQueueWait, when set, is told how long each piece of work waited for a worker.
+	ObserveQueueWait func(d time.Duration)
+	// ObserveInFlight, when set, is told +1 when a piece of work starts running and -1 when
+	// it ends.
+	ObserveInFlight func(delta int)
 	// PingInterval is how long the connection may go without a ping from Slack before it is
 	// reopened; default slack-go's (30 s).
 	PingInterval time.Duration
@@ -86,9 +96,12 @@ type Bot struct {
 	// id is the workspace and app whose envelopes the bot answers, set by Run.
 	id atomic.Pointer[identity]
 
+	pool   *pool
+	checks chan struct{} // a slot per modal submission being checked
+
 	connected atomic.Bool
 	running   atomic.Bool
-	work      sync.WaitGroup // handlers in flight
+	work      sync.WaitGroup // handlers queued or in flight
 	homeWork  sync.WaitGroup // Home tabs being published again after a change
 }
 
@@ -121,6 +134,12 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.WorkTimeout <= 0 {
 		cfg.WorkTimeout = DefaultWorkTimeout
 	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.QueueSize <= 0 {
+		cfg.QueueSize = DefaultQueueSize
+	}
 	b := &Bot{
 		client:   cfg.Notifier.client,
 		notifier: cfg.Notifier,
@@ -131,6 +150,8 @@ func New(cfg Config) (*Bot, error) {
 		groups:   cfg.Notifier.groups,
 		cfg:      cfg,
 		claims:   cfg.Claims,
+		pool:     newPool(cfg.Workers, cfg.QueueSize, cfg.ObserveQueueWait, cfg.ObserveInFlight),
+		checks:   make(chan struct{}, cfg.Workers),
 	}
 	b.routes = b.newRoutes()
 	cfg.Notifier.onChange(b.republishHomes)
@@ -286,12 +307,27 @@ func (b *Bot) identity() identity {
 	return identity{}
 }
 
-// goWork runs f in the background with its own deadline; Run waits for it before returning.
-// The work outlives ctx's cancellation so that a Cognito run is never cut off half-way.
+// goWork queues f on the work pool, to run with its own deadline; Run waits for it before
+// returning. The work outlives ctx's cancellation so that a Cognito run is never cut off
+// half-way. Only the event loop and the checks of modal submissions (goCheck) call it: the
+// pool's own work never does, so it never waits on itself.
 func (b *Bot) goWork(ctx context.Context, f func(ctx context.Context)) {
 	b.work.Add(1)
-	go func() {
+	b.pool.submit(func() {
 		defer b.work.Done()
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
+		defer cancel()
+		f(wctx)
+	})
+}
+
+// goCheck runs the check of a modal submission, whose answer rides in the ack Slack waits 3 s
+// for, at once rather than behind the queued work; at most Config.Workers run at a time.
+func (b *Bot) goCheck(ctx context.Context, f func(ctx context.Context)) {
+	b.work.Add(1)
+	b.checks <- struct{}{}
+	go func() {
+		defer func() { <-b.checks; b.work.Done() }()
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
 		defer cancel()
 		f(wctx)

@@ -3,8 +3,11 @@ package bot
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/internal/slacktest"
@@ -45,5 +48,43 @@ func TestBurstOfCardsWaitsOutSlackRateLimits(t *testing.T) {
 	}
 	if h.slack.RateLimited("chat.postMessage") == 0 {
 		t.Error("Slack never rate-limited the burst: the test proves nothing")
+	}
+}
+
+// TestFloodBiggerThanThePool: more envelopes at once than the work pool has workers and queue
+// room are all acknowledged and all handled, with never more work running than the pool's
+// bound.
+func TestFloodBiggerThanThePool(t *testing.T) {
+	const workers = 2
+	h := newHarness(t, withPool(workers, 3))
+	h.cog.SetLatency(20 * time.Millisecond)
+
+	requesters := []string{uAlice, uSam}
+	targets := []string{"carol", "erin", "frank", "gina"}
+	var wg sync.WaitGroup
+	errs := make(chan error, 12)
+	for round := range 3 {
+		for i, target := range targets {
+			wg.Go(func() {
+				text := fmt.Sprintf("reset %s --ticket SUP-%d%d --verified-by callback locked out", target, round, i)
+				_, err := h.slack.SlashCommand(h.ctx(), requesters[(round+i)%2], chSupport, h.command, text)
+				errs <- err
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a slash command was not acknowledged: %v", err)
+		}
+	}
+	h.settle()
+	got := map[string]int{"acked": h.acks.count("slash_commands"), "cards": len(h.cards(chSupport))}
+	if diff := cmp.Diff(got, map[string]int{"acked": 12, "cards": 12}); diff != "" {
+		t.Errorf("(-got +want):\n%s", diff)
+	}
+	if m := h.maxInFlight.Load(); m > workers || m == 0 {
+		t.Errorf("at most %d pieces of work ran at once, want 1 to %d", m, workers)
 	}
 }

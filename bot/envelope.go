@@ -106,7 +106,7 @@ func (b *Bot) onInteractive(ctx context.Context, sm *socketmode.Client, evt sock
 			return
 		}
 		// The check runs off the event loop, under its own deadline, and acks when done.
-		b.goWork(ctx, func(wctx context.Context) {
+		b.goCheck(ctx, func(wctx context.Context) {
 			vctx, cancel := context.WithTimeout(wctx, b.cfg.ValidateTimeout)
 			defer cancel()
 			if !b.firstDelivery(vctx, evt.Request, received) {

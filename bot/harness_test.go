@@ -93,6 +93,20 @@ type harness struct {
 	acks    *ackLog
 	// reconnects counts what ObserveReconnect was told.
 	reconnects atomic.Int64
+	// inFlight is the work running now, as ObserveInFlight tells it, and maxInFlight the most
+	// seen at once.
+	inFlight, maxInFlight atomic.Int64
+}
+
+// observeInFlight follows the work running (bot.Config.ObserveInFlight).
+func (h *harness) observeInFlight(delta int) {
+	n := h.inFlight.Add(int64(delta))
+	for {
+		m := h.maxInFlight.Load()
+		if n <= m || h.maxInFlight.CompareAndSwap(m, n) {
+			return
+		}
+	}
 }
 
 type harnessConfig struct {
@@ -101,6 +115,8 @@ type harnessConfig struct {
 	// slackClock, when set, is the fake Slack's clock, on which the bot's Slack client waits
 	// out Retry-After too.
 	slackClock *slacktest.FakeClock
+	// workers and queueSize size the bot's work pool; 0 means the defaults.
+	workers, queueSize int
 }
 
 type harnessOption func(*harnessConfig)
@@ -111,6 +127,11 @@ func withDryRun() harnessOption { return func(c *harnessConfig) { c.dryRun = tru
 // for them, on clock.
 func withSlackClock(clock *slacktest.FakeClock) harnessOption {
 	return func(c *harnessConfig) { c.slackClock = clock }
+}
+
+// withPool sizes the bot's work pool.
+func withPool(workers, queueSize int) harnessOption {
+	return func(c *harnessConfig) { c.workers, c.queueSize = workers, queueSize }
 }
 
 func withCommandName(name string) harnessOption {
@@ -211,14 +232,17 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	h.botCfg = Config{
-		Notifier:   notifier,
-		Service:    h.svc,
-		Policy:     pol,
-		Logger:     log,
-		Claims:     db,
-		TeamID:     teamID,
-		AppID:      fs.AppID(),
-		ObserveAck: h.acks.observe,
+		Notifier:        notifier,
+		Service:         h.svc,
+		Policy:          pol,
+		Logger:          log,
+		Claims:          db,
+		TeamID:          teamID,
+		AppID:           fs.AppID(),
+		ObserveAck:      h.acks.observe,
+		Workers:         cfg.workers,
+		QueueSize:       cfg.queueSize,
+		ObserveInFlight: h.observeInFlight,
 		ObserveReconnect: func() {
 			h.reconnects.Add(1)
 		},

@@ -117,6 +117,10 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		Claims:           a.store,
 		ObserveAck:       a.metrics.Ack,
 		ObserveReconnect: a.metrics.Reconnect,
+		Workers:          cfg.Workers,
+		QueueSize:        cfg.WorkQueue,
+		ObserveQueueWait: a.metrics.QueueWait,
+		ObserveInFlight:  a.metrics.InFlight,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("slack bot: %w", err)

@@ -35,6 +35,9 @@ type Config struct {
 	ShutdownGrace   time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"How long a SIGTERM waits for running Cognito actions to finish."`
 	SlackAPIURL     string        `envconfig:"SLACK_API_URL" desc:"Base URL of the Slack Web API; empty means Slack itself. For tests and local fakes."`
 	CognitoEndpoint string        `envconfig:"COGNITO_ENDPOINT" desc:"Endpoint of the Cognito API; empty means AWS. For tests and local fakes."`
+	Workers         int           `envconfig:"WORKERS" default:"256" desc:"How much of the work Slack's envelopes start (Slack, Cognito and store calls) runs at once; the rest waits its turn."`
+	WorkQueue       int           `envconfig:"WORK_QUEUE" default:"10000" desc:"How much work may wait for a worker; when it is full, reading Slack's envelopes waits."`
+	MemoryLimitMiB  int           `envconfig:"MEMORY_LIMIT_MIB" default:"128" desc:"Soft memory limit of the Go runtime, in MiB (GOMEMLIMIT wins when set); 0 for none."`
 }
 
 // LogFormat is how log lines are written.
@@ -93,6 +96,15 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		errs = append(errs, fmt.Errorf("RESETBOT_HTTP_ADDR %q is not host:port (e.g. :8080): %w", c.HTTPAddr, err))
+	}
+	if c.Workers < 1 {
+		errs = append(errs, fmt.Errorf("RESETBOT_WORKERS %d is below 1", c.Workers))
+	}
+	if c.WorkQueue < 1 {
+		errs = append(errs, fmt.Errorf("RESETBOT_WORK_QUEUE %d is below 1", c.WorkQueue))
+	}
+	if c.MemoryLimitMiB < 0 {
+		errs = append(errs, fmt.Errorf("RESETBOT_MEMORY_LIMIT_MIB %d is negative (0 means no limit)", c.MemoryLimitMiB))
 	}
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, fmt.Errorf("RESETBOT_SHUTDOWN_GRACE %s is negative", c.ShutdownGrace))

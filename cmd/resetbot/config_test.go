@@ -51,15 +51,18 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatalf("LoadConfig: %v", err)
 	}
 	want := Config{
-		SlackAppToken: NewSecret("xapp-1-A0-123-SeCrEtVaLuE"),
-		SlackBotToken: NewSecret("xoxb-1-2-SeCrEtVaLuE"),
-		PolicyFile:    "/etc/resetbot/policy.yaml",
-		Store:         StoreURL{Scheme: "sqlite", Path: "./resetbot.db"},
-		Command:       "/cognito",
-		HTTPAddr:      ":8080",
-		LogLevel:      slog.LevelInfo,
-		LogFormat:     LogJSON,
-		ShutdownGrace: 30 * time.Second,
+		SlackAppToken:  NewSecret("xapp-1-A0-123-SeCrEtVaLuE"),
+		SlackBotToken:  NewSecret("xoxb-1-2-SeCrEtVaLuE"),
+		PolicyFile:     "/etc/resetbot/policy.yaml",
+		Store:          StoreURL{Scheme: "sqlite", Path: "./resetbot.db"},
+		Command:        "/cognito",
+		HTTPAddr:       ":8080",
+		LogLevel:       slog.LevelInfo,
+		LogFormat:      LogJSON,
+		ShutdownGrace:  30 * time.Second,
+		Workers:        256,
+		WorkQueue:      10000,
+		MemoryLimitMiB: 128,
 	}
 	if diff := cmp.Diff(got, want, cmp.Comparer(func(a, b Secret) bool { return a.Reveal() == b.Reveal() })); diff != "" {
 		t.Errorf("LoadConfig (-got +want):\n%s", diff)
@@ -165,6 +168,11 @@ func TestLoadConfigErrors(t *testing.T) {
 			name: "negative grace",
 			env:  map[string]string{"RESETBOT_SHUTDOWN_GRACE": "-1s"},
 			want: []string{"RESETBOT_SHUTDOWN_GRACE -1s is negative"},
+		},
+		{
+			name: "work pool and memory",
+			env:  map[string]string{"RESETBOT_WORKERS": "0", "RESETBOT_WORK_QUEUE": "-5", "RESETBOT_MEMORY_LIMIT_MIB": "-1"},
+			want: []string{"RESETBOT_WORKERS 0 is below 1", "RESETBOT_WORK_QUEUE -5 is below 1", "RESETBOT_MEMORY_LIMIT_MIB -1 is negative"},
 		},
 		{
 			name: "endpoints",

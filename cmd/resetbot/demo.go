@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resetbot/resetbot/bot"
 	"github.com/resetbot/resetbot/internal/demo"
 	"github.com/resetbot/resetbot/internal/httpserver"
 )
@@ -159,7 +160,7 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer, log *sl
 		SlackAPIURL: fakes.Slack.APIURL(), CognitoEndpoint: fakes.Cognito.URL(),
 		PolicyFile: policyFile, Store: StoreURL{Scheme: "sqlite", Path: filepath.Join(dir, "demo.db")},
 		Command: "/cognito", HTTPAddr: "127.0.0.1:0", LogLevel: slog.LevelWarn, LogFormat: LogText,
-		ShutdownGrace: 5 * time.Second,
+		ShutdownGrace: 5 * time.Second, Workers: bot.DefaultWorkers, WorkQueue: bot.DefaultQueueSize,
 	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("the demo's configuration: %w", err)

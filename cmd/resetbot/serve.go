@@ -23,6 +23,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	for _, k := range unknownVariables(os.Environ()) {
 		log.Warn("ignoring a variable resetbot does not read; is it a typo? (resetbot --help lists them)", "variable", k)
 	}
+	applyMemoryLimit(cfg.MemoryLimitMiB, os.Getenv, log)
 
 	app, err := New(ctx, cfg, log)
 	if err != nil {

@@ -27,6 +27,8 @@ func everyFamily(t *testing.T) []*dto.MetricFamily {
 	m.Ack("slash_commands", time.Millisecond)
 	m.Reconnect()
 	m.SlackRetry("chat.postMessage", "ratelimited")
+	m.InFlight(1)
+	m.QueueWait(time.Millisecond)
 	fams, err := m.Registry().Gather()
 	if err != nil {
 		t.Fatalf("Gather: %v", err)

@@ -27,6 +27,8 @@ type Metrics struct {
 	ackLatency     *prometheus.HistogramVec
 	reconnects     prometheus.Counter
 	slackRetries   *prometheus.CounterVec
+	workInFlight   prometheus.Gauge
+	queueWait      prometheus.Histogram
 }
 
 // New registers every collector, the Go runtime and process collectors and a build_info
@@ -77,6 +79,17 @@ func New(version string) *Metrics {
 			Name:      "slack_retries_total",
 			Help:      "Slack Web API calls sent again, by method and reason (ratelimited, server_error, connection).",
 		}, []string{"method", "reason"}),
+		workInFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: namespace,
+			Name:      "work_in_flight",
+			Help:      "Work started by Slack envelopes running now.",
+		}),
+		queueWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: namespace,
+			Name:      "work_queue_wait_seconds",
+			Help:      "Time work started by Slack envelopes waited for a worker.",
+			Buckets:   []float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30},
+		}),
 	}
 	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace:   namespace,
@@ -88,7 +101,7 @@ func New(version string) *Metrics {
 	m.reg.MustRegister(
 		m.requests, m.approvals, m.runDuration,
 		m.cognitoLatency, m.cognitoErrors,
-		m.ackLatency, m.reconnects, m.slackRetries, buildInfo,
+		m.ackLatency, m.reconnects, m.slackRetries, m.workInFlight, m.queueWait, buildInfo,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -139,3 +152,9 @@ func (m *Metrics) Reconnect() { m.reconnects.Inc() }
 func (m *Metrics) SlackRetry(method, reason string) {
 	m.slackRetries.WithLabelValues(method, reason).Inc()
 }
+
+// InFlight follows the work running: +1 when a piece starts, -1 when it ends.
+func (m *Metrics) InFlight(delta int) { m.workInFlight.Add(float64(delta)) }
+
+// QueueWait records how long a piece of work waited for a worker.
+func (m *Metrics) QueueWait(d time.Duration) { m.queueWait.Observe(d.Seconds()) }

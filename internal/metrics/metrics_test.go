@@ -33,6 +33,8 @@ func samples(t *testing.T, m *Metrics) map[string]float64 {
 			switch f.GetType() {
 			case dto.MetricType_COUNTER:
 				out[key] = s.GetCounter().GetValue()
+			case dto.MetricType_GAUGE:
+				out[key] = s.GetGauge().GetValue()
 			case dto.MetricType_HISTOGRAM:
 				out[key+":count"] = float64(s.GetHistogram().GetSampleCount())
 				out[key+":sum"] = s.GetHistogram().GetSampleSum()
@@ -70,6 +72,11 @@ func TestEventsReachTheirCollectors(t *testing.T) {
 	m.Ack("slash_commands", 20*time.Millisecond)
 	m.Reconnect()
 	m.Reconnect()
+	m.InFlight(1)
+	m.InFlight(1)
+	m.InFlight(-1)
+	m.QueueWait(250 * time.Millisecond)
+	m.SlackRetry("chat.postMessage", "ratelimited")
 
 	want := map[string]float64{
 		"resetbot_requests_total{action=reset,outcome=created}":                                          2,
@@ -88,6 +95,10 @@ func TestEventsReachTheirCollectors(t *testing.T) {
 		"resetbot_slack_ack_duration_seconds{kind=slash_commands}:count":                                 1,
 		"resetbot_slack_ack_duration_seconds{kind=slash_commands}:sum":                                   0.02,
 		"resetbot_socket_reconnects_total":                                                               2,
+		"resetbot_work_in_flight":                                                                        1,
+		"resetbot_work_queue_wait_seconds:count":                                                         1,
+		"resetbot_work_queue_wait_seconds:sum":                                                           0.25,
+		"resetbot_slack_retries_total{method=chat.postMessage,reason=ratelimited}":                       1,
 	}
 	if diff := cmp.Diff(samples(t, m), want); diff != "" {
 		t.Errorf("metrics (-got +want):\n%s", diff)
