@@ -78,11 +78,12 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 			opts.observeCognito(op, d, errCode)
 		}
 	}
-	cog, err := newCognito(ctx, cfg, opts.aws, log, observe)
+	shared := newHTTPTransport(cfg.Workers)
+	cog, err := newCognito(ctx, cfg, opts.aws, &http.Client{Transport: shared}, log, observe)
 	if err != nil {
 		return nil, err
 	}
-	slackTransport, err := slackhttp.New(slackhttp.Config{Logger: log, ObserveRetry: a.metrics.SlackRetry})
+	slackTransport, err := slackhttp.New(slackhttp.Config{Base: shared, Logger: log, ObserveRetry: a.metrics.SlackRetry})
 	if err != nil {
 		return nil, fmt.Errorf("slack client: %w", err)
 	}

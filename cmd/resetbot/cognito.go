@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,9 +24,10 @@ func loadAWSConfig(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
-// newCognito is the Cognito client, reporting every call to observe. It reads the SDK's
-// default chain unless given an AWS configuration.
-func newCognito(ctx context.Context, cfg Config, awsCfg *aws.Config, log *slog.Logger, observe func(op string, d time.Duration, errCode string)) (*cognito.Client, error) {
+// newCognito is the Cognito client, calling through hc and reporting every call to observe. It
+// reads the SDK's default chain unless given an AWS configuration.
+func newCognito(ctx context.Context, cfg Config, awsCfg *aws.Config, hc *http.Client, log *slog.Logger,
+	observe func(op string, d time.Duration, errCode string)) (*cognito.Client, error) {
 	if awsCfg == nil {
 		loaded, err := loadAWSConfig(ctx)
 		if err != nil {
@@ -33,7 +35,9 @@ func newCognito(ctx context.Context, cfg Config, awsCfg *aws.Config, log *slog.L
 		}
 		awsCfg = &loaded
 	}
-	return cognito.New(*awsCfg, cognito.Options{
+	withClient := awsCfg.Copy()
+	withClient.HTTPClient = hc
+	return cognito.New(withClient, cognito.Options{
 		Endpoint: cfg.CognitoEndpoint,
 		Logger:   log,
 		Observe:  observe,

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"time"
+)
+
+// Timeouts of the shared HTTP transport; each call has its own deadline on top (Cognito's
+// call timeout, the Slack transport's per attempt).
+const (
+	dialTimeout           = 10 * time.Second
+	tlsHandshakeTimeout   = 10 * time.Second
+	responseHeaderTimeout = 30 * time.Second
+	idleConnTimeout       = 90 * time.Second
+)
+
+// newHTTPTransport is the transport the AWS SDK and the Slack client share. It keeps as many
+// idle connections per host as the work pool runs work at once, so that a busy bot reuses its
+// connections instead of opening one per call (Go's default keeps 2 per host, the AWS SDK's
+// 10).
+func newHTTPTransport(workers int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = tlsHandshakeTimeout
+	t.ResponseHeaderTimeout = responseHeaderTimeout
+	t.IdleConnTimeout = idleConnTimeout
+	t.MaxIdleConnsPerHost = workers
+	t.MaxIdleConns = 2 * workers // Slack and Cognito, per region in use
+	return t
+}
