@@ -127,9 +127,10 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		return nil, fmt.Errorf("slack bot: %w", err)
 	}
 	a.http, err = httpserver.Listen(cfg.HTTPAddr, httpserver.NewHandler(httpserver.Config{
-		Ready:   []httpserver.Check{{Name: "slack", Run: a.slackReady}, {Name: "store", Run: a.store.Ping}},
-		Metrics: a.metrics.Handler(),
-		Logger:  log,
+		Ready:     []httpserver.Check{{Name: "slack", Run: a.slackReady}, {Name: "store", Run: a.store.Ping}},
+		Metrics:   a.metrics.Handler(),
+		Profiling: cfg.Profiling,
+		Logger:    log,
 	}))
 	if err != nil {
 		return nil, err

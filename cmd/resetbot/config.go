@@ -38,6 +38,7 @@ type Config struct {
 	Workers         int           `envconfig:"WORKERS" default:"256" desc:"How much of the work Slack's envelopes start (Slack, Cognito and store calls) runs at once; the rest waits its turn."`
 	WorkQueue       int           `envconfig:"WORK_QUEUE" default:"10000" desc:"How much work may wait for a worker; when it is full, reading Slack's envelopes waits."`
 	MemoryLimitMiB  int           `envconfig:"MEMORY_LIMIT_MIB" default:"128" desc:"Soft memory limit of the Go runtime, in MiB (GOMEMLIMIT wins when set); 0 for none."`
+	Profiling       bool          `envconfig:"PPROF" default:"false" desc:"Serve Go's profiler (net/http/pprof) under /debug/pprof/ on RESETBOT_HTTP_ADDR."`
 }
 
 // LogFormat is how log lines are written.

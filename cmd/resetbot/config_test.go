@@ -63,6 +63,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		Workers:        256,
 		WorkQueue:      10000,
 		MemoryLimitMiB: 128,
+		Profiling:      false,
 	}
 	if diff := cmp.Diff(got, want, cmp.Comparer(func(a, b Secret) bool { return a.Reveal() == b.Reveal() })); diff != "" {
 		t.Errorf("LoadConfig (-got +want):\n%s", diff)

@@ -20,6 +20,7 @@ type Check struct {
 type Config struct {
 	Ready        []Check
 	Metrics      http.Handler  // nil: /metrics is not served
+	Profiling    bool          // serve net/http/pprof under /debug/pprof/
 	CheckTimeout time.Duration // per readiness check; default 2s
 	Logger       *slog.Logger
 }
@@ -44,6 +45,9 @@ func NewHandler(cfg Config) http.Handler {
 	}
 	if cfg.Metrics != nil {
 		routes = append(routes, route{"GET /metrics", cfg.Metrics})
+	}
+	if cfg.Profiling {
+		routes = append(routes, profilingRoutes()...)
 	}
 	mux := http.NewServeMux()
 	for _, r := range routes {

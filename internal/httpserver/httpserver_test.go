@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +29,7 @@ func TestEndpoints(t *testing.T) {
 		name       string
 		ready      []Check
 		metrics    http.Handler
+		profiling  bool
 		path       string
 		wantStatus int
 		wantBody   string
@@ -57,10 +60,18 @@ func TestEndpoints(t *testing.T) {
 			name: "no metrics when not given", path: "/metrics",
 			wantStatus: 404, wantBody: "404 page not found\n",
 		},
+		{
+			name: "no profiling unless asked", path: "/debug/pprof/cmdline",
+			wantStatus: 404, wantBody: "404 page not found\n",
+		},
+		{
+			name: "profiling when asked", path: "/debug/pprof/cmdline", profiling: true,
+			wantStatus: 200, wantBody: strings.Join(os.Args, "\x00"),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewHandler(Config{Ready: tt.ready, Metrics: tt.metrics})
+			h := NewHandler(Config{Ready: tt.ready, Metrics: tt.metrics, Profiling: tt.profiling})
 			status, body := get(t, h, tt.path)
 			if diff := cmp.Diff([]any{status, body}, []any{tt.wantStatus, tt.wantBody}); diff != "" {
 				t.Errorf("GET %s (-got +want):\n%s", tt.path, diff)
