@@ -90,7 +90,13 @@ func (d *decoder) rule(p *policy.Config, n ast.Node, path string) (*policy.Rule,
 	return r, rr.nameAt
 }
 
+// fields are a rule's fields in the order they are read: what the rule is, what it matches,
+// then what an allow rule says.
 func (rr *ruleReader) fields() []field {
+	return slices.Concat(rr.aboutFields(), rr.matchFields(), rr.allowFields())
+}
+
+func (rr *ruleReader) aboutFields() []field {
 	d, r := rr.d, rr.r
 	return []field{
 		rr.track("name", func(v ast.Node, path string) bool {
@@ -129,6 +135,12 @@ func (rr *ruleReader) fields() []field {
 			r.Message = strings.TrimSpace(s)
 			return ok
 		}),
+	}
+}
+
+func (rr *ruleReader) matchFields() []field {
+	d, r := rr.d, rr.r
+	return []field{
 		rr.track("pools", func(v ast.Node, path string) bool {
 			seen := map[string]bool{}
 			pools, ok := d.strs(v, path, "pool names", func(s string) string {
@@ -159,6 +171,12 @@ func (rr *ruleReader) fields() []field {
 			r.Requesters, rr.requesters, ok = rr.principals(v, path, true)
 			return ok
 		}),
+	}
+}
+
+func (rr *ruleReader) allowFields() []field {
+	d, r := rr.d, rr.r
+	return []field{
 		rr.track("approvers", func(v ast.Node, path string) bool {
 			var ok bool
 			r.Approvers, rr.approvers, ok = rr.principals(v, path, false)
