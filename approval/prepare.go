@@ -48,7 +48,9 @@ var missingField = map[string]func(d policy.Decision) string{
 //
 // The error is a *ValidationError for field problems, an *Error with EFORBIDDEN when the
 // policy refuses, or the directory's error.
-func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error) {
+// beforeLookup, when not nil, is asked with the decision made without the target's groups right
+// before the target is looked up, and stops the lookup with its error.
+func (s *Service) prepare(ctx context.Context, sub Submission, beforeLookup func(first policy.Decision) error) (prepared, error) {
 	sub.Target = strings.TrimSpace(sub.Target)
 	sub.Ticket = strings.TrimSpace(sub.Ticket)
 	sub.Reason = strings.TrimSpace(sub.Reason)
@@ -78,6 +80,12 @@ func (s *Service) prepare(ctx context.Context, sub Submission) (prepared, error)
 		return p, outsider(first)
 	}
 
+	if beforeLookup != nil {
+		if err := beforeLookup(first); err != nil {
+			p.decision = first
+			return p, err
+		}
+	}
 	user, err := s.dir.Lookup(ctx, first.Pool, sub.Target)
 	groups := user.Groups
 	if err != nil {

@@ -2,6 +2,7 @@ package approval_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +51,7 @@ func TestStatusRefusals(t *testing.T) {
 		{"other action", func(s *approval.Submission) { s.Action = policy.ActionReset }, approval.EINVALID, 0},
 		{"not a reader", func(s *approval.Submission) { s.Groups = nil }, approval.EFORBIDDEN, 1},
 		{"admin", func(s *approval.Submission) { s.Target = "root" }, approval.EFORBIDDEN, 1},
-		{"unknown user", func(s *approval.Submission) { s.Target = "nobody" }, approval.ENOTFOUND, 0},
+		{"unknown user: the look is audited", func(s *approval.Submission) { s.Target = "nobody" }, approval.ENOTFOUND, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -140,5 +141,57 @@ func TestHistoryRefusals(t *testing.T) {
 			_, err := h.svc.History(context.Background(), s)
 			wantCode(t, err, tt.code)
 		})
+	}
+}
+
+// Every read-only lookup is audited, the ones that found nobody too, and one requester's
+// lookups have a limit of their own (per_requester_lookups): over it, nothing is looked up in
+// Cognito, and the refusal is audited.
+func TestLookupsAreAuditedAndLimited(t *testing.T) {
+	h := newHarness(t)
+	h.setPolicy(strings.Replace(testPolicy, "  - name: support-read\n    actions: [status, history]\n    requesters: [\"@support\"]\n",
+		"  - name: support-read\n    actions: [status, history]\n    requesters: [\"@support\"]\n    limits: {per_requester_lookups: {max: 3, window: 1h}}\n", 1))
+	ctx := context.Background()
+	status := func(target string) error {
+		s := sub(prod, policy.ActionStatus)
+		s.Target = target
+		_, err := h.svc.Status(ctx, s)
+		return err
+	}
+	if err := status("alice@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, status("nobody"), approval.ENOTFOUND)
+	if _, err := h.svc.History(ctx, sub(prod, policy.ActionHistory)); err != nil {
+		t.Fatal(err)
+	}
+	lookups := h.dir.Calls("lookup")
+
+	err := status("alice@example.com")
+	wantCode(t, err, approval.ELIMITED)
+	if got, want := approval.ErrorMessage(err), "You have looked up 3 users in the last 1 hour; the policy allows 3. Try again later."; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	if got := h.dir.Calls("lookup"); got != lookups {
+		t.Errorf("%d lookups in Cognito over the limit", got-lookups)
+	}
+	var got []string
+	for _, e := range h.eventList("") {
+		got = append(got, e.Kind+"/"+e.Outcome)
+	}
+	want := []string{"status/shown", "status/not_found", "history/shown", "rate_limited/limited"}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+
+	// Someone else is not limited by it, and an hour later the requester may look again.
+	other := sub(prod, policy.ActionStatus)
+	other.Requester = "U0REQ0002"
+	if _, err := h.svc.Status(ctx, other); err != nil {
+		t.Errorf("another requester: %v", err)
+	}
+	h.clock.Advance(time.Hour + time.Minute)
+	if err := status("alice@example.com"); err != nil {
+		t.Errorf("an hour later: %v", err)
 	}
 }

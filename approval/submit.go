@@ -19,7 +19,7 @@ const recentWindow = 30 * 24 * time.Hour
 // modal's ack. Field problems, a target that is not found among them, come back as a
 // *ValidationError; a policy refusal as an *Error with EFORBIDDEN.
 func (s *Service) Validate(ctx context.Context, sub Submission) error {
-	p, err := s.prepare(ctx, sub)
+	p, err := s.prepare(ctx, sub, nil)
 	if target, ok := targetProblem(p.lookupErr); ok {
 		var ve *ValidationError
 		if errors.As(err, &ve) {
@@ -41,7 +41,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		s.obs.Submitted(sub.Action, "invalid")
 		return nil, Errorf(EINVALID, "%s is answered at once and needs no request.", sub.Action)
 	}
-	p, err := s.prepare(ctx, sub)
+	p, err := s.prepare(ctx, sub, nil)
 	if err != nil {
 		return nil, s.refuseSubmission(ctx, p, err)
 	}
