@@ -449,6 +449,19 @@ func TestProcessReloadsThePolicyOnSIGHUP(t *testing.T) {
 		t.Errorf("/readyz = %d %q after a refused reload, want 200", code, body)
 	}
 
+	// A file built to exhaust the YAML parser (20 KB nested 10,000 deep) is refused the same way.
+	writeFile(t, policyFile, "pools: "+strings.Repeat("[", 10000)+strings.Repeat("]", 10000)+"\n")
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	refused, at := p.waitLog(t, ctx, "policy reload failed; the previous policy stays in force", at+1)
+	if !strings.Contains(fmt.Sprint(refused), "the file nests deeper than 20 levels") {
+		t.Errorf("the refused reload of a deeply nested file logged %v, want the nesting named", refused)
+	}
+	if code, body := p.get(t, "/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz = %d %q after a refused reload, want 200", code, body)
+	}
+
 	writeFile(t, policyFile, strings.Replace(readFile(t, examplePolicy), "expires_after: 4h", "expires_after: 3h", 1))
 	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
