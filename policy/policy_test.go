@@ -69,3 +69,57 @@ func TestAccessors(t *testing.T) {
 		t.Errorf("Workspace() when unset = %v, %q; want nil, empty", teams, enterprise)
 	}
 }
+
+// TestNew builds a policy from values, with no file: what it decides, and what it refuses to
+// compile.
+func TestNew(t *testing.T) {
+	prodPool := policy.Pool{Name: "prod", ID: "eu-west-1_Prod1234", Region: "eu-west-1"}
+	rule := policy.Rule{
+		Name: "support-reset", Actions: []policy.Action{policy.ActionReset},
+		Requesters: []string{"S0SUPPORT"}, Approvers: []string{"U0BOB"}, Approvals: 1,
+		Requires: policy.Requirements{Ticket: true, TicketPattern: "SUP-[0-9]+"},
+	}
+	p, err := policy.New(policy.Config{File: "values", Pools: []policy.Pool{prodPool}, Rules: []policy.Rule{rule}})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	f := policy.Facts{Requester: "U0DAN", Groups: []string{"S0SUPPORT"}, Action: policy.ActionReset, Ticket: "SUP-1"}
+	want := policy.Decision{
+		Allowed: true, Rule: "support-reset", Pool: prodPool, Action: policy.ActionReset,
+		Approvals: 1, Approvers: []string{"U0BOB"}, Requires: rule.Requires,
+	}
+	if diff := cmp.Diff(want, p.Decide(f)); diff != "" {
+		t.Errorf("Decide() mismatch (-want +got):\n%s", diff)
+	}
+	f.Ticket = "INC-1"
+	if d := p.Decide(f); d.Allowed || d.Reason != "The request must still carry a ticket reference matching SUP-[0-9]+ (the one given does not match)." {
+		t.Errorf("Decide() with a ticket the pattern refuses = %+v", d)
+	}
+
+	empty, err := policy.New(policy.Config{Pools: []policy.Pool{prodPool}})
+	if err != nil || len(empty.Rules()) != 1 || empty.Rules()[0].Name != "default" {
+		t.Errorf("New() without rules = %v, %v; want the built-in rule default", err, empty)
+	}
+
+	for _, tt := range []struct {
+		name   string
+		change func(*policy.Rule)
+		want   string
+	}{
+		{"a requester that names no one", func(r *policy.Rule) { r.Requesters = []string{"#support"} },
+			`rule "support-reset": requesters: expected a Slack user id (U0123ABCD), a user-group id (S0123ABCD) or a user-group @handle, or "*" for anyone, got "#support"`},
+		{"anyone as approver", func(r *policy.Rule) { r.Approvers = []string{"*"} },
+			`rule "support-reset": approvers: "*" (anyone) is for requesters; approvers are named: a Slack user id (U0123ABCD), a user-group id (S0123ABCD) or a user-group @handle`},
+		{"a ticket pattern that is no regular expression", func(r *policy.Rule) { r.Requires.TicketPattern = "SUP-[" },
+			"rule \"support-reset\": ticket pattern: error parsing regexp: missing closing ]: `[)$`"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := rule
+			tt.change(&bad)
+			_, err := policy.New(policy.Config{Pools: []policy.Pool{prodPool}, Rules: []policy.Rule{bad}})
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("New() error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
