@@ -59,7 +59,9 @@ type Workspace struct {
 
 // Builtin is the demo's own workspace and policy.
 func Builtin() (Workspace, error) {
-	return FromPolicy(builtinPolicy, BuiltinPolicyName)
+	ws, err := FromPolicy(builtinPolicy, BuiltinPolicyName)
+	ws.Notes = nil // the demo's own groups need no explaining
+	return ws, err
 }
 
 // HowPolicyIsMapped explains, for --help, what FromPolicy does with a policy file.
@@ -67,10 +69,11 @@ const HowPolicyIsMapped = `With -policy FILE the demo runs your policy file, unc
   - each pool it names becomes a demo pool with the same id, holding the demo users;
   - the workspace is its first team id, and its channels are the demo's channels
     (the page shows the first);
-  - its user groups are filled with demo people by their handles: a handle holding
-    "lead", "approv" or "manag" gets the two leads, "sec" or "admin" the security
-    person, any other the two support engineers (the leads, when the file names it
-    only among approvers); Slack user ids it names become people of their own;
+  - its user groups are filled with demo people by their handles, or by their ids for
+    groups named by id (S0SUPPORT1 becomes @support): a name holding "lead",
+    "approv" or "manag" gets the two leads, "sec" or "admin" the security person, any
+    other the two support engineers (the leads, when the file names it only among
+    approvers); Slack user ids it names become people of their own;
   - the outsider is in no group; dave, the admin user, is in every Cognito group a
     deny rule protects.`
 
@@ -145,14 +148,14 @@ func (ws *Workspace) addPrincipals(rules []policy.Rule) {
 
 // addGroup adds a user group named by @handle or id, filled by its name.
 func (ws *Workspace) addGroup(ref string, approverOnly bool) {
-	g := Group{ID: ref, Handle: strings.ToLower(ref)}
+	g := Group{ID: ref, Handle: handleOfID(ref)}
 	if handle, ok := strings.CutPrefix(ref, "@"); ok {
 		g = Group{ID: fmt.Sprintf("S0DEMO%04d", len(ws.Groups)+1), Handle: handle}
 	}
 	g.Members = withRole(ws.People, roleOfGroup(g.Handle, approverOnly))
 	ws.Groups = append(ws.Groups, g)
 	if !strings.HasPrefix(ref, "@") {
-		ws.Notes = append(ws.Notes, fmt.Sprintf("user group %s holds %s", ref, strings.Join(g.Members, ", ")))
+		ws.Notes = append(ws.Notes, fmt.Sprintf("user group %s is @%s, with %s", ref, g.Handle, strings.Join(g.Members, ", ")))
 	}
 }
 
@@ -171,6 +174,17 @@ func (ws Workspace) Person(id string) (Person, bool) {
 		return Person{}, false
 	}
 	return ws.People[i], true
+}
+
+// handleOfID makes up the @handle of a user group the policy names by id: the id without its
+// "S0" and trailing digits, in lower case (S0SUPPORT1 is @support), or the whole id in lower
+// case when that leaves nothing.
+func handleOfID(id string) string {
+	h := strings.TrimRight(strings.TrimPrefix(id, "S0"), "0123456789")
+	if h == "" {
+		return strings.ToLower(id)
+	}
+	return strings.ToLower(h)
 }
 
 func appendNew(list []string, s string) []string {
