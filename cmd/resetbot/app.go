@@ -98,7 +98,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		return nil, fmt.Errorf("slack notifier: %w", err)
 	}
 	a.service, err = approval.New(approval.Config{
-		Store:      a.store,
+		Store:      a.auditedStore(),
 		Directory:  cognito.NewDirectory(cog),
 		Policy:     a.policy,
 		Notifier:   notifier,
@@ -136,6 +136,15 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		return nil, err
 	}
 	return a, nil
+}
+
+// auditedStore is the store the workflow writes to: with RESETBOT_AUDIT_LOG, every audit
+// event it stores is also logged.
+func (a *App) auditedStore() approval.Store {
+	if !a.cfg.AuditLog {
+		return a.store
+	}
+	return approval.AuditLog(a.store, a.log)
 }
 
 // newSlackClient is the Web API client, with the app-level token for Socket Mode, calling

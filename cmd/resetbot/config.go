@@ -32,6 +32,7 @@ type Config struct {
 	LogLevel        slog.Level    `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error."`
 	LogFormat       LogFormat     `envconfig:"LOG_FORMAT" default:"json" desc:"json or text."`
 	DryRun          bool          `envconfig:"DRY_RUN" default:"false" desc:"Run the whole flow but only read from Cognito; every message says DRY RUN."`
+	AuditLog        bool          `envconfig:"AUDIT_LOG" default:"true" desc:"Also write every audit event as one log line (\"msg\":\"audit\", its fields at the top level) for SIEM pipelines; the store stays the record of truth."`
 	ShutdownGrace   time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"How long a SIGTERM waits for running Cognito actions to finish."`
 	SlackAPIURL     string        `envconfig:"SLACK_API_URL" desc:"Base URL of the Slack Web API; empty means Slack itself. For tests and local fakes."`
 	CognitoEndpoint string        `envconfig:"COGNITO_ENDPOINT" desc:"Endpoint of the Cognito API; empty means AWS. For tests and local fakes."`

@@ -64,6 +64,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		WorkQueue:      10000,
 		MemoryLimitMiB: 128,
 		Profiling:      false,
+		AuditLog:       true,
 	}
 	if diff := cmp.Diff(got, want, cmp.Comparer(func(a, b Secret) bool { return a.Reveal() == b.Reveal() })); diff != "" {
 		t.Errorf("LoadConfig (-got +want):\n%s", diff)
