@@ -166,9 +166,11 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		}
 	}
 
-	// The secret lives in this function only: handed over, then dropped.
-	if secret := out.res.Secret; secret != "" && out.err == nil {
-		out.res.Secret = ""
+	// The secret lives in this function only: handed over, then dropped. Only an action that
+	// yields one (policy.ActionSpec.Secret) hands it to the requester.
+	secret := out.res.Secret
+	out.res.Secret = ""
+	if spec, _ := policy.Spec(r.Action); spec.Secret && secret != "" && out.err == nil {
 		// Delivery keeps trying while the claim lasts: Cognito has set the password.
 		dctx, cancel := context.WithTimeout(ctx, r.LeaseUntil.Sub(s.now()))
 		err := s.notify.DeliverSecret(dctx, r, Secret{Password: secret, ValidDays: out.res.ValidDays, Advice: secretAdvice(r, out.res.ValidDays)})
