@@ -51,7 +51,7 @@ func (c *Client) instrument(stack *middleware.Stack) error {
 			if requestID == "" {
 				requestID = requestIDOf(err)
 			}
-			c.log.DebugContext(ctx, "cognito call", "op", op, "elapsed", elapsed, "error", code, "aws_request_id", requestID)
+			c.log.DebugContext(ctx, "cognito call", "op", op, "elapsed", elapsed, "error_code", code, "aws_request_id", requestID)
 			if c.observe != nil {
 				c.observe(op, elapsed, code)
 			}

@@ -149,7 +149,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if apiErr != nil {
 		code = apiErr.Code
 	}
-	s.log.Debug("cognito call", "op", op, "status", status, "error", code, "request_id", requestID)
+	s.log.Debug("cognito call", "op", op, "status", status, "error_code", code, "request_id", requestID)
 }
 
 func (s *Server) serve(r *http.Request) (string, any, *apiError) {

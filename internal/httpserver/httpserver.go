@@ -89,7 +89,7 @@ func readyz(cfg Config) http.Handler {
 				status = http.StatusServiceUnavailable
 				fmt.Fprintf(&b, "%s: not ready: %v\n", res.name, res.err)
 				cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "not ready",
-					slog.String("check", res.name), slog.String("error", res.err.Error()))
+					slog.String("check", res.name), slog.Any("err", res.err))
 				continue
 			}
 			fmt.Fprintf(&b, "%s: ok\n", res.name)

@@ -39,7 +39,7 @@ func (h *Holder) Reload() error {
 	p, err := Load(h.path)
 	if err != nil {
 		h.log.Error("policy reload failed; the previous policy stays in force",
-			"path", h.path, "digest", h.current.Load().Digest(), "error", err)
+			"path", h.path, "digest", h.current.Load().Digest(), "err", err)
 		return fmt.Errorf("reload policy: %w", err)
 	}
 	old := h.current.Swap(p)

@@ -113,7 +113,7 @@ func TestHolderReloadKeepsPolicyWhenInvalid(t *testing.T) {
 	}
 	want := []map[string]any{{
 		"level": "ERROR", "msg": "policy reload failed; the previous policy stays in force",
-		"path": path, "digest": before.Digest(), "error": strings.TrimPrefix(wantErr, "reload policy: "),
+		"path": path, "digest": before.Digest(), "err": strings.TrimPrefix(wantErr, "reload policy: "),
 	}}
 	if diff := cmp.Diff(want, recs); diff != "" {
 		t.Errorf("log mismatch (-want +got):\n%s", diff)
