@@ -245,7 +245,9 @@ type Store interface {
 	// CountByTarget counts requests for a target user since a time (read-only actions and
 	// withdrawn requests excluded).
 	CountByTarget(ctx context.Context, poolID, username string, since time.Time) (int, error)
-	// Ping checks the store is reachable and writable.
+	// Ping checks that the store answers, without writing (a read, its answer reused for up
+	// to a second: /readyz calls it). A write the store refused for lack of space makes it
+	// fail, saying so, until a write succeeds again.
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 
 	// The pure-Go SQLite driver, registered as "sqlite".
 	_ "modernc.org/sqlite"
@@ -16,21 +18,37 @@ import (
 	"github.com/resetbot/resetbot/approval"
 )
 
-// busyTimeoutMS is how long a statement waits for another writer before giving up.
+// busyTimeoutMS is how long a statement waits for a lock before giving up. With one writer
+// and WAL, only a checkpoint or a recovery can make a reader wait.
 const busyTimeoutMS = 10000
 
-// DB is an approval.Store in one SQLite file.
+// readConns is the size of the read pool: enough for the sweeper, the cards and the Home
+// tabs to read at once on a small machine, never a connection per waiting goroutine.
+const readConns = 4
+
+// DB is an approval.Store in one SQLite file: one writer connection, driven by one goroutine
+// that commits the writes of concurrent callers together, and a small pool of readers.
 type DB struct {
-	db   *sql.DB
+	wdb  *sql.DB // one connection, used by writeLoop alone once the store is open
+	rdb  *sql.DB // the read pool; its connections refuse to write (query_only)
+	st   *statements
 	log  *slog.Logger
 	lock *os.File // held while the store is open: one process per database
+
+	health health
+
+	ops       chan *writeOp
+	quit      chan struct{} // closed by Close
+	stopped   chan struct{} // closed when writeLoop has returned
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ approval.Store = (*DB)(nil)
 
 // Open opens the SQLite database at path, creating it and its directory when missing, and
 // brings its schema up to date.
-func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
+func Open(ctx context.Context, path string, logger *slog.Logger) (_ *DB, err error) {
 	if path == "" {
 		return nil, errors.New("sqlite: open: empty path")
 	}
@@ -48,35 +66,55 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", dsn(abs))
-	if err != nil {
-		_ = held.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	s := &DB{log: logger.With("store", "sqlite", "path", abs), lock: held, health: health{now: time.Now},
+		ops: make(chan *writeOp), quit: make(chan struct{}), stopped: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			_ = s.closeAll()
+			err = fmt.Errorf("sqlite: open %s: %w", path, err)
+		}
+	}()
+	if s.wdb, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
+		return nil, err
 	}
-	s := &DB{db: db, log: logger.With("store", "sqlite", "path", abs), lock: held}
+	s.wdb.SetMaxOpenConns(1)
+	s.wdb.SetMaxIdleConns(1)
+	s.wdb.SetConnMaxLifetime(0)
+	s.wdb.SetConnMaxIdleTime(0)
 	if err := s.init(ctx); err != nil {
-		_ = db.Close()
-		_ = held.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
+	if s.rdb, err = sql.Open("sqlite", dsn(abs, true)); err != nil {
+		return nil, err
+	}
+	s.rdb.SetMaxOpenConns(readConns)
+	s.rdb.SetMaxIdleConns(readConns)
+	if s.st, err = prepare(ctx, s.wdb, s.rdb); err != nil {
+		return nil, err
+	}
+	go s.writeLoop()
 	return s, nil
 }
 
-// dsn is the connection string: WAL so readers never block the writer, a busy timeout so
-// concurrent writers queue instead of failing, and immediate transactions so a transaction
-// that will write takes the write lock up front. Every commit is synced to disk (synchronous
-// FULL): a run's claim must survive a power loss, or the request would come back approved
-// after the Cognito call was made, and be run again. Temporary tables and indexes stay in
-// memory, so that a container with a read-only root file system needs nothing writable but
-// the database's own directory.
-func dsn(abs string) string {
+// dsn is the connection string: WAL so readers never block the writer, a busy timeout, and
+// immediate transactions so that the writer's transaction takes the write lock up front.
+// Every commit is synced to disk (synchronous FULL): a run's claim must survive a power loss,
+// or the request would come back approved after the Cognito call was made, and be run again.
+// Temporary tables and indexes stay in memory, so that a container with a read-only root file
+// system needs nothing writable but the database's own directory. The read pool's connections
+// are query_only: a write through them is refused.
+func dsn(abs string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "temp_store(MEMORY)")
-	q.Set("_txlock", "immediate")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return u.String()
 }
@@ -94,15 +132,17 @@ func createFile(abs string) error {
 	return f.Close()
 }
 
+// init checks the journal mode and applies the migrations, on the writer's connection before
+// the writer starts.
 func (s *DB) init(ctx context.Context) error {
 	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+	if err := s.wdb.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return fmt.Errorf("read journal mode: %w", err)
 	}
 	if mode != "wal" {
 		return fmt.Errorf("journal mode is %q, want wal", mode)
 	}
-	version, err := migrate(ctx, s.db, s.log)
+	version, err := migrate(ctx, s.wdb, s.log)
 	if err != nil {
 		return err
 	}
@@ -110,22 +150,52 @@ func (s *DB) init(ctx context.Context) error {
 	return nil
 }
 
-// Ping checks that the database answers and takes writes.
+// Ping checks that the database answers, without writing: a read, its answer reused for a
+// second. A write refused for lack of space (SQLITE_FULL, ENOSPC) makes it fail, saying so,
+// until a write succeeds again.
 func (s *DB) Ping(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, "UPDATE heartbeat SET beats = beats + 1 WHERE id = 1"); err != nil {
-		return fmt.Errorf("sqlite: ping: %w", err)
+	select {
+	case <-s.quit:
+		return errClosed
+	default:
+	}
+	err := s.health.check(ctx, func(ctx context.Context) error {
+		var beats int64
+		return s.st.ping.QueryRowContext(ctx).Scan(&beats)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
 	}
 	return nil
 }
 
-// Close closes the database and lets another process open it.
+// Close stops the writer once its batch is committed, closes the database and lets another
+// process open it. Writes after Close fail.
 func (s *DB) Close() error {
-	err := s.db.Close()
-	if lerr := s.lock.Close(); lerr != nil && !errors.Is(lerr, os.ErrClosed) && err == nil {
-		err = lerr
-	}
-	if err != nil {
-		return fmt.Errorf("sqlite: close: %w", err)
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.stopped
+		s.closeErr = s.closeAll()
+	})
+	if s.closeErr != nil {
+		return fmt.Errorf("sqlite: close: %w", s.closeErr)
 	}
 	return nil
+}
+
+// closeAll closes the statements, both pools and the lock, whichever are open.
+func (s *DB) closeAll() error {
+	if s.st != nil {
+		s.st.close()
+	}
+	var errs []error
+	for _, db := range []*sql.DB{s.rdb, s.wdb} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	if err := s.lock.Close(); !errors.Is(err, os.ErrClosed) {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }

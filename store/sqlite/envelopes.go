@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -11,29 +12,22 @@ import (
 // ClaimEnvelope records a Slack envelope id as handled: true for the first claim, false when
 // the id was claimed before. Claims older than approval.EnvelopeClaimTTL before at are purged
 // in the same transaction.
-func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time) (claimed bool, err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("sqlite: claim envelope %s: begin: %w", envelopeID, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
+func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time) (bool, error) {
+	var claimed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.StmtContext(bg, s.st.purgeEnvelopes).ExecContext(bg, at.Add(-approval.EnvelopeClaimTTL).UnixNano()); err != nil {
+			return fmt.Errorf("purge: %w", err)
 		}
-	}()
-	if _, err := tx.ExecContext(ctx, "DELETE FROM envelopes WHERE claimed_at < ?", at.Add(-approval.EnvelopeClaimTTL).UnixNano()); err != nil {
-		return false, fmt.Errorf("sqlite: claim envelope %s: purge: %w", envelopeID, err)
-	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO envelopes (id, claimed_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", envelopeID, at.UnixNano())
+		res, err := tx.StmtContext(bg, s.st.claimEnvelope).ExecContext(bg, envelopeID, at.UnixNano())
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		claimed = n == 1
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("sqlite: claim envelope %s: %w", envelopeID, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("sqlite: claim envelope %s: %w", envelopeID, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("sqlite: claim envelope %s: commit: %w", envelopeID, err)
-	}
-	return n == 1, nil
+	return claimed, nil
 }

@@ -11,29 +11,25 @@ import (
 
 // Append adds an audit event that records no state change.
 func (s *DB) Append(ctx context.Context, e approval.Event) error {
-	if _, err := s.db.ExecContext(ctx, insertEvent, eventArgs(e)...); err != nil {
+	err := s.write(ctx, func(tx *sql.Tx) error { return s.insertEvents(tx, e.RequestID, []approval.Event{e}) })
+	if err != nil {
 		return fmt.Errorf("sqlite: append event %s for %q: %w", e.Kind, e.RequestID, err)
 	}
 	return nil
 }
 
-// insertEvent adds one audit event; eventArgs are its arguments.
-const insertEvent = `INSERT INTO events
-	(request_id, at, actor, kind, rule, outcome, aws_request_id, detail)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-
-func eventArgs(e approval.Event) []any {
-	return []any{e.RequestID, e.At.UnixNano(), e.Actor, e.Kind, e.Rule, e.Outcome, e.AWSRequestID, e.Detail}
-}
-
 // insertEvents adds, in tx, the events of a change to request id (their RequestID set to id
 // when empty).
-func insertEvents(ctx context.Context, tx *sql.Tx, id string, events []approval.Event) error {
+func (s *DB) insertEvents(tx *sql.Tx, id string, events []approval.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	stmt := tx.StmtContext(bg, s.st.insertEvent)
 	for _, e := range events {
 		if e.RequestID == "" {
 			e.RequestID = id
 		}
-		if _, err := tx.ExecContext(ctx, insertEvent, eventArgs(e)...); err != nil {
+		if _, err := stmt.ExecContext(bg, e.RequestID, e.At.UnixNano(), e.Actor, e.Kind, e.Rule, e.Outcome, e.AWSRequestID, e.Detail); err != nil {
 			return fmt.Errorf("append event %s: %w", e.Kind, err)
 		}
 	}
@@ -42,8 +38,7 @@ func insertEvents(ctx context.Context, tx *sql.Tx, id string, events []approval.
 
 // Events lists a request's events, oldest first.
 func (s *DB) Events(ctx context.Context, requestID string) ([]approval.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, request_id, at, actor, kind, rule, outcome, aws_request_id, detail
-		FROM events WHERE request_id = ? ORDER BY id`, requestID)
+	rows, err := s.st.events.QueryContext(ctx, requestID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: events for %q: %w", requestID, err)
 	}

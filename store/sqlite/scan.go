@@ -14,7 +14,7 @@ import (
 // transaction, which in WAL mode never blocks the bot's writes.
 func (s *DB) ScanEvents(ctx context.Context, f approval.EventFilter, fn func(approval.Event) error) error {
 	query, args := eventQuery(f)
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.rdb.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: scan events: %w", err)
 	}
@@ -65,7 +65,7 @@ func eventQuery(f approval.EventFilter) (string, []any) {
 			args = append(args, k)
 		}
 	}
-	q := "SELECT id, request_id, at, actor, kind, rule, outcome, aws_request_id, detail FROM events"
+	q := "SELECT " + eventColumns + " FROM events"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}

@@ -1,0 +1,112 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/resetbot/resetbot/approval"
+)
+
+// Get returns the request with the id.
+func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
+	r, err := scanRequest(s.st.getRequest.QueryRowContext(ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get request %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Due lists the requests the sweeper must look at by now.
+func (s *DB) Due(ctx context.Context, now time.Time) ([]*approval.Request, error) {
+	n := now.UnixNano()
+	return s.query(ctx, "due requests", s.st.due, string(approval.StatePending), n, n, string(approval.StateRunning), n)
+}
+
+// Pending lists every pending and approved request, oldest first.
+func (s *DB) Pending(ctx context.Context) ([]*approval.Request, error) {
+	return s.query(ctx, "pending requests", s.st.pending, string(approval.StatePending), string(approval.StateApproved))
+}
+
+// History lists the newest requests for a target user, newest first.
+func (s *DB) History(ctx context.Context, poolID, username string, limit int) ([]*approval.Request, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return s.query(ctx, "history", s.st.history, poolID, username, limit)
+}
+
+// CountByRequester counts the requests a requester made since a time, read-only actions and
+// withdrawn requests excluded.
+func (s *DB) CountByRequester(ctx context.Context, requester string, since time.Time) (int, error) {
+	return s.count(ctx, "count by requester", s.st.counts[approval.LimitRequester], requester, sinceNanos(since))
+}
+
+// CountByTarget counts the requests for a target user since a time, read-only actions and
+// withdrawn requests excluded.
+func (s *DB) CountByTarget(ctx context.Context, poolID, username string, since time.Time) (int, error) {
+	return s.count(ctx, "count by target", s.st.counts[approval.LimitTarget], poolID, username, sinceNanos(since))
+}
+
+func (s *DB) count(ctx context.Context, what string, stmt *sql.Stmt, args ...any) (int, error) {
+	var n int
+	if err := stmt.QueryRowContext(ctx, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return n, nil
+}
+
+func (s *DB) query(ctx context.Context, what string, stmt *sql.Stmt, args ...any) ([]*approval.Request, error) {
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	defer func() { _ = rows.Close() }()
+	var out []*approval.Request
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanRequest(row scanner) (*approval.Request, error) {
+	var (
+		version int64
+		body    string
+	)
+	if err := row.Scan(&version, &body); err != nil {
+		return nil, err
+	}
+	r := new(approval.Request)
+	dec := json.NewDecoder(strings.NewReader(body))
+	if err := dec.Decode(r); err != nil {
+		return nil, fmt.Errorf("decode request: %w", err)
+	}
+	r.Version = version
+	return r, nil
+}
+
+// sinceNanos is the lower bound of a count in Unix nanoseconds: the zero time counts everything.
+func sinceNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
