@@ -24,8 +24,10 @@ const (
 	// firstBackoff and maxBackoff bound the wait between tries after a transient failure.
 	firstBackoff = 250 * time.Millisecond
 	maxBackoff   = 10 * time.Second
-	// defaultRetryAfter is the wait after a 429 that names none.
+	// defaultRetryAfter is the wait after a 429 that names none; maxRetryAfter (seconds)
+	// caps what a 429 may name, past any call's deadline anyway.
 	defaultRetryAfter = time.Second
+	maxRetryAfter     = 24 * 60 * 60
 	// maxBody is the largest request body the transport holds to send again.
 	maxBody = 8 << 20
 )
@@ -236,6 +238,7 @@ func retryAfter(h string) time.Duration {
 	if err != nil || n < 0 {
 		return defaultRetryAfter
 	}
+	n = min(n, maxRetryAfter)
 	return max(time.Duration(n)*time.Second, defaultRetryAfter)
 }
 
