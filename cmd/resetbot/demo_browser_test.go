@@ -111,7 +111,7 @@ func (b *browser) waitText(sel, text string) {
 // be chooses who the page acts as and waits until the page shows their view.
 func (b *browser) be(person, realName string) {
 	b.t.Helper()
-	b.run("choosing "+person, chromedp.Click(chromedp.ID("as-"+person)))
+	b.run("choosing "+person, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%s).click()`, js("as-"+person))))
 	b.waitText("#conv-sub", "as "+realName)
 }
 
@@ -255,6 +255,19 @@ func TestDemoInABrowser(t *testing.T) {
 	b.clickOn("#messages", "frank", `button[data-click="approve"]`)
 	b.confirm()
 	b.waitText("#messages", "may approve this request")
+
+	// The renderer shows a block type it does not know as such, and draws what people typed
+	// as text, never as markup.
+	drawn := value(b, "rendering blocks", chromedp.Evaluate[string](
+		`blocks([{type: "video", title: {type: "plain_text", text: "a clip"}}, {type: "section", text: {type: "mrkdwn", text: "&lt;img src=x onerror=alert(1)&gt; <!channel> *bold*"}}])`))
+	for _, want := range []string{"Unknown block type <code>video</code>", "&lt;img src=x onerror=alert(1)&gt;", "<b>bold</b>"} {
+		if !strings.Contains(drawn, want) {
+			t.Errorf("the renderer drew %s, want it to hold %s", drawn, want)
+		}
+	}
+	if strings.Contains(drawn, "<img") {
+		t.Errorf("the renderer turned typed text into markup: %s", drawn)
+	}
 
 	if err := p.stop(t); err != nil {
 		t.Errorf("resetbot demo exited with %v after SIGINT, want 0", err)

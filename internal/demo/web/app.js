@@ -298,10 +298,20 @@ function drawBehind() {
 
 // ---- people ----
 
+let peopleKey = "";
+
+// drawPeople draws the list of people once, then only moves the highlight, so that a click on
+// it never lands on a node being replaced.
 function drawPeople() {
-  $("#people").innerHTML = state.people.map((p) =>
+  const key = state.people.map((p) => p.id).join(",");
+  if (key === peopleKey) {
+    document.querySelectorAll("#people .person").forEach((b) => b.classList.toggle("active", b.dataset.person === me));
+  } else {
+    peopleKey = key;
+    $("#people").innerHTML = state.people.map((p) =>
     `<li><button type="button" id="as-${esc(p.id)}" class="person${p.id === me ? " active" : ""}" data-person="${esc(p.id)}">` +
     `<span class="avatar tiny">${esc(p.name.slice(0, 1).toUpperCase())}</span><span>${esc(p.real_name)}<span class="role">${esc(p.role)}</span></span></button></li>`).join("");
+  }
   $("#channel-name").textContent = state.channel.name;
   $("#policy-name").textContent = state.policy;
   $("#composer-input").placeholder = `Message #${state.channel.name} as ${state.me.name} — type ${state.command} …`;
