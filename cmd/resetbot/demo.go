@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -198,7 +200,10 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer, log *sl
 		stop()
 		return errors.Join(fmt.Errorf("the bot did not connect to the demo's Slack: %w", err), <-ran)
 	}
-	say(stdout, "open http://%s\n", srv.Addr())
+	if !isLoopback(srv.Addr()) {
+		say(stderr, "demo: the page is served on %s: anyone who can reach it can act as any demo person\n", srv.Addr())
+	}
+	say(stdout, "open %s\n", pageURL(srv.Addr()))
 
 	select {
 	case err = <-ran:
@@ -211,6 +216,26 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer, log *sl
 	shutdownCtx, cancelShutdown := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancelShutdown()
 	return errors.Join(err, srv.Shutdown(shutdownCtx))
+}
+
+// pageURL is the URL to open for a listener's address: an unspecified host (0.0.0.0, ::) is
+// opened on 127.0.0.1.
+func pageURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String()
+	}
+	host := tcp.IP
+	if host.IsUnspecified() {
+		host = net.IPv4(127, 0, 0, 1)
+	}
+	return "http://" + net.JoinHostPort(host.String(), strconv.Itoa(tcp.Port))
+}
+
+// isLoopback reports whether a listener's address is reachable from this machine alone.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // errOrNil wraps err with what stopped, when there is an error.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"regexp"
@@ -231,6 +232,27 @@ func TestDemoEventsStream(t *testing.T) {
 	}
 	if second := next(); second == first {
 		t.Errorf("the second event carries the same version %s as the first", first)
+	}
+}
+
+func TestPageURL(t *testing.T) {
+	for _, tc := range []struct {
+		addr     net.TCPAddr
+		want     string
+		loopback bool
+	}{
+		{net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://127.0.0.1:8080", true},
+		{net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://127.0.0.1:8080", false},
+		{net.TCPAddr{IP: net.IPv6unspecified, Port: 9}, "http://127.0.0.1:9", false},
+		{net.TCPAddr{IP: net.IPv6loopback, Port: 9}, "http://[::1]:9", true},
+		{net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 80}, "http://192.0.2.7:80", false},
+	} {
+		if got := pageURL(&tc.addr); got != tc.want {
+			t.Errorf("pageURL(%s) = %s, want %s", &tc.addr, got, tc.want)
+		}
+		if got := isLoopback(&tc.addr); got != tc.loopback {
+			t.Errorf("isLoopback(%s) = %v, want %v", &tc.addr, got, tc.loopback)
+		}
 	}
 }
 
