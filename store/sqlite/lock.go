@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // ErrInUse is the error of Open when another process has the database open.
@@ -42,13 +43,17 @@ func lock(abs string) (*os.File, error) {
 	return f, nil
 }
 
-// readHolder says which process holds the lock, as it wrote in the file.
+// readHolder says which process holds the lock, as it wrote in the file. The holder writes
+// its id just after it takes the lock, so an empty file is read again a few times.
 func readHolder(f *os.File) string {
 	b := make([]byte, 32)
-	n, _ := f.ReadAt(b, 0)
-	pid := strings.TrimSpace(string(b[:n]))
-	if _, err := strconv.Atoi(pid); err != nil {
-		return ""
+	for range 10 {
+		n, _ := f.ReadAt(b, 0)
+		pid := strings.TrimSpace(string(b[:n]))
+		if _, err := strconv.Atoi(pid); err == nil {
+			return " by process " + pid
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	return " by process " + pid
+	return ""
 }
