@@ -61,10 +61,10 @@ func tooDeep(tokens token.Tokens, filename string) *Error {
 }
 
 // tooMany reports a list or mapping with more than MaxItems entries.
-func (d *decoder) tooMany(n int, at ast.Node, path string) bool {
+func (r *reader) tooMany(n int, at ast.Node, path string) bool {
 	if n <= MaxItems {
 		return false
 	}
-	d.errorf(at, path, "has %d entries; a policy file allows at most %d in one list or mapping", n, MaxItems)
+	r.errorf(at, path, "has %d entries; a policy file allows at most %d in one list or mapping", n, MaxItems)
 	return true
 }

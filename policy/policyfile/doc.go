@@ -54,8 +54,15 @@
 //
 // # Extending
 //
-// A new top-level field: add it to the table in decoder.policy (schema.go) with its reader. A
-// new rule field: add it to ruleReader.fields and, if it constrains other fields, to
-// ruleReader.check (rule_decode.go). A new reviewer warning: add a function to lintChecks
+// The file is read in three steps: reader (reader.go) fills the typed values of model.go from
+// the syntax tree, guided by their struct tags, and reports every unknown key and every value of
+// the wrong kind with its field path; the checks (check.go, rule_check.go, rule_fields.go) take
+// those values and report what each field and each kind of rule must say, at the line and
+// column recorded for the path; Parse then compiles the result with policy.New.
+//
+// A new field: add it to its struct in model.go with its yaml tag and, where a plain "expected
+// X" is needed, a what (or item) tag; then check its value where its struct is checked, and, if
+// it constrains other fields, in ruleCheck.check (rule_fields.go). A new reviewer warning: add a
+// function to lintChecks
 // (lint.go). Every error message has a test case in errors_test.go.
 package policyfile

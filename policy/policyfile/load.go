@@ -47,11 +47,11 @@ func Parse(data []byte, filename string) (*policy.Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{file: filename, anchors: anchorCollector{}}
-	ast.Walk(anchorCollector(d.anchors), body)
-	c := d.policy(body)
-	if len(d.errs) > 0 {
-		return nil, d.errs.sorted()
+	r := &reader{file: filename, anchors: anchorCollector{}, at: map[string]place{}, reported: map[string]int{}}
+	ast.Walk(anchorCollector(r.anchors), body)
+	c := r.config(body)
+	if len(r.errs) > 0 {
+		return nil, r.errs.sorted()
 	}
 	sum := sha256.Sum256(data)
 	c.File, c.Digest = filename, hex.EncodeToString(sum[:])
