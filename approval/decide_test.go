@@ -366,7 +366,7 @@ func TestMayDeny(t *testing.T) {
 	_, err = h.svc.MayDeny(context.Background(), r.ID, lead1)
 	wantCode(t, err, approval.ECONFLICT)
 
-	done := h.submit(sub(prod, policy.ActionReset))
+	done := h.submit(another(sub(prod, policy.ActionReset), 1))
 	h.approve(done.ID, lead1)
 	_, err = h.svc.MayDeny(context.Background(), done.ID, lead2)
 	wantCode(t, err, approval.ECONFLICT)

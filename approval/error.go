@@ -15,6 +15,7 @@ const (
 	ENOTFOUND          = "not_found"           // no such request or user
 	EFORBIDDEN         = "forbidden"           // policy or role says no
 	ELIMITED           = "rate_limited"        // a policy rate limit was reached
+	EOPEN              = "already_open"        // the same request is still open
 	ENOVERIFIEDCONTACT = "no_verified_contact" // Cognito cannot send a reset code
 	EPASSWORD          = "password_rejected"   // the password did not satisfy the pool's policy
 	EIAM               = "not_permitted"       // IAM does not let the bot call Cognito
@@ -80,6 +81,26 @@ type LimitError struct {
 func (e *LimitError) Error() string {
 	return fmt.Sprintf("rate limit per %s reached: %d requests since %s, at most %d",
 		e.Limit.Scope, e.Count, e.Limit.Since.Format(time.RFC3339), e.Limit.Max)
+}
+
+// OpenRequestError refuses a request identical to one still open: the same requester, action,
+// pool and user. Open is that request, when it could be read (the bot links to its card). Its
+// chain holds an *Error with code EOPEN.
+type OpenRequestError struct {
+	Open *Request
+}
+
+func (e *OpenRequestError) Error() string { return EOPEN + ": " + e.message() }
+
+// Unwrap returns the EOPEN domain error.
+func (e *OpenRequestError) Unwrap() error { return &Error{Code: EOPEN, Message: e.message()} }
+
+func (e *OpenRequestError) message() string {
+	if e.Open == nil {
+		return "You already asked for this, and that request is still open. Nothing new was created."
+	}
+	return fmt.Sprintf("You already asked for %s for %s in pool %s, and that request (%s) is still %s. Nothing new was created.",
+		e.Open.Action, e.Open.Target.Display(), e.Open.Pool.Name, e.Open.ID, e.Open.State)
 }
 
 // ValidationError lists a submission's field problems, in plain words, by field: "pool",

@@ -3,6 +3,7 @@ package approval_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -220,6 +221,13 @@ func sub(pool policy.Pool, action policy.Action) approval.Submission {
 		Pool: pool.Name, Target: "alice@example.com", Action: action,
 		Reason: "locked out after a phone change", Ticket: "SUP-123", VerifiedBy: "callback",
 	}
+}
+
+// another is s made by the n-th other requester in the same groups: the same request by
+// someone else, which is no duplicate of s.
+func another(s approval.Submission, n int) approval.Submission {
+	s.Requester = fmt.Sprintf("U0REQ%04d", n+2)
+	return s
 }
 
 func (h *harness) submit(s approval.Submission) *approval.Request {

@@ -77,8 +77,8 @@ func TestStatusStoreDown(t *testing.T) {
 func TestHistory(t *testing.T) {
 	h := newHarness(t)
 	var ids []string
-	for range 12 {
-		ids = append(ids, h.submit(sub(prod, policy.ActionReset)).ID)
+	for i := range 12 {
+		ids = append(ids, h.submit(another(sub(prod, policy.ActionReset), i)).ID)
 		h.clock.Advance(time.Minute)
 	}
 	other := sub(prod, policy.ActionReset)

@@ -46,7 +46,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		return nil, s.refuseSubmission(ctx, p, err)
 	}
 	r, err := s.create(ctx, p)
-	if ErrorCode(err) == ELIMITED {
+	if code := ErrorCode(err); code == ELIMITED || code == EOPEN {
 		return nil, s.refuseSubmission(ctx, p, err)
 	}
 	if err != nil {
@@ -99,6 +99,8 @@ func (s *Service) refuseSubmission(ctx context.Context, p prepared, err error) e
 		outcome, kind = "denied", "denied_by_policy"
 	case ErrorCode(err) == ELIMITED:
 		outcome, kind = "limited", "rate_limited"
+	case ErrorCode(err) == EOPEN:
+		outcome, kind = "already_open", "already_open"
 	}
 	s.obs.Submitted(sub.Action, outcome)
 	s.log.InfoContext(ctx, "submission refused", "requester", sub.Requester, "pool", d.Pool.Name, "target", MaskRef(sub.Target),
@@ -195,12 +197,15 @@ func (s *Service) create(ctx context.Context, p prepared) (*Request, error) {
 	const attempts = 3 // a fresh id colliding twice is not bad luck
 	for i := range attempts {
 		r.ID = s.newID()
-		err = s.store.CreateLimited(ctx, r, limits(d, now), submitted)
+		err = s.store.CreateLimited(ctx, r, append([]Limit{{Scope: LimitOpen, Max: 1}}, limits(d, now)...), submitted)
 		if ErrorCode(err) != ECONFLICT || i == attempts-1 {
 			break
 		}
 	}
 	var le *LimitError
+	if errors.As(err, &le) && le.Limit.Scope == LimitOpen {
+		return nil, s.openRequest(ctx, r)
+	}
 	if errors.As(err, &le) {
 		return nil, limitError(le, now)
 	}
@@ -208,6 +213,22 @@ func (s *Service) create(ctx context.Context, p prepared) (*Request, error) {
 		return nil, fmt.Errorf("store the request: %w", err)
 	}
 	return r, nil
+}
+
+// openRequest is the refusal of r while the same request is open: the one open, when the
+// store still has it.
+func (s *Service) openRequest(ctx context.Context, r *Request) *OpenRequestError {
+	rs, err := s.store.History(ctx, r.Pool.ID, r.Target.Username, historyLimit)
+	if err != nil {
+		s.log.WarnContext(ctx, "finding the open request of a refused duplicate failed", "err", err)
+		return &OpenRequestError{}
+	}
+	for _, o := range rs {
+		if o.Requester == r.Requester && o.Action == r.Action && !o.State.Final() {
+			return &OpenRequestError{Open: o}
+		}
+	}
+	return &OpenRequestError{}
 }
 
 // withdrawnText is the outcome of a request whose card could not be posted.

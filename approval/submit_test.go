@@ -296,7 +296,7 @@ func TestSubmitRetriesACollidingID(t *testing.T) {
 		}
 	})
 	first := h.submit(sub(prod, policy.ActionReset))
-	second := h.submit(sub(prod, policy.ActionReset))
+	second := h.submit(another(sub(prod, policy.ActionReset), 1))
 	if first.ID != "r-same" || second.ID != "r-other" {
 		t.Errorf("ids %s and %s, want r-same and r-other", first.ID, second.ID)
 	}

@@ -69,8 +69,8 @@ func TestSweepExpiresWithoutReminderWhenBothAreDue(t *testing.T) {
 func TestSweepInSeveralProcesses(t *testing.T) {
 	h := newHarness(t)
 	var ids []string
-	for range 5 {
-		ids = append(ids, h.submit(sub(prod, policy.ActionReset)).ID)
+	for i := range 5 {
+		ids = append(ids, h.submit(another(sub(prod, policy.ActionReset), i)).ID)
 	}
 	svcs := []*approval.Service{h.svc, h.second("test-2"), h.second("test-3")}
 	sweepAll := func() {
@@ -138,7 +138,7 @@ func TestSweepErrors(t *testing.T) {
 			if err := h.db.Update(context.Background(), approved); err != nil {
 				t.Fatal(err)
 			}
-			h.submit(sub(prod, policy.ActionReset))
+			h.submit(another(sub(prod, policy.ActionReset), 1))
 			h.clock.Advance(5 * time.Hour)
 			h.store.setFail(method, errBoom)
 			if err := h.svc.Sweep(context.Background()); err == nil || !strings.Contains(err.Error(), "boom") {

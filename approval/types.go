@@ -189,6 +189,10 @@ type LimitScope string
 const (
 	LimitRequester LimitScope = "requester" // the requests made by the new request's Requester
 	LimitTarget    LimitScope = "target"    // the requests for its Target.Username in its Pool.ID
+	// LimitOpen counts the open requests (pending, approved or running) its Requester made for
+	// the same Action on the same user (Target.Username in Pool.ID): with Max 1, a second
+	// identical request while one is open is refused.
+	LimitOpen LimitScope = "open"
 )
 
 // Limit is a rate limit: fewer than Max requests in Scope created at or after Since (the zero

@@ -86,3 +86,20 @@ func TestFollowUpOnlyForTheRequester(t *testing.T) {
 		t.Errorf("the reset is %s %s, want %s still pending", got.ID, got.State, reset.ID)
 	}
 }
+
+// The same command typed twice while the first request is open makes one card; the second
+// time the requester is told, alone, with a link to the open card.
+func TestSameRequestTwiceLinksToTheOpenCard(t *testing.T) {
+	h := newHarness(t)
+	h.cmd(uAlice, chSupport, "reset carol --ticket SUP-5 --verified-by callback locked out")
+	card, _ := h.lastCard(chSupport)
+	h.cmd(uAlice, chSupport, "reset carol --ticket SUP-5 --verified-by callback locked out")
+	if got := len(h.cards(chSupport)); got != 1 {
+		t.Fatalf("%d cards, want 1", got)
+	}
+	got := h.ephemeralText(uAlice)
+	link := "/archives/" + chSupport + "/p" + strings.ReplaceAll(card.TS, ".", "") + "|Open the card>"
+	if !strings.Contains(got, "You already asked for `reset` for `carol` in pool `prod`, and that request is still pending") || !strings.Contains(got, link) {
+		t.Errorf("alice was told %q, want the open request and a link to its card (%s)", got, link)
+	}
+}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/policy"
@@ -121,6 +122,11 @@ func (b *Bot) refuse(ctx context.Context, who caller, err error) {
 	}
 	if approval.ErrorCode(err) == approval.EINTERNAL {
 		b.log.ErrorContext(ctx, "the workflow failed", "user", who.User, "err", err)
+	}
+	var open *approval.OpenRequestError
+	if errors.As(err, &open) && open.Open != nil {
+		b.tell(ctx, who.To, b.rd.alreadyOpen(open.Open, permalink(b.notifier.workspaceURL(ctx))))
+		return
 	}
 	b.tell(ctx, who.To, b.rd.failure(err))
 }

@@ -95,6 +95,13 @@ func (rd renderer) failure(err error) message {
 	return message{Text: text, Blocks: []slack.Block{section(text)}}
 }
 
+// alreadyOpen answers a request identical to one still open, with a link to its card.
+func (rd renderer) alreadyOpen(r *approval.Request, link cardLink) message {
+	text := fmt.Sprintf("❌ You already asked for %s for %s in pool %s, and that request is still %s (%s). Nothing new was created.",
+		code(string(r.Action)), userRef(r.Target.Username), code(r.Pool.Name), r.State, link(r.Thread))
+	return message{Text: "❌ You already asked for this; that request is still open.", Blocks: []slack.Block{section(text)}}
+}
+
 // notAllowed answers a click by someone the workflow refused, to them alone.
 func (rd renderer) notAllowed(err error) message {
 	text := "🙅 That changed nothing: " + esc(approval.ErrorMessage(err))

@@ -46,6 +46,12 @@ const (
 	counted           = " AND withdrawn = 0 AND action NOT IN ('" + string(policy.ActionStatus) + "', '" + string(policy.ActionHistory) + "')"
 	countRequesterSQL = "SELECT count(*) FROM requests WHERE requester = ? AND created_at >= ?" + counted
 	countTargetSQL    = "SELECT count(*) FROM requests WHERE pool_id = ? AND username = ? AND created_at >= ?" + counted
+	// countOpenSQL counts a requester's open requests for one action on one user. A pending
+	// request past its expiry (the third argument) is as good as expired: the sweeper is about
+	// to say so.
+	countOpenSQL = "SELECT count(*) FROM requests WHERE requester = ? AND pool_id = ? AND username = ? AND action = ?" +
+		" AND state IN ('" + string(approval.StatePending) + "', '" + string(approval.StateApproved) + "', '" + string(approval.StateRunning) + "')" +
+		" AND (state != '" + string(approval.StatePending) + "' OR expires_at IS NULL OR expires_at > ?) AND created_at >= ?" + counted
 )
 
 // statements are the store's prepared statements: those that write on the writer's one
@@ -66,6 +72,9 @@ var limitQueries = map[approval.LimitScope]struct {
 }{
 	approval.LimitRequester: {countRequesterSQL, func(r *approval.Request) []any { return []any{r.Requester} }},
 	approval.LimitTarget:    {countTargetSQL, func(r *approval.Request) []any { return []any{r.Pool.ID, r.Target.Username} }},
+	approval.LimitOpen: {countOpenSQL, func(r *approval.Request) []any {
+		return []any{r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), r.CreatedAt.UnixNano()}
+	}},
 }
 
 // prepare prepares every statement, the writes on w and the reads on r.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +27,8 @@ func Run(t *testing.T, open func(t *testing.T) approval.Store) {
 		{"CreateDuplicate", testCreateDuplicate},
 		{"CreateLimited", testCreateLimited},
 		{"ConcurrentCreateLimited", testConcurrentCreateLimited},
+		{"CreateLimitedOpen", testCreateLimitedOpen},
+		{"ConcurrentCreateLimitedOpen", testConcurrentCreateLimitedOpen},
 		{"GetMissing", testGetMissing},
 		{"ReturnedCopies", testReturnedCopies},
 		{"Update", testUpdate},
@@ -272,6 +275,83 @@ func testConcurrentCreateLimited(t *testing.T, s approval.Store) {
 	}
 	if got, err := s.CountByTarget(context.Background(), prod.ID, "alice", time.Time{}); err != nil || got != max {
 		t.Errorf("CountByTarget = %d, %v; want %d", got, err, max)
+	}
+}
+
+// testCreateLimitedOpen: LimitOpen counts the open requests of the same requester for the
+// same action on the same user, and nothing else.
+func testCreateLimitedOpen(t *testing.T, s approval.Store) {
+	open := []approval.Limit{{Scope: approval.LimitOpen, Max: 1}}
+	first := request("first")
+	first.Requester, first.Target.Username, first.Action = "U1", "alice", policy.ActionReset
+	if err := s.CreateLimited(context.Background(), first, open); err != nil {
+		t.Fatalf("the first request: %v", err)
+	}
+	for _, tt := range []struct {
+		name     string
+		change   func(r *approval.Request)
+		refused  bool
+		settleTo approval.State // settle the first request before this case ("" leaves it)
+	}{
+		{"the same one again", func(*approval.Request) {}, true, ""},
+		{"another action", func(r *approval.Request) { r.Action = policy.ActionTempPassword }, false, ""},
+		{"another user", func(r *approval.Request) { r.Target.Username = "bob" }, false, ""},
+		{"another pool", func(r *approval.Request) { r.Pool.ID = "eu-west-1_Other1" }, false, ""},
+		{"another requester", func(r *approval.Request) { r.Requester = "U2" }, false, ""},
+		{"after the first one's expiry", func(r *approval.Request) { r.CreatedAt = first.ExpiresAt }, false, ""},
+		{"while it runs", func(*approval.Request) {}, true, approval.StateRunning},
+		{"once it has run", func(*approval.Request) {}, false, approval.StateSucceeded},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.settleTo != "" {
+				cur := get(t, s, first.ID)
+				cur.State = tt.settleTo
+				if err := s.Update(context.Background(), cur); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := request("new-" + tt.name)
+			r.Requester, r.Target.Username, r.Action = "U1", "alice", policy.ActionReset
+			tt.change(r)
+			err := s.CreateLimited(context.Background(), r, open)
+			var le *approval.LimitError
+			switch {
+			case tt.refused && !errors.As(err, &le):
+				t.Fatalf("CreateLimited: %v, want a *approval.LimitError", err)
+			case tt.refused && (le.Limit.Scope != approval.LimitOpen || le.Count != 1):
+				t.Errorf("LimitError %+v, want the open limit with 1 request", le)
+			case !tt.refused && err != nil:
+				t.Fatalf("CreateLimited: %v", err)
+			case !tt.refused:
+				r.Withdrawn = true // out of the next cases
+				if err := s.Update(context.Background(), r); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// testConcurrentCreateLimitedOpen races 20 identical requests: one is stored.
+func testConcurrentCreateLimitedOpen(t *testing.T, s approval.Store) {
+	const n = 20
+	var (
+		wg     sync.WaitGroup
+		stored atomic.Int32
+	)
+	for i := range n {
+		r := request(fmt.Sprintf("r-%02d", i))
+		wg.Go(func() {
+			if err := s.CreateLimited(context.Background(), r, []approval.Limit{{Scope: approval.LimitOpen, Max: 1}}); err == nil {
+				stored.Add(1)
+			} else if le := (*approval.LimitError)(nil); !errors.As(err, &le) {
+				t.Errorf("CreateLimited: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := stored.Load(); got != 1 {
+		t.Errorf("%d identical requests stored at once, want 1", got)
 	}
 }
 
