@@ -8,7 +8,9 @@
 //		storetest.Run(t, func(t *testing.T) approval.Store { return openMine(t) })
 //	}
 //
-// store/sqlite is the embedded default for a single replica. To add a backend, create a
+// store/sqlite is the embedded default for a single replica; store/postgres serves several
+// replicas sharing one database. storetest.Bench measures every backend under the same
+// benchmark names. To add a backend, create a
 // package under store/, assert `var _ approval.Store = (*DB)(nil)`, map its "not found" and
 // "version changed" outcomes to approval errors with codes ENOTFOUND and ECONFLICT, make
 // CreateLimited count and store in one atomic step (a transaction, or a conditional write on a

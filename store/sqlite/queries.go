@@ -3,14 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/store/internal/reqjson"
 )
 
 // Get returns the request with the id.
@@ -94,13 +93,7 @@ func scanRequest(row scanner) (*approval.Request, error) {
 	if err := row.Scan(&version, &body); err != nil {
 		return nil, err
 	}
-	r := new(approval.Request)
-	dec := json.NewDecoder(strings.NewReader(body))
-	if err := dec.Decode(r); err != nil {
-		return nil, fmt.Errorf("decode request: %w", err)
-	}
-	r.Version = version
-	return r, nil
+	return reqjson.Decode(body, version)
 }
 
 // sinceNanos is the lower bound of a count in Unix nanoseconds: the zero time counts everything.

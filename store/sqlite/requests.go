@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -12,6 +11,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/store/internal/reqjson"
 )
 
 // bg is the context of statements inside the writer's transaction (see DB.write).
@@ -26,7 +26,7 @@ func (s *DB) Create(ctx context.Context, r *approval.Request, events ...approval
 // is reached. The counts and the inserts run in the one writer's transaction, so no other
 // request can be stored between counting and storing.
 func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []approval.Limit, events ...approval.Event) error {
-	body, err := encode(r, 1)
+	body, err := reqjson.Encode(r, 1)
 	if err != nil {
 		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
 	}
@@ -80,7 +80,7 @@ func (s *DB) countLimit(tx *sql.Tx, r *approval.Request, l approval.Limit) (int,
 // the next version; on a conflict it writes nothing.
 func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval.Event) error {
 	next := r.Version + 1
-	body, err := encode(r, next)
+	body, err := reqjson.Encode(r, next)
 	if err != nil {
 		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
 	}
@@ -128,17 +128,6 @@ func (s *DB) missingOrStale(tx *sql.Tx, r *approval.Request) error {
 // notFound is the error for a request id the store does not have.
 func notFound(id string) error {
 	return &approval.Error{Code: approval.ENOTFOUND, Message: "There is no such request.", Err: fmt.Errorf("request %q", id)}
-}
-
-// encode is the request's JSON body as it will be stored at version v.
-func encode(r *approval.Request, v int64) (string, error) {
-	c := *r
-	c.Version = v
-	b, err := json.Marshal(&c)
-	if err != nil {
-		return "", fmt.Errorf("encode request: %w", err)
-	}
-	return string(b), nil
 }
 
 // nanos is t in Unix nanoseconds, or NULL for the zero time.

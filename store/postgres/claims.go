@@ -1,0 +1,69 @@
+package postgres
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/resetbot/resetbot/approval"
+)
+
+// claimEnvelope claims an envelope id ($1) at $2 (Unix nanoseconds): the insert of a new id
+// wins, and so does a claim of an id whose claim is older than $3; any other conflicts and
+// returns no row.
+const claimEnvelope = `INSERT INTO envelope_claims (envelope_id, claimed_at) VALUES ($1, $2)
+	ON CONFLICT (envelope_id) DO UPDATE SET claimed_at = excluded.claimed_at
+	WHERE envelope_claims.claimed_at < $3
+	RETURNING true`
+
+// ClaimEnvelope records a Slack envelope id as handled: true for the first claim (or the first
+// after the last one expired), false when some replica claimed it before. Now and then it
+// purges claims older than approval.EnvelopeClaimTTL.
+func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time) (bool, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	expired := at.Add(-approval.EnvelopeClaimTTL).UnixNano()
+	rows, err := s.pool.Query(ctx, claimEnvelope, text(envelopeID), at.UnixNano(), expired)
+	if err != nil {
+		return false, wrap("claim envelope "+envelopeID, err)
+	}
+	won := rows.Next()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, wrap("claim envelope "+envelopeID, err)
+	}
+	if s.claims.due(at) {
+		if _, err := s.pool.Exec(ctx, "DELETE FROM envelope_claims WHERE claimed_at < $1", expired); err != nil {
+			s.log.Warn("purging old envelope claims failed; the next claim tries again", "err", err)
+			s.claims.failed()
+		}
+	}
+	return won, nil
+}
+
+// purgeEvery is how often a process purges expired envelope claims.
+const purgeEvery = time.Minute
+
+// purger says when the expired claims are next purged.
+type purger struct {
+	mu   sync.Mutex
+	next time.Time
+}
+
+// due reports whether a purge is due at t, and if so puts the next one purgeEvery later.
+func (p *purger) due(t time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t.Before(p.next) {
+		return false
+	}
+	p.next = t.Add(purgeEvery)
+	return true
+}
+
+// failed makes the next claim purge again.
+func (p *purger) failed() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.next = time.Time{}
+}

@@ -1,0 +1,290 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/store/internal/reqjson"
+)
+
+// requestColumns are read by every query that returns requests.
+const requestColumns = "version, body"
+
+// insertRequest stores a request at version 1 ($1..$13) and, in the same statement, its events
+// (from $14 on, see eventsFrom).
+var insertRequest = `WITH r AS (
+	INSERT INTO requests
+		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, body)
+		VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+	RETURNING id
+), e AS (` + eventsFrom(14, "r") + `)
+SELECT count(*) FROM r`
+
+// Create stores a new request with version 1, and its events, in one statement.
+func (s *DB) Create(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	return s.CreateLimited(ctx, r, nil, events...)
+}
+
+// CreateLimited stores a new request with version 1 and its events unless one of the limits is
+// reached. The counts and the insert share one transaction, which first takes an advisory lock
+// per limit key (the requester, the target user): a second replica creating a request under
+// the same key waits for the first to commit, then counts its request too.
+func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []approval.Limit, events ...approval.Event) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	args, err := requestArgs(r, events)
+	if err != nil {
+		return fmt.Errorf("postgres: create request %s: %w", r.ID, err)
+	}
+	if len(limits) == 0 {
+		_, err = s.pool.Exec(ctx, insertRequest, args...)
+	} else {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			if err := lockLimits(ctx, tx, r, limits); err != nil {
+				return err
+			}
+			for _, l := range limits {
+				n, err := countLimit(ctx, tx, r, l)
+				if err != nil {
+					return err
+				}
+				if n >= l.Max {
+					return &approval.LimitError{Limit: l, Count: n}
+				}
+			}
+			_, err := tx.Exec(ctx, insertRequest, args...)
+			return err
+		})
+	}
+	var le *approval.LimitError
+	switch {
+	case errors.As(err, &le):
+		return le
+	case isUniqueViolation(err):
+		return &approval.Error{Code: approval.ECONFLICT, Message: "A request with this id already exists.", Err: err}
+	case err != nil:
+		return wrap("create request "+r.ID, err)
+	}
+	r.Version = 1
+	return nil
+}
+
+// requestArgs are insertRequest's arguments.
+func requestArgs(r *approval.Request, events []approval.Event) ([]any, error) {
+	body, err := reqjson.Encode(r, 1)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
+		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body}
+	return append(args, eventArgs(r.ID, events)...), nil
+}
+
+// limitLockClass is the first key of the advisory locks on rate-limit keys.
+const limitLockClass = "resetbot-limit"
+
+// lockLimits takes, in tx, an advisory lock on each key the limits count by, in one order so
+// that two transactions never wait for each other.
+func lockLimits(ctx context.Context, tx pgx.Tx, r *approval.Request, limits []approval.Limit) error {
+	var keys []string
+	for _, l := range limits {
+		q, ok := limitQueries[l.Scope]
+		if !ok {
+			return fmt.Errorf("rate limit of unknown scope %q", l.Scope)
+		}
+		keys = append(keys, q.key(r))
+	}
+	slices.Sort(keys)
+	for _, k := range slices.Compact(keys) {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", limitLockClass+"\x1f"+k); err != nil {
+			return fmt.Errorf("lock rate limit: %w", err)
+		}
+	}
+	return nil
+}
+
+// countLimit counts, in tx, the requests a limit covers for a new request r.
+func countLimit(ctx context.Context, tx pgx.Tx, r *approval.Request, l approval.Limit) (int, error) {
+	q := limitQueries[l.Scope]
+	var n int
+	if err := tx.QueryRow(ctx, q.query, append(q.args(r), sinceNanos(l.Since))...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count requests per %s: %w", l.Scope, err)
+	}
+	return n, nil
+}
+
+// counted is the condition every count adds: read-only actions and withdrawn requests are
+// not counted.
+const counted = " AND NOT withdrawn AND action NOT IN ('" + string(policy.ActionStatus) + "', '" + string(policy.ActionHistory) + "')"
+
+// limitQueries count, per scope, the requests created at or after a time (the last argument);
+// key names what a limit of the scope counts by, for its lock.
+var limitQueries = map[approval.LimitScope]struct {
+	query string
+	args  func(r *approval.Request) []any
+	key   func(r *approval.Request) string
+}{
+	approval.LimitRequester: {
+		"SELECT count(*) FROM requests WHERE requester = $1 AND created_at >= $2" + counted,
+		func(r *approval.Request) []any { return []any{r.Requester} },
+		func(r *approval.Request) string { return "requester\x1f" + r.Requester },
+	},
+	approval.LimitTarget: {
+		"SELECT count(*) FROM requests WHERE pool_id = $1 AND username = $2 AND created_at >= $3" + counted,
+		func(r *approval.Request) []any { return []any{r.Pool.ID, r.Target.Username} },
+		func(r *approval.Request) string { return "target\x1f" + r.Pool.ID + "\x1f" + r.Target.Username },
+	},
+}
+
+// Get returns the request with the id.
+func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	r, err := scanRequest(s.pool.QueryRow(ctx, "SELECT "+requestColumns+" FROM requests WHERE id = $1", id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, &approval.Error{Code: approval.ENOTFOUND, Message: "There is no such request.", Err: fmt.Errorf("request %q", id)}
+	}
+	if err != nil {
+		return nil, wrap("get request "+id, err)
+	}
+	return r, nil
+}
+
+// updateRequest writes a request at version $14 if it is still at $15 ($1..$13 as
+// insertRequest's, $1 the id) and, only then, its events (from $16 on).
+var updateRequest = `WITH u AS (
+	UPDATE requests SET
+		state = $2, requester = $3, pool_id = $4, username = $5, action = $6, created_at = $7,
+		expires_at = $8, remind_at = $9, reminded = $10, lease_until = $11, withdrawn = $12, body = $13, version = $14
+	WHERE id = $1 AND version = $15
+	RETURNING id
+), e AS (` + eventsFrom(16, "u") + `)
+SELECT count(*) FROM u`
+
+// Update writes r and its events if the stored version is still r.Version, and moves r to the
+// next version; otherwise it writes nothing.
+func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	next := r.Version + 1
+	body, err := reqjson.Encode(r, next)
+	if err != nil {
+		return fmt.Errorf("postgres: update request %s: %w", r.ID, err)
+	}
+	args := []any{r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
+		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
+		next, r.Version}
+	var n int
+	if err := s.pool.QueryRow(ctx, updateRequest, append(args, eventArgs(r.ID, events)...)...).Scan(&n); err != nil {
+		return wrap("update request "+r.ID, err)
+	}
+	if n == 1 {
+		r.Version = next
+		return nil
+	}
+	// Requests are never deleted: when the row exists, its version has moved on.
+	if _, err := s.Get(ctx, r.ID); err != nil {
+		return err
+	}
+	return &approval.Error{Code: approval.ECONFLICT, Message: "Someone else changed this request first.",
+		Err: fmt.Errorf("request %s: version %d is stale", r.ID, r.Version)}
+}
+
+// Due lists the requests the sweeper must look at by now.
+func (s *DB) Due(ctx context.Context, now time.Time) ([]*approval.Request, error) {
+	n := now.UnixNano()
+	return s.query(ctx, "due requests", `SELECT `+requestColumns+` FROM requests
+		WHERE (state = $1 AND (expires_at <= $2 OR (NOT reminded AND remind_at <= $2)))
+		   OR (state = $3 AND lease_until <= $2)
+		ORDER BY created_at, seq`,
+		string(approval.StatePending), n, string(approval.StateRunning))
+}
+
+// Pending lists every pending and approved request, oldest first.
+func (s *DB) Pending(ctx context.Context) ([]*approval.Request, error) {
+	return s.query(ctx, "pending requests", `SELECT `+requestColumns+` FROM requests
+		WHERE state IN ($1, $2) ORDER BY created_at, seq`,
+		string(approval.StatePending), string(approval.StateApproved))
+}
+
+// History lists the newest requests for a target user, newest first.
+func (s *DB) History(ctx context.Context, poolID, username string, limit int) ([]*approval.Request, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return s.query(ctx, "history", `SELECT `+requestColumns+` FROM requests
+		WHERE pool_id = $1 AND username = $2 ORDER BY created_at DESC, seq DESC LIMIT $3`,
+		poolID, username, limit)
+}
+
+// CountByRequester counts the requests a requester made since a time, read-only actions and
+// withdrawn requests excluded.
+func (s *DB) CountByRequester(ctx context.Context, requester string, since time.Time) (int, error) {
+	return s.count(ctx, "count by requester", limitQueries[approval.LimitRequester].query, requester, sinceNanos(since))
+}
+
+// CountByTarget counts the requests for a target user since a time, read-only actions and
+// withdrawn requests excluded.
+func (s *DB) CountByTarget(ctx context.Context, poolID, username string, since time.Time) (int, error) {
+	return s.count(ctx, "count by target", limitQueries[approval.LimitTarget].query, poolID, username, sinceNanos(since))
+}
+
+func (s *DB) count(ctx context.Context, what, query string, args ...any) (int, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var n int
+	if err := s.pool.QueryRow(ctx, query, args...).Scan(&n); err != nil {
+		return 0, wrap(what, err)
+	}
+	return n, nil
+}
+
+func (s *DB) query(ctx context.Context, what, query string, args ...any) ([]*approval.Request, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, wrap(what, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*approval.Request, error) { return scanRequest(row) })
+	if err != nil {
+		return nil, wrap(what, err)
+	}
+	return out, nil
+}
+
+func scanRequest(row pgx.Row) (*approval.Request, error) {
+	var (
+		version int64
+		body    string
+	)
+	if err := row.Scan(&version, &body); err != nil {
+		return nil, err
+	}
+	return reqjson.Decode(body, version)
+}
+
+// nanos is t in Unix nanoseconds, or NULL for the zero time.
+func nanos(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	n := t.UnixNano()
+	return &n
+}
+
+// sinceNanos is the lower bound of a count in Unix nanoseconds: the zero time counts everything.
+func sinceNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
