@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/resetbot/resetbot/policy"
 	"github.com/resetbot/resetbot/policy/policyfile"
-	"github.com/resetbot/resetbot/store/sqlite"
 )
 
 // checkPolicy loads the policy file, as serve does, and keeps its pools for the pool checks.
@@ -35,32 +33,6 @@ func (p *preflight) checkPolicy(context.Context) checkResult {
 		detail += "\nwarning: " + w.String()
 	}
 	return pass(name, "%s", detail)
-}
-
-// checkStore opens the store, as serve does, and checks that it takes a write.
-func (p *preflight) checkStore(ctx context.Context) checkResult {
-	name := "Store " + p.cfg.Store.String()
-	st, err := openStore(ctx, p.cfg.Store, p.log)
-	if errors.Is(err, sqlite.ErrInUse) {
-		return fail(name, problem{err.Error(), "a resetbot process has this database open, and only one may: " +
-			"its /readyz tells whether its store works; to check the file itself, stop that process first"})
-	}
-	if err != nil {
-		return fail(name, problem{err.Error(), storeFix(p.cfg.Store)})
-	}
-	err = st.Ping(ctx)
-	if cerr := st.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
-	if err != nil {
-		return fail(name, problem{"the store does not take a write: " + err.Error(), storeFix(p.cfg.Store)})
-	}
-	return pass(name, "writable")
-}
-
-// storeFix says how to make the store usable.
-func storeFix(u StoreURL) string {
-	return fmt.Sprintf("make %s a file resetbot can create and write: its directory must exist or be creatable, and be writable by the user resetbot runs as (in the container image, uid 65532 on the volume at /data)", u.Path)
 }
 
 // workspaceProblem reports a policy that allows workspaces the bot token is not installed in:

@@ -138,8 +138,13 @@ func TestLoadConfigErrors(t *testing.T) {
 		},
 		{
 			name: "store scheme",
-			env:  map[string]string{"RESETBOT_STORE": "postgres://db"},
-			want: []string{"RESETBOT_STORE", `store scheme "postgres" is not supported`},
+			env:  map[string]string{"RESETBOT_STORE": "mysql://db/resetbot"},
+			want: []string{"RESETBOT_STORE", `store scheme "mysql" is not supported`},
+		},
+		{
+			name: "postgres store without a database",
+			env:  map[string]string{"RESETBOT_STORE": "postgres://bot:SeCrEtVaLuE@db"},
+			want: []string{"RESETBOT_STORE", "names no database"},
 		},
 		{
 			name: "log format",

@@ -6,26 +6,44 @@ import (
 	"log/slog"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/store/postgres"
 	"github.com/resetbot/resetbot/store/sqlite"
 )
 
 // storeOpeners open a store by its URL's scheme; storeSchemes in storeurl.go lists the same
-// schemes with what they expect after the colon.
-var storeOpeners = map[string]func(ctx context.Context, u StoreURL, log *slog.Logger) (approval.Store, error){
-	"sqlite": func(ctx context.Context, u StoreURL, log *slog.Logger) (approval.Store, error) {
-		return sqlite.Open(ctx, u.Path, log)
+// schemes with what they expect after the colon. migrate false opens without applying schema
+// migrations where the backend can (check reports the schema version instead).
+var storeOpeners = map[string]func(ctx context.Context, cfg Config, migrate bool, log *slog.Logger) (approval.Store, error){
+	"sqlite": func(ctx context.Context, cfg Config, _ bool, log *slog.Logger) (approval.Store, error) {
+		return sqlite.Open(ctx, cfg.Store.Path, log)
+	},
+	"postgres": func(ctx context.Context, cfg Config, migrate bool, log *slog.Logger) (approval.Store, error) {
+		password, err := storePassword(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return postgres.Open(ctx, postgres.Config{
+			URL:         cfg.Store.ConnString(),
+			Password:    password,
+			SkipMigrate: !migrate,
+		}, log)
 	},
 }
 
-// openStore opens the store the configuration names.
-func openStore(ctx context.Context, u StoreURL, log *slog.Logger) (approval.Store, error) {
-	open, ok := storeOpeners[u.Scheme]
+// openStore opens the store the configuration names and brings its schema up to date.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (approval.Store, error) {
+	return openStoreFor(ctx, cfg, true, log)
+}
+
+// openStoreFor opens the store, applying migrations or not.
+func openStoreFor(ctx context.Context, cfg Config, migrate bool, log *slog.Logger) (approval.Store, error) {
+	open, ok := storeOpeners[cfg.Store.Scheme]
 	if !ok {
-		return nil, fmt.Errorf("store %s: scheme %q is not supported", u, u.Scheme)
+		return nil, fmt.Errorf("store %s: scheme %q is not supported", cfg.Store, cfg.Store.Scheme)
 	}
-	s, err := open(ctx, u, log)
+	s, err := open(ctx, cfg, migrate, log)
 	if err != nil {
-		return nil, fmt.Errorf("store %s: %w", u, err)
+		return nil, fmt.Errorf("store %s: %w", cfg.Store, err)
 	}
 	return s, nil
 }
