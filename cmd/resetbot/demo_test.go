@@ -292,6 +292,7 @@ func TestDemoCommandLine(t *testing.T) {
 		}
 	}
 
+	clearEnv(t) // the suite's own RESETBOT_ variables (RESETBOT_TEST_POSTGRES, …) are not the test's
 	t.Setenv("RESETBOT_SLACK_BOT_TOKEN", "xoxb-must-not-show")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "aws-secret-must-not-show")
 	var stderr bytes.Buffer
