@@ -8,10 +8,12 @@ import (
 	"github.com/resetbot/resetbot/store/storetest"
 )
 
+func benchDB(b *testing.B) approval.Store { return open(b, postgres.Config{}) }
+
 // BenchmarkStore measures the store's operations on PostgreSQL (storetest.Bench), under the
 // same names as SQLite's.
-func BenchmarkStore(b *testing.B) {
-	storetest.Bench(b, func(b *testing.B) approval.Store {
-		return open(b, postgres.Config{})
-	})
-}
+func BenchmarkStore(b *testing.B) { storetest.Bench(b, benchDB) }
+
+// BenchmarkConcurrentWriters measures request lives written from many goroutines at once
+// (storetest.BenchConcurrentWriters), through one pool of DefaultMaxConns connections.
+func BenchmarkConcurrentWriters(b *testing.B) { storetest.BenchConcurrentWriters(b, benchDB) }
