@@ -103,6 +103,7 @@ type Bot struct {
 	running   atomic.Bool
 	work      sync.WaitGroup // handlers queued or in flight
 	homeWork  sync.WaitGroup // Home tabs being published again after a change
+	homes     homeMarks      // whose Home tab to publish again
 }
 
 // New returns a Bot; Run connects it.
@@ -152,6 +153,7 @@ func New(cfg Config) (*Bot, error) {
 		claims:   cfg.Claims,
 		pool:     newPool(cfg.Workers, cfg.QueueSize, cfg.ObserveQueueWait, cfg.ObserveInFlight),
 		checks:   make(chan struct{}, cfg.Workers),
+		homes:    homeMarks{dirty: map[string]struct{}{}},
 	}
 	b.routes = b.newRoutes()
 	cfg.Notifier.onChange(b.republishHomes)

@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -54,18 +56,64 @@ func (b *Bot) queueOf(ctx context.Context, user string) (approval.Queue, bool) {
 
 // republishHomes publishes again, in the background, the Home tab of everyone a request's
 // change concerns: its requester, whoever decided it, and everyone the policy lets approve it.
+// Changes coalesce: the people are marked, and one goroutine at a time publishes each marked
+// person's tab once per pass, however many changes concerned them meanwhile, so that a busy
+// channel costs a tab per person per pass rather than a tab per person per change.
 func (b *Bot) republishHomes(ctx context.Context, r *approval.Request) {
 	users := b.concerned(r)
 	if len(users) == 0 {
 		return
 	}
-	b.homeWork.Go(func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), homeTimeout)
-		defer cancel()
-		for _, u := range users {
-			b.publishHome(ctx, u)
+	b.homes.mu.Lock()
+	for _, u := range users {
+		b.homes.dirty[u] = struct{}{}
+	}
+	start := !b.homes.running
+	b.homes.running = true
+	b.homes.mu.Unlock()
+	if start {
+		b.homeWork.Go(func() { b.publishMarkedHomes(context.WithoutCancel(ctx)) })
+	}
+}
+
+// homePassInterval is the least time between the starts of two passes of publishMarkedHomes.
+const homePassInterval = time.Second
+
+// homeMarks are the people whose Home tab is to be published again.
+type homeMarks struct {
+	mu      sync.Mutex
+	dirty   map[string]struct{}
+	running bool // a publishMarkedHomes is running
+}
+
+// publishMarkedHomes publishes the marked people's tabs, pass after pass, until none is
+// marked.
+func (b *Bot) publishMarkedHomes(ctx context.Context) {
+	for {
+		began := time.Now()
+		b.homes.mu.Lock()
+		if len(b.homes.dirty) == 0 {
+			b.homes.running = false
+			b.homes.mu.Unlock()
+			return
 		}
-	})
+		users := slices.Sorted(maps.Keys(b.homes.dirty))
+		clear(b.homes.dirty)
+		b.homes.mu.Unlock()
+		for _, u := range users {
+			pctx, cancel := context.WithTimeout(ctx, homeTimeout)
+			b.publishHome(pctx, u)
+			cancel()
+		}
+		if wait := homePassInterval - time.Since(began); wait > 0 {
+			b.homes.mu.Lock()
+			more := len(b.homes.dirty) > 0
+			b.homes.mu.Unlock()
+			if more {
+				time.Sleep(wait)
+			}
+		}
+	}
 }
 
 // concerned lists the people whose Home tab shows r, in a stable order.

@@ -37,6 +37,8 @@ type Report struct {
 	StartToConnected           time.Duration
 	IdleRSS, PeakRSS, RSSAfter int64
 	CPUPer1000                 time.Duration
+	// StopProblem says how stopping the bot after the load went wrong, if it did.
+	StopProblem string
 }
 
 // mib formats bytes in MiB.
@@ -75,6 +77,9 @@ func (r Report) Print(w io.Writer) error {
 	line("start to connected", ms(r.StartToConnected))
 	line("RSS idle / peak / after", mib(r.IdleRSS)+" / "+mib(r.PeakRSS)+" / "+mib(r.RSSAfter))
 	line("CPU per 1,000 envelopes", ms(r.CPUPer1000))
+	if r.StopProblem != "" {
+		line("stopping the bot", r.StopProblem)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -129,7 +129,7 @@ func measure(ctx context.Context, cfg Config, name string, load func(context.Con
 		return r, err
 	}
 	if err := w.stopBot(); err != nil {
-		return r, err
+		r.StopProblem = err.Error()
 	}
 	submitted, succeeded, err := auditCounts(ctx, w.dbPath)
 	if err != nil {
