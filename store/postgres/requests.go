@@ -142,6 +142,19 @@ var limitQueries = map[approval.LimitScope]struct {
 		func(r *approval.Request) []any { return []any{r.Pool.ID, r.Target.Username} },
 		func(r *approval.Request) string { return "target\x1f" + r.Pool.ID + "\x1f" + r.Target.Username },
 	},
+	// A pending request past its expiry (the fifth argument) is as good as expired: the
+	// sweeper is about to say so.
+	approval.LimitOpen: {
+		"SELECT count(*) FROM requests WHERE requester = $1 AND pool_id = $2 AND username = $3 AND action = $4" +
+			" AND state IN ('" + string(approval.StatePending) + "', '" + string(approval.StateApproved) + "', '" + string(approval.StateRunning) + "')" +
+			" AND (state != '" + string(approval.StatePending) + "' OR expires_at IS NULL OR expires_at > $5) AND created_at >= $6" + counted,
+		func(r *approval.Request) []any {
+			return []any{r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), r.CreatedAt.UnixNano()}
+		},
+		func(r *approval.Request) string {
+			return "open\x1f" + r.Requester + "\x1f" + r.Pool.ID + "\x1f" + r.Target.Username + "\x1f" + string(r.Action)
+		},
+	},
 }
 
 // Get returns the request with the id.
