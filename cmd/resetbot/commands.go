@@ -27,6 +27,7 @@ func commands() []command {
 		{"serve", "run the bot (the default)", cmdServe},
 		{"demo", "try it in a browser: the bot on a fake Slack and a fake Cognito, no account needed (resetbot demo --help)", cmdDemo},
 		{"check", "preflight: Slack tokens and scopes, the policy file, AWS credentials, every pool's IAM permissions, the store", cmdCheck},
+		{"audit", "write the audit trail as JSON Lines or CSV, filtered (resetbot audit --help)", cmdAudit},
 		{"policy", "test or check a policy file without Slack or AWS (resetbot policy --help)", cmdPolicy},
 		{"store", "store migrate: apply the store's schema migrations and exit (serve applies them too)", cmdStore},
 		{"version", "print the version", cmdVersion},

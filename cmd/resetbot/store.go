@@ -47,3 +47,25 @@ func openStoreFor(ctx context.Context, cfg Config, migrate bool, log *slog.Logge
 	}
 	return s, nil
 }
+
+// storeReaders open a store to read it beside the bot that has it open (resetbot audit), by
+// its URL's scheme: SQLite without its one-process lock and refusing writes.
+var storeReaders = map[string]func(ctx context.Context, u StoreURL, log *slog.Logger) (approval.Store, error){
+	"sqlite": func(ctx context.Context, u StoreURL, log *slog.Logger) (approval.Store, error) {
+		return sqlite.OpenReader(ctx, u.Path, log)
+	},
+}
+
+// openStoreReader opens the store the URL names for reading alone; a scheme with no reader of
+// its own (a server database, shared by every replica) is opened as the bot opens it.
+func openStoreReader(ctx context.Context, u StoreURL, log *slog.Logger) (approval.Store, error) {
+	open, ok := storeReaders[u.Scheme]
+	if !ok {
+		return openStore(ctx, u, log)
+	}
+	s, err := open(ctx, u, log)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", u, err)
+	}
+	return s, nil
+}

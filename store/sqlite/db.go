@@ -33,7 +33,7 @@ type DB struct {
 	rdb  *sql.DB // the read pool; its connections refuse to write (query_only)
 	st   *statements
 	log  *slog.Logger
-	lock *os.File // held while the store is open: one process per database
+	lock *os.File // held while the store is open: one process per database; nil for a reader
 
 	health health
 
@@ -194,8 +194,10 @@ func (s *DB) closeAll() error {
 			errs = append(errs, db.Close())
 		}
 	}
-	if err := s.lock.Close(); !errors.Is(err, os.ErrClosed) {
-		errs = append(errs, err)
+	if s.lock != nil {
+		if err := s.lock.Close(); !errors.Is(err, os.ErrClosed) {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

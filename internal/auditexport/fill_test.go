@@ -1,0 +1,152 @@
+package auditexport
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
+	"github.com/resetbot/resetbot/policy/policyfile"
+	"github.com/resetbot/resetbot/store/sqlite"
+)
+
+// fillPolicy is the policy the workflow runs under while it fills the store.
+const fillPolicy = `
+pools:
+  prod: {id: eu-west-1_Prod1, region: eu-west-1}
+  dev: {id: eu-west-1_Dev1, region: eu-west-1}
+rules:
+  - name: protect-admins
+    effect: deny
+    target_groups: {any_of: [admins]}
+    message: Admin accounts are reset by the security team.
+  - name: support-read
+    actions: [status, history]
+    requesters: ["@support"]
+  - name: prod-support
+    pools: [prod]
+    actions: [reset, temp-password]
+    requesters: ["@support"]
+    approvers: [U0LEAD001]
+    approvals: 1
+  - name: dev-any
+    pools: [dev]
+    actions: [reset, temp-password]
+    requesters: ["*"]
+    approvals: 0
+`
+
+// t0 is the workflow's clock at the start.
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// fillStore runs the workflow through a reset approved and run, a temporary password, a
+// denial, a refused approval, a policy refusal and a status look, and returns its store.
+func fillStore(t *testing.T) approval.Store {
+	t.Helper()
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "resetbot.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	pol, err := policyfile.Parse([]byte(fillPolicy), "policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{now: t0}
+	n := 0
+	svc, err := approval.New(approval.Config{
+		Store: db, Directory: fakeDirectory{}, Policy: pol, Notifier: fakeNotifier{}, Logger: slog.New(slog.DiscardHandler),
+		Now: clock.Now, NewID: func() string { n++; return fmt.Sprintf("r-%04d", n) }, Owner: "test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	support := []string{"@support"}
+	ask := func(requester string, groups []string, pool, target string, action policy.Action) approval.Submission {
+		return approval.Submission{Team: "T1", Channel: "C1", Requester: requester, Groups: groups, Pool: pool,
+			Target: target, Action: action, Reason: "locked out", Ticket: "SUP-1"}
+	}
+	step := func(err error) {
+		t.Helper()
+		clock.Advance(time.Minute)
+		if err != nil && approval.ErrorCode(err) != approval.EFORBIDDEN {
+			t.Fatal(err)
+		}
+	}
+	r, err := svc.Submit(ctx, ask("U0ALICE", support, "prod", "carol", policy.ActionReset))
+	step(err)
+	_, err = svc.Approve(ctx, r.ID, policy.Approver{User: "U0EVE"}) // refused
+	step(err)
+	_, err = svc.Approve(ctx, r.ID, policy.Approver{User: "U0LEAD001"})
+	step(err)
+	_, err = svc.Submit(ctx, ask("U0SAM", nil, "dev", "dave@example.com", policy.ActionTempPassword))
+	step(err)
+	r, err = svc.Submit(ctx, ask("U0SAM", support, "prod", "erin", policy.ActionReset))
+	step(err)
+	_, err = svc.Deny(ctx, r.ID, policy.Approver{User: "U0LEAD001"}, "=call the user back first")
+	step(err)
+	_, err = svc.Submit(ctx, ask("U0ALICE", support, "prod", "root", policy.ActionReset)) // protect-admins
+	step(err)
+	_, err = svc.Status(ctx, approval.Submission{Team: "T1", Channel: "C1", Requester: "U0ALICE", Groups: support, Pool: "prod", Target: "carol"})
+	step(err)
+	svc.Wait()
+	return db
+}
+
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// fakeDirectory knows every user; root is an admin.
+type fakeDirectory struct{}
+
+func (fakeDirectory) Lookup(_ context.Context, _ policy.Pool, ref string) (approval.User, error) {
+	u := approval.User{Username: ref, Sub: "sub-" + ref, Status: "CONFIRMED", Enabled: true,
+		Email: ref + "@example.com", EmailVerified: true}
+	if ref == "root" {
+		u.Groups = []string{"admins"}
+	}
+	return u, nil
+}
+
+func (fakeDirectory) Run(_ context.Context, _ policy.Pool, username string, a policy.Action) (approval.RunResult, error) {
+	res := approval.RunResult{AWSRequestID: "aws-" + username, Detail: "done"}
+	if a == policy.ActionTempPassword {
+		res.Secret, res.ValidDays = "Temp-Secret-Canary-1!", 7
+	}
+	return res, nil
+}
+
+func (fakeDirectory) SignOut(context.Context, policy.Pool, string) (approval.RunResult, error) {
+	return approval.RunResult{}, nil
+}
+
+// fakeNotifier accepts everything.
+type fakeNotifier struct{}
+
+func (fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approval.Thread, error) {
+	return approval.Thread{Channel: r.Channel, TS: "1.000" + r.ID[2:]}, nil
+}
+func (fakeNotifier) Notify(context.Context, *approval.Request, approval.Notice) error { return nil }
+func (fakeNotifier) DeliverSecret(context.Context, *approval.Request, approval.Secret) error {
+	return nil
+}
