@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,7 +23,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var (
 		f            auditexport.Filter
 		format       = fs.String("format", string(auditexport.JSONLines), "jsonl (one JSON object a line) or csv")
-		store        = fs.String("store", envOr("RESETBOT_STORE", defaultStore()), "the store to read (default: RESETBOT_STORE, else its default)")
+		store        = fs.String("store", envOr("RESETBOT_STORE", defaultStore()), "the store to read (default: RESETBOT_STORE, else its default); a PostgreSQL password comes as for serve")
 		since, until string
 	)
 	fs.StringVar(&since, "since", "", "events at or after this: a duration back from now (30d, 12h) or a time (2026-01-31 or RFC 3339)")
@@ -62,8 +63,10 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		say(stderr, "resetbot audit: %v\n", err)
 		return exitUsage
 	}
+	iam, _ := strconv.ParseBool(os.Getenv("RESETBOT_STORE_IAM_AUTH"))
+	cfg := Config{Store: u, StorePasswordFile: os.Getenv("RESETBOT_STORE_PASSWORD_FILE"), StoreIAMAuth: iam}
 	log := newLogger(stderr, LogText, slog.LevelWarn)
-	s, err := openStoreReader(ctx, u, log)
+	s, err := openStoreReader(ctx, cfg, log)
 	if err != nil {
 		say(stderr, "resetbot audit: %v\n", err)
 		return exitFail

@@ -50,22 +50,23 @@ func openStoreFor(ctx context.Context, cfg Config, migrate bool, log *slog.Logge
 
 // storeReaders open a store to read it beside the bot that has it open (resetbot audit), by
 // its URL's scheme: SQLite without its one-process lock and refusing writes.
-var storeReaders = map[string]func(ctx context.Context, u StoreURL, log *slog.Logger) (approval.Store, error){
-	"sqlite": func(ctx context.Context, u StoreURL, log *slog.Logger) (approval.Store, error) {
-		return sqlite.OpenReader(ctx, u.Path, log)
+var storeReaders = map[string]func(ctx context.Context, cfg Config, log *slog.Logger) (approval.Store, error){
+	"sqlite": func(ctx context.Context, cfg Config, log *slog.Logger) (approval.Store, error) {
+		return sqlite.OpenReader(ctx, cfg.Store.Path, log)
 	},
 }
 
-// openStoreReader opens the store the URL names for reading alone; a scheme with no reader of
-// its own (a server database, shared by every replica) is opened as the bot opens it.
-func openStoreReader(ctx context.Context, u StoreURL, log *slog.Logger) (approval.Store, error) {
-	open, ok := storeReaders[u.Scheme]
+// openStoreReader opens the store the configuration names for reading alone; a scheme with no
+// reader of its own (a server database, shared by every replica) is opened as the bot opens
+// it, without applying migrations.
+func openStoreReader(ctx context.Context, cfg Config, log *slog.Logger) (approval.Store, error) {
+	open, ok := storeReaders[cfg.Store.Scheme]
 	if !ok {
-		return openStore(ctx, u, log)
+		return openStoreFor(ctx, cfg, false, log)
 	}
-	s, err := open(ctx, u, log)
+	s, err := open(ctx, cfg, log)
 	if err != nil {
-		return nil, fmt.Errorf("store %s: %w", u, err)
+		return nil, fmt.Errorf("store %s: %w", cfg.Store, err)
 	}
 	return s, nil
 }
