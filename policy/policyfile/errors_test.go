@@ -765,6 +765,45 @@ rules:
 			},
 		},
 		{
+			"every unknown field, in the order of the file",
+			`
+pools:
+  prod: {id: eu-west-1_Prod1234, zone: a, arn: x}
+rules:
+  - name: a
+    efect: deny
+    actions: [reset]
+    requesters: ["*"]
+    approvals: 0
+    aprovers: [U0BOB]
+`,
+			[]string{
+				"p.yaml:2:34: pools.prod.zone: unknown field; expected one of: id, region",
+				"p.yaml:2:43: pools.prod.arn: unknown field; expected one of: id, region",
+				"p.yaml:5:5: rules[0].efect: unknown field; expected one of: name, description, effect, message, pools, actions, target_groups, requesters, approvers, approvals, self_approval, expires_after, remind_after, require, limits",
+				"p.yaml:9:5: rules[0].aprovers: unknown field; expected one of: name, description, effect, message, pools, actions, target_groups, requesters, approvers, approvals, self_approval, expires_after, remind_after, require, limits",
+			},
+		},
+		{
+			"a refused key leaves the rest of its mapping checked",
+			`
+pools:
+  prod: {id: eu-west-1_Prod1234}
+base: &b {approvals: 0}
+rules:
+  - name: a
+    <<: *b
+    actions: [reset, qa, qa]
+`,
+			[]string{
+				"p.yaml:3:1: base: unknown field; expected one of: workspace, pools, channels, identity_checks, limits, rules",
+				"p.yaml:5:5: rules[0].requesters: missing; an allow rule names who may request: a Slack user id (U0123ABCD), a user-group id (S0123ABCD) or a user-group @handle, or \"*\" for anyone",
+				"p.yaml:6:5: rules[0]: merge keys (<<) are not used in a policy file; write the fields out, or share lists with &anchors and *aliases",
+				"p.yaml:7:22: rules[0].actions[1]: unknown action \"qa\"; expected one of: status, history, reset, temp-password, permanent-password, verify-email, verify-phone, signout",
+				"p.yaml:7:26: rules[0].actions[2]: \"qa\" is listed twice",
+			},
+		},
+		{
 			"keys that are numbers or booleans are names",
 			`
 pools:

@@ -1,30 +1,55 @@
 package policyfile
 
-// The policy file as typed values. The yaml tag names a field; what says in plain words what
-// its value is, for "expected X, got Y" (a list's item says what each of its entries is), and
-// range bounds a whole number. reader fills these from the syntax tree; validate checks them.
+// The policy file as typed values, which reader fills from the syntax tree. The yaml tag names
+// a field; what says in plain words what its value is, for "expected X, got Y", and item what
+// each entry of a list or keyed mapping is; text names the check of textChecks each text must
+// pass, keys what a chosen key is (a name of namePattern), unique refuses a text listed twice,
+// and range bounds a whole number. What the tags cannot say is checked in check.go.
+
+import "regexp"
+
+// textChecks are the forms a text may have to take, and what to say when it does not.
+var textChecks = map[string]struct {
+	re       *regexp.Regexp
+	expected string
+}{
+	"team":       {regexp.MustCompile(`^T[A-Z0-9]{2,}$`), "a Slack team id like T0123ABCD"},
+	"enterprise": {regexp.MustCompile(`^E[A-Z0-9]{2,}$`), "a Slack enterprise id like E0123ABCD"},
+	"channel":    {regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`), "a Slack channel id like C0123ABCD (not its #name)"},
+	"region":     {regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`), "an AWS region like eu-west-1"},
+	"pool":       {poolIDPattern, "a user pool id like eu-west-1_AbCdEf123"},
+	"rule":       {regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`), "a rule name of letters, digits, ., - and _ (up to 64)"},
+	"group":      {regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$`), "a Cognito group name"},
+}
+
+var (
+	poolIDPattern = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-[0-9]+)_[0-9A-Za-z]+$`)
+	namePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+)
+
+const nameExpected = "a short name in lower case: letters, digits, - and _"
 
 type fileDoc struct {
 	Workspace      *workspaceDoc  `yaml:"workspace" what:"a mapping with teams and/or enterprise"`
-	Pools          keyed[poolDoc] `yaml:"pools" what:"a mapping of pool names to {id, region}" item:"a mapping with id and region"`
+	Pools          keyed[poolDoc] `yaml:"pools" what:"a mapping of pool names to {id, region}" item:"a mapping with id and region" keys:"a pool name"`
 	Channels       []channelDoc   `yaml:"channels" what:"a list of channels, each {id, default_pool}" item:"a channel: {id, default_pool}"`
-	IdentityChecks keyed[string]  `yaml:"identity_checks" what:"a mapping of identity check names to what they mean" item:"a description in plain words, e.g. Called back the number on file"`
+	IdentityChecks keyed[string]  `yaml:"identity_checks" what:"a mapping of identity check names to what they mean" item:"a description in plain words, e.g. Called back the number on file" keys:"an identity check name"`
 	Limits         *limitsDoc     `yaml:"limits" what:"a mapping with per_requester, per_target and/or per_requester_lookups"`
 	Rules          []ruleDoc      `yaml:"rules" what:"a list of rules" item:"a rule: a mapping with name, actions, requesters, approvers, ..."`
 }
 
 type workspaceDoc struct {
-	Teams      []string `yaml:"teams" item:"Slack team ids like T0123ABCD"`
-	Enterprise string   `yaml:"enterprise" what:"a Slack enterprise id like E0123ABCD"`
+	Teams      []string `yaml:"teams" item:"Slack team ids like T0123ABCD" text:"team"`
+	Enterprise string   `yaml:"enterprise" what:"a Slack enterprise id like E0123ABCD" text:"enterprise"`
 }
 
 type poolDoc struct {
-	ID     string `yaml:"id" what:"a user pool id like eu-west-1_AbCdEf123"`
-	Region string `yaml:"region" what:"an AWS region like eu-west-1"`
+	ID     string `yaml:"id" what:"a user pool id like eu-west-1_AbCdEf123" text:"pool"`
+	Region string `yaml:"region" what:"an AWS region like eu-west-1" text:"region"`
 }
 
 type channelDoc struct {
-	ID          string `yaml:"id" what:"a Slack channel id like C0123ABCD"`
+	ID          string `yaml:"id" what:"a Slack channel id like C0123ABCD" text:"channel"`
 	DefaultPool string `yaml:"default_pool" what:"a pool name"`
 }
 
@@ -40,12 +65,12 @@ type limitDoc struct {
 }
 
 type ruleDoc struct {
-	Name         string      `yaml:"name" what:"a rule name"`
+	Name         string      `yaml:"name" what:"a rule name" text:"rule"`
 	Description  string      `yaml:"description" what:"a description in plain words"`
 	Effect       string      `yaml:"effect" what:"allow or deny"`
 	Message      string      `yaml:"message" what:"a message shown to the requester"`
-	Pools        []string    `yaml:"pools" item:"pool names"`
-	Actions      []string    `yaml:"actions" item:"actions"`
+	Pools        []string    `yaml:"pools" item:"pool names" unique:"yes"`
+	Actions      []string    `yaml:"actions" item:"actions" unique:"yes"`
 	TargetGroups *targetDoc  `yaml:"target_groups" what:"a mapping with any_of and/or none_of (lists of Cognito groups)"`
 	Requesters   []string    `yaml:"requesters" item:"people: user ids, user-group ids or @handles"`
 	Approvers    []string    `yaml:"approvers" item:"people: user ids, user-group ids or @handles"`
@@ -58,15 +83,15 @@ type ruleDoc struct {
 }
 
 type targetDoc struct {
-	AnyOf  []string `yaml:"any_of" item:"Cognito group names"`
-	NoneOf []string `yaml:"none_of" item:"Cognito group names"`
+	AnyOf  []string `yaml:"any_of" item:"Cognito group names" text:"group"`
+	NoneOf []string `yaml:"none_of" item:"Cognito group names" text:"group"`
 }
 
 type requireDoc struct {
 	Ticket        bool     `yaml:"ticket"`
 	TicketPattern string   `yaml:"ticket_pattern" what:"a regular expression, e.g. SUP-[0-9]+"`
 	Reason        bool     `yaml:"reason"`
-	VerifiedBy    []string `yaml:"verified_by" item:"identity check names"`
+	VerifiedBy    []string `yaml:"verified_by" item:"identity check names" unique:"yes"`
 }
 
 // keyed is a mapping whose keys are names the file chooses (pools, identity checks), in the

@@ -24,8 +24,8 @@ type reader struct {
 
 // What reported says of a field path.
 const (
-	reportedAt     = 1 // an error names the path
-	reportedInside = 2 // an error names a path inside it
+	reportedInside = 1 // an error names a path inside it, or a key of it
+	reportedAt     = 2 // an error names the path: its value is unusable
 )
 
 // place is where a field is: its key (nil for list items and the top) and its value.
@@ -34,6 +34,9 @@ type place struct{ key, value ast.Node }
 // spec is what a field's tags say about its value.
 type spec struct {
 	what, item string
+	text       string // a check of textChecks each text must pass
+	keys       string // what a key of a keyed mapping is, e.g. "a pool name"
+	unique     bool   // no text may be listed twice
 	lo, hi     int
 }
 
@@ -43,12 +46,21 @@ const maxAliasDepth = 32
 var namedKeysType = reflect.TypeFor[interface{ namedKeys() }]()
 
 func (r *reader) errorf(at ast.Node, path, format string, args ...any) {
+	r.report(at, path, reportedAt, fmt.Sprintf(format, args...))
+}
+
+// remarkf reports a problem at path that leaves its value usable, such as a refused key.
+func (r *reader) remarkf(at ast.Node, path, format string, args ...any) {
+	r.report(at, path, reportedInside, fmt.Sprintf(format, args...))
+}
+
+func (r *reader) report(at ast.Node, path string, how int, msg string) {
 	line, col := position(at)
-	r.errs = append(r.errs, &Error{File: r.file, Line: line, Column: col, Field: path, Msg: fmt.Sprintf(format, args...)})
-	r.reported[path] = reportedAt
+	r.errs = append(r.errs, &Error{File: r.file, Line: line, Column: col, Field: path, Msg: msg})
+	r.reported[path] = max(r.reported[path], how)
 	for i := len(path) - 1; i > 0; i-- {
-		if (path[i] == '.' || path[i] == '[') && r.reported[path[:i]] == 0 {
-			r.reported[path[:i]] = reportedInside
+		if path[i] == '.' || path[i] == '[' {
+			r.reported[path[:i]] = max(r.reported[path[:i]], reportedInside)
 		}
 	}
 }
@@ -89,7 +101,8 @@ func (r *reader) read(n, keyAt ast.Node, v reflect.Value, path string, s spec) {
 }
 
 func specOf(f reflect.StructField) spec {
-	s := spec{what: f.Tag.Get("what"), item: f.Tag.Get("item")}
+	s := spec{what: f.Tag.Get("what"), item: f.Tag.Get("item"), text: f.Tag.Get("text"),
+		keys: f.Tag.Get("keys"), unique: f.Tag.Get("unique") != ""}
 	if s.what == "" && s.item != "" {
 		s.what = "a list of " + s.item
 	}
@@ -147,9 +160,14 @@ func (r *reader) mapping(n ast.Node, v reflect.Value, path string, s spec) {
 	}
 	v.Set(reflect.MakeSlice(v.Type(), len(es), len(es)))
 	for i, e := range es {
-		item := v.Index(i)
+		item, p := v.Index(i), join(path, e.key)
 		item.Field(0).SetString(e.key)
-		r.read(e.value, e.keyAt, item.Field(1), join(path, e.key), spec{what: s.item})
+		if !namePattern.MatchString(e.key) {
+			r.at[p] = place{e.keyAt, nil}
+			r.errorf(e.keyAt, p, "%s is %s; got %s", s.keys, nameExpected, quote(e.key))
+			continue
+		}
+		r.read(e.value, e.keyAt, item.Field(1), p, spec{what: s.item})
 	}
 }
 
@@ -169,8 +187,16 @@ func (r *reader) list(n ast.Node, v reflect.Value, path string, s spec) {
 		return
 	}
 	v.Set(reflect.MakeSlice(v.Type(), len(items), len(items)))
+	seen := map[string]bool{}
 	for i, it := range items {
-		r.read(it, nil, v.Index(i), index(path, i), spec{what: s.item})
+		p := index(path, i)
+		r.read(it, nil, v.Index(i), p, spec{what: s.item, text: s.text})
+		if text := v.Index(i).String(); s.unique && !r.bad(p) {
+			if seen[text] {
+				r.errorf(r.value(p), p, "%s is listed twice", quote(text))
+			}
+			seen[text] = true
+		}
 	}
 }
 
@@ -179,13 +205,13 @@ func (r *reader) scalar(n ast.Node, v reflect.Value, path string, s spec) {
 	switch x := n.(type) {
 	case *ast.StringNode:
 		if v.Kind() == reflect.String {
-			v.SetString(x.Value)
+			r.text(n, x.Value, v, path, s.text)
 			return
 		}
 	case *ast.LiteralNode:
 		if v.Kind() == reflect.String {
 			if x.Value != nil {
-				v.SetString(x.Value.Value)
+				r.text(n, x.Value.Value, v, path, s.text)
 			}
 			return
 		}
@@ -201,6 +227,14 @@ func (r *reader) scalar(n ast.Node, v reflect.Value, path string, s spec) {
 		}
 	}
 	r.errorf(n, path, "expected %s, got %s", s.what, describe(n))
+}
+
+// text sets a text, and reports it when it fails the field's check.
+func (r *reader) text(n ast.Node, text string, v reflect.Value, path, check string) {
+	v.SetString(text)
+	if c, ok := textChecks[check]; ok && !c.re.MatchString(text) {
+		r.errorf(n, path, "expected %s, got %s", c.expected, quote(text))
+	}
 }
 
 func (r *reader) integer(n *ast.IntegerNode, v reflect.Value, path string, s spec) {

@@ -9,11 +9,6 @@ import (
 	"github.com/resetbot/resetbot/policy"
 )
 
-var (
-	ruleNamePattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	cognitoGroupPattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$`)
-)
-
 // MaxApprovals is the most approvals a rule may ask for.
 const MaxApprovals = 10
 
@@ -88,9 +83,6 @@ func (rc *ruleCheck) valueErrorf(field, format string, args ...any) {
 
 func (rc *ruleCheck) about() {
 	d, r := rc.doc, &rc.rule
-	if rc.good("name") && !ruleNamePattern.MatchString(d.Name) {
-		rc.valueErrorf("name", "expected a rule name of letters, digits, ., - and _ (up to 64), got %s", quote(d.Name))
-	}
 	r.Name, r.Description, r.Message = d.Name, strings.TrimSpace(d.Description), strings.TrimSpace(d.Message)
 	if rc.good("effect") {
 		switch d.Effect {
@@ -108,19 +100,17 @@ func (rc *ruleCheck) about() {
 
 func (rc *ruleCheck) match() {
 	d, r, c := rc.doc, &rc.rule, rc.c
-	seen := map[string]bool{}
 	r.Pools = rc.r.texts(rc.at("pools"), d.Pools, func(s string) string {
 		if !hasPool(c.Pools, s) {
 			return unknownPool(c.Pools, s)
 		}
-		return twice(seen, s)
+		return ""
 	})
-	clear(seen)
 	for _, s := range rc.r.texts(rc.at("actions"), d.Actions, func(s string) string {
 		if _, known := policy.ParseAction(s); !known {
 			return "unknown action " + quote(s) + "; expected one of: " + policy.ActionNames()
 		}
-		return twice(seen, s)
+		return ""
 	}) {
 		r.Actions = append(r.Actions, policy.Action(s))
 	}
@@ -174,14 +164,7 @@ func (rc *ruleCheck) targetGroups() {
 	if t == nil || !rc.good(field) {
 		return
 	}
-	valid := func(s string) string {
-		if !cognitoGroupPattern.MatchString(s) {
-			return "expected a Cognito group name, got " + quote(s)
-		}
-		return ""
-	}
-	anyOf := rc.r.texts(rc.at(field+".any_of"), t.AnyOf, valid)
-	noneOf := rc.r.texts(rc.at(field+".none_of"), t.NoneOf, valid)
+	anyOf, noneOf := t.AnyOf, t.NoneOf
 	switch {
 	case rc.failed(field):
 	case len(anyOf) == 0 && len(noneOf) == 0:
@@ -211,12 +194,11 @@ func (rc *ruleCheck) require() {
 			req.TicketPattern = q.TicketPattern
 		}
 	}
-	seen := map[string]bool{}
 	req.VerifiedBy = rc.r.texts(rc.at(field+".verified_by"), q.VerifiedBy, func(s string) string {
 		if !slices.ContainsFunc(rc.c.IdentityChecks, func(c policy.IdentityCheck) bool { return c.Name == s }) {
 			return "unknown identity check " + quote(s) + "; expected one named under identity_checks: " + checkNames(rc.c.IdentityChecks)
 		}
-		return twice(seen, s)
+		return ""
 	})
 	if rc.good(field+".verified_by") && !rc.failed(field+".verified_by") && len(req.VerifiedBy) == 0 {
 		rc.valueErrorf(field+".verified_by", "expected at least one identity check; leave verified_by out when none is required")
@@ -242,4 +224,12 @@ func checkNames(checks []policy.IdentityCheck) string {
 		names[i] = c.Name
 	}
 	return strings.Join(names, ", ")
+}
+
+func twice(seen map[string]bool, s string) string {
+	if seen[s] {
+		return quote(s) + " is listed twice"
+	}
+	seen[s] = true
+	return ""
 }

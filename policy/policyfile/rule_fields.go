@@ -20,14 +20,6 @@ func (rc *ruleCheck) check() {
 	if !rc.has("name") {
 		rc.missingf("name", "missing; every rule has a name, shown in decisions and the audit log")
 	}
-	for _, list := range []struct {
-		name  string
-		empty bool
-	}{{"pools", len(r.Pools) == 0}, {"actions", len(r.Actions) == 0}} {
-		if rc.has(list.name) && !rc.failed(list.name) && list.empty {
-			rc.errorf(list.name, "expected at least one; leave %s out to match every one", list.name)
-		}
-	}
 	switch {
 	case rc.failed("effect"):
 		// The kind of rule is unknown, and so is what it must say.
@@ -35,6 +27,15 @@ func (rc *ruleCheck) check() {
 		rc.checkDeny()
 	default:
 		rc.checkAllow()
+	}
+	// An empty list is reported last: the checks above take it as the rule says it.
+	for _, list := range []struct {
+		name  string
+		empty bool
+	}{{"pools", len(r.Pools) == 0}, {"actions", len(r.Actions) == 0}} {
+		if rc.has(list.name) && !rc.failed(list.name) && list.empty {
+			rc.errorf(list.name, "expected at least one; leave %s out to match every one", list.name)
+		}
 	}
 }
 

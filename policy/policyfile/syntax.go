@@ -155,11 +155,11 @@ func (r *reader) entries(n ast.Node, path, what string) ([]entry, bool) {
 
 func (r *reader) keyName(k ast.MapKeyNode, path string) (string, bool) {
 	if k == nil {
-		r.errorf(nil, path, "a key is missing")
+		r.remarkf(nil, path, "a key is missing")
 		return "", false
 	}
 	if k.IsMergeKey() {
-		r.errorf(k, path, "merge keys (<<) are not used in a policy file; write the fields out, or share lists with &anchors and *aliases")
+		r.remarkf(k, path, "merge keys (<<) are not used in a policy file; write the fields out, or share lists with &anchors and *aliases")
 		return "", false
 	}
 	var n ast.Node = k
@@ -176,6 +176,6 @@ func (r *reader) keyName(k ast.MapKeyNode, path string) (string, bool) {
 	case *ast.IntegerNode, *ast.BoolNode, *ast.FloatNode:
 		return v.GetToken().Value, true
 	}
-	r.errorf(k, path, "expected a name as key, got %s", describe(n))
+	r.remarkf(k, path, "expected a name as key, got %s", describe(n))
 	return "", false
 }
