@@ -21,6 +21,7 @@ var nextSteps = map[string]string{
 	EFORBIDDEN:         "Next step: make a new request; the policy decides it afresh.",
 	EINVALID:           "Next step: make a new request.",
 	EINTERNAL:          "Next step: try again later; the details are in the bot's log.",
+	EUNKNOWN:           "It will not be retried. Next step: check the user's status before asking again.",
 }
 
 // followUps name the request to offer after a failure, per error code.
@@ -81,6 +82,12 @@ func failureText(r *Request, err error) (string, policy.Action) {
 		next = fmt.Sprintf(next, follow)
 	}
 	return fmt.Sprintf("%s for %s failed: %s %s", r.Action, r.Target.Display(), ErrorMessage(err), next), follow
+}
+
+// unknownText says that a change whose answer was lost may or may not have happened, and
+// what to do next.
+func unknownText(r *Request, err error) string {
+	return fmt.Sprintf("%s for %s: %s %s", r.Action, r.Target.Display(), ErrorMessage(err), nextSteps[EUNKNOWN])
 }
 
 // secretAdvice tells the requester what to do with a generated password.

@@ -152,11 +152,17 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		text   string
 		notice Notice
 	)
-	if out.err != nil {
+	switch {
+	case ErrorCode(out.err) == EUNKNOWN:
+		// Cognito may have made the change: told like an interrupted run, never "try again".
+		state, code, label = StateInterrupted, EUNKNOWN, "outcome_unknown"
+		text = unknownText(r, out.err)
+		log.WarnContext(ctx, "run outcome unknown: it may or may not have happened", "action", r.Action, "aws_request_id", out.res.AWSRequestID, "err", out.err)
+	case out.err != nil:
 		state, code, label = StateFailed, ErrorCode(out.err), "failed"
 		text, notice.FollowUp = failureText(r, out.err)
 		log.WarnContext(ctx, "run failed", "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "err", out.err)
-	} else {
+	default:
 		text = successText(r, out)
 		if out.dryRun {
 			label = "dry_run"

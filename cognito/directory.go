@@ -60,14 +60,14 @@ func (d *Directory) SignOut(ctx context.Context, pool policy.Pool, username stri
 
 func result(r Result, err error) (approval.RunResult, error) {
 	if err != nil {
-		return failed(err)
+		return failedWrite(err)
 	}
 	return approval.RunResult{AWSRequestID: r.RequestID, Detail: r.Detail}, nil
 }
 
 func passwordResult(r PasswordResult, err error) (approval.RunResult, error) {
 	if err != nil {
-		return failed(err)
+		return failedWrite(err)
 	}
 	return approval.RunResult{AWSRequestID: r.RequestID, Detail: r.Detail, Secret: r.Password.Reveal(), ValidDays: r.ValidDays}, nil
 }
@@ -80,6 +80,20 @@ func failed(err error) (approval.RunResult, error) {
 		return approval.RunResult{AWSRequestID: e.RequestID}, domain(err)
 	}
 	return approval.RunResult{}, domain(err)
+}
+
+// failedWrite is the result of a failed call that changes a user. When Cognito may have
+// applied it all the same (Error.Unsure), its code is approval.EUNKNOWN and its message says the
+// change may or may not have happened: asking again blindly could do it twice (a second reset
+// code voids the first).
+func failedWrite(err error) (approval.RunResult, error) {
+	res, derr := failed(err)
+	var e *Error
+	if errors.As(err, &e) && e.Unsure != "" {
+		return res, &approval.Error{Code: approval.EUNKNOWN, Err: e,
+			Message: fmt.Sprintf("Cognito %s, so it is not known whether the change was made: it may or may not have happened.", e.Unsure)}
+	}
+	return res, derr
 }
 
 // domain turns an error of the client into an *approval.Error wrapping it.

@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito"
@@ -155,4 +158,20 @@ func TestDirectoryKeepsTheRequestIDOfAFailedCall(t *testing.T) {
 	if res.AWSRequestID != "" {
 		t.Errorf("a call refused before it left has request id %q", res.AWSRequestID)
 	}
+}
+
+// A write that got no answer in time may have been applied: Directory.Run says so with
+// approval.EUNKNOWN; a read that timed out is an ordinary failure.
+func TestRunWithoutAnAnswerInTimeIsOutcomeUnknown(t *testing.T) {
+	srv := fake(t, user("alice"))
+	srv.SetLatency(time.Hour)
+	t.Cleanup(srv.ClearFaults)
+	dir := cognito.NewDirectory(client(t, srv, cognito.Options{CallTimeout: 20 * time.Millisecond, Retryer: aws.NopRetryer{}}))
+	_, err := dir.Run(t.Context(), prod, "alice", policy.ActionVerifyEmail)
+	wantDomainCode(t, err, approval.EUNKNOWN)
+	if msg := approval.ErrorMessage(err); !strings.Contains(msg, "did not answer within 20ms") || !strings.Contains(msg, "may or may not have happened") {
+		t.Errorf("message %q", msg)
+	}
+	_, err = dir.Lookup(t.Context(), prod, "alice")
+	wantDomainCode(t, err, approval.EINTERNAL)
 }

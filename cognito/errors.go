@@ -23,7 +23,10 @@ type Error struct {
 	Op        string // the API action that failed, e.g. AdminResetUserPassword
 	AWSCode   string // e.g. UserNotFoundException
 	RequestID string // Cognito's request id, for AWS support
-	Err       error
+	// Unsure says, when the call may have been applied although it failed (it timed out, got an
+	// internal error or lost its connection after it was sent), what happened, in plain words.
+	Unsure string
+	Err    error
 }
 
 func (e *Error) Error() string {
@@ -149,14 +152,22 @@ func (c *Client) classify(err error, pool policy.Pool) *Error {
 			e.Message = "The bot tried a Cognito action it does not declare; the details are in the bot's log."
 		case errors.Is(err, context.DeadlineExceeded):
 			e.Message = fmt.Sprintf("Cognito did not answer within %s; try again.", c.timeout)
+			e.Unsure = fmt.Sprintf("did not answer within %s", c.timeout)
 		case errors.Is(err, context.Canceled):
 			e.Message = "The call to Cognito was cancelled."
+			e.Unsure = "was still working on the call when it was cancelled"
 		default:
 			e.Message = "The bot got no usable answer from Cognito; the details are in the bot's log."
+			if !unsent(err) {
+				e.Unsure = "lost the connection before it answered"
+			}
 		}
 		return e
 	}
 	e.AWSCode = ae.ErrorCode()
+	if status := httpStatusOf(err); status >= 500 {
+		e.Unsure = fmt.Sprintf("answered with a server error (%s, HTTP %d)", e.AWSCode, status)
+	}
 	for _, r := range rules {
 		matched := e.AWSCode == r.aws || (r.typed != nil && r.typed(err))
 		if matched && strings.Contains(ae.ErrorMessage(), r.contains) {
@@ -171,6 +182,15 @@ func (c *Client) classify(err error, pool policy.Pool) *Error {
 	}
 	e.Message = fmt.Sprintf("Cognito answered with an error the bot does not know (%s); the details are in the bot's log.", e.AWSCode)
 	return e
+}
+
+// httpStatusOf is the HTTP status of a call Cognito answered with an error, or 0.
+func httpStatusOf(err error) int {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
 }
 
 // requestIDOf is the request id of a call Cognito answered with an error.

@@ -102,7 +102,7 @@ func TestPasswordNeverLeaks(t *testing.T) {
 		srv.Inject(cognitotest.Fault{Op: "AdminSetUserPassword", Code: "InternalErrorException"})
 		w := watch(t, srv, 3)
 		_, err := cognito.NewDirectory(w.c).Run(t.Context(), prod, "alice", policy.ActionTempPassword)
-		wantDomainCode(t, err, approval.EINTERNAL)
+		wantDomainCode(t, err, approval.EUNKNOWN)
 		w.check(t, err.Error(), approval.ErrorMessage(err), fmt.Sprintf("%#v", err))
 	})
 }

@@ -40,7 +40,8 @@
 //
 // Faults: Throttle(n) answers the next n calls with TooManyRequestsException, FailInternal(n)
 // with InternalErrorException, Inject(Fault{Op, Code, ...}) fails an operation with any error
-// code (e.g. AccessDeniedException), SetLatency holds every call, ClearFaults undoes them all.
+// code (e.g. AccessDeniedException) or, with Hangup, carries the call out and closes the connection
+// without an answer, SetLatency holds every call, ClearFaults undoes them all.
 //
 // # Seed file
 //

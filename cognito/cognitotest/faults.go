@@ -17,6 +17,10 @@ type Fault struct {
 	Status int
 	// Times is how many matching calls fail; zero means every one until ClearFaults.
 	Times int
+	// Hangup carries the call out and then closes the connection without answering, as when
+	// the connection is lost after Cognito acted: the caller cannot know it happened. Code,
+	// Message and Status are not used.
+	Hangup bool
 }
 
 // Inject makes matching calls fail. Faults are tried in the order injected; a call consumes the
@@ -78,7 +82,7 @@ func (s *Server) arrive(op string) (*apiError, time.Duration) {
 				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
 			}
 		}
-		return &apiError{Code: f.Code, Message: f.Message, Status: f.Status}, s.latency
+		return &apiError{Code: f.Code, Message: f.Message, Status: f.Status, hangup: f.Hangup}, s.latency
 	}
 	return nil, s.latency
 }

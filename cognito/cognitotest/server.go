@@ -135,6 +135,10 @@ type operation struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newUUID()
 	op, out, apiErr := s.serve(r)
+	if apiErr != nil && apiErr.hangup {
+		s.hangUp(w, op)
+		return
+	}
 	if apiErr == nil && out == nil {
 		return // the caller went away while the call was held
 	}
@@ -173,7 +177,8 @@ func (s *Server) serve(r *http.Request) (string, any, *apiError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
-	if fault, delay := s.arrive(name); delay > 0 || fault != nil {
+	fault, delay := s.arrive(name)
+	if delay > 0 || fault != nil {
 		if delay > 0 {
 			t := time.NewTimer(delay)
 			select {
@@ -183,7 +188,7 @@ func (s *Server) serve(r *http.Request) (string, any, *apiError) {
 			case <-t.C:
 			}
 		}
-		if fault != nil {
+		if fault != nil && !fault.hangup {
 			return name, nil, fault
 		}
 	}
@@ -197,7 +202,20 @@ func (s *Server) serve(r *http.Request) (string, any, *apiError) {
 	}
 	c.body = body
 	out, apiErr := s.dispatch(op, c)
+	if fault != nil && fault.hangup {
+		return name, nil, fault // carried out; the answer is never sent
+	}
 	return name, out, apiErr
+}
+
+// hangUp closes the connection of a call without answering it.
+func (s *Server) hangUp(w http.ResponseWriter, op string) {
+	s.log.Debug("cognito call carried out, then the connection closed without an answer", "op", op)
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // closes the connection on HTTP/2 too
+	}
+	_ = conn.Close()
 }
 
 // dispatch runs the operation under the server's lock and delivers its messages after.

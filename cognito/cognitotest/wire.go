@@ -21,6 +21,8 @@ type apiError struct {
 	Code    string
 	Message string
 	Status  int
+	// hangup: the call is carried out, then the connection is closed with no answer.
+	hangup bool
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
