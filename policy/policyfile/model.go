@@ -19,6 +19,7 @@ var textChecks = map[string]struct {
 	"region":     {regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`), "an AWS region like eu-west-1"},
 	"pool":       {poolIDPattern, "a user pool id like eu-west-1_AbCdEf123"},
 	"rule":       {regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`), "a rule name of letters, digits, ., - and _ (up to 64)"},
+	"effect":     {regexp.MustCompile(`^(allow|deny)$`), "allow or deny"},
 	"group":      {regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$`), "a Cognito group name"},
 }
 
@@ -67,7 +68,7 @@ type limitDoc struct {
 type ruleDoc struct {
 	Name         string      `yaml:"name" what:"a rule name" text:"rule"`
 	Description  string      `yaml:"description" what:"a description in plain words"`
-	Effect       string      `yaml:"effect" what:"allow or deny"`
+	Effect       string      `yaml:"effect" what:"allow or deny" text:"effect"`
 	Message      string      `yaml:"message" what:"a message shown to the requester"`
 	Pools        []string    `yaml:"pools" item:"pool names" unique:"yes"`
 	Actions      []string    `yaml:"actions" item:"actions" unique:"yes"`

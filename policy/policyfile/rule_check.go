@@ -84,15 +84,7 @@ func (rc *ruleCheck) valueErrorf(field, format string, args ...any) {
 func (rc *ruleCheck) about() {
 	d, r := rc.doc, &rc.rule
 	r.Name, r.Description, r.Message = d.Name, strings.TrimSpace(d.Description), strings.TrimSpace(d.Message)
-	if rc.good("effect") {
-		switch d.Effect {
-		case "deny":
-			r.Deny = true
-		case "allow":
-		default:
-			rc.valueErrorf("effect", "expected allow or deny, got %s", quote(d.Effect))
-		}
-	}
+	r.Deny = d.Effect == "deny"
 	if rc.good("message") && r.Message == "" {
 		rc.valueErrorf("message", "expected a message shown to the requester, e.g. Admin accounts are reset by the security team")
 	}
