@@ -59,16 +59,18 @@ func (w *World) slash(ctx context.Context, i int) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	text := fmt.Sprintf("reset %s --ticket SUP-%d --verified-by callback load test %d", username(i), i+1, i)
-	_, err := w.slack.SlashCommand(ctx, requesterID(i), channel, command, text)
+	_, err := w.slack.SlashCommand(ctx, requesterID(i), channelID(i%w.spread), command, text)
 	return err
 }
 
-// cards returns the bot's top-level messages in the channel.
+// cards returns the bot's top-level messages in the channels.
 func (w *World) cards() []slacktest.Message {
 	var out []slacktest.Message
-	for _, m := range w.slack.Messages(channel) {
-		if m.User == w.slack.BotUserID() {
-			out = append(out, m)
+	for c := range w.spread {
+		for _, m := range w.slack.Messages(channelID(c)) {
+			if m.User == w.slack.BotUserID() {
+				out = append(out, m)
+			}
 		}
 	}
 	return out

@@ -14,7 +14,7 @@ import (
 // drainTimeout bounds the wait for the cards and runs the envelopes started.
 const drainTimeout = 5 * time.Minute
 
-// Rate sends rate slash commands a second for d, open loop.
+// Rate sends rate slash commands a second for d, open loop, spread over the channels.
 func Rate(ctx context.Context, cfg Config, rate float64, d time.Duration) (Report, error) {
 	n := max(int(rate*d.Seconds()), 1)
 	cfg.Users = max(cfg.Users, n)
@@ -34,6 +34,7 @@ func Burst(ctx context.Context, cfg Config, n int, sendRate float64, postLimit s
 	cfg.Users = max(cfg.Users, n)
 	name := fmt.Sprintf("burst: %d commands in one channel, rate limits on (chat.postMessage %d per %s)", n, postLimit.Calls, postLimit.Window)
 	return measure(ctx, cfg, name, func(ctx context.Context, w *World, r *Report) error {
+		w.spread = 1
 		w.slack.SetRateLimits(true)
 		w.slack.SetRateLimit("chat.postMessage", postLimit)
 		r.Envelopes = n
@@ -64,7 +65,7 @@ func Approvals(ctx context.Context, cfg Config, n int, submitRate float64) (Repo
 		clicks := openLoop(ctx, len(cards), 100_000, func(ctx context.Context, i int) error {
 			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
-			_, err := w.slack.Click(ctx, approverID(i), channel, cards[i].TS, "approve")
+			_, err := w.slack.Click(ctx, approverID(i), cards[i].Channel, cards[i].TS, "approve")
 			return err
 		})
 		s.acks, s.unacked = append(s.acks, clicks.acks...), s.unacked+clicks.unacked

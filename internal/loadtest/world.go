@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/resetbot/resetbot/cognito/cognitotest"
@@ -14,8 +15,11 @@ import (
 
 // The workspace, pool and people of a load run.
 const (
-	teamID     = "T0LOAD0001"
-	channel    = "C0LOAD0001"
+	teamID = "T0LOAD0001"
+	// channels is how many channels the requests are spread over, as in a workspace where
+	// several teams ask (Slack lets an app post about one message a second in a channel); the
+	// burst uses the first alone.
+	channels   = 20
 	poolID     = "eu-west-1_LoadTest01"
 	requesters = 20 // in groupRequesters
 	approvers  = 5  // in groupApprovers
@@ -27,12 +31,10 @@ const (
 
 // policyYAML lets the requesters ask for resets that one approver approves, with limits far
 // above any run.
-const policyYAML = `workspace:
+var policyYAML = `workspace:
   teams: [` + teamID + `]
 channels:
-  - id: ` + channel + `
-    default_pool: prod
-pools:
+` + channelsYAML() + `pools:
   prod:
     id: ` + poolID + `
     region: eu-west-1
@@ -83,6 +85,8 @@ type World struct {
 	cognito *cognitotest.Server
 	bot     *botProcess
 	dbPath  string
+	// spread is how many channels slash spreads the requests over.
+	spread int
 
 	// StartToConnected is the time from starting the process to its Socket Mode connection.
 	StartToConnected time.Duration
@@ -95,7 +99,7 @@ func Start(ctx context.Context, cfg Config) (_ *World, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	w := &World{cfg: cfg, log: cfg.Logger}
+	w := &World{cfg: cfg, log: cfg.Logger, spread: channels}
 	defer func() {
 		if err != nil {
 			w.Close()
@@ -169,7 +173,20 @@ func (w *World) seedSlack() {
 	}
 	w.slack.AddUserGroup(groupRequesters, "load-requesters", reqs...)
 	w.slack.AddUserGroup(groupApprovers, "load-approvers", apps...)
-	w.slack.AddChannel(channel, "load", append(append(reqs, apps...), w.slack.BotUserID())...)
+	for c := range channels {
+		w.slack.AddChannel(channelID(c), fmt.Sprintf("load-%02d", c), append(append(reqs, apps...), w.slack.BotUserID())...)
+	}
+}
+
+func channelID(c int) string { return fmt.Sprintf("C0LOAD%04d", c) }
+
+// channelsYAML lists the channels in the policy, each defaulting to the pool.
+func channelsYAML() string {
+	var b strings.Builder
+	for c := range channels {
+		fmt.Fprintf(&b, "  - id: %s\n    default_pool: prod\n", channelID(c))
+	}
+	return b.String()
 }
 
 func requesterID(i int) string { return fmt.Sprintf("U0REQ%05d", i%requesters) }
