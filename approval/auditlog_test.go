@@ -55,6 +55,9 @@ func TestAuditLogCopiesEveryEvent(t *testing.T) {
 	signOut := sub(prod, policy.ActionReset)
 	signOut.SignOut = true
 	h.approve(h.submit(signOut).ID, lead1) // signed_out
+	h.dir.setFail("signout", errBoom)
+	h.approve(h.submit(signOut).ID, lead1) // sign_out_failed
+	h.dir.setFail("signout", nil)
 	failing := sub(dev, policy.ActionReset)
 	failing.Target = "bob" // no verified contact: failed
 	h.submit(failing)
@@ -90,7 +93,7 @@ func TestAuditLogCopiesEveryEvent(t *testing.T) {
 		t.Fatalf("ScanEvents: %v", err)
 	}
 	want := []string{"approval_refused", "approved", "cancelled", "denied", "denied_by_policy", "expired", "failed", "history",
-		"reminded", "running", "signed_out", "status", "submitted", "succeeded"}
+		"reminded", "running", "sign_out_failed", "signed_out", "status", "submitted", "succeeded"}
 	if diff := cmp.Diff(slices.Sorted(func(yield func(string) bool) {
 		for k := range kinds {
 			if !yield(k) {
