@@ -57,12 +57,13 @@
 // The file is read in three steps: reader (reader.go) fills the typed values of model.go from
 // the syntax tree, guided by their struct tags, and reports every unknown key and every value of
 // the wrong kind with its field path; the checks (check.go, rule_check.go, rule_fields.go) take
-// those values and report what each field and each kind of rule must say, at the line and
-// column recorded for the path; Parse then compiles the result with policy.New.
+// those values, report what each field and each kind of rule must say, at the line and
+// column recorded for the path, and build a policy.Config; Parse compiles it with policy.New.
 //
-// A new field: add it to its struct in model.go with its yaml tag and, where a plain "expected
-// X" is needed, a what (or item) tag; then check its value where its struct is checked, and, if
-// it constrains other fields, in ruleCheck.check (rule_fields.go). A new reviewer warning: add a
-// function to lintChecks
-// (lint.go). Every error message has a test case in errors_test.go.
+// A new field: add it to its struct in model.go with its yaml tag, the words for what it holds
+// (what, or item for a list) and, where they apply, the tags for its form (text, keys, unique,
+// range; TestModelTags holds them to what the reader needs); then check what the tags cannot
+// say where its struct is checked and, if it constrains other fields, in ruleCheck.check
+// (rule_fields.go). A new reviewer warning: add a function to lintChecks (lint.go). Every error
+// message has a test case in errors_test.go.
 package policyfile
