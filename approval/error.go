@@ -17,6 +17,7 @@ const (
 	ELIMITED           = "rate_limited"        // a policy rate limit was reached
 	EOPEN              = "already_open"        // the same request is still open
 	EUNKNOWN           = "outcome_unknown"     // a change whose answer was lost: it may or may not have happened
+	ENOCHANNEL         = "not_in_channel"      // the bot cannot post in the request's channel
 	ENOVERIFIEDCONTACT = "no_verified_contact" // Cognito cannot send a reset code
 	EPASSWORD          = "password_rejected"   // the password did not satisfy the pool's policy
 	EIAM               = "not_permitted"       // IAM does not let the bot call Cognito

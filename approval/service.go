@@ -15,7 +15,8 @@ import (
 
 // Observer is an optional metrics hook.
 type Observer interface {
-	// Submitted counts a submission; outcome is "created", "denied", "invalid", "limited" or "error".
+	// Submitted counts a submission; outcome is "created" (its card was posted), "denied",
+	// "invalid", "limited", "already_open", "not_in_channel" or "error".
 	Submitted(action policy.Action, outcome string)
 	// Approved counts one approval.
 	Approved(action policy.Action)

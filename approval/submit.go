@@ -53,7 +53,6 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		s.obs.Submitted(sub.Action, "error")
 		return nil, err
 	}
-	s.obs.Submitted(sub.Action, "created")
 	ctx = logctx.With(ctx, "request_id", r.ID)
 	log := s.log.With("request_id", r.ID)
 	log.InfoContext(ctx, "request submitted", "requester", r.Requester, "pool", r.Pool.Name, "target", r.Target.Username,
@@ -64,12 +63,21 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 	defer func() { s.posting.Delete(id); close(posted) }()
 	thread, err := s.notify.PostCard(ctx, r)
 	if err != nil {
-		log.ErrorContext(ctx, "posting the request's card failed", "err", err)
+		code := EINTERNAL
+		if ErrorCode(err) == ENOCHANNEL {
+			// The requester asked where the bot was not invited: theirs to fix, not an error.
+			code = ENOCHANNEL
+			log.WarnContext(ctx, "the request's card cannot be posted: the bot is not in the channel", "channel", r.Channel, "err", err)
+		} else {
+			log.ErrorContext(ctx, "posting the request's card failed", "err", err)
+		}
+		s.obs.Submitted(sub.Action, map[string]string{EINTERNAL: "error", ENOCHANNEL: "not_in_channel"}[code])
 		if _, werr := s.withdraw(ctx, r, err); werr != nil {
 			log.ErrorContext(ctx, "withdrawing an unposted request failed", "err", werr)
 		}
-		return nil, &Error{Code: EINTERNAL, Message: withdrawnText, Err: fmt.Errorf("post card for %s: %w", r.ID, err)}
+		return nil, &Error{Code: code, Message: withdrawnText, Err: fmt.Errorf("post card for %s: %w", r.ID, err)}
 	}
+	s.obs.Submitted(sub.Action, "created")
 	r, err = s.mutate(ctx, r.ID, func(cur *Request) ([]Event, error) {
 		cur.Thread = thread
 		return nil, nil

@@ -510,3 +510,21 @@ func contactDigest(sub, email, phone string) string {
 	sum := sha256.Sum256([]byte(sub + "\x00" + email + "\x00" + phone))
 	return hex.EncodeToString(sum[:])
 }
+
+// A card that cannot be posted because the bot is not in the channel is the requester's to
+// fix: a warning, counted as not_in_channel, never as a created request.
+func TestNotInChannelIsNotACreatedRequest(t *testing.T) {
+	h := newHarness(t)
+	h.note.cardErr = &approval.Error{Code: approval.ENOCHANNEL, Message: "The bot is not in this channel.", Err: errBoom}
+	_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+	wantCode(t, err, approval.ENOCHANNEL)
+	submitted, _, _ := h.obs.counts()
+	if diff := cmp.Diff(submitted, map[string]int{"reset/not_in_channel": 1}); diff != "" {
+		t.Errorf("submissions counted (-got +want):\n%s", diff)
+	}
+	for _, l := range h.logLines() {
+		if l["level"] == "ERROR" {
+			t.Errorf("an error was logged: %v", l)
+		}
+	}
+}

@@ -333,7 +333,9 @@ type Secret struct {
 
 // Notifier is the Slack side, as the workflow needs it.
 type Notifier interface {
-	// PostCard posts a new request's card and returns its thread.
+	// PostCard posts a new request's card and returns its thread. When the bot cannot post in
+	// the request's channel (it was not invited) the error has code ENOCHANNEL: the request is
+	// withdrawn, and that is the requester's to fix, not the operator's.
 	PostCard(ctx context.Context, r *Request) (Thread, error)
 	// Notify posts a step in the request's thread and updates its card.
 	Notify(ctx context.Context, r *Request, n Notice) error

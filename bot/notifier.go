@@ -93,6 +93,10 @@ func (n *Notifier) PostCard(ctx context.Context, r *approval.Request) (approval.
 	n.freshGroups(ctx)
 	m := n.rd.card(r)
 	ch, ts, err := n.client.PostMessageContext(ctx, r.Channel, msgOptions(m)...)
+	if notInChannel(err) {
+		return approval.Thread{}, &approval.Error{Code: approval.ENOCHANNEL, Message: "The bot is not in this channel.",
+			Err: fmt.Errorf("post the card of %s in %s: %w", r.ID, r.Channel, err)}
+	}
 	if err != nil {
 		return approval.Thread{}, fmt.Errorf("post the card of %s in %s: %w", r.ID, r.Channel, err)
 	}

@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"net/url"
+	"strings"
 
 	"github.com/slack-go/slack"
 )
@@ -12,6 +15,16 @@ type audience struct {
 	Channel     string // where they are; "" when unknown
 	ThreadTS    string // the thread they clicked in, if any
 	ResponseURL string // the envelope's response_url, if any
+}
+
+// withoutURL is an error's text with u (and the URL an *url.Error names) cut out.
+func withoutURL(err error, u string) string {
+	text := err.Error()
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.URL != "" {
+		text = strings.ReplaceAll(text, ue.URL, "[response_url]")
+	}
+	return strings.ReplaceAll(text, u, "[response_url]")
 }
 
 // tell answers one person privately: through the envelope's response_url (which works in
@@ -27,7 +40,8 @@ func (b *Bot) tell(ctx context.Context, to audience, m message) {
 		if err == nil {
 			return
 		}
-		b.log.WarnContext(ctx, "answering through response_url failed", "user", to.User, "err", err)
+		// A response_url is a bearer link for 30 minutes: the log never holds it.
+		b.log.WarnContext(ctx, "answering through response_url failed", "user", to.User, "err", withoutURL(err, to.ResponseURL))
 	}
 	if to.Channel != "" {
 		opts := msgOptions(m)

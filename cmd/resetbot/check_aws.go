@@ -22,7 +22,7 @@ const credentialsFix = "give the bot an AWS identity that AWS accepts: IRSA on E
 // checkPools finds AWS credentials through the default chain, then checks every pool of the
 // policy with DescribeUserPool.
 func (p *preflight) checkPools(ctx context.Context) []checkResult {
-	awsCfg, err := loadAWSConfig(ctx)
+	awsCfg, err := loadAWSConfig(ctx, p.log)
 	if err != nil {
 		return []checkResult{fail("AWS credentials", problem{err.Error(), "fix the AWS configuration named above (AWS_PROFILE, AWS_REGION, ~/.aws/config)"})}
 	}

@@ -15,9 +15,10 @@ import (
 
 // loadAWSConfig reads the AWS SDK's default chain: environment, shared config and
 // credentials files, the ECS task role, IRSA on EKS, the instance role. Each pool is called in
-// its own region, so no region is required here.
-func loadAWSConfig(ctx context.Context) (aws.Config, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+// its own region, so no region is required here. The SDK's own log lines (such as "falling
+// back to IMDSv1") go through log.
+func loadAWSConfig(ctx context.Context, log *slog.Logger) (aws.Config, error) {
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithLogger(awsLogger{log: log}))
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("reading the AWS configuration: %w", err)
 	}
@@ -29,7 +30,7 @@ func loadAWSConfig(ctx context.Context) (aws.Config, error) {
 func newCognito(ctx context.Context, cfg Config, awsCfg *aws.Config, hc *http.Client, log *slog.Logger,
 	observe func(op string, d time.Duration, errCode string)) (*cognito.Client, error) {
 	if awsCfg == nil {
-		loaded, err := loadAWSConfig(ctx)
+		loaded, err := loadAWSConfig(ctx, log)
 		if err != nil {
 			return nil, err
 		}

@@ -18,7 +18,7 @@ var storeOpeners = map[string]func(ctx context.Context, cfg Config, migrate bool
 		return sqlite.Open(ctx, cfg.Store.Path, log)
 	},
 	"postgres": func(ctx context.Context, cfg Config, migrate bool, log *slog.Logger) (approval.Store, error) {
-		password, err := storePassword(ctx, cfg)
+		password, err := storePassword(ctx, cfg, log)
 		if err != nil {
 			return nil, err
 		}

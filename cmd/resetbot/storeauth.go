@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -49,12 +50,12 @@ func tlsRequired(u StoreURL) bool {
 // storePassword is how each new PostgreSQL connection gets its password: from the file, from
 // an IAM authentication token, or (nil) from the connection string or PGPASSWORD as the
 // driver finds them.
-func storePassword(ctx context.Context, cfg Config) (func(context.Context, postgres.Endpoint) (string, error), error) {
+func storePassword(ctx context.Context, cfg Config, log *slog.Logger) (func(context.Context, postgres.Endpoint) (string, error), error) {
 	switch {
 	case cfg.StorePasswordFile != "":
 		return passwordFromFile(cfg.StorePasswordFile), nil
 	case cfg.StoreIAMAuth:
-		awsCfg, err := loadAWSConfig(ctx)
+		awsCfg, err := loadAWSConfig(ctx, log)
 		if err != nil {
 			return nil, err
 		}

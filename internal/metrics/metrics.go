@@ -39,7 +39,7 @@ func New(version string) *Metrics {
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace,
 			Name:      "requests_total",
-			Help:      "Submitted requests by action and outcome (created, denied, invalid, limited, error).",
+			Help:      "Submitted requests by action and outcome (created, denied, invalid, limited, already_open, not_in_channel, error).",
 		}, []string{"action", "outcome"}),
 		approvals: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace,
