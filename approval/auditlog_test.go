@@ -2,7 +2,6 @@ package approval_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"log/slog"
 	"slices"
@@ -36,7 +35,7 @@ func TestAuditLogCopiesEveryEvent(t *testing.T) {
 	h := newHarness(t, func(c *approval.Config) {
 		c.Store = approval.AuditLog(c.Store, slog.New(slog.NewJSONHandler(audit, nil)))
 	})
-	ctx := context.Background()
+	ctx := t.Context()
 
 	done := h.submit(sub(prod, policy.ActionReset)) // submitted, approved, running, succeeded
 	if _, err := h.svc.Approve(ctx, done.ID, outsider); err == nil {

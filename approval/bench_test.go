@@ -60,7 +60,7 @@ func (b *benchNotifier) DeliverSecret(context.Context, *approval.Request, approv
 // with the real AWS SDK, store, card), one approval, the second lookup and the
 // AdminResetUserPassword call, and the recorded result, on SQLite and the fake Cognito.
 func BenchmarkResetRequest(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	srv := cognitotest.New()
 	b.Cleanup(srv.Close)
 	users := make([]cognitotest.SeedUser, 100)

@@ -28,7 +28,7 @@ func approveAll(t *testing.T, svcs []*approval.Service, id string, n int, approv
 		svc := svcs[i%len(svcs)]
 		wg.Go(func() {
 			<-start
-			_, err := svc.Approve(context.Background(), id, approver(i))
+			_, err := svc.Approve(t.Context(), id, approver(i))
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -108,9 +108,9 @@ func TestApproveAndDenyRace(t *testing.T) {
 	for i := range 20 {
 		wg.Go(func() {
 			if i%2 == 0 {
-				_, _ = h.svc.Approve(context.Background(), r.ID, lead(i))
+				_, _ = h.svc.Approve(t.Context(), r.ID, lead(i))
 			} else {
-				_, _ = h.svc.Deny(context.Background(), r.ID, lead(i), "no")
+				_, _ = h.svc.Deny(t.Context(), r.ID, lead(i), "no")
 			}
 		})
 	}
@@ -154,11 +154,11 @@ func TestRestartFindsPendingRequests(t *testing.T) {
 	}
 
 	next := h.second("test-2")
-	if err := next.Sweep(context.Background()); err != nil {
+	if err := next.Sweep(t.Context()); err != nil {
 		t.Fatalf("Sweep after the restart: %v", err)
 	}
 	for _, r := range first {
-		got, err := next.Approve(context.Background(), r.ID, lead1)
+		got, err := next.Approve(t.Context(), r.ID, lead1)
 		if err != nil {
 			t.Fatalf("Approve %s after the restart: %v", r.ID, err)
 		}
@@ -181,7 +181,7 @@ func TestCrashBetweenClaimAndResult(t *testing.T) {
 	// The first process dies while Cognito works: it cannot record anything more.
 	first, crash := h.crashable(h.cfg)
 	h.dir.hold = func(context.Context) { crash() }
-	if _, err := first.Approve(context.Background(), r.ID, lead1); err == nil {
+	if _, err := first.Approve(t.Context(), r.ID, lead1); err == nil {
 		t.Fatal("Approve recorded a result on a closed store")
 	}
 	h.dir.hold = nil
@@ -191,29 +191,29 @@ func TestCrashBetweenClaimAndResult(t *testing.T) {
 
 	next := h.second("test-2")
 	store := h.db
-	if got, _ := store.Get(context.Background(), r.ID); got.State != approval.StateRunning || got.LeaseOwner != "test-1" {
+	if got, _ := store.Get(t.Context(), r.ID); got.State != approval.StateRunning || got.LeaseOwner != "test-1" {
 		t.Fatalf("after the crash: state %s, owner %q", got.State, got.LeaseOwner)
 	}
 	// Within the lease, the run is left alone.
 	h.clock.Advance(time.Minute)
-	if err := next.Sweep(context.Background()); err != nil {
+	if err := next.Sweep(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := store.Get(context.Background(), r.ID); got.State != approval.StateRunning {
+	if got, _ := store.Get(t.Context(), r.ID); got.State != approval.StateRunning {
 		t.Fatalf("state %s within the lease", got.State)
 	}
 	h.clock.Advance(time.Minute)
-	if err := next.Sweep(context.Background()); err != nil {
+	if err := next.Sweep(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := store.Get(context.Background(), r.ID)
+	got, _ := store.Get(t.Context(), r.ID)
 	if got.State != approval.StateInterrupted || got.Outcome == "" {
 		t.Fatalf("state %s, outcome %q; want interrupted", got.State, got.Outcome)
 	}
 	if n := h.note.last(r.ID); n.Kind != approval.NoticeInterrupted || n.Text != got.Outcome {
 		t.Errorf("notice %+v", n)
 	}
-	events, _ := store.Events(context.Background(), r.ID)
+	events, _ := store.Events(t.Context(), r.ID)
 	if last := events[len(events)-1]; last.Kind != "interrupted" || last.Detail != "lease of test-1 ran out" {
 		t.Errorf("last event %+v", last)
 	}
@@ -221,11 +221,11 @@ func TestCrashBetweenClaimAndResult(t *testing.T) {
 	// Nothing brings it back.
 	for range 3 {
 		h.clock.Advance(time.Hour)
-		if err := next.Sweep(context.Background()); err != nil {
+		if err := next.Sweep(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err := next.Approve(context.Background(), r.ID, lead2)
+	_, err := next.Approve(t.Context(), r.ID, lead2)
 	wantCode(t, err, approval.ECONFLICT)
 	if got := h.dir.Calls("run"); got != 1 {
 		t.Errorf("%d runs after the interruption, want 1", got)
@@ -241,11 +241,11 @@ func TestHungRunFinishesAfterInterruption(t *testing.T) {
 	other := h.second("test-2")
 	h.dir.hold = func(context.Context) {
 		h.clock.Advance(3 * time.Minute)
-		if err := other.Sweep(context.Background()); err != nil {
+		if err := other.Sweep(t.Context()); err != nil {
 			t.Errorf("Sweep: %v", err)
 		}
 	}
-	_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+	_, err := h.svc.Approve(t.Context(), r.ID, lead1)
 	wantCode(t, err, approval.ECONFLICT)
 	if got := h.get(r.ID).State; got != approval.StateInterrupted {
 		t.Errorf("state %s", got)

@@ -1,7 +1,6 @@
 package approval_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +83,7 @@ func TestApproveRefusals(t *testing.T) {
 			}
 			before := h.get(r.ID)
 			events := len(h.events(r.ID))
-			got, err := h.svc.Approve(context.Background(), r.ID, tt.by)
+			got, err := h.svc.Approve(t.Context(), r.ID, tt.by)
 			if got != nil {
 				t.Errorf("Approve returned %+v", got)
 			}
@@ -109,7 +108,7 @@ func TestApproveRefusals(t *testing.T) {
 
 func TestApproveUnknownRequest(t *testing.T) {
 	h := newHarness(t)
-	_, err := h.svc.Approve(context.Background(), "r-none", lead1)
+	_, err := h.svc.Approve(t.Context(), "r-none", lead1)
 	wantCode(t, err, approval.ENOTFOUND)
 }
 
@@ -126,7 +125,7 @@ func TestApproveAfterExpiry(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
 	h.clock.Advance(4 * time.Hour)
-	_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+	_, err := h.svc.Approve(t.Context(), r.ID, lead1)
 	wantCode(t, err, approval.ECONFLICT)
 	if msg := approval.ErrorMessage(err); msg != "This request expired before it was decided." {
 		t.Errorf("message %q", msg)
@@ -138,8 +137,8 @@ func TestApproveAfterExpiry(t *testing.T) {
 		t.Errorf("an expired request ran")
 	}
 	for name, decide := range map[string]func() error{
-		"deny":   func() error { _, err := h.svc.Deny(context.Background(), r.ID, lead1, "no"); return err },
-		"cancel": func() error { _, err := h.svc.Cancel(context.Background(), r.ID, "U0REQ0001"); return err },
+		"deny":   func() error { _, err := h.svc.Deny(t.Context(), r.ID, lead1, "no"); return err },
+		"cancel": func() error { _, err := h.svc.Cancel(t.Context(), r.ID, "U0REQ0001"); return err },
 	} {
 		if err := decide(); approval.ErrorCode(err) != approval.ECONFLICT {
 			t.Errorf("%s after expiry: %v, want a conflict", name, err)
@@ -150,11 +149,11 @@ func TestApproveAfterExpiry(t *testing.T) {
 func TestDecisionsExpireARequestPastItsTime(t *testing.T) {
 	for name, decide := range map[string]func(h *harness, id string) error{
 		"deny": func(h *harness, id string) error {
-			_, err := h.svc.Deny(context.Background(), id, lead1, "no")
+			_, err := h.svc.Deny(t.Context(), id, lead1, "no")
 			return err
 		},
 		"cancel": func(h *harness, id string) error {
-			_, err := h.svc.Cancel(context.Background(), id, "U0REQ0001")
+			_, err := h.svc.Cancel(t.Context(), id, "U0REQ0001")
 			return err
 		},
 	} {
@@ -177,7 +176,7 @@ func TestApproveWhenThePolicyChanged(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
 	h.setPolicy(strings.Replace(testPolicy, "actions: [reset, temp-password, verify-email, verify-phone, signout]", "actions: [temp-password]", 1))
-	_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+	_, err := h.svc.Approve(t.Context(), r.ID, lead1)
 	wantCode(t, err, approval.EFORBIDDEN)
 	if msg := approval.ErrorMessage(err); !strings.HasPrefix(msg, "This request can no longer be approved: the policy no longer allows it") {
 		t.Errorf("message %q", msg)
@@ -191,7 +190,7 @@ func TestApproveWhenAnotherRuleAppliesNow(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
 	h.setPolicy(strings.Replace(testPolicy, "name: prod-support", "name: prod-support-v2", 1))
-	_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+	_, err := h.svc.Approve(t.Context(), r.ID, lead1)
 	wantCode(t, err, approval.EFORBIDDEN)
 	if msg := approval.ErrorMessage(err); !strings.Contains(msg, `a different policy rule applies now ("prod-support-v2" instead of "prod-support")`) {
 		t.Errorf("message %q", msg)
@@ -216,7 +215,7 @@ func TestDeny(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(dual, policy.ActionReset))
 	h.approve(r.ID, lead2)
-	r, err := h.svc.Deny(context.Background(), r.ID, lead3, "  caller could not be verified  ")
+	r, err := h.svc.Deny(t.Context(), r.ID, lead3, "  caller could not be verified  ")
 	if err != nil {
 		t.Fatalf("Deny: %v", err)
 	}
@@ -230,7 +229,7 @@ func TestDeny(t *testing.T) {
 	if diff := cmp.Diff(h.events(r.ID), []string{"submitted", "approved", "denied"}); diff != "" {
 		t.Errorf("audit (-got +want):\n%s", diff)
 	}
-	_, err = h.svc.Approve(context.Background(), r.ID, lead1)
+	_, err = h.svc.Approve(t.Context(), r.ID, lead1)
 	wantCode(t, err, approval.ECONFLICT)
 	if msg := approval.ErrorMessage(err); msg != "This request was denied." {
 		t.Errorf("message %q", msg)
@@ -243,7 +242,7 @@ func TestDeny(t *testing.T) {
 func TestDenyWithoutReason(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
-	if _, err := h.svc.Deny(context.Background(), r.ID, lead1, ""); err != nil {
+	if _, err := h.svc.Deny(t.Context(), r.ID, lead1, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.note.last(r.ID).Text; got != "Denied. Nothing was changed." {
@@ -265,7 +264,7 @@ func TestDenyRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
 			r := h.submit(sub(prod, policy.ActionReset))
-			_, err := h.svc.Deny(context.Background(), r.ID, tt.by, "no")
+			_, err := h.svc.Deny(t.Context(), r.ID, tt.by, "no")
 			wantCode(t, err, tt.code)
 			if msg := approval.ErrorMessage(err); msg != tt.message {
 				t.Errorf("message %q, want %q", msg, tt.message)
@@ -280,12 +279,12 @@ func TestDenyRefusals(t *testing.T) {
 func TestCancel(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
-	_, err := h.svc.Cancel(context.Background(), r.ID, "U0LEAD001")
+	_, err := h.svc.Cancel(t.Context(), r.ID, "U0LEAD001")
 	wantCode(t, err, approval.EFORBIDDEN)
 	if msg := approval.ErrorMessage(err); msg != "Only the person who made this request can cancel it." {
 		t.Errorf("message %q", msg)
 	}
-	r, err = h.svc.Cancel(context.Background(), r.ID, "U0REQ0001")
+	r, err = h.svc.Cancel(t.Context(), r.ID, "U0REQ0001")
 	if err != nil {
 		t.Fatalf("Cancel: %v", err)
 	}
@@ -295,7 +294,7 @@ func TestCancel(t *testing.T) {
 	if n := h.note.last(r.ID); n.Kind != approval.NoticeCancelled || n.Actor != "U0REQ0001" {
 		t.Errorf("notice %+v", n)
 	}
-	_, err = h.svc.Cancel(context.Background(), r.ID, "U0REQ0001")
+	_, err = h.svc.Cancel(t.Context(), r.ID, "U0REQ0001")
 	wantCode(t, err, approval.ECONFLICT)
 	if msg := approval.ErrorMessage(err); msg != "This request was cancelled by the requester." {
 		t.Errorf("message %q", msg)
@@ -310,9 +309,9 @@ func TestDecisionsStoreDown(t *testing.T) {
 	r := h.submit(sub(prod, policy.ActionReset))
 	h.store.setFail("Update", errBoom)
 	for name, decide := range map[string]func() error{
-		"approve": func() error { _, err := h.svc.Approve(context.Background(), r.ID, lead1); return err },
-		"deny":    func() error { _, err := h.svc.Deny(context.Background(), r.ID, lead1, "no"); return err },
-		"cancel":  func() error { _, err := h.svc.Cancel(context.Background(), r.ID, "U0REQ0001"); return err },
+		"approve": func() error { _, err := h.svc.Approve(t.Context(), r.ID, lead1); return err },
+		"deny":    func() error { _, err := h.svc.Deny(t.Context(), r.ID, lead1, "no"); return err },
+		"cancel":  func() error { _, err := h.svc.Cancel(t.Context(), r.ID, "U0REQ0001"); return err },
 	} {
 		if err := decide(); approval.ErrorCode(err) != approval.EINTERNAL {
 			t.Errorf("%s with the store down: %v, want an internal error", name, err)
@@ -348,7 +347,7 @@ func TestMayDeny(t *testing.T) {
 		{"outsider", outsider, approval.EFORBIDDEN},
 		{"requester", policy.Approver{User: "U0REQ0001", Groups: []string{"@leads"}}, approval.EFORBIDDEN},
 	} {
-		got, err := h.svc.MayDeny(context.Background(), r.ID, tt.by)
+		got, err := h.svc.MayDeny(t.Context(), r.ID, tt.by)
 		if approval.ErrorCode(err) != tt.code {
 			t.Errorf("%s: MayDeny = %v, want code %q", tt.name, err, tt.code)
 		}
@@ -359,15 +358,15 @@ func TestMayDeny(t *testing.T) {
 	if got := h.get(r.ID); got.State != approval.StatePending || got.Version != r.Version {
 		t.Errorf("MayDeny changed the request: state %s, version %d", got.State, got.Version)
 	}
-	_, err := h.svc.MayDeny(context.Background(), "r-none", lead1)
+	_, err := h.svc.MayDeny(t.Context(), "r-none", lead1)
 	wantCode(t, err, approval.ENOTFOUND)
 
 	h.clock.Advance(4 * time.Hour)
-	_, err = h.svc.MayDeny(context.Background(), r.ID, lead1)
+	_, err = h.svc.MayDeny(t.Context(), r.ID, lead1)
 	wantCode(t, err, approval.ECONFLICT)
 
 	done := h.submit(another(sub(prod, policy.ActionReset), 1))
 	h.approve(done.ID, lead1)
-	_, err = h.svc.MayDeny(context.Background(), done.ID, lead2)
+	_, err = h.svc.MayDeny(t.Context(), done.ID, lead2)
 	wantCode(t, err, approval.ECONFLICT)
 }

@@ -240,7 +240,7 @@ func TestE2ECrashBetweenClaimAndResult(t *testing.T) {
 	first, crash := e.crashable(cfg)
 	r := e.submit(sub(prod, policy.ActionReset))
 	hd.before.Store(&crash)
-	if _, err := first.Approve(context.Background(), r.ID, lead1); err == nil {
+	if _, err := first.Approve(t.Context(), r.ID, lead1); err == nil {
 		t.Fatal("the crashed process recorded its result")
 	}
 	if got := e.cog.Calls("AdminResetUserPassword"); got != 1 {
@@ -250,16 +250,16 @@ func TestE2ECrashBetweenClaimAndResult(t *testing.T) {
 	next := e.second("test-2")
 	e.clock.Advance(2 * time.Minute)
 	for range 3 {
-		if err := next.Sweep(context.Background()); err != nil {
+		if err := next.Sweep(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		e.clock.Advance(time.Hour)
 	}
-	got, err := next.Get(context.Background(), r.ID)
+	got, err := next.Get(t.Context(), r.ID)
 	if err != nil || got.State != approval.StateInterrupted {
 		t.Fatalf("after the lease: %+v, %v", got, err)
 	}
-	if _, err := next.Approve(context.Background(), r.ID, lead2); approval.ErrorCode(err) != approval.ECONFLICT {
+	if _, err := next.Approve(t.Context(), r.ID, lead2); approval.ErrorCode(err) != approval.ECONFLICT {
 		t.Errorf("approving an interrupted request: %v", err)
 	}
 	if got := e.cog.Calls("AdminResetUserPassword"); got != 1 {
@@ -275,11 +275,11 @@ func TestE2ERestartWithPendingRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	next := e.second("test-2")
-	if err := next.Sweep(context.Background()); err != nil {
+	if err := next.Sweep(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range []*approval.Request{a, b} {
-		got, err := next.Approve(context.Background(), r.ID, lead1)
+		got, err := next.Approve(t.Context(), r.ID, lead1)
 		if err != nil || got.State != approval.StateSucceeded {
 			t.Fatalf("%s after the restart: %+v, %v", r.Action, got, err)
 		}
@@ -310,10 +310,10 @@ func TestE2EAdminProtectedAndUnknownUser(t *testing.T) {
 	e := newE2E(t)
 	s := sub(prod, policy.ActionReset)
 	s.Target = "root@example.com"
-	_, err := e.svc.Submit(context.Background(), s)
+	_, err := e.svc.Submit(t.Context(), s)
 	wantCode(t, err, approval.EFORBIDDEN)
 	s.Target = "nobody@example.com"
-	_, err = e.svc.Submit(context.Background(), s)
+	_, err = e.svc.Submit(t.Context(), s)
 	wantCode(t, err, approval.ENOTFOUND)
 	if got := e.cog.Calls("AdminResetUserPassword"); got != 0 {
 		t.Errorf("%d resets", got)

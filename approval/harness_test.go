@@ -157,7 +157,7 @@ func newHarness(t *testing.T, opts ...func(*approval.Config)) *harness {
 
 func openDB(t *testing.T, path string) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path, slog.New(slog.DiscardHandler))
+	db, err := sqlite.Open(t.Context(), path, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("sqlite.Open: %v", err)
 	}

@@ -2,7 +2,6 @@ package approval_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -40,7 +39,7 @@ func TestPasswordsLeakNowhere(t *testing.T) {
 	}
 
 	var everything bytes.Buffer
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, pool := range []policy.Pool{dev, dual} {
 		rs, err := h.db.History(ctx, pool.ID, "alice", 100)
 		if err != nil {
@@ -90,14 +89,14 @@ func TestLogLinesAboutARequestNameIt(t *testing.T) {
 	h.note.notifyErr = errBoom
 	r := h.submit(sub(dual, policy.ActionTempPassword))
 	h.approve(r.ID, lead2)
-	_, _ = h.svc.Approve(context.Background(), r.ID, outsider)
-	_, _ = h.svc.Approve(context.Background(), r.ID, lead2)
+	_, _ = h.svc.Approve(t.Context(), r.ID, outsider)
+	_, _ = h.svc.Approve(t.Context(), r.ID, lead2)
 	h.approve(r.ID, lead3)
 	d := h.submit(sub(dev, policy.ActionReset))
 	h.dir.setFail(string(policy.ActionReset), &approval.Error{Code: approval.ETHROTTLED, Message: "slow down"})
 	f := h.submit(sub(dev, policy.ActionReset))
 	c := h.submit(sub(prod, policy.ActionReset))
-	_, _ = h.svc.Cancel(context.Background(), c.ID, "U0REQ0001")
+	_, _ = h.svc.Cancel(t.Context(), c.ID, "U0REQ0001")
 
 	ids := map[string]bool{r.ID: true, d.ID: true, f.ID: true, c.ID: true}
 	seen := map[string]bool{}

@@ -1,7 +1,6 @@
 package approval_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,16 +21,16 @@ func TestOutsidersAreRefusedBeforeAnyLookup(t *testing.T) {
 		return s
 	}
 	ask := map[string]func(s approval.Submission) error{
-		"submit":   func(s approval.Submission) error { _, err := e.svc.Submit(context.Background(), s); return err },
-		"validate": func(s approval.Submission) error { return e.svc.Validate(context.Background(), s) },
+		"submit":   func(s approval.Submission) error { _, err := e.svc.Submit(t.Context(), s); return err },
+		"validate": func(s approval.Submission) error { return e.svc.Validate(t.Context(), s) },
 		"status": func(s approval.Submission) error {
 			s.Action = policy.ActionStatus
-			_, err := e.svc.Status(context.Background(), s)
+			_, err := e.svc.Status(t.Context(), s)
 			return err
 		},
 		"history": func(s approval.Submission) error {
 			s.Action = policy.ActionHistory
-			_, err := e.svc.History(context.Background(), s)
+			_, err := e.svc.History(t.Context(), s)
 			return err
 		},
 	}

@@ -1,7 +1,6 @@
 package approval_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -16,7 +15,7 @@ func TestQueueOf(t *testing.T) {
 	requester := policy.Approver{User: "U0REQ0001", Groups: requesterGroups}
 	queue := func(a policy.Approver) map[string][]string {
 		t.Helper()
-		q, err := h.svc.QueueOf(context.Background(), a)
+		q, err := h.svc.QueueOf(t.Context(), a)
 		if err != nil {
 			t.Fatalf("QueueOf(%s): %v", a.User, err)
 		}
@@ -53,7 +52,7 @@ func TestQueueOf(t *testing.T) {
 	check("two half approved", lead3, map[string][]string{"waiting": {two.ID}})
 
 	three := h.submit(sub(prod, policy.ActionReset))
-	if _, err := h.svc.Deny(context.Background(), three.ID, lead3, "no"); err != nil {
+	if _, err := h.svc.Deny(t.Context(), three.ID, lead3, "no"); err != nil {
 		t.Fatalf("Deny: %v", err)
 	}
 	check("three denied", lead3, map[string][]string{"waiting": {two.ID}, "decided": {three.ID}})
@@ -71,7 +70,7 @@ func TestQueueOfListsTheLastTenDecisions(t *testing.T) {
 		want = append([]string{r.ID}, want...)
 		h.clock.Advance(time.Minute)
 	}
-	q, err := h.svc.QueueOf(context.Background(), lead1)
+	q, err := h.svc.QueueOf(t.Context(), lead1)
 	if err != nil {
 		t.Fatalf("QueueOf: %v", err)
 	}

@@ -1,7 +1,6 @@
 package approval_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,7 @@ func TestStatus(t *testing.T) {
 	h.submit(sub(prod, policy.ActionReset))
 	s := sub(prod, "")
 	s.Target = "carol"
-	got, err := h.svc.Status(context.Background(), s)
+	got, err := h.svc.Status(t.Context(), s)
 	if err != nil {
 		t.Fatalf("Status: %v", err)
 	}
@@ -31,7 +30,7 @@ func TestStatus(t *testing.T) {
 		t.Errorf("Status (-got +want):\n%s", diff)
 	}
 	s.Target = "alice@example.com"
-	got, err = h.svc.Status(context.Background(), s)
+	got, err = h.svc.Status(t.Context(), s)
 	if err != nil || got.Recent != 1 || got.Target.EmailMasked != "a***e@example.com" {
 		t.Errorf("Status of alice: %+v, %v", got, err)
 	}
@@ -58,7 +57,7 @@ func TestStatusRefusals(t *testing.T) {
 			h := newHarness(t)
 			s := sub(prod, policy.ActionStatus)
 			tt.mutate(&s)
-			_, err := h.svc.Status(context.Background(), s)
+			_, err := h.svc.Status(t.Context(), s)
 			wantCode(t, err, tt.code)
 			if es := h.eventList(""); len(es) != tt.audit {
 				t.Errorf("%d audit events, want %d: %+v", len(es), tt.audit, es)
@@ -70,7 +69,7 @@ func TestStatusRefusals(t *testing.T) {
 func TestStatusStoreDown(t *testing.T) {
 	h := newHarness(t)
 	h.store.setFail("CountByTarget", errBoom)
-	_, err := h.svc.Status(context.Background(), sub(prod, policy.ActionStatus))
+	_, err := h.svc.Status(t.Context(), sub(prod, policy.ActionStatus))
 	wantCode(t, err, approval.EINTERNAL)
 }
 
@@ -85,7 +84,7 @@ func TestHistory(t *testing.T) {
 	other.Target = "carol"
 	h.submit(other)
 
-	rs, err := h.svc.History(context.Background(), sub(prod, policy.ActionHistory))
+	rs, err := h.svc.History(t.Context(), sub(prod, policy.ActionHistory))
 	if err != nil {
 		t.Fatalf("History: %v", err)
 	}
@@ -115,7 +114,7 @@ func TestHistoryOfADeletedUser(t *testing.T) {
 	delete(h.dir.users[prod.ID], "bob")
 	h.dir.mu.Unlock()
 	s.Action = policy.ActionHistory
-	rs, err := h.svc.History(context.Background(), s)
+	rs, err := h.svc.History(t.Context(), s)
 	if err != nil || len(rs) != 1 || rs[0].ID != r.ID {
 		t.Errorf("History of a deleted user: %v, %v", rs, err)
 	}
@@ -138,7 +137,7 @@ func TestHistoryRefusals(t *testing.T) {
 			h := newHarness(t)
 			s := sub(prod, policy.ActionHistory)
 			tt.setup(h, &s)
-			_, err := h.svc.History(context.Background(), s)
+			_, err := h.svc.History(t.Context(), s)
 			wantCode(t, err, tt.code)
 		})
 	}
@@ -151,7 +150,7 @@ func TestLookupsAreAuditedAndLimited(t *testing.T) {
 	h := newHarness(t)
 	h.setPolicy(strings.Replace(testPolicy, "  - name: support-read\n    actions: [status, history]\n    requesters: [\"@support\"]\n",
 		"  - name: support-read\n    actions: [status, history]\n    requesters: [\"@support\"]\n    limits: {per_requester_lookups: {max: 3, window: 1h}}\n", 1))
-	ctx := context.Background()
+	ctx := t.Context()
 	status := func(target string) error {
 		s := sub(prod, policy.ActionStatus)
 		s.Target = target

@@ -1,7 +1,6 @@
 package approval_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -106,7 +105,7 @@ func TestApprovalsNoLongerCountingAreRecorded(t *testing.T) {
 	h.approve(r.ID, lead2)
 	m.set("U0LEAD002", nil, nil)
 
-	_, err := h.svc.Approve(context.Background(), r.ID, outsider)
+	_, err := h.svc.Approve(t.Context(), r.ID, outsider)
 	wantCode(t, err, approval.EFORBIDDEN)
 	r = h.get(r.ID)
 	if len(r.Approvals) != 0 || r.State != approval.StatePending {
@@ -130,7 +129,7 @@ func TestRunCountsApprovalsUnderThePolicyInForce(t *testing.T) {
 	r = h.get(r.ID)
 	r.State = approval.StateApproved
 	r.Approvals = []approval.Approval{{By: "U0LEAD002", At: t0}, {By: "U0LEAD003", At: t0}}
-	if err := h.db.Update(context.Background(), r); err != nil {
+	if err := h.db.Update(t.Context(), r); err != nil {
 		t.Fatal(err)
 	}
 	m.set("U0LEAD002", []string{"@sales"}, nil)

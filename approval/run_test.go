@@ -189,7 +189,7 @@ func TestRunRefusesWhenThePolicyNeedsMoreApprovalsNow(t *testing.T) {
 	r = h.get(r.ID)
 	r.State = approval.StateApproved
 	r.Approvals = []approval.Approval{{By: "U0LEAD001", At: t0}}
-	if err := h.db.Update(context.Background(), r); err != nil {
+	if err := h.db.Update(t.Context(), r); err != nil {
 		t.Fatal(err)
 	}
 	// Meanwhile the rule was tightened to two approvals.
@@ -310,12 +310,12 @@ func TestRunResultWrittenWhenTheStoreComesBack(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
 	h.dir.hold = func(context.Context) { h.store.failTimes("Update", 3, errBoom) }
-	got, err := h.svc.Approve(context.Background(), r.ID, lead1)
+	got, err := h.svc.Approve(t.Context(), r.ID, lead1)
 	if err != nil || got.State != approval.StateSucceeded {
 		t.Fatalf("Approve: %+v, %v", got, err)
 	}
 	h.clock.Advance(time.Hour)
-	if err := h.second("test-2").Sweep(context.Background()); err != nil {
+	if err := h.second("test-2").Sweep(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.get(r.ID).State; got != approval.StateSucceeded {
@@ -345,7 +345,7 @@ func TestRunResultNotRecordedWithinItsLease(t *testing.T) {
 		h.store.setFail("Update", errBoom)
 		h.store.setOnFail(func(string) { h.clock.Advance(time.Minute) })
 	}
-	_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+	_, err := h.svc.Approve(t.Context(), r.ID, lead1)
 	wantCode(t, err, approval.EINTERNAL)
 	if got := h.dir.Calls("run"); got != 1 {
 		t.Fatalf("%d runs", got)
@@ -355,7 +355,7 @@ func TestRunResultNotRecordedWithinItsLease(t *testing.T) {
 	}
 	h.store.setOnFail(nil)
 	h.store.setFail("Update", nil)
-	if err := h.svc.Sweep(context.Background()); err != nil {
+	if err := h.svc.Sweep(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.get(r.ID).State; got != approval.StateInterrupted {
@@ -396,12 +396,12 @@ func TestRunNotStartedAfterItsLease(t *testing.T) {
 				}
 				h.clock.Advance(3 * time.Minute)
 				if tt.sweep {
-					if err := other.Sweep(context.Background()); err != nil {
+					if err := other.Sweep(t.Context()); err != nil {
 						t.Errorf("Sweep: %v", err)
 					}
 				}
 			}
-			_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+			_, err := h.svc.Approve(t.Context(), r.ID, lead1)
 			if got := h.dir.Calls("run"); got != 0 {
 				t.Fatalf("the action ran %d times after its lease ran out", got)
 			}
@@ -448,7 +448,7 @@ func TestRunRefusedWhenTheAddressesChanged(t *testing.T) {
 			h := newHarness(t)
 			r := h.submit(sub(prod, tt.action))
 			h.dir.edit(prod.ID, "alice", tt.change)
-			r, err := h.svc.Approve(context.Background(), r.ID, lead1)
+			r, err := h.svc.Approve(t.Context(), r.ID, lead1)
 			if err != nil {
 				t.Fatalf("Approve: %v", err)
 			}
@@ -503,7 +503,7 @@ func TestRunChecksTheRequesterGroupsOfNow(t *testing.T) {
 			h := newHarness(t, func(c *approval.Config) { c.Membership = m })
 			r := h.submit(sub(prod, policy.ActionReset))
 			m.set("U0REQ0001", tt.groups, tt.err)
-			r, err := h.svc.Approve(context.Background(), r.ID, lead1)
+			r, err := h.svc.Approve(t.Context(), r.ID, lead1)
 			if err != nil {
 				t.Fatalf("Approve: %v", err)
 			}

@@ -126,7 +126,7 @@ func TestSubmitRefusals(t *testing.T) {
 			if tt.mutate != nil {
 				tt.mutate(&s)
 			}
-			r, err := h.svc.Submit(context.Background(), s)
+			r, err := h.svc.Submit(t.Context(), s)
 			if r != nil {
 				t.Errorf("Submit returned a request: %+v", r)
 			}
@@ -150,7 +150,7 @@ func TestSubmitRefusals(t *testing.T) {
 			if diff := cmp.Diff(h.events(""), tt.audit, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("audit of refused submissions (-got +want):\n%s", diff)
 			}
-			if pending, _ := h.db.Pending(context.Background()); len(pending) != 0 {
+			if pending, _ := h.db.Pending(t.Context()); len(pending) != 0 {
 				t.Errorf("a refused submission stored %d requests", len(pending))
 			}
 			if len(h.note.cards) != 0 {
@@ -164,7 +164,7 @@ func TestSubmitDeniedAuditSaysWhy(t *testing.T) {
 	h := newHarness(t)
 	s := sub(prod, policy.ActionReset)
 	s.Target = "root@example.com"
-	_, err := h.svc.Submit(context.Background(), s)
+	_, err := h.svc.Submit(t.Context(), s)
 	if got := approval.ErrorMessage(err); got != "Admin accounts are reset by the security team." {
 		t.Errorf("message %q", got)
 	}
@@ -185,7 +185,7 @@ func TestSubmitRateLimits(t *testing.T) {
 	h.submit(s)
 
 	// The same target again within the window.
-	_, err := h.svc.Submit(context.Background(), s)
+	_, err := h.svc.Submit(t.Context(), s)
 	wantCode(t, err, approval.ELIMITED)
 	if got := approval.ErrorMessage(err); !strings.Contains(got, "This user has had 1 request in the last 1 day; the policy allows 1.") {
 		t.Errorf("per-target message %q", got)
@@ -195,7 +195,7 @@ func TestSubmitRateLimits(t *testing.T) {
 	s.Target = "carol"
 	h.submit(s)
 	s.Target = "bob"
-	_, err = h.svc.Submit(context.Background(), s)
+	_, err = h.svc.Submit(t.Context(), s)
 	wantCode(t, err, approval.ELIMITED)
 	if got := approval.ErrorMessage(err); !strings.Contains(got, "You have made 2 requests in the last 1 day; the policy allows 2.") {
 		t.Errorf("per-requester message %q", got)
@@ -218,7 +218,7 @@ func TestSubmitLimitCountFails(t *testing.T) {
 	h := newHarness(t)
 	// The limits are counted as the request is stored.
 	h.store.setFail("CreateLimited", errors.New("sqlite: count requests per requester: disk on fire"))
-	_, err := h.svc.Submit(context.Background(), sub(limited, policy.ActionReset))
+	_, err := h.svc.Submit(t.Context(), sub(limited, policy.ActionReset))
 	wantCode(t, err, approval.EINTERNAL)
 	if approval.ErrorMessage(err) != "Something went wrong on our side; the details are in the bot's log." {
 		t.Errorf("an internal error leaked to the user: %q", approval.ErrorMessage(err))
@@ -248,7 +248,7 @@ func TestSubmitWithoutApprovalRunsAtOnce(t *testing.T) {
 func TestSubmitCardNotPosted(t *testing.T) {
 	h := newHarness(t)
 	h.note.cardErr = errors.New("slack: channel_not_found")
-	r, err := h.svc.Submit(context.Background(), sub(dev, policy.ActionReset))
+	r, err := h.svc.Submit(t.Context(), sub(dev, policy.ActionReset))
 	if r != nil {
 		t.Errorf("Submit returned %+v", r)
 	}
@@ -259,7 +259,7 @@ func TestSubmitCardNotPosted(t *testing.T) {
 	if got := h.dir.Calls("run"); got != 0 {
 		t.Errorf("a request with no card ran %d times", got)
 	}
-	rs, _ := h.db.History(context.Background(), dev.ID, "alice", 10)
+	rs, _ := h.db.History(t.Context(), dev.ID, "alice", 10)
 	if len(rs) != 1 || rs[0].State != approval.StateCancelled || rs[0].DecidedBy != "system" {
 		t.Fatalf("stored: %+v", rs)
 	}
@@ -272,7 +272,7 @@ func TestSubmitCardNotPostedAndStoreDown(t *testing.T) {
 	h := newHarness(t)
 	h.note.cardErr = errors.New("slack: channel_not_found")
 	h.store.setFail("Update", errors.New("disk on fire"))
-	_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+	_, err := h.svc.Submit(t.Context(), sub(prod, policy.ActionReset))
 	wantCode(t, err, approval.EINTERNAL)
 	if !strings.Contains(h.logs.String(), "withdrawing an unposted request failed") {
 		t.Errorf("the failed withdrawal was not logged:\n%s", h.logs.String())
@@ -282,7 +282,7 @@ func TestSubmitCardNotPostedAndStoreDown(t *testing.T) {
 func TestSubmitThreadNotSaved(t *testing.T) {
 	h := newHarness(t)
 	h.store.setFail("Update", errors.New("disk on fire"))
-	_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+	_, err := h.svc.Submit(t.Context(), sub(prod, policy.ActionReset))
 	wantCode(t, err, approval.EINTERNAL)
 }
 
@@ -340,7 +340,7 @@ func TestValidate(t *testing.T) {
 			if tt.mutate != nil {
 				tt.mutate(&s)
 			}
-			err := h.svc.Validate(context.Background(), s)
+			err := h.svc.Validate(t.Context(), s)
 			if got := approval.ErrorCode(err); got != tt.code {
 				t.Fatalf("Validate: %v, want code %q", err, tt.code)
 			}
@@ -355,7 +355,7 @@ func TestValidate(t *testing.T) {
 			if es := h.eventList(""); len(es) != 0 {
 				t.Errorf("Validate wrote %d audit events", len(es))
 			}
-			if pending, _ := h.db.Pending(context.Background()); len(pending) != 0 {
+			if pending, _ := h.db.Pending(t.Context()); len(pending) != 0 {
 				t.Errorf("Validate stored %d requests", len(pending))
 			}
 		})
@@ -367,7 +367,7 @@ func TestValidateUnknownPoolInCognito(t *testing.T) {
 	h.dir.mu.Lock()
 	delete(h.dir.users, prod.ID)
 	h.dir.mu.Unlock()
-	err := h.svc.Validate(context.Background(), sub(prod, policy.ActionReset))
+	err := h.svc.Validate(t.Context(), sub(prod, policy.ActionReset))
 	var ve *approval.ValidationError
 	if !errors.As(err, &ve) || ve.Fields["pool"] == "" {
 		t.Fatalf("Validate: %v, want a pool field problem", err)
@@ -377,7 +377,7 @@ func TestValidateUnknownPoolInCognito(t *testing.T) {
 func TestSubmitFromAChannelThePolicyRefuses(t *testing.T) {
 	h := newHarness(t)
 	h.setPolicy("channels:\n  - id: C0ALLOWED1\n" + testPolicy)
-	_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+	_, err := h.svc.Submit(t.Context(), sub(prod, policy.ActionReset))
 	wantCode(t, err, approval.EFORBIDDEN)
 	var ve *approval.ValidationError
 	if errors.As(err, &ve) {
@@ -396,7 +396,7 @@ func TestApprovalWhileTheCardIsPostedReportsInItsThread(t *testing.T) {
 	h.note.onCard = func(r *approval.Request) {
 		h.note.onCard = nil
 		go func() {
-			_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+			_, err := h.svc.Approve(t.Context(), r.ID, lead1)
 			done <- err
 		}()
 		// Return once the approval is recorded, before the thread is saved.
@@ -445,7 +445,7 @@ func TestSubmitRateLimitRace(t *testing.T) {
 	for i := range errs {
 		s := s
 		s.Requester = fmt.Sprintf("U0REQ000%d", i+1)
-		wg.Go(func() { _, errs[i] = svc.Submit(context.Background(), s) })
+		wg.Go(func() { _, errs[i] = svc.Submit(t.Context(), s) })
 	}
 	wg.Wait()
 	codes := []string{approval.ErrorCode(errs[0]), approval.ErrorCode(errs[1])}
@@ -453,7 +453,7 @@ func TestSubmitRateLimitRace(t *testing.T) {
 	if diff := cmp.Diff(codes, []string{"", approval.ELIMITED}); diff != "" {
 		t.Errorf("error codes (-got +want):\n%s\nerrors: %v", diff, errs)
 	}
-	if n, err := h.db.CountByTarget(context.Background(), limited.ID, "alice", time.Time{}); err != nil || n != 1 {
+	if n, err := h.db.CountByTarget(t.Context(), limited.ID, "alice", time.Time{}); err != nil || n != 1 {
 		t.Errorf("%d requests stored for alice (%v), want 1", n, err)
 	}
 	if got := h.dir.Calls("run"); got != 1 {
@@ -491,7 +491,7 @@ func (b *countBarrier) CountByTarget(ctx context.Context, poolID, username strin
 func TestSubmitAfterWithdrawal(t *testing.T) {
 	h := newHarness(t)
 	h.note.cardErr = errors.New("slack: channel_not_found")
-	_, err := h.svc.Submit(context.Background(), sub(limited, policy.ActionReset))
+	_, err := h.svc.Submit(t.Context(), sub(limited, policy.ActionReset))
 	if !strings.Contains(approval.ErrorMessage(err), "withdrawn") {
 		t.Fatalf("Submit with Slack down: %v", err)
 	}

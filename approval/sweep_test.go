@@ -77,7 +77,7 @@ func TestSweepInSeveralProcesses(t *testing.T) {
 		var wg sync.WaitGroup
 		for _, svc := range svcs {
 			wg.Go(func() {
-				if err := svc.Sweep(context.Background()); err != nil {
+				if err := svc.Sweep(t.Context()); err != nil {
 					t.Errorf("Sweep: %v", err)
 				}
 			})
@@ -105,7 +105,7 @@ func TestSweepResumesAnApprovedRequestNobodyClaimed(t *testing.T) {
 	r.State = approval.StateApproved
 	r.Approvals = []approval.Approval{{By: "U0LEAD001", At: t0}}
 	r.UpdatedAt = t0
-	if err := h.db.Update(context.Background(), r); err != nil {
+	if err := h.db.Update(t.Context(), r); err != nil {
 		t.Fatal(err)
 	}
 	// Within a lease of the approval, its approver's process may still be about to claim it.
@@ -135,13 +135,13 @@ func TestSweepErrors(t *testing.T) {
 			r := h.submit(sub(prod, policy.ActionReset))
 			approved := h.get(r.ID)
 			approved.State = approval.StateApproved
-			if err := h.db.Update(context.Background(), approved); err != nil {
+			if err := h.db.Update(t.Context(), approved); err != nil {
 				t.Fatal(err)
 			}
 			h.submit(another(sub(prod, policy.ActionReset), 1))
 			h.clock.Advance(5 * time.Hour)
 			h.store.setFail(method, errBoom)
-			if err := h.svc.Sweep(context.Background()); err == nil || !strings.Contains(err.Error(), "boom") {
+			if err := h.svc.Sweep(t.Context()); err == nil || !strings.Contains(err.Error(), "boom") {
 				t.Errorf("Sweep with %s failing: %v", method, err)
 			}
 		})
@@ -169,7 +169,7 @@ func TestRunSweeper(t *testing.T) {
 		t.Fatal(err)
 	}
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan struct{})
 		go func() {
 			svc.RunSweeper(ctx, time.Minute)
@@ -193,7 +193,7 @@ func TestRunSweeperLogsFailures(t *testing.T) {
 	h := newHarness(t)
 	h.store.setFail("Due", errBoom)
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan struct{})
 		go func() {
 			h.svc.RunSweeper(ctx, time.Minute)
@@ -219,7 +219,7 @@ func leftBehind(t *testing.T, h *harness, pool policy.Pool, change func(r *appro
 		CreatedAt: h.clock.Now(), UpdatedAt: h.clock.Now(),
 	}
 	change(r)
-	if err := h.db.Create(context.Background(), r); err != nil {
+	if err := h.db.Create(t.Context(), r); err != nil {
 		t.Fatal(err)
 	}
 	return r

@@ -93,7 +93,7 @@ func TestGroupCache(t *testing.T) {
 	}
 	clock := &manualClock{now: fixedTime}
 	g := newGroupCache(src, time.Minute, clock.Now, slog.New(slog.DiscardHandler))
-	ctx := context.Background()
+	ctx := t.Context()
 
 	got, err := g.of(ctx, "U2")
 	if err != nil {
@@ -259,7 +259,7 @@ func TestGroupCacheReadsEveryGroupInOneCall(t *testing.T) {
 func TestGroupCacheFirstReadFails(t *testing.T) {
 	src := &stubGroups{fail: errors.New("invalid_auth")}
 	g := newGroupCache(src, 0, time.Now, slog.New(slog.DiscardHandler))
-	if _, err := g.of(context.Background(), "U1"); err == nil {
+	if _, err := g.of(t.Context(), "U1"); err == nil {
 		t.Fatal("no error when Slack's groups could not be read at all")
 	}
 	if g.ttl != DefaultGroupCacheTTL {

@@ -52,7 +52,7 @@ func newApp(t *testing.T, f *fixture, change func(*Config)) (*App, *syncBuffer) 
 		change(&cfg)
 	}
 	logs := &syncBuffer{}
-	app, err := New(context.Background(), cfg, newLogger(logs, LogJSON, slog.LevelDebug))
+	app, err := New(t.Context(), cfg, newLogger(logs, LogJSON, slog.LevelDebug))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -68,7 +68,7 @@ func newApp(t *testing.T, f *fixture, change func(*Config)) (*App, *syncBuffer) 
 // runApp runs the App until the returned stop is called, and returns Run's error from stop.
 func runApp(t *testing.T, app *App) (stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- app.Run(ctx) }()
 	return func() error {
@@ -94,7 +94,7 @@ func TestAppRunsARequestAndStops(t *testing.T) {
 	f := newFixture(t)
 	app, _ := newApp(t, f, nil)
 	stop := runApp(t, app)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	waitAppReady(t, ctx, f, app)
 
@@ -129,7 +129,7 @@ func TestAppReportsAGraceThatRanOut(t *testing.T) {
 	f := newFixture(t)
 	app, logs := newApp(t, f, func(c *Config) { c.ShutdownGrace = 10 * time.Millisecond })
 	stop := runApp(t, app)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	waitAppReady(t, ctx, f, app)
 
@@ -158,7 +158,7 @@ func TestAppStopsWhenSlackRefusesTheToken(t *testing.T) {
 	f := newFixture(t)
 	f.env["RESETBOT_SLACK_APP_TOKEN"] = "xapp-1-not-the-token"
 	app, _ := newApp(t, f, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	err := app.Run(ctx)
 	if err == nil || !strings.Contains(err.Error(), "the Slack connection stopped") {
@@ -214,7 +214,7 @@ func TestNewNamesWhatKeepsItFromStarting(t *testing.T) {
 				t.Fatal(err)
 			}
 			tt.change(t, f, &cfg)
-			app, err := New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+			app, err := New(t.Context(), cfg, slog.New(slog.DiscardHandler))
 			if err == nil {
 				app.Close()
 				t.Fatal("New succeeded")
@@ -245,7 +245,7 @@ func TestAppDropsEnvelopesFromAnotherWorkspaceOrApp(t *testing.T) {
 	f := newFixture(t)
 	app, logs := newApp(t, f, nil)
 	stop := runApp(t, app)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	waitAppReady(t, ctx, f, app)
 

@@ -127,7 +127,7 @@ func buildBinary(t *testing.T) string {
 	}
 	r := dockerfileBuildRecipe(t)
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "resetbot-build-")
+		dir, err := os.MkdirTemp("", "resetbot-build-") //nolint:usetesting // one binary for every test of the run
 		if err != nil {
 			buildErr = err
 			return

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -30,7 +29,7 @@ func runCheck(t *testing.T, f *fixture) (int, string) {
 	t.Helper()
 	f.setenv(t)
 	var out, errOut bytes.Buffer
-	code := dispatch(context.Background(), []string{"check"}, &out, &errOut)
+	code := dispatch(t.Context(), []string{"check"}, &out, &errOut)
 	f.assertNoSecrets(t, "check's output", out.String()+errOut.String())
 	return code, out.String()
 }

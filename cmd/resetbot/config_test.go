@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"os"
 	"strings"
@@ -235,7 +234,7 @@ func TestConfigVarsMatchEnvconfig(t *testing.T) {
 func TestHelpListsEveryVariable(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"serve", "--help"}} {
 		var out, errOut bytes.Buffer
-		if code := dispatch(context.Background(), args, &out, &errOut); code != exitOK {
+		if code := dispatch(t.Context(), args, &out, &errOut); code != exitOK {
 			t.Fatalf("%v: exit %d, stderr %s", args, code, errOut.String())
 		}
 		for _, v := range configVars() {

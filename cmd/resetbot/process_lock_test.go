@@ -16,7 +16,7 @@ import (
 func TestProcessSecondServeOnOneSQLiteFileIsRefused(t *testing.T) {
 	f := newFixture(t)
 	first := startProcess(t, f)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	first.waitReady(t, ctx, f)
 

@@ -72,7 +72,7 @@ func startProcess(t *testing.T, f *fixture, extraEnv ...string) *process {
 		}
 	})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	select {
 	case p.addr = <-started:
@@ -238,7 +238,7 @@ func approve(t *testing.T, ctx context.Context, f *fixture, c slacktest.Message)
 func TestProcessResetsAPasswordEndToEnd(t *testing.T) {
 	f := newFixture(t)
 	p := startProcess(t, f, "RESETBOT_LOG_LEVEL=debug")
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 
 	if code, body := p.get(t, "/healthz"); code != http.StatusOK {
@@ -315,7 +315,7 @@ func TestProcessResetsAPasswordEndToEnd(t *testing.T) {
 func TestProcessFinishesARunOnSIGTERM(t *testing.T) {
 	f := newFixture(t)
 	p := startProcess(t, f, "RESETBOT_SHUTDOWN_GRACE=30s")
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
 	p.waitReady(t, ctx, f)
 
@@ -358,7 +358,7 @@ func TestProcessFinishesARunOnSIGTERM(t *testing.T) {
 func TestProcessStopsAtOnceOnASecondSignal(t *testing.T) {
 	f := newFixture(t)
 	p := startProcess(t, f, "RESETBOT_SHUTDOWN_GRACE=60s")
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
 	p.waitReady(t, ctx, f)
 
@@ -394,7 +394,7 @@ func TestProcessStopsAtOnceOnASecondSignal(t *testing.T) {
 func TestProcessDryRunOnlyReadsCognito(t *testing.T) {
 	f := newFixture(t)
 	p := startProcess(t, f, "RESETBOT_DRY_RUN=true")
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	p.waitReady(t, ctx, f)
 
@@ -434,7 +434,7 @@ func TestProcessDryRunOnlyReadsCognito(t *testing.T) {
 func TestProcessReloadsThePolicyOnSIGHUP(t *testing.T) {
 	f := newFixture(t)
 	p := startProcess(t, f)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	p.waitReady(t, ctx, f)
 	loaded, _ := p.waitLog(t, ctx, "policy loaded", 0)
@@ -478,7 +478,7 @@ func TestProcessReloadsThePolicyOnSIGHUP(t *testing.T) {
 func TestProcessTemporaryPasswordStaysPrivate(t *testing.T) {
 	f := newFixture(t)
 	p := startProcess(t, f, "RESETBOT_LOG_LEVEL=debug")
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	p.waitReady(t, ctx, f)
 
@@ -561,7 +561,7 @@ func stopProcess(t *testing.T, p *process) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	select {
 	case err := <-p.exited:

@@ -2,7 +2,6 @@ package logctx_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
@@ -30,7 +29,7 @@ func lines(t *testing.T, buf *bytes.Buffer) []map[string]any {
 func TestContextAttributesReachEveryContextLine(t *testing.T) {
 	var buf bytes.Buffer
 	log := slog.New(logctx.Handler(slog.NewJSONHandler(&buf, nil)))
-	ctx := logctx.With(context.Background(), "envelope_id", "e1")
+	ctx := logctx.With(t.Context(), "envelope_id", "e1")
 	ctx = logctx.With(ctx, "request_id", "r-1", slog.Int("n", 1))
 	ctx = logctx.With(ctx, "n", 2) // replaces
 
@@ -39,7 +38,7 @@ func TestContextAttributesReachEveryContextLine(t *testing.T) {
 	log.InfoContext(ctx, "record has the key", "envelope_id", "e-own")
 	log.WithGroup("g").InfoContext(ctx, "in a group", "k", "v")
 	log.Info("no context")
-	log.InfoContext(context.Background(), "empty context")
+	log.InfoContext(t.Context(), "empty context")
 
 	want := []map[string]any{
 		{"level": "INFO", "msg": "plain", "envelope_id": "e1", "request_id": "r-1", "n": 2.0},
@@ -57,14 +56,14 @@ func TestContextAttributesReachEveryContextLine(t *testing.T) {
 func TestHandlerKeepsLevels(t *testing.T) {
 	var buf bytes.Buffer
 	log := slog.New(logctx.Handler(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	ctx := logctx.With(context.Background(), "request_id", "r-1")
+	ctx := logctx.With(t.Context(), "request_id", "r-1")
 	log.InfoContext(ctx, "dropped")
 	log.WarnContext(ctx, "kept")
 	got := lines(t, &buf)
 	if len(got) != 1 || got[0]["msg"] != "kept" || got[0]["request_id"] != "r-1" {
 		t.Errorf("lines = %v", got)
 	}
-	if got := logctx.Attrs(context.Background()); got != nil {
+	if got := logctx.Attrs(t.Context()); got != nil {
 		t.Errorf("Attrs of an empty context = %v", got)
 	}
 }

@@ -188,7 +188,7 @@ func TestDeadlineBeforeRetryAfter(t *testing.T) {
 	f := newFixture(t, slackhttp.Config{})
 	f.srv.RateLimitNext("users.info", 30*time.Second)
 	c := f.clientTo(t, f.srv.APIURL(), slackhttp.Config{CallTimeout: 10 * time.Second})
-	_, err := c.GetUserInfoContext(context.Background(), alice)
+	_, err := c.GetUserInfoContext(t.Context(), alice)
 	var rl *slack.RateLimitedError
 	if !errors.As(err, &rl) || rl.RetryAfter != 30*time.Second {
 		t.Fatalf("users.info: %v, want Slack's rate limit", err)

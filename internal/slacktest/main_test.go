@@ -94,7 +94,7 @@ type goBot struct {
 func startGoBot(t *testing.T, srv *slacktest.Server, opts ...socketmode.Option) *goBot {
 	t.Helper()
 	b := &goBot{client: socketmode.New(api(srv), opts...), seen: make(chan seen, 100)}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		if err := b.client.RunContext(ctx); err != nil && !errors.Is(err, context.Canceled) {

@@ -21,7 +21,7 @@ func TestWaitForWhatTheAppPostsAfterItsAck(t *testing.T) {
 	s := next(t, bot.seen)
 	// The app works after its ack: a card in the channel, a reply in its thread, a private note.
 	go func() {
-		ctx := context.Background()
+		ctx := t.Context()
 		_, ts, err := web.PostMessageContext(ctx, s.ChannelID, slack.MsgOptionText("Reset of u-1 requested", false))
 		if err != nil {
 			return
@@ -43,7 +43,7 @@ func TestWaitForWhatTheAppPostsAfterItsAck(t *testing.T) {
 	must(t, err, "SlashCommand")
 	next(t, bot.seen)
 	trigger := lastTrigger(t, srv)
-	go func() { _, _ = web.OpenViewContext(context.Background(), trigger, resetModal()) }()
+	go func() { _, _ = web.OpenViewContext(t.Context(), trigger, resetModal()) }()
 	v, err := srv.WaitView(testCtx(t), alice, func(v slacktest.View) bool { return v.CallbackID == "reset_request" })
 	must(t, err, "waiting for the modal")
 	if !v.Open || v.Title != "Reset a password" {

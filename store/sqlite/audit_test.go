@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"context"
 	"database/sql"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,7 @@ import (
 // TestEventsAreAppendOnly goes around the store's API, as an operator with the sqlite3 shell
 // would: the database itself refuses to change or delete an audit event.
 func TestEventsAreAppendOnly(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "resetbot.db")
 	db := open(t, path)
 	if err := db.Append(ctx, approval.Event{RequestID: "r-1", At: time.Unix(1, 0), Actor: "U1", Kind: "submitted"}); err != nil {

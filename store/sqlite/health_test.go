@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"context"
 	"database/sql"
 	"log/slog"
 	"net/http"
@@ -48,7 +47,7 @@ func readyz(s *DB) (int, string) {
 // TestPingReadsOnceASecondAndWritesNothing: Ping changes nothing in the database, and asks it
 // at most once a second: within the second, it answers what it found.
 func TestPingReadsOnceASecondAndWritesNothing(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := openInternal(t)
 	clock := &fakeNow{t: time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)}
 	s.health.now = clock.now
@@ -87,7 +86,7 @@ func TestPingReadsOnceASecondAndWritesNothing(t *testing.T) {
 // disk): the write that is refused is remembered, /readyz says 503 with the reason, and once a
 // write succeeds again the store is ready again.
 func TestWriteRefusedForLackOfSpaceIsReported(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := openInternal(t)
 	setMaxPages := func(n int64) {
 		t.Helper()

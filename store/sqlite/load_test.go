@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -27,7 +26,7 @@ func TestThousandsOfConcurrentWriters(t *testing.T) {
 		limited = 200
 		limit   = 50 // of the limited group, this many are stored
 	)
-	ctx := context.Background()
+	ctx := t.Context()
 	db := open(t, filepath.Join(t.TempDir(), "resetbot.db"))
 	at := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	newRequest := func(id, username string) *approval.Request {

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"context"
 	"database/sql"
 	"log/slog"
 	"path/filepath"
@@ -13,7 +12,7 @@ import (
 // TestEveryConnectionIsConfigured holds every connection of the read pool and the writer's
 // one at once, and reads back the settings the store's promises rest on, on each.
 func TestEveryConnectionIsConfigured(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "resetbot.db"), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

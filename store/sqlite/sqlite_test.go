@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -99,7 +98,7 @@ func TestOpenRefusesBadArguments(t *testing.T) {
 // the migrations are not applied twice.
 func TestReopenKeepsEverything(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "resetbot.db")
-	ctx := context.Background()
+	ctx := t.Context()
 	var logs bytes.Buffer
 	first, err := sqlite.Open(ctx, path, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
@@ -150,7 +149,7 @@ func TestOneOpenAtATime(t *testing.T) {
 	)
 	for range n {
 		wg.Go(func() {
-			db, err := sqlite.Open(context.Background(), path, discard())
+			db, err := sqlite.Open(t.Context(), path, discard())
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -170,7 +169,7 @@ func TestOneOpenAtATime(t *testing.T) {
 			t.Errorf("refusal %q does not say the database is in use, by which process, and what to do", err)
 		}
 	}
-	if err := opened[0].Ping(context.Background()); err != nil {
+	if err := opened[0].Ping(t.Context()); err != nil {
 		t.Errorf("Ping: %v", err)
 	}
 	if err := opened[0].Close(); err != nil {
@@ -197,7 +196,7 @@ func wantEachMigrationOnce(t *testing.T, logs string) {
 }
 
 func TestClosedStoreFails(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "resetbot.db"), discard())
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +235,7 @@ func TestClosedStoreFails(t *testing.T) {
 // Withdrawn: a request the bot withdrew (cancelled by "system") stops counting toward rate
 // limits, and reads back withdrawn.
 func TestMigrationMarksWithdrawnRequests(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "resetbot.db")
 	initSQL, err := os.ReadFile(filepath.Join("migrations", "0001_init.sql"))
 	if err != nil {
@@ -293,7 +292,7 @@ func TestMigrationMarksWithdrawnRequests(t *testing.T) {
 // TestOpenRefusesANewerSchema: a database a newer resetbot migrated is not opened by an older
 // one, which would write requests without the columns the newer one relies on.
 func TestOpenRefusesANewerSchema(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "resetbot.db")
 	db, err := sqlite.Open(ctx, path, discard())
 	if err != nil {

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -19,7 +18,7 @@ var ignoreEventID = cmpopts.IgnoreFields(approval.Event{}, "ID")
 
 func events(t *testing.T, s approval.Store, requestID string) []approval.Event {
 	t.Helper()
-	es, err := s.Events(context.Background(), requestID)
+	es, err := s.Events(t.Context(), requestID)
 	if err != nil {
 		t.Fatalf("Events(%s): %v", requestID, err)
 	}
@@ -29,7 +28,7 @@ func events(t *testing.T, s approval.Store, requestID string) []approval.Event {
 // testEventsWithChanges: Create, CreateLimited and Update append the events given with the
 // change, their request id filled in when empty.
 func testEventsWithChanges(t *testing.T, s approval.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	submitted := approval.Event{At: t0, Actor: "U1", Kind: "submitted", Rule: "support-resets", Outcome: "pending", Detail: "action=reset"}
 	if err := s.Create(ctx, request("r-1"), submitted); err != nil {
 		t.Fatalf("Create: %v", err)
@@ -68,7 +67,7 @@ func testEventsWithChanges(t *testing.T, s approval.Store) {
 // testNoEventsOnConflict: an Update that loses the compare-and-swap, or finds no request,
 // writes no event; nor does a Create of an existing id.
 func testNoEventsOnConflict(t *testing.T, s approval.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	create(t, s, request("r-1"))
 	first, second := get(t, s, "r-1"), get(t, s, "r-1")
 	first.State = approval.StateDenied
@@ -96,7 +95,7 @@ func testNoEventsOnConflict(t *testing.T, s approval.Store) {
 func testNoEventsWhenLimited(t *testing.T, s approval.Store) {
 	create(t, s, request("r-1"))
 	r := request("r-2")
-	err := s.CreateLimited(context.Background(), r, []approval.Limit{{Scope: approval.LimitTarget, Max: 1}},
+	err := s.CreateLimited(t.Context(), r, []approval.Limit{{Scope: approval.LimitTarget, Max: 1}},
 		approval.Event{At: t0, Actor: "U1", Kind: "submitted"})
 	var le *approval.LimitError
 	if !errors.As(err, &le) {
@@ -110,7 +109,7 @@ func testNoEventsWhenLimited(t *testing.T, s approval.Store) {
 // testClaimEnvelope: the first claim of an id wins, a second loses, and a claim older than
 // the TTL is purged so that the id may be claimed again.
 func testClaimEnvelope(t *testing.T, s approval.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for i, tt := range []struct {
 		id   string
 		at   time.Time
@@ -148,7 +147,7 @@ func testConcurrentClaimEnvelope(t *testing.T, s approval.Store) {
 	for i := range ids * claimers {
 		id := fmt.Sprintf("env-%d", i%ids)
 		wg.Go(func() {
-			ok, err := s.ClaimEnvelope(context.Background(), id, t0)
+			ok, err := s.ClaimEnvelope(t.Context(), id, t0)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

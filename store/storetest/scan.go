@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -26,7 +25,7 @@ func scanEvents() []approval.Event {
 // testScanEvents: ScanEvents selects by time range, actor, kinds and outcome, in id order
 // either way, and stops when fn says so.
 func testScanEvents(t *testing.T, s approval.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	in := scanEvents()
 	for _, e := range in {
 		if err := s.Append(ctx, e); err != nil {
@@ -80,7 +79,7 @@ func testScanEvents(t *testing.T, s approval.Store) {
 // testScanEventsStops: an error from fn ends the scan and is returned as is; ErrStopScan ends
 // it with no error.
 func testScanEventsStops(t *testing.T, s approval.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, e := range scanEvents() {
 		if err := s.Append(ctx, e); err != nil {
 			t.Fatalf("Append(%s): %v", e.Kind, err)
@@ -115,7 +114,7 @@ func testScanEventsStops(t *testing.T, s approval.Store) {
 // testScanEventsWhileWriting: fn may write to the store while the scan runs (a running bot
 // keeps writing while its audit trail is read), and the scan still ends.
 func testScanEventsWhileWriting(t *testing.T, s approval.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, e := range scanEvents() {
 		if err := s.Append(ctx, e); err != nil {
 			t.Fatalf("Append(%s): %v", e.Kind, err)

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -106,7 +105,7 @@ func request(id string) *approval.Request {
 
 func create(t *testing.T, s approval.Store, r *approval.Request) *approval.Request {
 	t.Helper()
-	if err := s.Create(context.Background(), r); err != nil {
+	if err := s.Create(t.Context(), r); err != nil {
 		t.Fatalf("Create(%s): %v", r.ID, err)
 	}
 	return r
@@ -114,7 +113,7 @@ func create(t *testing.T, s approval.Store, r *approval.Request) *approval.Reque
 
 func get(t *testing.T, s approval.Store, id string) *approval.Request {
 	t.Helper()
-	r, err := s.Get(context.Background(), id)
+	r, err := s.Get(t.Context(), id)
 	if err != nil {
 		t.Fatalf("Get(%s): %v", id, err)
 	}
@@ -156,7 +155,7 @@ func testCreateDuplicate(t *testing.T, s approval.Store) {
 	create(t, s, request("r-1"))
 	dup := request("r-1")
 	dup.Reason = "second"
-	wantCode(t, "Create of an existing id", s.Create(context.Background(), dup), approval.ECONFLICT)
+	wantCode(t, "Create of an existing id", s.Create(t.Context(), dup), approval.ECONFLICT)
 	if got := get(t, s, "r-1").Reason; got != "locked out" {
 		t.Errorf("the duplicate Create overwrote the request: Reason = %q", got)
 	}
@@ -207,8 +206,8 @@ func testCreateLimited(t *testing.T, s approval.Store) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := request("new-" + tt.name)
 			r.Requester, r.Target.Username, r.CreatedAt = "U1", "alice", t0
-			err := s.CreateLimited(context.Background(), r, tt.limits)
-			_, getErr := s.Get(context.Background(), r.ID)
+			err := s.CreateLimited(t.Context(), r, tt.limits)
+			_, getErr := s.Get(t.Context(), r.ID)
 			if tt.want == nil {
 				if err != nil || getErr != nil {
 					t.Fatalf("CreateLimited: %v; Get: %v", err, getErr)
@@ -218,7 +217,7 @@ func testCreateLimited(t *testing.T, s approval.Store) {
 				}
 				// Stored requests count from now on: take it out of the next cases.
 				r.Withdrawn = true
-				if err := s.Update(context.Background(), r); err != nil {
+				if err := s.Update(t.Context(), r); err != nil {
 					t.Fatalf("Update: %v", err)
 				}
 				return
@@ -234,7 +233,7 @@ func testCreateLimited(t *testing.T, s approval.Store) {
 		})
 	}
 	dup := request("old-0")
-	wantCode(t, "CreateLimited of an existing id", s.CreateLimited(context.Background(), dup, nil), approval.ECONFLICT)
+	wantCode(t, "CreateLimited of an existing id", s.CreateLimited(t.Context(), dup, nil), approval.ECONFLICT)
 }
 
 // testConcurrentCreateLimited races 20 requests for one target against a limit of 5: five
@@ -252,7 +251,7 @@ func testConcurrentCreateLimited(t *testing.T, s approval.Store) {
 		r := request(fmt.Sprintf("r-%02d", i))
 		r.Requester = fmt.Sprintf("U%d", i)
 		wg.Go(func() {
-			err := s.CreateLimited(context.Background(), r, limit)
+			err := s.CreateLimited(t.Context(), r, limit)
 			var le *approval.LimitError
 			mu.Lock()
 			defer mu.Unlock()
@@ -273,7 +272,7 @@ func testConcurrentCreateLimited(t *testing.T, s approval.Store) {
 	if stored != max || refused != n-max {
 		t.Errorf("%d stored and %d refused, want %d and %d", stored, refused, max, n-max)
 	}
-	if got, err := s.CountByTarget(context.Background(), prod.ID, "alice", time.Time{}); err != nil || got != max {
+	if got, err := s.CountByTarget(t.Context(), prod.ID, "alice", time.Time{}); err != nil || got != max {
 		t.Errorf("CountByTarget = %d, %v; want %d", got, err, max)
 	}
 }
@@ -284,7 +283,7 @@ func testCreateLimitedOpen(t *testing.T, s approval.Store) {
 	open := []approval.Limit{{Scope: approval.LimitOpen, Max: 1}}
 	first := request("first")
 	first.Requester, first.Target.Username, first.Action = "U1", "alice", policy.ActionReset
-	if err := s.CreateLimited(context.Background(), first, open); err != nil {
+	if err := s.CreateLimited(t.Context(), first, open); err != nil {
 		t.Fatalf("the first request: %v", err)
 	}
 	for _, tt := range []struct {
@@ -306,14 +305,14 @@ func testCreateLimitedOpen(t *testing.T, s approval.Store) {
 			if tt.settleTo != "" {
 				cur := get(t, s, first.ID)
 				cur.State = tt.settleTo
-				if err := s.Update(context.Background(), cur); err != nil {
+				if err := s.Update(t.Context(), cur); err != nil {
 					t.Fatal(err)
 				}
 			}
 			r := request("new-" + tt.name)
 			r.Requester, r.Target.Username, r.Action = "U1", "alice", policy.ActionReset
 			tt.change(r)
-			err := s.CreateLimited(context.Background(), r, open)
+			err := s.CreateLimited(t.Context(), r, open)
 			var le *approval.LimitError
 			switch {
 			case tt.refused && !errors.As(err, &le):
@@ -324,7 +323,7 @@ func testCreateLimitedOpen(t *testing.T, s approval.Store) {
 				t.Fatalf("CreateLimited: %v", err)
 			case !tt.refused:
 				r.Withdrawn = true // out of the next cases
-				if err := s.Update(context.Background(), r); err != nil {
+				if err := s.Update(t.Context(), r); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -342,7 +341,7 @@ func testConcurrentCreateLimitedOpen(t *testing.T, s approval.Store) {
 	for i := range n {
 		r := request(fmt.Sprintf("r-%02d", i))
 		wg.Go(func() {
-			if err := s.CreateLimited(context.Background(), r, []approval.Limit{{Scope: approval.LimitOpen, Max: 1}}); err == nil {
+			if err := s.CreateLimited(t.Context(), r, []approval.Limit{{Scope: approval.LimitOpen, Max: 1}}); err == nil {
 				stored.Add(1)
 			} else if le := (*approval.LimitError)(nil); !errors.As(err, &le) {
 				t.Errorf("CreateLimited: %v", err)
@@ -356,7 +355,7 @@ func testConcurrentCreateLimitedOpen(t *testing.T, s approval.Store) {
 }
 
 func testGetMissing(t *testing.T, s approval.Store) {
-	_, err := s.Get(context.Background(), "r-none")
+	_, err := s.Get(t.Context(), "r-none")
 	wantCode(t, "Get of a missing id", err, approval.ENOTFOUND)
 }
 
@@ -382,7 +381,7 @@ func testUpdate(t *testing.T, s approval.Store) {
 	r.LeaseUntil = t0.Add(5 * time.Minute)
 	r.ExpiresAt = time.Time{}
 	r.UpdatedAt = t0.Add(2 * time.Minute)
-	if err := s.Update(context.Background(), r); err != nil {
+	if err := s.Update(t.Context(), r); err != nil {
 		t.Fatalf("Update: %v", err)
 	}
 	if r.Version != 2 {
@@ -396,7 +395,7 @@ func testUpdate(t *testing.T, s approval.Store) {
 	r.LeaseUntil = time.Time{}
 	r.Outcome = "done"
 	r.AWSRequestID = "aws-1"
-	if err := s.Update(context.Background(), r); err != nil {
+	if err := s.Update(t.Context(), r); err != nil {
 		t.Fatalf("second Update: %v", err)
 	}
 	if got := get(t, s, "r-1"); got.Version != 3 || got.State != approval.StateSucceeded || got.AWSRequestID != "aws-1" {
@@ -409,11 +408,11 @@ func testUpdateStale(t *testing.T, s approval.Store) {
 	first := get(t, s, "r-1")
 	second := get(t, s, "r-1")
 	first.State = approval.StateDenied
-	if err := s.Update(context.Background(), first); err != nil {
+	if err := s.Update(t.Context(), first); err != nil {
 		t.Fatalf("first Update: %v", err)
 	}
 	second.State = approval.StateCancelled
-	err := s.Update(context.Background(), second)
+	err := s.Update(t.Context(), second)
 	wantCode(t, "Update of a stale version", err, approval.ECONFLICT)
 	if second.Version != 1 {
 		t.Errorf("a refused Update moved the caller's Version to %d", second.Version)
@@ -426,7 +425,7 @@ func testUpdateStale(t *testing.T, s approval.Store) {
 func testUpdateMissing(t *testing.T, s approval.Store) {
 	r := request("r-none")
 	r.Version = 1
-	wantCode(t, "Update of a missing id", s.Update(context.Background(), r), approval.ENOTFOUND)
+	wantCode(t, "Update of a missing id", s.Update(t.Context(), r), approval.ENOTFOUND)
 }
 
 // testConcurrentUpdate races 100 goroutines holding the same version: exactly one may win.
@@ -445,7 +444,7 @@ func testConcurrentUpdate(t *testing.T, s approval.Store) {
 		r := *base
 		r.Outcome = fmt.Sprintf("writer %d", i)
 		wg.Go(func() {
-			err := s.Update(context.Background(), &r)
+			err := s.Update(t.Context(), &r)
 			mu.Lock()
 			defer mu.Unlock()
 			switch approval.ErrorCode(err) {
@@ -471,7 +470,7 @@ func testConcurrentUpdate(t *testing.T, s approval.Store) {
 }
 
 func testEvents(t *testing.T, s approval.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	in := []approval.Event{
 		{RequestID: "r-1", At: t0, Actor: "U1", Kind: "submitted", Rule: "support-resets", Outcome: "pending"},
 		{RequestID: "", At: t0.Add(time.Second), Actor: "U7", Kind: "denied_by_policy", Rule: "protect-admins", Outcome: "denied", Detail: "admins are reset by the platform team"},
@@ -534,7 +533,7 @@ func testDue(t *testing.T, s approval.Store) {
 		c.mutate(r)
 		create(t, s, r)
 	}
-	got, err := s.Due(context.Background(), now)
+	got, err := s.Due(t.Context(), now)
 	if err != nil {
 		t.Fatalf("Due: %v", err)
 	}
@@ -545,10 +544,10 @@ func testDue(t *testing.T, s approval.Store) {
 	// A request moved on by Update is due by its new fields.
 	r := get(t, s, "remind")
 	r.Reminded = true
-	if err := s.Update(context.Background(), r); err != nil {
+	if err := s.Update(t.Context(), r); err != nil {
 		t.Fatalf("Update: %v", err)
 	}
-	got, err = s.Due(context.Background(), now)
+	got, err = s.Due(t.Context(), now)
 	if err != nil {
 		t.Fatalf("Due: %v", err)
 	}
@@ -569,7 +568,7 @@ func testPending(t *testing.T, s approval.Store) {
 		r.CreatedAt = t0.Add(time.Duration(i) * time.Minute)
 		create(t, s, r)
 	}
-	got, err := s.Pending(context.Background())
+	got, err := s.Pending(t.Context())
 	if err != nil {
 		t.Fatalf("Pending: %v", err)
 	}
@@ -609,7 +608,7 @@ func testHistory(t *testing.T, s approval.Store) {
 		{prod.ID, "carol", 10, []string{}},
 		{prod.ID, "alice", 0, []string{}},
 	} {
-		got, err := s.History(context.Background(), tt.pool, tt.user, tt.limit)
+		got, err := s.History(t.Context(), tt.pool, tt.user, tt.limit)
 		if err != nil {
 			t.Fatalf("History(%s, %s, %d): %v", tt.pool, tt.user, tt.limit, err)
 		}
@@ -644,10 +643,10 @@ func testCounts(t *testing.T, s approval.Store) {
 	withdrawn.CreatedAt = t0.Add(time.Minute)
 	create(t, s, withdrawn)
 	withdrawn.State, withdrawn.Withdrawn = approval.StateCancelled, true
-	if err := s.Update(context.Background(), withdrawn); err != nil {
+	if err := s.Update(t.Context(), withdrawn); err != nil {
 		t.Fatalf("Update: %v", err)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, tt := range []struct {
 		name  string
 		count func() (int, error)
@@ -677,7 +676,7 @@ func testCounts(t *testing.T, s approval.Store) {
 
 func testPing(t *testing.T, s approval.Store) {
 	for i := range 3 {
-		if err := s.Ping(context.Background()); err != nil {
+		if err := s.Ping(t.Context()); err != nil {
 			t.Fatalf("Ping %d: %v", i, err)
 		}
 	}
@@ -686,7 +685,7 @@ func testPing(t *testing.T, s approval.Store) {
 // testTimes stores times to the nanosecond, in a zone other than UTC and with a monotonic
 // clock reading: they come back as the same instants, and Due compares them to the nanosecond.
 func testTimes(t *testing.T, s approval.Store) {
-	ctx := context.Background()
+	ctx := t.Context()
 	zone := time.FixedZone("UTC-5", -5*60*60)
 	at := time.Date(2025, 3, 14, 4, 26, 53, 123456789, zone)
 	now := time.Now() // carries a monotonic clock reading
