@@ -1,7 +1,6 @@
 package approval_test
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -17,7 +16,7 @@ func TestSecondIdenticalRequestIsRefused(t *testing.T) {
 	h := newHarness(t)
 	first := h.submit(sub(prod, policy.ActionReset))
 
-	_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+	_, err := h.svc.Submit(t.Context(), sub(prod, policy.ActionReset))
 	wantCode(t, err, approval.EOPEN)
 	var open *approval.OpenRequestError
 	if !errors.As(err, &open) || open.Open == nil || open.Open.ID != first.ID {
@@ -30,7 +29,7 @@ func TestSecondIdenticalRequestIsRefused(t *testing.T) {
 	h.submit(sub(prod, policy.ActionTempPassword))
 	h.submit(another(sub(prod, policy.ActionReset), 1))
 
-	if _, err := h.svc.Cancel(context.Background(), first.ID, first.Requester); err != nil {
+	if _, err := h.svc.Cancel(t.Context(), first.ID, first.Requester); err != nil {
 		t.Fatal(err)
 	}
 	h.submit(sub(prod, policy.ActionReset))
@@ -45,7 +44,7 @@ func TestIdenticalRequestsAtOnceMakeOne(t *testing.T) {
 	)
 	for range 10 {
 		wg.Go(func() {
-			_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+			_, err := h.svc.Submit(t.Context(), sub(prod, policy.ActionReset))
 			switch approval.ErrorCode(err) {
 			case "":
 				created.Add(1)
