@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -36,7 +35,7 @@ func TestAuditCommand(t *testing.T) {
 
 	run := func(args ...string) (int, string, string) {
 		var stdout, stderr bytes.Buffer
-		code := dispatch(context.Background(), append([]string{"audit", "--store", "sqlite:" + path}, args...), &stdout, &stderr)
+		code := dispatch(t.Context(), append([]string{"audit", "--store", "sqlite:" + path}, args...), &stdout, &stderr)
 		return code, stdout.String(), stderr.String()
 	}
 	code, out, errOut := run("--since", "30d", "--format", "csv", "--pool", "prod")

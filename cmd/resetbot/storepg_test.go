@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -169,7 +168,7 @@ func TestPostgresPasswordFileSignsIn(t *testing.T) {
 
 func TestIAMToken(t *testing.T) {
 	creds := credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG", "")
-	token, err := iamToken("", creds)(context.Background(), postgres.Endpoint{Host: "bot.cluster-abc.eu-west-1.rds.amazonaws.com", Port: 5432, User: "resetbot"})
+	token, err := iamToken("", creds)(t.Context(), postgres.Endpoint{Host: "bot.cluster-abc.eu-west-1.rds.amazonaws.com", Port: 5432, User: "resetbot"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +177,7 @@ func TestIAMToken(t *testing.T) {
 			t.Errorf("token lacks %q: %s", want, token)
 		}
 	}
-	if _, err := iamToken("", aws.AnonymousCredentials{})(context.Background(), postgres.Endpoint{Host: "db.internal", Port: 5432, User: "x"}); err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
+	if _, err := iamToken("", aws.AnonymousCredentials{})(t.Context(), postgres.Endpoint{Host: "db.internal", Port: 5432, User: "x"}); err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
 		t.Errorf("a host with no region and no AWS_REGION: %v, want a refusal naming AWS_REGION", err)
 	}
 }

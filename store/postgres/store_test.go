@@ -45,7 +45,7 @@ func TestCreateLimitedAcrossProcesses(t *testing.T) {
 	for i := range replicas * perReplica {
 		wg.Go(func() {
 			r := request(fmt.Sprintf("r-%02d", i), fmt.Sprintf("U%02d", i), "alice")
-			err := dbs[i%replicas].CreateLimited(context.Background(), r, limits,
+			err := dbs[i%replicas].CreateLimited(t.Context(), r, limits,
 				approval.Event{At: t0, Actor: r.Requester, Kind: "submitted"})
 			var le *approval.LimitError
 			switch {
@@ -83,7 +83,7 @@ func TestAuditRowsAreAppendOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	t.Cleanup(func() { _ = conn.Close(t.Context()) })
 	for _, sql := range []string{
 		"UPDATE events SET kind = 'approved'",
 		"DELETE FROM events",
@@ -108,7 +108,7 @@ func TestMigrateAtOnce(t *testing.T) {
 	errs := make(chan error, 3)
 	for range 3 {
 		wg.Go(func() {
-			db, err := postgres.Open(context.Background(), postgres.Config{URL: url}, discard())
+			db, err := postgres.Open(t.Context(), postgres.Config{URL: url}, discard())
 			if err != nil {
 				errs <- err
 				return
@@ -130,7 +130,7 @@ func TestMigrateAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = conn.Close(context.Background()) }()
+	defer func() { _ = conn.Close(t.Context()) }()
 	var rows, distinct int
 	if err := conn.QueryRow(t.Context(), "SELECT count(*), count(DISTINCT version) FROM schema_version").Scan(&rows, &distinct); err != nil {
 		t.Fatal(err)
@@ -174,12 +174,12 @@ func TestStatementTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = conn.Close(context.Background()) }()
+	defer func() { _ = conn.Close(t.Context()) }()
 	tx, err := conn.Begin(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = tx.Rollback(context.Background()) }()
+	defer func() { _ = tx.Rollback(t.Context()) }()
 	if _, err := tx.Exec(t.Context(), "SELECT 1 FROM requests WHERE id = 'r-1' FOR UPDATE"); err != nil {
 		t.Fatal(err)
 	}

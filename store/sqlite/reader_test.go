@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"context"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -12,7 +11,7 @@ import (
 )
 
 func TestOpenReaderBesideTheBot(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "resetbot.db")
 	if _, err := sqlite.OpenReader(ctx, path, slog.New(slog.DiscardHandler)); err == nil {
 		t.Fatal("opened a reader on a database that does not exist")

@@ -29,7 +29,7 @@ func benchRequest(i int, now time.Time) *approval.Request {
 // sweeper's and the card's queries over a store of 5,000 requests. Every backend's
 // BenchmarkStore calls it, so their figures sit side by side under the same names.
 func Bench(b *testing.B, open func(b *testing.B) approval.Store) {
-	ctx := context.Background()
+	ctx := b.Context()
 	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	b.Run("create", func(b *testing.B) {
 		db := open(b)
@@ -116,7 +116,7 @@ func BenchConcurrentWriters(b *testing.B, open func(b *testing.B) approval.Store
 	limits := []approval.Limit{{Scope: approval.LimitTarget, Max: 1000, Since: now.Add(-time.Hour)}}
 	for _, writers := range []int{1, 16, 64, 256} {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
-			ctx := context.Background()
+			ctx := b.Context()
 			db := open(b)
 			var (
 				next   atomic.Int64
