@@ -516,7 +516,7 @@ func contactDigest(sub, email, phone string) string {
 func TestNotInChannelIsNotACreatedRequest(t *testing.T) {
 	h := newHarness(t)
 	h.note.cardErr = &approval.Error{Code: approval.ENOCHANNEL, Message: "The bot is not in this channel.", Err: errBoom}
-	_, err := h.svc.Submit(context.Background(), sub(prod, policy.ActionReset))
+	_, err := h.svc.Submit(t.Context(), sub(prod, policy.ActionReset))
 	wantCode(t, err, approval.ENOCHANNEL)
 	submitted, _, _ := h.obs.counts()
 	if diff := cmp.Diff(submitted, map[string]int{"reset/not_in_channel": 1}); diff != "" {

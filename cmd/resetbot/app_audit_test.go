@@ -15,7 +15,7 @@ func TestAppWritesAuditLogLines(t *testing.T) {
 			f := newFixture(t)
 			app, logs := newApp(t, f, func(c *Config) { c.AuditLog = on })
 			stop := runApp(t, app)
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 			defer cancel()
 			waitAppReady(t, ctx, f, app)
 			c := requestReset(t, ctx, f)
