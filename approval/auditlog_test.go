@@ -2,6 +2,7 @@ package approval_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"slices"
@@ -27,13 +28,16 @@ type auditLine struct {
 	Detail       string `json:"detail"`
 }
 
-// TestAuditLogCopiesEveryEvent runs flows that write every kind of audit event through
-// AuditLog and checks that the log holds one line per stored event, with the same fields at
-// the top level, and no password.
+// TestAuditLogCopiesEveryEvent runs flows that write every kind of audit event the source
+// writes (writtenKinds reads them from it, so a new kind fails the test until a flow here
+// writes it) through AuditLog, and checks that the log holds one line per stored event, with
+// the same fields at the top level, and no password.
 func TestAuditLogCopiesEveryEvent(t *testing.T) {
 	audit := &logBuffer{}
+	m := &fakeMembership{groups: map[string][]string{"U0REQ0001": requesterGroups, lead2.User: lead2.Groups, lead3.User: lead3.Groups}}
 	h := newHarness(t, func(c *approval.Config) {
 		c.Store = approval.AuditLog(c.Store, slog.New(slog.NewJSONHandler(audit, nil)))
+		c.Membership = m
 	})
 	ctx := t.Context()
 
@@ -74,7 +78,41 @@ func TestAuditLogCopiesEveryEvent(t *testing.T) {
 	if _, err := h.svc.History(ctx, read); err != nil {
 		t.Fatalf("History: %v", err)
 	}
+	limit := another(sub(limited, policy.ActionReset), 1) // the requester has asked for more than the pool allows
+	h.submit(limit)
+	if _, err := h.svc.Submit(ctx, limit); approval.ErrorCode(err) != approval.ELIMITED {
+		t.Fatalf("a second request on the same user within the limit's window: %v", err)
+	} // rate_limited
+	dropped := h.submit(sub(dual, policy.ActionReset))
+	h.approve(dropped.ID, lead2)
+	m.set(lead2.User, nil, nil)
+	h.approve(dropped.ID, lead3) // approval_not_counted, approved
+
+	// Another replica, logging too, marks a run that outlived its lease interrupted; the run's
+	// result comes after: result_not_recorded.
+	otherCfg := h.cfg
+	otherCfg.Owner = "test-2"
+	other, err := approval.New(otherCfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(other.Wait)
+	hung := h.submit(sub(prod, policy.ActionReset))
+	h.dir.hold = func(context.Context) {
+		h.clock.Advance(3 * time.Minute)
+		if err := other.Sweep(ctx); err != nil {
+			t.Errorf("Sweep: %v", err)
+		}
+	}
+	if _, err := h.svc.Approve(ctx, hung.ID, lead1); approval.ErrorCode(err) != approval.ECONFLICT {
+		t.Fatalf("Approve of a run interrupted meanwhile: %v", err)
+	}
+	h.dir.hold = nil
+
 	h.submit(sub(prod, policy.ActionReset))
+	if _, err := h.svc.Submit(ctx, sub(prod, policy.ActionReset)); approval.ErrorCode(err) != approval.EOPEN {
+		t.Fatalf("the same request again while it is open: %v", err)
+	} // already_open
 	h.clock.Advance(31 * time.Minute)
 	h.sweep() // reminded
 	h.clock.Advance(4 * time.Hour)
@@ -83,7 +121,7 @@ func TestAuditLogCopiesEveryEvent(t *testing.T) {
 
 	var stored []auditLine
 	kinds := map[string]bool{}
-	err := h.db.ScanEvents(ctx, approval.EventFilter{}, func(e approval.Event) error {
+	err = h.db.ScanEvents(ctx, approval.EventFilter{}, func(e approval.Event) error {
 		kinds[e.Kind] = true
 		stored = append(stored, auditLine{e.RequestID, e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Kind, e.Rule, e.Outcome, e.AWSRequestID, e.Detail})
 		return nil
@@ -91,8 +129,7 @@ func TestAuditLogCopiesEveryEvent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ScanEvents: %v", err)
 	}
-	want := []string{"approval_refused", "approved", "cancelled", "denied", "denied_by_policy", "expired", "failed", "history",
-		"reminded", "running", "sign_out_failed", "signed_out", "status", "submitted", "succeeded"}
+	want := writtenKinds(t)
 	if diff := cmp.Diff(slices.Sorted(func(yield func(string) bool) {
 		for k := range kinds {
 			if !yield(k) {
@@ -100,7 +137,7 @@ func TestAuditLogCopiesEveryEvent(t *testing.T) {
 			}
 		}
 	}), want); diff != "" {
-		t.Errorf("the flows wrote other kinds of event than the test covers (-got +want):\n%s", diff)
+		t.Errorf("the flows wrote other kinds of event than the source writes (-flows +source):\n%s", diff)
 	}
 
 	var logged []auditLine
