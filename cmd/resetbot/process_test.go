@@ -218,6 +218,12 @@ func requestReset(t *testing.T, ctx context.Context, f *fixture) slacktest.Messa
 		"reset "+targetEmail+" --pool prod --ticket SUP-123 --verified-by callback locked out after a phone change"); err != nil {
 		t.Fatalf("slash command: %v", err)
 	}
+	return waitCard(t, ctx, f)
+}
+
+// waitCard waits for a request card with its Approve button.
+func waitCard(t *testing.T, ctx context.Context, f *fixture) slacktest.Message {
+	t.Helper()
 	c, err := f.slack.WaitMessage(ctx, exampleChannel, func(m slacktest.Message) bool {
 		return m.User == f.slack.BotUserID() && (m.ThreadTS == "" || m.ThreadTS == m.TS) && strings.Contains(string(m.Blocks), `"approve"`)
 	})
