@@ -312,10 +312,23 @@ type observer struct {
 	submitted map[string]int // action/outcome
 	approved  int
 	ran       map[string]int // action/outcome
+	panics    map[string]int // where
+}
+
+func (o *observer) Panicked(where string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.panics[where]++
+}
+
+func (o *observer) panicked() map[string]int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return maps(o.panics)
 }
 
 func newObserver() *observer {
-	return &observer{submitted: map[string]int{}, ran: map[string]int{}}
+	return &observer{submitted: map[string]int{}, ran: map[string]int{}, panics: map[string]int{}}
 }
 
 func (o *observer) Submitted(a policy.Action, outcome string) {

@@ -34,7 +34,7 @@ const recordGrace = time.Minute
 // claimAndRun claims an approved request (approved → running, with a lease), runs it and
 // records the result. When someone else claimed it first, it returns the request as it is.
 // The run goes on when ctx is cancelled: a Cognito call that was made must be recorded.
-func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) {
+func (s *Service) claimAndRun(ctx context.Context, id string) (_ *Request, err error) {
 	ctx = logctx.With(ctx, "request_id", id)
 	s.runs.Add(1)
 	defer s.runs.Done()
@@ -55,6 +55,13 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) 
 		}
 		return nil, err
 	}
+	defer func() {
+		if v := recover(); v != nil {
+			s.panicked(ctx, "run", id, v)
+			s.interruptAfterPanic(ctx, id)
+			err = &Error{Code: EINTERNAL, Message: panicText, Err: fmt.Errorf("run of %s: panic: %v", id, v)}
+		}
+	}()
 	s.log.InfoContext(ctx, "run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
 	s.tell(ctx, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display())})
 	start := s.now()

@@ -107,7 +107,7 @@ func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+		if err := s.sweepContained(ctx); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "sweep failed", "err", err)
 		}
 		select {
@@ -116,6 +116,17 @@ func (s *Service) RunSweeper(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// sweepContained is Sweep with a panic recovered, logged and counted: the sweeper goes on.
+func (s *Service) sweepContained(ctx context.Context) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.panicked(ctx, "sweep", "", v)
+			err = fmt.Errorf("sweep: panic: %v", v)
+		}
+	}()
+	return s.Sweep(ctx)
 }
 
 // Wait blocks until every run in flight has finished.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,6 +80,8 @@ type Config struct {
 	ObserveAck func(kind string, d time.Duration)
 	// ObserveReconnect, when set, is called each time the connection is opened again.
 	ObserveReconnect func()
+	// ObservePanic, when set, counts a panic recovered in a handler ("handler").
+	ObservePanic func(where string)
 }
 
 // Bot holds the Socket Mode connection and answers what comes over it.
@@ -317,10 +320,25 @@ func (b *Bot) goWork(ctx context.Context, f func(ctx context.Context)) {
 	b.work.Add(1)
 	b.pool.submit(func() {
 		defer b.work.Done()
+		defer b.contain(ctx)
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
 		defer cancel()
 		f(wctx)
 	})
+}
+
+// contain recovers a panic in a handler: it is logged (with the envelope and request ids the
+// context carries) and counted, and the bot keeps serving. A run the handler started is marked
+// interrupted by the workflow itself.
+func (b *Bot) contain(ctx context.Context) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	b.log.ErrorContext(ctx, "panic recovered", "where", "handler", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	if b.cfg.ObservePanic != nil {
+		b.cfg.ObservePanic("handler")
+	}
 }
 
 // goCheck runs the check of a modal submission, whose answer rides in the ack Slack waits 3 s
@@ -330,6 +348,7 @@ func (b *Bot) goCheck(ctx context.Context, f func(ctx context.Context)) {
 	b.checks <- struct{}{}
 	go func() {
 		defer func() { <-b.checks; b.work.Done() }()
+		defer b.contain(ctx)
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
 		defer cancel()
 		f(wctx)

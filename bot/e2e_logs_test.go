@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -43,5 +44,19 @@ func TestAskingWhereTheBotIsNotIsAWarning(t *testing.T) {
 	}
 	if !strings.Contains(logs, "the bot is not in the channel") {
 		t.Errorf("no warning logged:\n%s", logs)
+	}
+}
+
+// A panic in a handler is recovered and logged, and the bot goes on answering.
+func TestPanicInAHandlerIsContained(t *testing.T) {
+	h := newHarness(t)
+	h.bot.goWork(h.ctx(), func(context.Context) { panic("a bug in a handler") })
+	h.settle()
+	if logs := h.logs.String(); !strings.Contains(logs, `"msg":"panic recovered"`) || !strings.Contains(logs, "a bug in a handler") {
+		t.Fatalf("the panic is not logged:\n%s", logs)
+	}
+	h.cmd(uAlice, chSupport, "reset carol --ticket SUP-5 --verified-by callback locked out")
+	if got := len(h.cards(chSupport)); got != 1 {
+		t.Errorf("%d cards after the panic, want 1: the bot stopped answering", got)
 	}
 }

@@ -118,6 +118,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		Claims:           a.store,
 		ObserveAck:       a.metrics.Ack,
 		ObserveReconnect: a.metrics.Reconnect,
+		ObservePanic:     a.metrics.Panicked,
 		Workers:          cfg.Workers,
 		QueueSize:        cfg.WorkQueue,
 		ObserveQueueWait: a.metrics.QueueWait,

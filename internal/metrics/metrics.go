@@ -26,6 +26,7 @@ type Metrics struct {
 	cognitoErrors  *prometheus.CounterVec
 	ackLatency     *prometheus.HistogramVec
 	reconnects     prometheus.Counter
+	panics         *prometheus.CounterVec
 	slackRetries   *prometheus.CounterVec
 	workInFlight   prometheus.Gauge
 	queueWait      prometheus.Histogram
@@ -74,6 +75,11 @@ func New(version string) *Metrics {
 			Name:      "socket_reconnects_total",
 			Help:      "Socket Mode connections opened again after the first one.",
 		}),
+		panics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace,
+			Name:      "panics_total",
+			Help:      "Panics recovered, by where they happened (handler, run, sweep); the process went on serving.",
+		}, []string{"where"}),
 		slackRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace,
 			Name:      "slack_retries_total",
@@ -101,10 +107,13 @@ func New(version string) *Metrics {
 	m.reg.MustRegister(
 		m.requests, m.approvals, m.runDuration,
 		m.cognitoLatency, m.cognitoErrors,
-		m.ackLatency, m.reconnects, m.slackRetries, m.workInFlight, m.queueWait, buildInfo,
+		m.ackLatency, m.reconnects, m.panics, m.slackRetries, m.workInFlight, m.queueWait, buildInfo,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	for _, where := range []string{"handler", "run", "sweep"} {
+		m.panics.WithLabelValues(where) // served at 0 from the start, so that a rate can be taken
+	}
 	return m
 }
 
@@ -144,6 +153,9 @@ func (m *Metrics) CognitoCall(op string, d time.Duration, errCode string) {
 func (m *Metrics) Ack(kind string, d time.Duration) {
 	m.ackLatency.WithLabelValues(kind).Observe(d.Seconds())
 }
+
+// Panicked counts a panic recovered in the workflow or a handler, by where it happened.
+func (m *Metrics) Panicked(where string) { m.panics.WithLabelValues(where).Inc() }
 
 // Reconnect counts a Socket Mode reconnection.
 func (m *Metrics) Reconnect() { m.reconnects.Inc() }

@@ -77,8 +77,12 @@ func TestEventsReachTheirCollectors(t *testing.T) {
 	m.InFlight(-1)
 	m.QueueWait(250 * time.Millisecond)
 	m.SlackRetry("chat.postMessage", "ratelimited")
+	m.Panicked("run")
 
 	want := map[string]float64{
+		"resetbot_panics_total{where=handler}":                                                           0,
+		"resetbot_panics_total{where=run}":                                                               1,
+		"resetbot_panics_total{where=sweep}":                                                             0,
 		"resetbot_requests_total{action=reset,outcome=created}":                                          2,
 		"resetbot_requests_total{action=temp-password,outcome=denied}":                                   1,
 		"resetbot_approvals_total{action=reset}":                                                         1,
