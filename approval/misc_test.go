@@ -86,7 +86,7 @@ func TestNewID(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
-	if got := redact(errors.New("posting hunter2 failed"), "hunter2"); got != "posting [redacted] failed" {
+	if got := redact(errors.New("posting hunter2 failed"), "hunter2"); got != "posting [REDACTED] failed" {
 		t.Errorf("redact = %q", got)
 	}
 	if got := redact(nil, "x"); got != "" {

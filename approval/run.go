@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/resetbot/resetbot/internal/logctx"
+	sec "github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -250,5 +251,5 @@ func redact(err error, secret string) string {
 	if err == nil {
 		return ""
 	}
-	return strings.ReplaceAll(err.Error(), secret, "[redacted]")
+	return strings.ReplaceAll(err.Error(), secret, sec.Redacted)
 }

@@ -271,7 +271,7 @@ func TestRunSecretNotDelivered(t *testing.T) {
 		t.Errorf("outcome %q", r.Outcome)
 	}
 	logs := h.logs.String()
-	if !strings.Contains(logs, "password not delivered") || !strings.Contains(logs, "[redacted]") {
+	if !strings.Contains(logs, "password not delivered") || !strings.Contains(logs, "[REDACTED]") {
 		t.Errorf("the delivery failure was not logged redacted:\n%s", logs)
 	}
 	if strings.Contains(logs, secretFor(1)) {

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -144,7 +145,7 @@ func (c *Client) setPassword(ctx context.Context, pool policy.Pool, username str
 		case err != nil:
 			return PasswordResult{}, err
 		}
-		res := PasswordResult{Password: Secret{password}}
+		res := PasswordResult{Password: secret.New(password)}
 		if out != nil {
 			res.RequestID = requestID(out.ResultMetadata)
 		}

@@ -25,7 +25,7 @@
 //
 // Generated passwords come from GeneratePassword (crypto/rand, uniform, every character class,
 // at least 20 characters) and travel as a Secret, which prints, logs and marshals as
-// "[redacted]": only Secret.Reveal shows one. The SDK is never allowed to log request or
+// "[REDACTED]": only Secret.Reveal shows one. The SDK is never allowed to log request or
 // response bodies.
 //
 // # Extending

@@ -119,7 +119,7 @@ func TestSecretIsRedacted(t *testing.T) {
 	text, _ := s.MarshalText()
 	j, _ := json.Marshal(map[string]any{"p": s})
 	for _, out := range []string{s.String(), s.GoString(), fmt.Sprint(s), fmt.Sprintf("%d|%v|%s", s, s, s), logged.String(), string(text), string(j)} {
-		if strings.Contains(out, s.Reveal()) || !strings.Contains(out, "[redacted]") {
+		if strings.Contains(out, s.Reveal()) || !strings.Contains(out, "[REDACTED]") {
 			t.Errorf("%q shows the password or is not redacted", out)
 		}
 	}

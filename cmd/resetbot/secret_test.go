@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/resetbot/resetbot/internal/secret"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -47,8 +49,8 @@ func TestSecretNeverPrintsItsValue(t *testing.T) {
 			t.Errorf("a token leaked: %s", p)
 		}
 	}
-	if !strings.Contains(logs.String(), redacted) {
-		t.Errorf("logs do not show %s where the token was: %s", redacted, logs.String())
+	if !strings.Contains(logs.String(), secret.Redacted) {
+		t.Errorf("logs do not show %s where the token was: %s", secret.Redacted, logs.String())
 	}
 	if got := s.Reveal(); got != testToken {
 		t.Errorf("Reveal() = %q, want the value", got)
