@@ -37,48 +37,33 @@ func (s *Server) WaitUntil(ctx context.Context, cond func() bool) error {
 	}
 }
 
-// WaitMessage waits for a message in a conversation (top-level or in a thread) that match
-// accepts, and returns the first such message, oldest first.
-func (s *Server) WaitMessage(ctx context.Context, channelID string, match func(Message) bool) (Message, error) {
-	var found Message
+// waitFor waits until list holds an item that match accepts, and returns the first.
+func waitFor[T any](ctx context.Context, s *Server, list func() []T, match func(T) bool) (T, error) {
+	var found T
 	err := s.WaitUntil(ctx, func() bool {
-		for _, m := range s.allMessages(channelID) {
-			if match(m) {
-				found = m
+		for _, x := range list() {
+			if match(x) {
+				found = x
 				return true
 			}
 		}
 		return false
 	})
 	return found, err
+}
+
+// WaitMessage waits for a message in a conversation (top-level or in a thread) that match
+// accepts, and returns the first such message, oldest first.
+func (s *Server) WaitMessage(ctx context.Context, channelID string, match func(Message) bool) (Message, error) {
+	return waitFor(ctx, s, func() []Message { return s.allMessages(channelID) }, match)
 }
 
 // WaitEphemeral waits for an ephemeral message shown to user that match accepts.
 func (s *Server) WaitEphemeral(ctx context.Context, user string, match func(Ephemeral) bool) (Ephemeral, error) {
-	var found Ephemeral
-	err := s.WaitUntil(ctx, func() bool {
-		for _, e := range s.Ephemerals(user) {
-			if match(e) {
-				found = e
-				return true
-			}
-		}
-		return false
-	})
-	return found, err
+	return waitFor(ctx, s, func() []Ephemeral { return s.Ephemerals(user) }, match)
 }
 
 // WaitView waits for an open view of user that match accepts.
 func (s *Server) WaitView(ctx context.Context, user string, match func(View) bool) (View, error) {
-	var found View
-	err := s.WaitUntil(ctx, func() bool {
-		for _, v := range s.Views(user) {
-			if match(v) {
-				found = v
-				return true
-			}
-		}
-		return false
-	})
-	return found, err
+	return waitFor(ctx, s, func() []View { return s.Views(user) }, match)
 }
