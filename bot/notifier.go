@@ -14,6 +14,9 @@ import (
 	"github.com/resetbot/resetbot/approval"
 )
 
+// DefaultPermanentPasswordDMTTL is how long a permanent password sent by direct message stays.
+const DefaultPermanentPasswordDMTTL = 15 * time.Minute
+
 // NotifierConfig is what a Notifier needs.
 type NotifierConfig struct {
 	// Client is the Slack Web API client, built by the caller with the bot token,
@@ -27,6 +30,9 @@ type NotifierConfig struct {
 	DryRun bool
 	// GroupCacheTTL is how long Slack user groups are cached; default DefaultGroupCacheTTL.
 	GroupCacheTTL time.Duration
+	// PermanentPasswordDMTTL is how long a permanent password sent by direct message stays
+	// before the bot deletes it; default DefaultPermanentPasswordDMTTL, negative never.
+	PermanentPasswordDMTTL time.Duration
 	// HTTPClient posts to response_urls; default a client with a 10 s timeout.
 	HTTPClient *http.Client
 	// Now is the clock of the group cache; default time.Now.
@@ -83,7 +89,13 @@ func NewNotifier(cfg NotifierConfig) (*Notifier, error) {
 		groups: newGroupCache(cfg.Client, cfg.GroupCacheTTL, cfg.Now, cfg.Logger),
 		now:    cfg.Now,
 	}
-	n.rd = renderer{command: cfg.CommandName, dryRun: cfg.DryRun, groupID: n.groups.handleID}
+	switch {
+	case cfg.PermanentPasswordDMTTL == 0:
+		cfg.PermanentPasswordDMTTL = DefaultPermanentPasswordDMTTL
+	case cfg.PermanentPasswordDMTTL < 0:
+		cfg.PermanentPasswordDMTTL = 0
+	}
+	n.rd = renderer{command: cfg.CommandName, dryRun: cfg.DryRun, groupID: n.groups.handleID, permanentDMTTL: cfg.PermanentPasswordDMTTL}
 	return n, nil
 }
 
@@ -156,14 +168,35 @@ func (n *Notifier) Notify(ctx context.Context, r *approval.Request, nt approval.
 
 // directMessage posts m in the bot's direct-message channel with user.
 func (n *Notifier) directMessage(ctx context.Context, user string, m message) error {
+	_, _, err := n.postDirect(ctx, user, m)
+	return err
+}
+
+// postDirect posts m in the bot's direct-message channel with user, and returns where.
+func (n *Notifier) postDirect(ctx context.Context, user string, m message) (channel, ts string, err error) {
 	ch, _, _, err := n.client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 	if err != nil {
-		return fmt.Errorf("open a direct message: %w", err)
+		return "", "", fmt.Errorf("open a direct message: %w", err)
 	}
-	if _, _, err := n.client.PostMessageContext(ctx, ch.ID, msgOptions(m)...); err != nil {
-		return fmt.Errorf("post a direct message: %w", err)
+	_, ts, err = n.client.PostMessageContext(ctx, ch.ID, msgOptions(m)...)
+	if err != nil {
+		return "", "", fmt.Errorf("post a direct message: %w", err)
 	}
-	return nil
+	return ch.ID, ts, nil
+}
+
+// deleteLater deletes the bot's message at channel/ts after the permanent-password TTL. The
+// timer lives in this process only: a restart before then leaves the message in place.
+func (n *Notifier) deleteLater(channel, ts, requestID string) {
+	time.AfterFunc(n.rd.permanentDMTTL, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, _, err := n.client.DeleteMessageContext(ctx, channel, ts); err != nil {
+			n.log.WarnContext(ctx, "deleting the direct message with a permanent password failed", "request_id", requestID, "err", err)
+			return
+		}
+		n.log.InfoContext(ctx, "direct message with a permanent password deleted", "request_id", requestID)
+	})
 }
 
 // freshGroups refreshes the user groups so that approver handles render as mentions; a

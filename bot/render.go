@@ -2,6 +2,7 @@ package bot
 
 import (
 	"strings"
+	"time"
 
 	"github.com/resetbot/resetbot/internal/words"
 
@@ -15,6 +16,8 @@ type renderer struct {
 	dryRun  bool
 	// groupID returns the id of the user group with this @handle, when known.
 	groupID func(handle string) (string, bool)
+	// permanentDMTTL is how long a permanent password stays in a direct message.
+	permanentDMTTL time.Duration
 }
 
 // message is what is posted: blocks and the plain-text fallback for notifications.

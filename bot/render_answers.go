@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -139,7 +140,22 @@ func (rd renderer) secret(r *approval.Request, s approval.Secret, way secretWay)
 		b.WriteString("\n*Tell the user*: " + esc(s.Advice))
 	}
 	b.WriteString("\n" + secretClosings[way])
+	if way == viaDirectMessage && s.ValidDays == 0 && rd.permanentDMTTL > 0 {
+		fmt.Fprintf(&b, " A permanent password does not expire, so the bot deletes this message in %s: copy it before then.",
+			humanTTL(rd.permanentDMTTL))
+	}
 	return message{Text: "🔑 The " + kind + " password you asked for (request " + r.ID + ")", Blocks: []slack.Block{section(b.String())}}
+}
+
+// humanTTL says a duration such as 15m0s as "15 minutes".
+func humanTTL(d time.Duration) string {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour", "hours")
+	case d >= time.Minute && d%time.Minute == 0:
+		return plural(int(d/time.Minute), "minute", "minutes")
+	}
+	return d.String()
 }
 
 // secretClosings end the secret message: where to pass the password on, and how long the

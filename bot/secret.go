@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/policy"
 )
 
 // presence is what the bot knows of whether a person is in Slack now.
@@ -54,7 +55,11 @@ var secretSenders = map[secretWay]func(ctx context.Context, n *Notifier, r *appr
 		return nil
 	},
 	viaDirectMessage: func(ctx context.Context, n *Notifier, r *approval.Request, m message) error {
-		return n.directMessage(ctx, r.Requester, m)
+		ch, ts, err := n.postDirect(ctx, r.Requester, m)
+		if err == nil && r.Action == policy.ActionPermanentPassword && n.rd.permanentDMTTL > 0 {
+			n.deleteLater(ch, ts, r.ID)
+		}
+		return err
 	},
 }
 

@@ -89,10 +89,11 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	}
 	client := newSlackClient(cfg, &http.Client{Transport: slackTransport})
 	notifier, err := bot.NewNotifier(bot.NotifierConfig{
-		Client:      client,
-		Logger:      log,
-		CommandName: cfg.Command,
-		DryRun:      cfg.DryRun,
+		Client:                 client,
+		Logger:                 log,
+		CommandName:            cfg.Command,
+		PermanentPasswordDMTTL: keepWhenZero(cfg.PermanentPasswordDMTTL),
+		DryRun:                 cfg.DryRun,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("slack notifier: %w", err)
@@ -146,6 +147,15 @@ func (a *App) auditedStore() approval.Store {
 		return a.store
 	}
 	return approval.AuditLog(a.store, a.log)
+}
+
+// keepWhenZero is RESETBOT_PERMANENT_PASSWORD_DM_TTL as the notifier reads it: 0 keeps the
+// message, which the notifier says with a negative duration.
+func keepWhenZero(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // newSlackClient is the Web API client, with the app-level token for Socket Mode, calling

@@ -23,25 +23,26 @@ const envPrefix = "RESETBOT"
 // variables serve and check cannot run without. AWS credentials and region come from the SDK's
 // default chain (AWS_REGION, AWS_PROFILE, IRSA, ECS task role, …) and are not listed here.
 type Config struct {
-	SlackAppToken     Secret        `envconfig:"SLACK_APP_TOKEN" mandatory:"true" desc:"App-level token (xapp-…) with the connections:write scope, for Socket Mode."`
-	SlackBotToken     Secret        `envconfig:"SLACK_BOT_TOKEN" mandatory:"true" desc:"Bot token (xoxb-…) of the app installed in the workspace."`
-	PolicyFile        string        `envconfig:"POLICY_FILE" mandatory:"true" desc:"Path of the policy file (YAML). SIGHUP reloads it."`
-	Store             StoreURL      `envconfig:"STORE" default:"sqlite:./resetbot.db" desc:"Where requests and the audit trail are kept: sqlite:PATH for one process, or postgres://USER@HOST:PORT/DATABASE?sslmode=verify-full for several replicas (a password in it, in PGPASSWORD or in RESETBOT_STORE_PASSWORD_FILE)."`
-	StorePasswordFile string        `envconfig:"STORE_PASSWORD_FILE" desc:"PostgreSQL: a file holding the database password (a mounted secret), read again for each new connection."`
-	StoreIAMAuth      bool          `envconfig:"STORE_IAM_AUTH" default:"false" desc:"PostgreSQL on Amazon RDS or Aurora: sign in with an IAM authentication token from the bot's AWS role, fresh for each new connection, so no database password exists. Needs sslmode=require or stricter."`
-	Command           string        `envconfig:"COMMAND" default:"/cognito" desc:"The slash command, as configured in the Slack app."`
-	HTTPAddr          string        `envconfig:"HTTP_ADDR" default:":8080" desc:"Listen address of /healthz, /readyz and /metrics."`
-	LogLevel          slog.Level    `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error."`
-	LogFormat         LogFormat     `envconfig:"LOG_FORMAT" default:"json" desc:"json or text."`
-	DryRun            bool          `envconfig:"DRY_RUN" default:"false" desc:"Run the whole flow but only read from Cognito; every message says DRY RUN."`
-	AuditLog          bool          `envconfig:"AUDIT_LOG" default:"true" desc:"Also write every audit event as one log line (\"msg\":\"audit\", its fields at the top level) for SIEM pipelines; the store stays the record of truth."`
-	ShutdownGrace     time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"How long a SIGTERM waits for running Cognito actions to finish."`
-	SlackAPIURL       string        `envconfig:"SLACK_API_URL" desc:"Base URL of the Slack Web API; empty means Slack itself. For tests and local fakes."`
-	CognitoEndpoint   string        `envconfig:"COGNITO_ENDPOINT" desc:"Endpoint of the Cognito API; empty means AWS. For tests and local fakes."`
-	Workers           int           `envconfig:"WORKERS" default:"256" desc:"How much of the work Slack's envelopes start (Slack, Cognito and store calls) runs at once; the rest waits its turn."`
-	WorkQueue         int           `envconfig:"WORK_QUEUE" default:"10000" desc:"How much work may wait for a worker; when it is full, reading Slack's envelopes waits."`
-	MemoryLimitMiB    int           `envconfig:"MEMORY_LIMIT_MIB" default:"128" desc:"Soft memory limit of the Go runtime, in MiB (GOMEMLIMIT wins when set); 0 for none."`
-	Profiling         bool          `envconfig:"PPROF" default:"false" desc:"Serve Go's profiler (net/http/pprof) under /debug/pprof/ on RESETBOT_HTTP_ADDR."`
+	SlackAppToken          Secret        `envconfig:"SLACK_APP_TOKEN" mandatory:"true" desc:"App-level token (xapp-…) with the connections:write scope, for Socket Mode."`
+	SlackBotToken          Secret        `envconfig:"SLACK_BOT_TOKEN" mandatory:"true" desc:"Bot token (xoxb-…) of the app installed in the workspace."`
+	PolicyFile             string        `envconfig:"POLICY_FILE" mandatory:"true" desc:"Path of the policy file (YAML). SIGHUP reloads it."`
+	Store                  StoreURL      `envconfig:"STORE" default:"sqlite:./resetbot.db" desc:"Where requests and the audit trail are kept: sqlite:PATH for one process, or postgres://USER@HOST:PORT/DATABASE?sslmode=verify-full for several replicas (a password in it, in PGPASSWORD or in RESETBOT_STORE_PASSWORD_FILE)."`
+	StorePasswordFile      string        `envconfig:"STORE_PASSWORD_FILE" desc:"PostgreSQL: a file holding the database password (a mounted secret), read again for each new connection."`
+	StoreIAMAuth           bool          `envconfig:"STORE_IAM_AUTH" default:"false" desc:"PostgreSQL on Amazon RDS or Aurora: sign in with an IAM authentication token from the bot's AWS role, fresh for each new connection, so no database password exists. Needs sslmode=require or stricter."`
+	Command                string        `envconfig:"COMMAND" default:"/cognito" desc:"The slash command, as configured in the Slack app."`
+	HTTPAddr               string        `envconfig:"HTTP_ADDR" default:":8080" desc:"Listen address of /healthz, /readyz and /metrics."`
+	LogLevel               slog.Level    `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error."`
+	LogFormat              LogFormat     `envconfig:"LOG_FORMAT" default:"json" desc:"json or text."`
+	DryRun                 bool          `envconfig:"DRY_RUN" default:"false" desc:"Run the whole flow but only read from Cognito; every message says DRY RUN."`
+	AuditLog               bool          `envconfig:"AUDIT_LOG" default:"true" desc:"Also write every audit event as one log line (\"msg\":\"audit\", its fields at the top level) for SIEM pipelines; the store stays the record of truth."`
+	ShutdownGrace          time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"How long a SIGTERM waits for running Cognito actions to finish."`
+	PermanentPasswordDMTTL time.Duration `envconfig:"PERMANENT_PASSWORD_DM_TTL" default:"15m" desc:"How long a permanent password sent by direct message stays before the bot deletes it; 0 keeps it. A restart before then leaves it in place."`
+	SlackAPIURL            string        `envconfig:"SLACK_API_URL" desc:"Base URL of the Slack Web API; empty means Slack itself. For tests and local fakes."`
+	CognitoEndpoint        string        `envconfig:"COGNITO_ENDPOINT" desc:"Endpoint of the Cognito API; empty means AWS. For tests and local fakes."`
+	Workers                int           `envconfig:"WORKERS" default:"256" desc:"How much of the work Slack's envelopes start (Slack, Cognito and store calls) runs at once; the rest waits its turn."`
+	WorkQueue              int           `envconfig:"WORK_QUEUE" default:"10000" desc:"How much work may wait for a worker; when it is full, reading Slack's envelopes waits."`
+	MemoryLimitMiB         int           `envconfig:"MEMORY_LIMIT_MIB" default:"128" desc:"Soft memory limit of the Go runtime, in MiB (GOMEMLIMIT wins when set); 0 for none."`
+	Profiling              bool          `envconfig:"PPROF" default:"false" desc:"Serve Go's profiler (net/http/pprof) under /debug/pprof/ on RESETBOT_HTTP_ADDR."`
 }
 
 // LogFormat is how log lines are written.

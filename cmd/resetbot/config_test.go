@@ -50,20 +50,21 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatalf("LoadConfig: %v", err)
 	}
 	want := Config{
-		SlackAppToken:  NewSecret("xapp-1-A0-123-SeCrEtVaLuE"),
-		SlackBotToken:  NewSecret("xoxb-1-2-SeCrEtVaLuE"),
-		PolicyFile:     "/etc/resetbot/policy.yaml",
-		Store:          StoreURL{Scheme: "sqlite", Path: "./resetbot.db"},
-		Command:        "/cognito",
-		HTTPAddr:       ":8080",
-		LogLevel:       slog.LevelInfo,
-		LogFormat:      LogJSON,
-		ShutdownGrace:  30 * time.Second,
-		Workers:        256,
-		WorkQueue:      10000,
-		MemoryLimitMiB: 128,
-		Profiling:      false,
-		AuditLog:       true,
+		SlackAppToken:          NewSecret("xapp-1-A0-123-SeCrEtVaLuE"),
+		SlackBotToken:          NewSecret("xoxb-1-2-SeCrEtVaLuE"),
+		PolicyFile:             "/etc/resetbot/policy.yaml",
+		Store:                  StoreURL{Scheme: "sqlite", Path: "./resetbot.db"},
+		Command:                "/cognito",
+		HTTPAddr:               ":8080",
+		LogLevel:               slog.LevelInfo,
+		LogFormat:              LogJSON,
+		ShutdownGrace:          30 * time.Second,
+		PermanentPasswordDMTTL: 15 * time.Minute,
+		Workers:                256,
+		WorkQueue:              10000,
+		MemoryLimitMiB:         128,
+		Profiling:              false,
+		AuditLog:               true,
 	}
 	if diff := cmp.Diff(got, want, cmp.Comparer(func(a, b Secret) bool { return a.Reveal() == b.Reveal() })); diff != "" {
 		t.Errorf("LoadConfig (-got +want):\n%s", diff)
