@@ -22,6 +22,7 @@ import (
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
+	"github.com/resetbot/resetbot/internal/fakeclock"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -50,7 +51,7 @@ func newDirectory(t *testing.T, url string, log *slog.Logger) approval.Directory
 
 func newE2E(t *testing.T) *e2e {
 	t.Helper()
-	c := &clock{t: t0}
+	c := fakeclock.New(t0)
 	cog := cognitotest.New(cognitotest.WithRegion("eu-west-1"), cognitotest.WithClock(c.Now))
 	t.Cleanup(cog.Close)
 	users := []cognitotest.SeedUser{

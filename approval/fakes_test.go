@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/fakeclock"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -288,23 +289,8 @@ func (f *fakeNotifier) delivered() []delivered {
 	return slices.Clone(f.secrets)
 }
 
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is the tests' fake clock.
+type clock = fakeclock.Clock
 
 // observer counts what the service reports for metrics.
 type observer struct {

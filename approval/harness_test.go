@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/fakeclock"
 	"github.com/resetbot/resetbot/policy"
 	"github.com/resetbot/resetbot/policy/policyfile"
 	"github.com/resetbot/resetbot/store/sqlite"
@@ -124,7 +125,7 @@ func newHarness(t *testing.T, opts ...func(*approval.Config)) *harness {
 		dbPath:     filepath.Join(dir, "resetbot.db"),
 		dir:        newFakeDir(pools...),
 		note:       &fakeNotifier{},
-		clock:      &clock{t: t0},
+		clock:      fakeclock.New(t0),
 		obs:        newObserver(),
 		logs:       &logBuffer{},
 		policyPath: filepath.Join(dir, "policy.yaml"),
@@ -190,7 +191,7 @@ func (h *harness) second(owner string) *approval.Service {
 // gives up at once, as a process that died would.
 func (h *harness) crashable(cfg approval.Config) (svc *approval.Service, crash func()) {
 	h.t.Helper()
-	own := &clock{t: h.clock.Now()}
+	own := fakeclock.New(h.clock.Now())
 	cfg.Now = own.Now
 	svc, err := approval.New(cfg)
 	if err != nil {

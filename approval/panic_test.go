@@ -23,7 +23,7 @@ func (panicDir) Run(context.Context, policy.Pool, string, policy.Action) (approv
 func TestPanicInARunIsContained(t *testing.T) {
 	h := newHarness(t, func(c *approval.Config) { c.Directory = panicDir{c.Directory} })
 	r := h.submit(sub(prod, policy.ActionReset))
-	_, err := h.svc.Approve(context.Background(), r.ID, lead1)
+	_, err := h.svc.Approve(t.Context(), r.ID, lead1)
 	wantCode(t, err, approval.EINTERNAL)
 
 	r = h.get(r.ID)

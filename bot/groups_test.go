@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/slack-go/slack"
 
+	"github.com/resetbot/resetbot/internal/fakeclock"
 	"github.com/resetbot/resetbot/internal/slacktest"
 )
 
@@ -65,22 +66,8 @@ func (s *stubGroups) calls() int {
 	return s.lists
 }
 
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// manualClock is the tests' fake clock.
+type manualClock = fakeclock.Clock
 
 func TestGroupCache(t *testing.T) {
 	src := &stubGroups{
@@ -91,7 +78,7 @@ func TestGroupCache(t *testing.T) {
 		},
 		members: map[string][]string{"S0SUPPORT": {"U1", "U2"}, "S0LEADS": {"U2"}, "S0GONE": {"U1"}},
 	}
-	clock := &manualClock{now: fixedTime}
+	clock := fakeclock.New(fixedTime)
 	g := newGroupCache(src, time.Minute, clock.Now, slog.New(slog.DiscardHandler))
 	ctx := t.Context()
 
@@ -164,7 +151,7 @@ func TestGroupCache(t *testing.T) {
 // with the groups read before when there are some, with an error when there are none.
 func TestGroupCacheDoesNotMakeCallersWaitPastTheirDeadline(t *testing.T) {
 	src := &stubGroups{groups: []slack.UserGroup{{ID: "S0LEADS", Handle: "leads"}}, members: map[string][]string{"S0LEADS": {"U1"}}}
-	clock := &manualClock{now: fixedTime}
+	clock := fakeclock.New(fixedTime)
 	g := newGroupCache(src, time.Minute, clock.Now, slog.New(slog.DiscardHandler))
 	ctx := t.Context()
 

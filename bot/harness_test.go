@@ -21,6 +21,7 @@ import (
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
+	"github.com/resetbot/resetbot/internal/fakeclock"
 	"github.com/resetbot/resetbot/internal/slackhttp"
 	"github.com/resetbot/resetbot/internal/slacktest"
 	"github.com/resetbot/resetbot/policy"
@@ -144,7 +145,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	h := &harness{t: t, command: cfg.commandName, clock: &manualClock{now: fixedTime}, logs: &lockedBuffer{}, acks: &ackLog{}}
+	h := &harness{t: t, command: cfg.commandName, clock: fakeclock.New(fixedTime), logs: &lockedBuffer{}, acks: &ackLog{}}
 	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	slackOpts := []slacktest.Option{slacktest.WithTeam(teamID, "example"), slacktest.WithSeed(1)}

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/fakeclock"
 	"github.com/resetbot/resetbot/policy"
 	"github.com/resetbot/resetbot/policy/policyfile"
 	"github.com/resetbot/resetbot/store/sqlite"
@@ -58,7 +58,7 @@ func fillStore(t *testing.T) approval.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &testClock{now: t0}
+	clock := fakeclock.New(t0)
 	n := 0
 	svc, err := approval.New(approval.Config{
 		Store: db, Directory: fakeDirectory{}, Policy: pol, Notifier: fakeNotifier{}, Logger: slog.New(slog.DiscardHandler),
@@ -97,23 +97,6 @@ func fillStore(t *testing.T) approval.Store {
 	step(err)
 	svc.Wait()
 	return db
-}
-
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // fakeDirectory knows every user; root is an admin.
