@@ -25,7 +25,7 @@ func TestTwoReplicasRunARequestOnce(t *testing.T) {
 	dbPassword := urlPassword(u)
 
 	replicas := []*process{startProcess(t, f), startProcess(t, f)}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
 	if err := f.slack.WaitConnections(ctx, len(replicas)); err != nil {
 		t.Fatalf("waiting for both Socket Mode connections: %v", err)
