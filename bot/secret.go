@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/slackhttp"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -90,7 +91,7 @@ func (n *Notifier) DeliverSecret(ctx context.Context, r *approval.Request, s app
 				left = append(left, way)
 			}
 		}
-		if ways = left; len(ways) == 0 || sleepCtx(ctx, pause) != nil {
+		if ways = left; len(ways) == 0 || slackhttp.Sleep(ctx, pause) != nil {
 			break
 		}
 		pause = min(2*pause, maxSecretPause)
@@ -103,18 +104,6 @@ const (
 	firstSecretPause = time.Second
 	maxSecretPause   = 30 * time.Second
 )
-
-// sleepCtx waits d, or until ctx ends (its error).
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // passingSlackErrors are the error answers of Slack's that may pass on their own; any other
 // error answer is a refusal for good (user_not_found, channel_not_found, is_archived, ...).

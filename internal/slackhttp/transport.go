@@ -79,13 +79,13 @@ func New(cfg Config) (*Transport, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = Sleep
 	}
 	return &Transport{cfg: cfg}, nil
 }
 
-// sleep waits d of wall-clock time or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d of wall-clock time, or until ctx ends (its error).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
