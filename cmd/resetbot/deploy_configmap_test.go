@@ -1,13 +1,12 @@
 package main
 
 import (
-	"flag"
 	"os"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite deploy/kubernetes/configmap.yaml from deploy/policy.example.yaml")
+	"github.com/resetbot/resetbot/internal/golden"
+)
 
 const (
 	examplePolicy = "../../deploy/policy.example.yaml"
@@ -44,19 +43,7 @@ func TestPolicyConfigMapIsTheExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := renderPolicyConfigMap(string(example))
-	if *update {
-		if err := os.WriteFile(configMapFile, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(configMapFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != want {
-		t.Errorf("%s is not deploy/policy.example.yaml; regenerate it with\n  go test ./cmd/resetbot -run TestPolicyConfigMapIsTheExample -update", configMapFile)
-	}
+	golden.Assert(t, configMapFile, []byte(renderPolicyConfigMap(string(example))))
 
 	var cm k8sObject
 	readYAML(t, configMapFile, &cm)

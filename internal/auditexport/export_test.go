@@ -2,38 +2,15 @@ package auditexport
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/resetbot/resetbot/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden with what the export writes now")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/auditexport -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(got), string(want)); diff != "" {
-		t.Errorf("%s differs (-got +want):\n%s", path, diff)
-	}
-}
 
 func TestExportGolden(t *testing.T) {
 	store := fillStore(t)
@@ -61,7 +38,7 @@ func TestExportGolden(t *testing.T) {
 			if strings.Contains(b.String(), "Temp-Secret-Canary") {
 				t.Error("the export holds a password")
 			}
-			golden(t, tt.name, b.Bytes())
+			golden.Assert(t, filepath.Join("testdata", tt.name), b.Bytes())
 		})
 	}
 }

@@ -2,16 +2,13 @@ package policycmd
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/resetbot/resetbot/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 const example = "../../deploy/policy.example.yaml"
 
@@ -85,19 +82,7 @@ func TestRun(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			status := Run(tt.args, &stdout, &stderr)
 			got := fmt.Sprintf("$ resetbot policy %q\nexit %d\n--- stdout\n%s--- stderr\n%s", tt.args, status, stdout.String(), stderr.String())
-			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to write it)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("output mismatch (-want +got):\n%s", diff)
-			}
+			golden.Assert(t, filepath.Join("testdata", tt.name+".golden"), []byte(got))
 			if status != tt.want {
 				t.Errorf("exit status %d, want %d", status, tt.want)
 			}
