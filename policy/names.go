@@ -4,21 +4,22 @@ import "strings"
 
 // ActionNames lists every action, for messages: "status, history, reset, ...".
 func ActionNames() string {
-	names := make([]string, len(Actions))
-	for i, a := range Actions {
-		names[i] = string(a)
-	}
-	return strings.Join(names, ", ")
+	return JoinNames(Actions, func(a Action) string { return string(a) }, "")
 }
 
 // PoolNames lists the pools by name, for messages.
 func PoolNames(pools []Pool) string {
-	if len(pools) == 0 {
-		return "(none are defined)"
+	return JoinNames(pools, func(p Pool) string { return p.Name }, "(none are defined)")
+}
+
+// JoinNames lists items by name, for messages: "a, b, c", or none when there are no items.
+func JoinNames[T any](items []T, name func(T) string, none string) string {
+	if len(items) == 0 {
+		return none
 	}
-	names := make([]string, len(pools))
-	for i, pl := range pools {
-		names[i] = pl.Name
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = name(it)
 	}
 	return strings.Join(names, ", ")
 }

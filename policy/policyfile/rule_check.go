@@ -208,14 +208,7 @@ func patternProblem(err error) string {
 }
 
 func checkNames(checks []policy.IdentityCheck) string {
-	if len(checks) == 0 {
-		return "(the file names none)"
-	}
-	names := make([]string, len(checks))
-	for i, c := range checks {
-		names[i] = c.Name
-	}
-	return strings.Join(names, ", ")
+	return policy.JoinNames(checks, func(c policy.IdentityCheck) string { return c.Name }, "(the file names none)")
 }
 
 func twice(seen map[string]bool, s string) string {
