@@ -17,6 +17,8 @@
 // counter), write the events given to Create, CreateLimited and Update in the same transaction
 // as the request (none when the change is refused), make ClaimEnvelope an insert that a second
 // claim of the id conflicts with, and run storetest against it. Audit events are never updated
-// or deleted, and the database enforces it. A backend never stores a password: requests and
-// events hold none.
+// or deleted, and the database enforces it. Text reads back exactly as it was written, NUL
+// bytes and backslashes included (storetest's ExactText): a database whose text type cannot
+// hold a NUL escapes it, as store/postgres does. A backend never stores a password: requests
+// and events hold none.
 package store

@@ -23,7 +23,7 @@ func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time)
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	expired := at.Add(-approval.EnvelopeClaimTTL).UnixNano()
-	rows, err := s.pool.Query(ctx, claimEnvelope, text(envelopeID), at.UnixNano(), expired)
+	rows, err := s.pool.Query(ctx, claimEnvelope, escapeText(envelopeID), at.UnixNano(), expired)
 	if err != nil {
 		return false, wrap("claim envelope "+envelopeID, err)
 	}

@@ -8,6 +8,10 @@
 // deleted: a trigger refuses it, whoever the role. Envelope claims are rows whose primary key
 // is the envelope id: the first insert wins, later ones conflict.
 //
+// PostgreSQL's text holds no NUL byte, which a person may type into a reason an event quotes:
+// such an event is stored with its text escaped and a flag saying so, and reads back exact
+// (nul.go); every other event is stored as written.
+//
 // The schema lives in migrations/ (NNNN_what.sql, embedded); Open applies the new ones under an
 // advisory lock, so replicas starting at once apply each exactly once, and refuses a database
 // a newer resetbot migrated. To change the schema, add the next file; to hold the backend to a

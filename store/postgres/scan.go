@@ -63,6 +63,16 @@ func eventQuery(f approval.EventFilter) (string, []any) {
 		args = append(args, arg)
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
+	// A text column of an escaped event (nul.go) is compared with the escaped value; one that
+	// holds a NUL byte can only be an escaped event's.
+	addText := func(column string, value string) {
+		if hasNUL(value) {
+			add("escaped AND "+column+" = $%d", escapeText(value))
+			return
+		}
+		args = append(args, value, escapeText(value))
+		where = append(where, fmt.Sprintf("%s = CASE WHEN escaped THEN $%d ELSE $%d END", column, len(args), len(args)-1))
+	}
 	if !f.Since.IsZero() {
 		add("at >= $%d", f.Since.UnixNano())
 	}
@@ -70,15 +80,23 @@ func eventQuery(f approval.EventFilter) (string, []any) {
 		add("at < $%d", f.Until.UnixNano())
 	}
 	if f.Actor != "" {
-		add("actor = $%d", f.Actor)
+		addText("actor", f.Actor)
 	}
 	if f.Outcome != "" {
-		add("outcome = $%d", f.Outcome)
+		addText("outcome", f.Outcome)
 	}
 	if len(f.Kinds) > 0 {
-		add("kind = ANY($%d::text[])", f.Kinds)
+		var plain, escaped []string
+		for _, k := range f.Kinds {
+			if !hasNUL(k) {
+				plain = append(plain, k)
+			}
+			escaped = append(escaped, escapeText(k))
+		}
+		args = append(args, plain, escaped)
+		where = append(where, fmt.Sprintf("kind = ANY(CASE WHEN escaped THEN $%d::text[] ELSE $%d::text[] END)", len(args), len(args)-1))
 	}
-	q := "SELECT id, request_id, at, actor, kind, rule, outcome, aws_request_id, detail FROM events"
+	q := "SELECT " + eventColumns + " FROM events"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}

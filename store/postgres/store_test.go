@@ -225,21 +225,3 @@ func TestOpenRefusesBadConnectionStringWithoutEchoingIt(t *testing.T) {
 		t.Errorf("the error repeats the password: %v", err)
 	}
 }
-
-// TestNulInEventText: a NUL byte typed into a reason does not make the audit write fail.
-func TestNulInEventText(t *testing.T) {
-	db := open(t, postgres.Config{})
-	r := request("r-1", "U1", "alice")
-	r.Reason = "locked\x00out"
-	if err := db.Create(t.Context(), r, approval.Event{At: t0, Actor: "U1", Kind: "submitted", Detail: "reason: locked\x00out"}); err != nil {
-		t.Fatalf("Create: %v", err)
-	}
-	got, err := db.Get(t.Context(), "r-1")
-	if err != nil || got.Reason != "locked\x00out" {
-		t.Errorf("Get = %q, %v; want the reason as typed", got.Reason, err)
-	}
-	es, err := db.Events(t.Context(), "r-1")
-	if err != nil || len(es) != 1 || es[0].Detail != "reason: locked\uFFFDout" {
-		t.Errorf("Events = %+v, %v", es, err)
-	}
-}

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) approval.Store) {
 		{"ConcurrentUpdate", testConcurrentUpdate},
 		{"Events", testEvents},
 		{"EventsWithChanges", testEventsWithChanges},
+		{"ExactText", testExactText},
 		{"ScanEvents", testScanEvents},
 		{"ScanEventsStops", testScanEventsStops},
 		{"ScanEventsWhileWriting", testScanEventsWhileWriting},
