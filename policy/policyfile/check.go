@@ -2,6 +2,7 @@ package policyfile
 
 import (
 	"cmp"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -25,7 +26,7 @@ const (
 func (r *reader) config(body ast.Node) *policy.Config {
 	var doc fileDoc
 	r.at[""] = place{nil, body}
-	if !r.object(body, reflect.ValueOf(&doc).Elem(), "", "a mapping with pools and rules") {
+	if r.object(body, reflect.ValueOf(&doc).Elem(), "", "a mapping with pools and rules"); r.bad("") {
 		return nil
 	}
 	c := &policy.Config{}
@@ -37,6 +38,8 @@ func (r *reader) config(body ast.Node) *policy.Config {
 	}
 	if !r.has("pools") {
 		r.errorf(body, "pools", "missing; expected at least one pool, %s", poolExample)
+	} else if !r.bad("pools") && len(doc.Pools) == 0 {
+		r.errorf(r.value("pools"), "pools", "expected at least one pool, %s", poolExample)
 	}
 	r.pools(c, doc.Pools)
 	r.channels(c, doc.Channels)
@@ -50,20 +53,19 @@ func (r *reader) config(body ast.Node) *policy.Config {
 			c.IdentityChecks = append(c.IdentityChecks, policy.IdentityCheck{Name: e.Name, Description: desc})
 		}
 	}
-	r.rules(c, doc.Rules, r.limits(doc.Limits, "limits"))
+	r.rules(c, doc.Rules, r.limits(doc.Limits, "limits", policy.Limits{}))
 	return c
 }
 
-// good reports whether the field at path is in the file and of the right kind.
-func (r *reader) good(path string) bool { return r.has(path) && !r.bad(path) }
+func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
 
-// texts checks each good text of the list at path with valid (which returns what is wrong, or
-// "") and returns the good ones.
-func (r *reader) texts(path string, items []string, valid func(string) string) []string {
+// texts checks each good text of the list at path with valid, which says what is wrong or "",
+// and returns the good ones.
+func texts[T ~string](r *reader, path string, items []string, valid func(string) string) []T {
 	if items == nil {
 		return nil
 	}
-	out := make([]string, 0, len(items))
+	out := make([]T, 0, len(items))
 	for i, s := range items {
 		p := index(path, i)
 		if r.bad(p) {
@@ -71,9 +73,9 @@ func (r *reader) texts(path string, items []string, valid func(string) string) [
 		}
 		if msg := valid(s); msg != "" {
 			r.errorf(r.value(p), p, "%s", msg)
-			continue
+		} else {
+			out = append(out, T(s))
 		}
-		out = append(out, s)
 	}
 	return out
 }
@@ -92,9 +94,6 @@ func (r *reader) duration(path, s string) time.Duration {
 
 // pools checks each pool; a pool whose region is wrong still counts as a pool of the file.
 func (r *reader) pools(c *policy.Config, pools keyed[poolDoc]) {
-	if r.good("pools") && len(pools) == 0 {
-		r.errorf(r.value("pools"), "pools", "expected at least one pool, %s", poolExample)
-	}
 	for _, e := range pools {
 		path := join("pools", e.Name)
 		id, region := join(path, "id"), e.Value.Region
@@ -117,12 +116,11 @@ func (r *reader) pools(c *policy.Config, pools keyed[poolDoc]) {
 	slices.SortFunc(c.Pools, func(a, b policy.Pool) int { return cmp.Compare(a.Name, b.Name) })
 }
 
-// hasPool reports whether name is a pool of the file: pool names are lower case.
-func hasPool(pools []policy.Pool, name string) bool {
-	return slices.ContainsFunc(pools, func(p policy.Pool) bool { return p.Name == name })
-}
-
+// unknownPool says what is wrong with name when it is not one of the good pools, or "".
 func unknownPool(pools []policy.Pool, name string) string {
+	if slices.ContainsFunc(pools, func(p policy.Pool) bool { return p.Name == name }) {
+		return ""
+	}
 	return "unknown pool " + quote(name) + "; expected one of the pools: " + policy.PoolNames(pools)
 }
 
@@ -139,8 +137,8 @@ func (r *reader) channels(c *policy.Config, channels []channelDoc) {
 	for i, ch := range channels {
 		path := index("channels", i)
 		id, pool := join(path, "id"), join(path, "default_pool")
-		if r.good(pool) && !hasPool(c.Pools, ch.DefaultPool) {
-			r.errorf(r.value(pool), pool, "%s", unknownPool(c.Pools, ch.DefaultPool))
+		if msg := unknownPool(c.Pools, ch.DefaultPool); r.good(pool) && msg != "" {
+			r.errorf(r.value(pool), pool, "%s", msg)
 		}
 		line, dup := seen[ch.ID]
 		switch {
@@ -156,15 +154,20 @@ func (r *reader) channels(c *policy.Config, channels []channelDoc) {
 	}
 }
 
-func (r *reader) limits(l *limitsDoc, path string) policy.Limits {
-	var out policy.Limits
+// limits checks a mapping of limits; a limit it does not set is the one in def.
+func (r *reader) limits(l *limitsDoc, path string, def policy.Limits) policy.Limits {
 	if l == nil {
-		return out
+		return def
 	}
-	out.PerRequesterMax, out.PerRequesterWindow = r.limit(l.PerRequester, join(path, "per_requester"))
-	out.PerTargetMax, out.PerTargetWindow = r.limit(l.PerTarget, join(path, "per_target"))
-	out.PerRequesterLookupsMax, out.PerRequesterLookupsWindow = r.limit(l.PerRequesterLookups, join(path, "per_requester_lookups"))
-	return out
+	set := func(d *limitDoc, name string, max *int, window *time.Duration) {
+		if m, w := r.limit(d, join(path, name)); m != 0 {
+			*max, *window = m, w
+		}
+	}
+	set(l.PerRequester, "per_requester", &def.PerRequesterMax, &def.PerRequesterWindow)
+	set(l.PerTarget, "per_target", &def.PerTargetMax, &def.PerTargetWindow)
+	set(l.PerRequesterLookups, "per_requester_lookups", &def.PerRequesterLookupsMax, &def.PerRequesterLookupsWindow)
+	return def
 }
 
 func (r *reader) limit(l *limitDoc, path string) (int, time.Duration) {

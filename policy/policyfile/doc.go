@@ -56,7 +56,7 @@
 //
 // The file is read in three steps: reader (reader.go) fills the typed values of model.go from
 // the syntax tree, guided by their struct tags, and reports every unknown key and every value of
-// the wrong kind with its field path; the checks (check.go, rule_check.go, rule_fields.go) take
+// the wrong kind with its field path; the checks (check.go, rule.go) take
 // those values, report what each field and each kind of rule must say, at the line and
 // column recorded for the path, and build a policy.Config; Parse compiles it with policy.New.
 //
@@ -64,6 +64,6 @@
 // (what, or item for a list) and, where they apply, the tags for its form (text, keys, unique,
 // range; TestModelTags holds them to what the reader needs); then check what the tags cannot
 // say where its struct is checked and, if it constrains other fields, in ruleCheck.check
-// (rule_fields.go). A new reviewer warning: add a function to lintChecks (lint.go). Every error
+// (rule.go). A new reviewer warning: add a function to lintChecks (lint.go). Every error
 // message has a test case in errors_test.go.
 package policyfile

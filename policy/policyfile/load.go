@@ -47,8 +47,7 @@ func Parse(data []byte, filename string) (*policy.Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &reader{file: filename, anchors: anchorCollector{}, at: map[string]place{}, reported: map[string]int{}}
-	ast.Walk(anchorCollector(r.anchors), body)
+	r := newReader(filename, body)
 	c := r.config(body)
 	if len(r.errs) > 0 {
 		return nil, r.errs.sorted()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,33 +12,32 @@ import (
 )
 
 // reader fills the typed values of model.go from the syntax tree, guided by their types and
-// tags. It collects an error for every unknown key, merge key, tag, dangling alias, oversized
-// collection and value of the wrong kind, and records where each field path is, for the
-// checks that follow. It reads the tree itself so that every problem is reported, not the first.
+// tags. It reads the tree itself so that every problem is reported, not the first: every
+// unknown key, merge key, tag, dangling alias, oversized collection and value of the wrong
+// kind. It records where each field path is, for the checks that follow.
 type reader struct {
 	file     string
 	errs     ErrorList
 	anchors  map[string]ast.Node
 	at       map[string]place // by field path, e.g. rules[2].approvals
-	reported map[string]int   // reportedAt or reportedInside, by field path
+	reported map[string]int   // reportedInside or reportedAt, by field path
 }
-
-// What reported says of a field path.
-const (
-	reportedInside = 1 // an error names a path inside it, or a key of it
-	reportedAt     = 2 // an error names the path: its value is unusable
-)
 
 // place is where a field is: its key (nil for list items and the top) and its value.
 type place struct{ key, value ast.Node }
 
+// What reported says of a field path: an error names a path inside it (or a key of it), or
+// names the path itself, whose value is then unusable.
+const (
+	reportedInside = 1
+	reportedAt     = 2
+)
+
 // spec is what a field's tags say about its value.
 type spec struct {
-	what, item string
-	text       string // a check of textChecks each text must pass
-	keys       string // what a key of a keyed mapping is, e.g. "a pool name"
-	unique     bool   // no text may be listed twice
-	lo, hi     int
+	what, item, text, keys string // text: a check of textChecks; keys: what a chosen key is
+	unique                 bool
+	lo, hi                 int
 }
 
 // maxAliasDepth bounds alias chains (an anchor whose value is an alias, and so on).
@@ -45,14 +45,22 @@ const maxAliasDepth = 32
 
 var namedKeysType = reflect.TypeFor[interface{ namedKeys() }]()
 
+func newReader(file string, body ast.Node) *reader {
+	r := &reader{file: file, anchors: map[string]ast.Node{}, at: map[string]place{}, reported: map[string]int{}}
+	for _, n := range ast.Filter(ast.AnchorType, body) {
+		if a := n.(*ast.AnchorNode); a.Name != nil && a.Value != nil {
+			r.anchors[a.Name.GetToken().Value] = a.Value
+		}
+	}
+	return r
+}
+
 func (r *reader) errorf(at ast.Node, path, format string, args ...any) {
 	r.report(at, path, reportedAt, fmt.Sprintf(format, args...))
 }
 
-// remarkf reports a problem at path that leaves its value usable, such as a refused key.
-func (r *reader) remarkf(at ast.Node, path, format string, args ...any) {
-	r.report(at, path, reportedInside, fmt.Sprintf(format, args...))
-}
+// remark reports a problem at path that leaves its value usable, such as a refused key.
+func (r *reader) remark(at ast.Node, path, msg string) { r.report(at, path, reportedInside, msg) }
 
 func (r *reader) report(at ast.Node, path string, how int, msg string) {
 	line, col := position(at)
@@ -65,25 +73,20 @@ func (r *reader) report(at ast.Node, path string, how int, msg string) {
 	}
 }
 
-// bad reports whether an error was found at path itself.
-func (r *reader) bad(path string) bool { return r.reported[path] == reportedAt }
-
-// failed reports whether an error was found at path or inside it.
-func (r *reader) failed(path string) bool { return r.reported[path] != 0 }
-
-func (r *reader) has(path string) bool { _, ok := r.at[path]; return ok }
-
+func (r *reader) bad(path string) bool       { return r.reported[path] == reportedAt }
+func (r *reader) failed(path string) bool    { return r.reported[path] != 0 }
+func (r *reader) has(path string) bool       { _, ok := r.at[path]; return ok }
+func (r *reader) good(path string) bool      { return r.has(path) && !r.bad(path) }
 func (r *reader) key(path string) ast.Node   { return r.at[path].key }
 func (r *reader) value(path string) ast.Node { return r.at[path].value }
 
 // read fills v from the node n found at path.
 func (r *reader) read(n, keyAt ast.Node, v reflect.Value, path string, s spec) {
 	n, ok := r.resolve(n, path)
+	r.at[path] = place{keyAt, n}
 	if !ok {
-		r.at[path] = place{keyAt, nil}
 		return
 	}
-	r.at[path] = place{keyAt, n}
 	if v.Kind() == reflect.Pointer {
 		v.Set(reflect.New(v.Type().Elem()))
 		v = v.Elem()
@@ -101,73 +104,50 @@ func (r *reader) read(n, keyAt ast.Node, v reflect.Value, path string, s spec) {
 }
 
 func specOf(f reflect.StructField) spec {
-	s := spec{what: f.Tag.Get("what"), item: f.Tag.Get("item"), text: f.Tag.Get("text"),
-		keys: f.Tag.Get("keys"), unique: f.Tag.Get("unique") != ""}
-	if s.what == "" && s.item != "" {
-		s.what = "a list of " + s.item
-	}
-	if lo, hi, ok := strings.Cut(f.Tag.Get("range"), ","); ok {
+	tag := f.Tag.Get
+	s := spec{what: tag("what"), item: tag("item"), text: tag("text"), keys: tag("keys"), unique: tag("unique") != ""}
+	if lo, hi, ok := strings.Cut(tag("range"), ","); ok {
 		s.lo, _ = strconv.Atoi(lo)
 		s.hi, _ = strconv.Atoi(hi)
 		s.what = fmt.Sprintf("a whole number from %d to %d", s.lo, s.hi)
 	}
-	if f.Type.Kind() == reflect.Bool {
+	switch {
+	case f.Type.Kind() == reflect.Bool:
 		s.what = "true or false"
+	case s.what == "" && s.item != "":
+		s.what = "a list of " + s.item
 	}
 	return s
 }
 
 // object reads a mapping into a struct, reporting every key the struct has no field for.
-func (r *reader) object(n ast.Node, v reflect.Value, path, what string) bool {
-	es, ok := r.entries(n, path, what)
-	if !ok {
-		return false
-	}
-	t := v.Type()
-	for _, e := range es {
-		i := fieldIndex(t, e.key)
-		if i < 0 {
-			r.errorf(e.keyAt, join(path, e.key), "unknown field; expected one of: %s", fieldNames(t))
-			continue
-		}
-		r.read(e.value, e.keyAt, v.Field(i), join(path, e.key), specOf(t.Field(i)))
-	}
-	return true
-}
-
-func fieldIndex(t reflect.Type, key string) int {
-	for i := range t.NumField() {
-		if t.Field(i).Tag.Get("yaml") == key {
-			return i
-		}
-	}
-	return -1
-}
-
-func fieldNames(t reflect.Type) string {
-	names := make([]string, t.NumField())
+func (r *reader) object(n ast.Node, v reflect.Value, path, what string) {
+	names := make([]string, v.NumField())
 	for i := range names {
-		names[i] = t.Field(i).Tag.Get("yaml")
+		names[i] = v.Type().Field(i).Tag.Get("yaml")
 	}
-	return strings.Join(names, ", ")
+	for _, e := range r.entries(n, path, what) {
+		if i := slices.Index(names, e.key); i >= 0 {
+			r.read(e.value, e.keyAt, v.Field(i), join(path, e.key), specOf(v.Type().Field(i)))
+		} else {
+			r.errorf(e.keyAt, join(path, e.key), "unknown field; expected one of: %s", strings.Join(names, ", "))
+		}
+	}
 }
 
 // mapping reads a mapping of chosen names into a keyed list, in the order of the file.
 func (r *reader) mapping(n ast.Node, v reflect.Value, path string, s spec) {
-	es, ok := r.entries(n, path, s.what)
-	if !ok {
-		return
-	}
+	es := r.entries(n, path, s.what)
 	v.Set(reflect.MakeSlice(v.Type(), len(es), len(es)))
 	for i, e := range es {
 		item, p := v.Index(i), join(path, e.key)
 		item.Field(0).SetString(e.key)
-		if !namePattern.MatchString(e.key) {
+		if namePattern.MatchString(e.key) {
+			r.read(e.value, e.keyAt, item.Field(1), p, spec{what: s.item})
+		} else {
 			r.at[p] = place{e.keyAt, nil}
 			r.errorf(e.keyAt, p, "%s is %s; got %s", s.keys, nameExpected, quote(e.key))
-			continue
 		}
-		r.read(e.value, e.keyAt, item.Field(1), p, spec{what: s.item})
 	}
 }
 
@@ -189,7 +169,7 @@ func (r *reader) list(n ast.Node, v reflect.Value, path string, s spec) {
 	v.Set(reflect.MakeSlice(v.Type(), len(items), len(items)))
 	seen := map[string]bool{}
 	for i, it := range items {
-		p := index(path, i)
+		p := fmt.Sprintf("%s[%d]", path, i)
 		r.read(it, nil, v.Index(i), p, spec{what: s.item, text: s.text})
 		if text := v.Index(i).String(); s.unique && !r.bad(p) {
 			if seen[text] {
@@ -200,57 +180,36 @@ func (r *reader) list(n ast.Node, v reflect.Value, path string, s spec) {
 	}
 }
 
-// scalar reads text, true or false, or a whole number within the field's range.
+// scalar reads text, true or false, or a whole number within the field's range, and checks a
+// text's form.
 func (r *reader) scalar(n ast.Node, v reflect.Value, path string, s spec) {
+	var val any
 	switch x := n.(type) {
 	case *ast.StringNode:
-		if v.Kind() == reflect.String {
-			r.text(n, x.Value, v, path, s.text)
-			return
-		}
+		val = x.Value
 	case *ast.LiteralNode:
-		if v.Kind() == reflect.String {
-			if x.Value != nil {
-				r.text(n, x.Value.Value, v, path, s.text)
-			}
-			return
+		if val = ""; x.Value != nil {
+			val = x.Value.Value
 		}
 	case *ast.BoolNode:
-		if v.Kind() == reflect.Bool {
-			v.SetBool(x.Value)
-			return
-		}
+		val = x.Value
 	case *ast.IntegerNode:
-		if v.Kind() == reflect.Int {
-			r.integer(x, v, path, s)
-			return
+		i, _ := x.Value.(int64)
+		if u, ok := x.Value.(uint64); ok {
+			i = int64(min(u, math.MaxInt64))
 		}
+		val = int(i)
 	}
-	r.errorf(n, path, "expected %s, got %s", s.what, describe(n))
-}
-
-// text sets a text, and reports it when it fails the field's check.
-func (r *reader) text(n ast.Node, text string, v reflect.Value, path, check string) {
-	v.SetString(text)
-	if c, ok := textChecks[check]; ok && !c.re.MatchString(text) {
-		r.errorf(n, path, "expected %s, got %s", c.expected, quote(text))
+	if val == nil || reflect.TypeOf(val) != v.Type() {
+		r.errorf(n, path, "expected %s, got %s", s.what, describe(n))
+		return
 	}
-}
-
-func (r *reader) integer(n *ast.IntegerNode, v reflect.Value, path string, s spec) {
-	var i int64
-	switch x := n.Value.(type) {
-	case int64:
-		i = x
-	case uint64:
-		i = math.MaxInt64
-		if x < math.MaxInt64 {
-			i = int64(x)
-		}
-	}
-	if i < int64(s.lo) || i > int64(s.hi) {
+	if i, ok := val.(int); ok && (i < s.lo || i > s.hi) {
 		r.errorf(n, path, "expected %s, got %s", s.what, n.GetToken().Value)
 		return
 	}
-	v.SetInt(i)
+	v.Set(reflect.ValueOf(val))
+	if c, ok := textChecks[s.text]; ok && !c.re.MatchString(v.String()) {
+		r.errorf(n, path, "expected %s, got %s", c.expected, quote(v.String()))
+	}
 }

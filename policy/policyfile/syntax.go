@@ -1,7 +1,6 @@
 package policyfile
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,9 +9,8 @@ import (
 
 // entry is one key: value pair of a mapping.
 type entry struct {
-	key   string
-	keyAt ast.Node
-	value ast.Node
+	key          string
+	keyAt, value ast.Node
 }
 
 func position(n ast.Node) (line, col int) {
@@ -28,11 +26,10 @@ func position(n ast.Node) (line, col int) {
 			return position(v.Values[0])
 		}
 	}
-	tk := n.GetToken()
-	if tk == nil || tk.Position == nil || tk.Position.Line < 1 {
-		return 1, 0
+	if tk := n.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line > 0 {
+		return tk.Position.Line, tk.Position.Column
 	}
-	return tk.Position.Line, tk.Position.Column
+	return 1, 0
 }
 
 func join(path, key string) string {
@@ -40,18 +37,6 @@ func join(path, key string) string {
 		return key
 	}
 	return path + "." + key
-}
-
-func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
-
-// collectAnchors records every &anchor of the document so that *aliases resolve.
-type anchorCollector map[string]ast.Node
-
-func (c anchorCollector) Visit(n ast.Node) ast.Visitor {
-	if a, ok := n.(*ast.AnchorNode); ok && a.Name != nil && a.Value != nil {
-		c[a.Name.GetToken().Value] = a.Value
-	}
-	return c
 }
 
 // resolve follows anchors and aliases to the value they stand for. It reports tags, which the
@@ -66,18 +51,12 @@ func (r *reader) resolve(n ast.Node, path string) (ast.Node, bool) {
 			if v.Value != nil && v.Value.GetToken() != nil {
 				name = v.Value.GetToken().Value
 			}
-			target, ok := r.anchors[name]
-			if !ok {
+			if n = r.anchors[name]; n == nil {
 				r.errorf(v, path, "alias *%s refers to no anchor; define &%s before using it", name, name)
 				return nil, false
 			}
-			n = target
 		case *ast.TagNode:
-			tag := ""
-			if v.Start != nil {
-				tag = v.Start.Value
-			}
-			r.errorf(v, path, "YAML tags such as %s are not used in a policy file; quote the value instead", tag)
+			r.errorf(v, path, "YAML tags such as %s are not used in a policy file; quote the value instead", v.Start.Value)
 			return nil, false
 		case nil:
 			return &ast.NullNode{}, true
@@ -106,60 +85,54 @@ func describe(n ast.Node) string {
 		return strconv.FormatBool(v.Value)
 	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
 		return "the number " + clip(v.GetToken().Value)
-	default:
-		return "a " + strings.ToLower(n.Type().String())
 	}
+	return "a " + strings.ToLower(n.Type().String())
 }
 
 func quote(s string) string { return strconv.Quote(clip(s)) }
 
 func clip(s string) string {
-	const max = 40
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "…"
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
 	}
 	return s
 }
 
-// entries returns the pairs of a mapping (nothing for an empty value).
-func (r *reader) entries(n ast.Node, path, what string) ([]entry, bool) {
+// entries returns the pairs of a mapping whose keys are names; nil when it is not a mapping.
+func (r *reader) entries(n ast.Node, path, what string) []entry {
 	n, ok := r.resolve(n, path)
-	if !ok {
-		return nil, false
-	}
 	var pairs []*ast.MappingValueNode
 	switch v := n.(type) {
-	case *ast.NullNode:
-		return nil, true
 	case *ast.MappingNode:
 		pairs = v.Values
 	case *ast.MappingValueNode:
 		pairs = []*ast.MappingValueNode{v}
+	case *ast.NullNode:
 	default:
-		r.errorf(n, path, "expected %s, got %s", what, describe(n))
-		return nil, false
+		if ok {
+			r.errorf(n, path, "expected %s, got %s", what, describe(n))
+		}
+		return nil
 	}
 	if r.tooMany(len(pairs), n, path) {
-		return nil, false
+		return nil
 	}
-	out := make([]entry, 0, len(pairs))
+	var out []entry
 	for _, p := range pairs {
-		key, ok := r.keyName(p.Key, path)
-		if !ok {
-			continue
+		if key, ok := r.keyName(p.Key, path); ok {
+			out = append(out, entry{key, p.Key, p.Value})
 		}
-		out = append(out, entry{key: key, keyAt: p.Key, value: p.Value})
 	}
-	return out, true
+	return out
 }
 
 func (r *reader) keyName(k ast.MapKeyNode, path string) (string, bool) {
-	if k == nil {
-		r.remarkf(nil, path, "a key is missing")
+	switch {
+	case k == nil:
+		r.remark(nil, path, "a key is missing")
 		return "", false
-	}
-	if k.IsMergeKey() {
-		r.remarkf(k, path, "merge keys (<<) are not used in a policy file; write the fields out, or share lists with &anchors and *aliases")
+	case k.IsMergeKey():
+		r.remark(k, path, "merge keys (<<) are not used in a policy file; write the fields out, or share lists with &anchors and *aliases")
 		return "", false
 	}
 	var n ast.Node = k
@@ -167,15 +140,14 @@ func (r *reader) keyName(k ast.MapKeyNode, path string) (string, bool) {
 		n = mk.Value
 	}
 	n, ok := r.resolve(n, path)
-	if !ok {
-		return "", false
-	}
 	switch v := n.(type) {
 	case *ast.StringNode:
 		return v.Value, true
 	case *ast.IntegerNode, *ast.BoolNode, *ast.FloatNode:
 		return v.GetToken().Value, true
 	}
-	r.remarkf(k, path, "expected a name as key, got %s", describe(n))
+	if ok {
+		r.remark(k, path, "expected a name as key, got "+describe(n))
+	}
 	return "", false
 }
