@@ -59,9 +59,7 @@ func load(path string, stderr *strings.Builder) (*policy.Policy, bool) {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return nil, false
 	}
-	for _, e := range list {
-		fmt.Fprintln(stderr, e)
-	}
+	fmt.Fprintln(stderr, list) // the first policyfile.MaxShown errors, and how many more
 	fmt.Fprintf(stderr, "%s: not valid: %d %s\n", path, len(list), plural(len(list), "error", "errors"))
 	return nil, false
 }

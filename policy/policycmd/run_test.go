@@ -34,6 +34,7 @@ func TestRun(t *testing.T) {
 		{"check-example", []string{"check", "-f", example}, exitOK},
 		{"check-example-strict", []string{"check", "-f", example, "--strict"}, exitOK},
 		{"check-invalid", []string{"check", "-f", "testdata/invalid.yaml"}, exitBad},
+		{"check-many-errors", []string{"check", "-f", "testdata/many-errors.yaml"}, exitBad},
 		{"check-warnings", []string{"check", "-f", "testdata/warnings.yaml"}, exitOK},
 		{"check-warnings-strict", []string{"check", "-strict", "-f", "testdata/warnings.yaml"}, exitBad},
 		{"check-only-pools", []string{"check", "-f", "testdata/only-pools.yaml"}, exitOK},

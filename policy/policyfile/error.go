@@ -4,7 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/resetbot/resetbot/internal/words"
 )
 
 // Error is one thing wrong with a policy file: where it is, which field, and what is expected.
@@ -36,12 +39,31 @@ func (e *Error) Error() string {
 // when the file is invalid; errors.As finds it, and each *Error in it.
 type ErrorList []*Error
 
+// MaxShown is how many errors of a list its Error shows, one a line; one more line counts the
+// rest. A small hostile file can hold a hundred thousand errors (a long list behind an alias
+// used by every rule): resetbot policy check, resetbot check and the reload's log line stay
+// short, and the first errors are the ones to fix first.
+const MaxShown = 100
+
 func (l ErrorList) Error() string {
-	msgs := make([]string, len(l))
-	for i, e := range l {
+	shown := l[:min(len(l), MaxShown)]
+	msgs := make([]string, len(shown), len(shown)+1)
+	for i, e := range shown {
 		msgs[i] = e.Error()
 	}
+	if more := len(l) - len(shown); more > 0 {
+		msgs = append(msgs, fmt.Sprintf("... and %s more %s", thousands(more), words.Plural(more, "problem", "problems")))
+	}
 	return strings.Join(msgs, "\n")
+}
+
+// thousands writes n with a comma between each group of three digits: 159,900.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Unwrap gives errors.Is and errors.As each error of the list.
