@@ -12,8 +12,8 @@
 // with a lease; the sweeper marks a run whose lease ran out as interrupted and never re-runs it.
 //
 // Outcomes are told in plain words with the next step for the end user (outcome.go). A
-// generated password goes only to Notifier.DeliverSecret: it is never stored, logged, audited
-// or put in a notice.
+// generated password travels as a secret.Secret, which prints as [REDACTED], and goes only to
+// Notifier.DeliverSecret: it is never stored, logged, audited or put in a notice.
 //
 // To add an action: give it a row in policy's action table (policy.ActionSpec: its success
 // text among the rest) and teach the Directory to run it; a read-only or unknown action does

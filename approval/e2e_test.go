@@ -182,7 +182,7 @@ func TestE2ETemporaryPasswordReachesOnlyTheRequester(t *testing.T) {
 	if len(d) != 1 || d[0].Requester != "U0REQ0001" || d[0].ValidDays != 7 {
 		t.Fatalf("delivered %+v", d)
 	}
-	secret := d[0].Password
+	secret := d[0].Password.Reveal()
 	if len(secret) < 12 {
 		t.Fatalf("the delivered password %d characters long does not fit the pool's policy", len(secret))
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/internal/fakeclock"
+	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -135,11 +136,11 @@ var actions = map[policy.Action]func(u *approval.User, n int) (approval.RunResul
 	},
 	policy.ActionTempPassword: func(u *approval.User, n int) (approval.RunResult, error) {
 		u.Status = "FORCE_CHANGE_PASSWORD"
-		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n), Secret: secretFor(n), ValidDays: 7}, nil
+		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n), Password: secret.New(secretFor(n)), ValidDays: 7}, nil
 	},
 	policy.ActionPermanentPassword: func(u *approval.User, n int) (approval.RunResult, error) {
 		u.Status = "CONFIRMED"
-		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n), Secret: secretFor(n)}, nil
+		return approval.RunResult{AWSRequestID: fmt.Sprintf("aws-%d", n), Password: secret.New(secretFor(n))}, nil
 	},
 	policy.ActionVerifyEmail: func(u *approval.User, n int) (approval.RunResult, error) {
 		u.EmailVerified = true
@@ -246,7 +247,7 @@ func (f *fakeNotifier) DeliverSecret(_ context.Context, r *approval.Request, s a
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.secretErr != nil {
-		return fmt.Errorf("%w (while posting %q)", f.secretErr, s.Password)
+		return fmt.Errorf("%w (while posting %q)", f.secretErr, s.Password.Reveal())
 	}
 	f.secrets = append(f.secrets, delivered{ID: r.ID, Requester: r.Requester, Secret: s})
 	return nil

@@ -33,7 +33,7 @@ func TestPasswordsLeakNowhere(t *testing.T) {
 	}
 	secrets := []string{secretFor(1), secretFor(2), secretFor(3), secretFor(4)}
 	for i, d := range delivered {
-		if d.Password != secrets[i] || d.Requester != "U0REQ0001" {
+		if d.Password.Reveal() != secrets[i] || d.Requester != "U0REQ0001" {
 			t.Errorf("delivery %d: %+v", i, d)
 		}
 	}

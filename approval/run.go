@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/resetbot/resetbot/internal/logctx"
-	sec "github.com/resetbot/resetbot/internal/secret"
+	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -182,18 +182,18 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 
 	// The secret lives in this function only: handed over, then dropped. Only an action that
 	// yields one (policy.ActionSpec.Secret) hands it to the requester.
-	secret := out.res.Secret
-	out.res.Secret = ""
-	if spec, _ := policy.Spec(r.Action); spec.Secret && secret != "" && out.err == nil {
+	password := out.res.Password
+	out.res.Password = secret.Secret{}
+	if spec, _ := policy.Spec(r.Action); spec.Secret && !password.Empty() && out.err == nil {
 		// Delivery keeps trying while the claim lasts: Cognito has set the password.
 		dctx, cancel := context.WithTimeout(ctx, r.LeaseUntil.Sub(s.now()))
-		err := s.notify.DeliverSecret(dctx, r, Secret{Password: secret, ValidDays: out.res.ValidDays, Advice: secretAdvice(r, out.res.ValidDays)})
+		err := s.notify.DeliverSecret(dctx, r, Secret{Password: password, ValidDays: out.res.ValidDays, Advice: secretAdvice(r, out.res.ValidDays)})
 		cancel()
 		if err != nil {
 			state, code, label = StateFailed, EINTERNAL, "failed"
 			text = fmt.Sprintf("The password of %s was changed in Cognito, but it could not be shown to the requester privately, "+
 				"so nobody knows it. Next step: make a new %s request.", r.Target.Display(), r.Action)
-			log.ErrorContext(ctx, "password not delivered", "err", redact(err, secret))
+			log.ErrorContext(ctx, "password not delivered", "err", password.Scrub(err.Error()))
 		}
 	}
 
@@ -244,12 +244,4 @@ func signOutEvent(out runOutcome) (e Event, ok bool) {
 			AWSRequestID: out.signOut.AWSRequestID}, true
 	}
 	return Event{}, false
-}
-
-// redact is an error's text with a secret cut out, for the log.
-func redact(err error, secret string) string {
-	if err == nil {
-		return ""
-	}
-	return strings.ReplaceAll(err.Error(), secret, sec.Redacted)
 }

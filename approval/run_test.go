@@ -81,13 +81,13 @@ func TestRunOutcomes(t *testing.T) {
 				t.Fatalf("%d secrets delivered, want 1", len(secrets))
 			}
 			got := secrets[0]
-			if got.ID != r.ID || got.Requester != "U0REQ0001" || got.Password != secretFor(1) || got.ValidDays != tt.validDays {
+			if got.ID != r.ID || got.Requester != "U0REQ0001" || got.Password.Reveal() != secretFor(1) || got.ValidDays != tt.validDays {
 				t.Errorf("delivered %+v", got)
 			}
 			if !strings.Contains(got.Advice, "never in Slack") {
 				t.Errorf("advice %q", got.Advice)
 			}
-			if strings.Contains(r.Outcome, got.Password) || r.AWSRequestID != "aws-1" {
+			if strings.Contains(r.Outcome, got.Password.Reveal()) || r.AWSRequestID != "aws-1" {
 				t.Errorf("outcome %q, aws id %q", r.Outcome, r.AWSRequestID)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -259,9 +260,10 @@ type Store interface {
 // RunResult is what a directory action returns.
 type RunResult struct {
 	AWSRequestID string
-	// Secret is a generated password, only for temp-password and permanent-password.
-	// It is handed to the notifier's private channel and never stored, logged or posted.
-	Secret string
+	// Password is a generated password, only for the actions that yield one
+	// (policy.ActionSpec.Secret). It is handed to the notifier's private channel and never
+	// stored, logged or posted; it prints as secret.Redacted.
+	Password secret.Secret
 	// ValidDays is how long a temporary password is valid (the pool's TemporaryPasswordValidityDays).
 	ValidDays int
 	// Detail says in plain words where Cognito sent the code, etc.
@@ -324,9 +326,10 @@ type Notice struct {
 	FollowUp policy.Action
 }
 
-// Secret is a generated password for the requester's eyes only.
+// Secret is a generated password for the requester's eyes only. The password prints as
+// secret.Redacted; only the message that shows it to the requester reveals it.
 type Secret struct {
-	Password  string
+	Password  secret.Secret
 	ValidDays int    // 0 for a permanent password
 	Advice    string // what to tell the end user
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/approval"
+	sec "github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/internal/slacktest"
 	"github.com/resetbot/resetbot/policy"
 )
@@ -120,7 +121,8 @@ func TestRenderingsFitSlack(t *testing.T) {
 		fields[f] = strings.Repeat("&", 500)
 	}
 	const password = "&<>&<>&<>" + "Aa1-" // a password made of what escaping grows most
-	secret := approval.Secret{Password: strings.Repeat(password, 256/len(password)), ValidDays: 7, Advice: strings.Repeat("&", 1000)}
+	long := strings.Repeat(password, 256/len(password))
+	secret := approval.Secret{Password: sec.New(long), ValidDays: 7, Advice: strings.Repeat("&", 1000)}
 	for name, m := range map[string]message{
 		"history":          rd.history(longRef, history),
 		"status":           rd.status(approval.StatusReport{Pool: r.Pool, Target: r.Target, Enabled: true, Created: fixedTime, Modified: fixedTime}),
@@ -135,7 +137,7 @@ func TestRenderingsFitSlack(t *testing.T) {
 		"an empty history": rd.history(longRef, nil),
 	} {
 		stored := p.post(t, name, m)
-		if strings.HasPrefix(name, "the secret") && !strings.Contains(html.UnescapeString(stored.Content()), secret.Password) {
+		if strings.HasPrefix(name, "the secret") && !strings.Contains(html.UnescapeString(stored.Content()), long) {
 			t.Errorf("%s does not hold the whole password:\n%s", name, stored.Content())
 		}
 	}

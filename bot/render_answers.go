@@ -132,7 +132,7 @@ func (rd renderer) secret(r *approval.Request, s approval.Secret, way secretWay)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "🔑 The %s password for %s in *%s* (request %s%s), for your eyes only:\n%s",
-		kind, userRef(r.Target.Username), esc(r.Pool.Name), code(r.ID), where, code(s.Password))
+		kind, userRef(r.Target.Username), esc(r.Pool.Name), code(r.ID), where, code(s.Password.Reveal()))
 	if s.ValidDays > 0 {
 		fmt.Fprintf(&b, "\nIt is valid for %s; the user must choose a new one at first sign-in.", plural(s.ValidDays, "day", "days"))
 	}

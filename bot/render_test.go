@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -171,8 +172,8 @@ func TestGoldenAnswers(t *testing.T) {
 		Pool: r.Pool, Target: r.Target, Enabled: true, Recent: 3,
 		Created: fixedTime.Add(-90 * 24 * time.Hour), Modified: fixedTime.Add(-time.Hour),
 	}
-	temporary := approval.Secret{Password: "Xy7&<pass>", ValidDays: 7, Advice: "Sign in with it; you will be asked to choose a new one."}
-	permanent := approval.Secret{Password: "Pq9-permanent"}
+	temporary := approval.Secret{Password: secret.New("Xy7&<pass>"), ValidDays: 7, Advice: "Sign in with it; you will be asked to choose a new one."}
+	permanent := approval.Secret{Password: secret.New("Pq9-permanent")}
 	tests := []struct {
 		name string
 		msg  any
@@ -255,8 +256,8 @@ func TestUserTextIsEscaped(t *testing.T) {
 		rd.failure(&approval.ValidationError{Fields: map[string]string{evil: evil}}),
 		rd.notAllowed(approval.Errorf(approval.EFORBIDDEN, "%s", evil)),
 		rd.parseError(&ParseError{Msg: evil}),
-		rd.secret(r, approval.Secret{Password: evil, Advice: evil, ValidDays: 1}, viaEphemeral),
-		rd.secret(r, approval.Secret{Password: evil, Advice: evil, ValidDays: 1}, viaDirectMessage),
+		rd.secret(r, approval.Secret{Password: secret.New(evil), Advice: evil, ValidDays: 1}, viaEphemeral),
+		rd.secret(r, approval.Secret{Password: secret.New(evil), Advice: evil, ValidDays: 1}, viaDirectMessage),
 		rd.status(approval.StatusReport{Pool: r.Pool, Target: r.Target}),
 		rd.history(evil, []*approval.Request{r}),
 		rd.help([]PoolActions{{Pool: r.Pool, Actions: []policy.Action{policy.ActionReset}}}, []policy.IdentityCheck{{Name: evil, Description: evil}}),

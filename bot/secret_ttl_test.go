@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/internal/slacktest"
 	"github.com/resetbot/resetbot/policy"
 )
@@ -40,7 +41,7 @@ func TestPermanentPasswordDMIsDeleted(t *testing.T) {
 	}{{policy.ActionTempPassword, 7}, {policy.ActionPermanentPassword, 0}} {
 		r := &approval.Request{ID: "r-" + string(tc.action), Requester: uAlice, Channel: chSupport, Action: tc.action,
 			Pool: policy.Pool{Name: "prod"}, Target: approval.Target{Username: "carol"}}
-		if err := n.DeliverSecret(ctx, r, approval.Secret{Password: "Pa55word!" + string(tc.action), ValidDays: tc.days}); err != nil {
+		if err := n.DeliverSecret(ctx, r, approval.Secret{Password: secret.New("Pa55word!" + string(tc.action)), ValidDays: tc.days}); err != nil {
 			t.Fatalf("DeliverSecret(%s): %v", tc.action, err)
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/resetbot/resetbot/approval"
-	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -128,7 +127,7 @@ func (c *Client) setPassword(ctx context.Context, pool policy.Pool, username str
 		var tries attempts
 		out, err := call(ctx, c, pool, func(ctx context.Context, o func(*cip.Options)) (*cip.AdminSetUserPasswordOutput, error) {
 			return c.api.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
-				UserPoolId: aws.String(pool.ID), Username: aws.String(username), Password: aws.String(password), Permanent: permanent,
+				UserPoolId: aws.String(pool.ID), Username: aws.String(username), Password: aws.String(password.Reveal()), Permanent: permanent,
 			}, o, tries.count)
 		})
 		var e *Error
@@ -145,7 +144,7 @@ func (c *Client) setPassword(ctx context.Context, pool policy.Pool, username str
 		case err != nil:
 			return PasswordResult{}, err
 		}
-		res := PasswordResult{Password: secret.New(password)}
+		res := PasswordResult{Password: password}
 		if out != nil {
 			res.RequestID = requestID(out.ResultMetadata)
 		}

@@ -72,7 +72,7 @@ func TestAgainstCognitoLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := d.Run(ctx, pool, "alice", policy.ActionTempPassword)
-	if err != nil || res.Secret == "" || res.ValidDays != 7 {
+	if err != nil || res.Password.Empty() || res.ValidDays != 7 {
 		t.Fatalf("temp-password = %+v, %v", res.ValidDays, err)
 	}
 	if _, err := d.Run(ctx, pool, "alice", policy.ActionPermanentPassword); err != nil {

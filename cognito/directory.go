@@ -69,7 +69,7 @@ func passwordResult(r PasswordResult, err error) (approval.RunResult, error) {
 	if err != nil {
 		return failedWrite(err)
 	}
-	return approval.RunResult{AWSRequestID: r.RequestID, Detail: r.Detail, Secret: r.Password.Reveal(), ValidDays: r.ValidDays}, nil
+	return approval.RunResult{AWSRequestID: r.RequestID, Detail: r.Detail, Password: r.Password, ValidDays: r.ValidDays}, nil
 }
 
 // failed is the result of a failed call: the AWS request id, when Cognito answered, for the

@@ -44,8 +44,8 @@ func TestDirectoryRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(res.Detail, tc.wantDetail) || (res.Secret != "") != tc.wantSecret || res.ValidDays != tc.wantDays {
-				t.Errorf("result = detail %q, secret set %v, valid %d days", res.Detail, res.Secret != "", res.ValidDays)
+			if !strings.Contains(res.Detail, tc.wantDetail) || res.Password.Empty() == tc.wantSecret || res.ValidDays != tc.wantDays {
+				t.Errorf("result = detail %q, secret set %v, valid %d days", res.Detail, !res.Password.Empty(), res.ValidDays)
 			}
 			if !uuidPattern.MatchString(res.AWSRequestID) {
 				t.Errorf("AWSRequestID = %q, want Cognito's request id", res.AWSRequestID)
@@ -64,7 +64,7 @@ func TestDirectoryRun(t *testing.T) {
 				t.Errorf("contact not verified: %+v", u)
 			}
 			if tc.wantSecret {
-				if _, err := newEndUser(t, srv).signIn("alice", res.Secret); err != nil {
+				if _, err := newEndUser(t, srv).signIn("alice", res.Password.Reveal()); err != nil {
 					t.Errorf("sign-in with the secret: %v", err)
 				}
 			}
@@ -150,8 +150,8 @@ func TestDirectoryKeepsTheRequestIDOfAFailedCall(t *testing.T) {
 	srv.Inject(cognitotest.Fault{Op: "AdminSetUserPassword", Code: "InvalidPasswordException"})
 	res, err = d.Run(t.Context(), prod, "alice", policy.ActionTempPassword)
 	wantDomainCode(t, err, approval.EPASSWORD)
-	if res.AWSRequestID == "" || res.Secret != "" {
-		t.Errorf("failed temporary password: request id %q, secret set %v", res.AWSRequestID, res.Secret != "")
+	if res.AWSRequestID == "" || !res.Password.Empty() {
+		t.Errorf("failed temporary password: request id %q, secret set %v", res.AWSRequestID, !res.Password.Empty())
 	}
 	res, err = d.Run(t.Context(), prod, "", policy.ActionReset)
 	wantDomainCode(t, err, approval.EINVALID)

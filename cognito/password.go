@@ -3,6 +3,8 @@ package cognito
 import (
 	"fmt"
 	"io"
+
+	"github.com/resetbot/resetbot/internal/secret"
 )
 
 // The characters generated passwords are made of. Letters and digits that are easily taken
@@ -27,33 +29,34 @@ const maxPasswordLength = 256
 // GeneratePassword makes a password that satisfies p, from the random bytes of r (use
 // crypto/rand.Reader). It is max(20, p.MinimumLength) long and has at least one character of
 // every class (so it satisfies any policy); every character is drawn uniformly, without
-// modulo bias, and their order is shuffled.
-func GeneratePassword(r io.Reader, p PasswordPolicy) (string, error) {
+// modulo bias, and their order is shuffled. It is a Secret from here on: only the call that
+// hands it to Cognito and the message that shows it to the requester reveal it.
+func GeneratePassword(r io.Reader, p PasswordPolicy) (Secret, error) {
 	n := max(MinGeneratedLength, p.MinimumLength)
 	if n > maxPasswordLength {
-		return "", fmt.Errorf("cognito: a password policy asking for %d characters is beyond Cognito's %d", n, maxPasswordLength)
+		return Secret{}, fmt.Errorf("cognito: a password policy asking for %d characters is beyond Cognito's %d", n, maxPasswordLength)
 	}
 	src := &byteSource{r: r}
 	b := make([]byte, n)
 	for i, class := range []string{upperChars, lowerChars, digitChars, symbolChars} {
 		if err := pick(src, b, i, class); err != nil {
-			return "", err
+			return Secret{}, err
 		}
 	}
 	for i := 4; i < n; i++ {
 		if err := pick(src, b, i, allChars); err != nil {
-			return "", err
+			return Secret{}, err
 		}
 	}
 	// Fisher–Yates, so the guaranteed characters are not always first.
 	for i := n - 1; i > 0; i-- {
 		j, err := src.uniform(i + 1)
 		if err != nil {
-			return "", err
+			return Secret{}, err
 		}
 		b[i], b[j] = b[j], b[i]
 	}
-	return string(b), nil
+	return secret.New(string(b)), nil
 }
 
 func pick(src *byteSource, b []byte, i int, class string) error {

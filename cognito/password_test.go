@@ -45,10 +45,11 @@ func TestGeneratedPasswordsSatisfyEveryPolicy(t *testing.T) {
 	for flags := range uint8(16) {
 		for minLength := 6; minLength <= 99; minLength++ {
 			p := policyFrom(minLength, flags)
-			pw, err := GeneratePassword(rand.Reader, p)
+			generated, err := GeneratePassword(rand.Reader, p)
 			if err != nil {
 				t.Fatal(err)
 			}
+			pw := generated.Reveal()
 			if why := satisfies(p, pw); why != "" {
 				t.Fatalf("%+v: %q: %s", p, pw, why)
 			}
@@ -71,10 +72,11 @@ func FuzzGeneratePassword(f *testing.F) {
 		for i := range 8 {
 			s[i] = byte(seed >> (8 * i))
 		}
-		pw, err := GeneratePassword(mrand.NewChaCha8(s), p)
+		generated, err := GeneratePassword(mrand.NewChaCha8(s), p)
 		if err != nil {
 			t.Fatal(err)
 		}
+		pw := generated.Reveal()
 		if why := satisfies(p, pw); why != "" || len(pw) != max(20, p.MinimumLength) {
 			t.Fatalf("%+v: %q: %s", p, pw, why)
 		}
@@ -133,10 +135,11 @@ func TestGeneratePasswordErrors(t *testing.T) {
 func TestGeneratedPasswordsDiffer(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {
-		pw, err := GeneratePassword(rand.Reader, PasswordPolicy{})
+		generated, err := GeneratePassword(rand.Reader, PasswordPolicy{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		pw := generated.Reveal()
 		if seen[pw] {
 			t.Fatalf("%q came twice", pw)
 		}

@@ -33,10 +33,11 @@ type leakWatch struct {
 func watch(t *testing.T, srv *cognitotest.Server, seed uint64) *leakWatch {
 	t.Helper()
 	w := &leakWatch{}
-	var err error
-	if w.password, err = cognito.GeneratePassword(rand.NewChaCha8(chachaSeed(seed)), prodPolicy); err != nil {
+	pw, err := cognito.GeneratePassword(rand.NewChaCha8(chachaSeed(seed)), prodPolicy)
+	if err != nil {
 		t.Fatal(err)
 	}
+	w.password = pw.Reveal()
 	conf := cfg()
 	conf.ClientLogMode = aws.LogRequest | aws.LogRequestWithBody | aws.LogResponse | aws.LogResponseWithBody | aws.LogRetries
 	conf.Logger = logging.LoggerFunc(func(_ logging.Classification, format string, v ...any) {
@@ -88,6 +89,28 @@ func TestPasswordNeverLeaks(t *testing.T) {
 		}
 		j, _ := json.Marshal(res)
 		w.check(t, fmt.Sprintf("%v %+v %#v %s %q %x", res, res, res, res.Password, res.Password, res.Password), string(j))
+	})
+	t.Run("set through the directory", func(t *testing.T) {
+		srv := fake(t, user("alice"))
+		w := watch(t, srv, 4)
+		res, err := cognito.NewDirectory(w.c).Run(t.Context(), prod, "alice", policy.ActionTempPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Password.Reveal() != w.password {
+			t.Fatalf("generated %q, the test expected %q", res.Password.Reveal(), w.password)
+		}
+		j, _ := json.Marshal(res)
+		var logged strings.Builder
+		slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "result", res)
+		slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "result", res, "password", res.Password)
+		outputs := []string{fmt.Sprintf("%v", res), fmt.Sprintf("%+v %#v %s", res, res, res.Password), string(j), logged.String()}
+		w.check(t, outputs...)
+		for _, out := range outputs {
+			if !strings.Contains(out, "[REDACTED]") {
+				t.Errorf("%q does not show [REDACTED] where the password is", out)
+			}
+		}
 	})
 	t.Run("rejected", func(t *testing.T) {
 		srv := fake(t, user("alice"))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/internal/fakeclock"
+	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
 	"github.com/resetbot/resetbot/policy/policyfile"
 	"github.com/resetbot/resetbot/store/sqlite"
@@ -114,7 +115,7 @@ func (fakeDirectory) Lookup(_ context.Context, _ policy.Pool, ref string) (appro
 func (fakeDirectory) Run(_ context.Context, _ policy.Pool, username string, a policy.Action) (approval.RunResult, error) {
 	res := approval.RunResult{AWSRequestID: "aws-" + username, Detail: "done"}
 	if a == policy.ActionTempPassword {
-		res.Secret, res.ValidDays = "Temp-Secret-Canary-1!", 7
+		res.Password, res.ValidDays = secret.New("Temp-Secret-Canary-1!"), 7
 	}
 	return res, nil
 }

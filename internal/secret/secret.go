@@ -29,6 +29,15 @@ func (s Secret) Reveal() string { return s.value }
 // Empty reports whether no value was given.
 func (s Secret) Empty() bool { return s.value == "" }
 
+// Scrub returns text with every occurrence of the value replaced by Redacted: for an error
+// whose text may hold what it failed to hand on. It reads the value without showing it.
+func (s Secret) Scrub(text string) string {
+	if s.value == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, s.value, Redacted)
+}
+
 // Decode sets the value from the environment (envconfig.Decoder). White space around it is
 // dropped: a token copied from a file or a terminal often ends in a newline, and no token
 // has white space.

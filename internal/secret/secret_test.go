@@ -49,3 +49,20 @@ func TestDecodeDropsWhiteSpaceAround(t *testing.T) {
 		t.Errorf("Decode: %q, %v", s.Reveal(), err)
 	}
 }
+
+func TestScrubCutsTheValueOut(t *testing.T) {
+	for _, tt := range []struct {
+		name, value, text, want string
+	}{
+		{"once", "hunter2", "posting hunter2 failed", "posting [REDACTED] failed"},
+		{"twice", "hunter2", "hunter2 and hunter2", "[REDACTED] and [REDACTED]"},
+		{"absent", "hunter2", "posting failed", "posting failed"},
+		{"empty value", "", "posting failed", "posting failed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := secret.New(tt.value).Scrub(tt.text); got != tt.want {
+				t.Errorf("Scrub(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
