@@ -23,13 +23,17 @@ func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time)
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	expired := at.Add(-approval.EnvelopeClaimTTL).UnixNano()
-	rows, err := s.pool.Query(ctx, claimEnvelope, escapeText(envelopeID), at.UnixNano(), expired)
+	var won bool
+	err := s.retryWrite(ctx, "claim envelope", func(ctx context.Context) error {
+		rows, err := s.pool.Query(ctx, claimEnvelope, escapeText(envelopeID), at.UnixNano(), expired)
+		if err != nil {
+			return err
+		}
+		won = rows.Next()
+		rows.Close()
+		return rows.Err()
+	})
 	if err != nil {
-		return false, wrap("claim envelope "+envelopeID, err)
-	}
-	won := rows.Next()
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return false, wrap("claim envelope "+envelopeID, err)
 	}
 	if s.claims.due(at) {

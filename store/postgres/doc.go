@@ -8,6 +8,9 @@
 // deleted: a trigger refuses it, whoever the role. Envelope claims are rows whose primary key
 // is the envelope id: the first insert wins, later ones conflict.
 //
+// A server that restarted or failed over breaks the pool's connections: reads met by a broken
+// one are run again once on a new connection, writes only when they were never sent (retry.go).
+//
 // PostgreSQL's text holds no NUL byte, which a person may type into a reason an event quotes:
 // such an event is stored with its text escaped and a flag saying so, and reads back exact
 // (nul.go); every other event is stored as written.

@@ -70,7 +70,11 @@ var appendEvent = eventsFrom(1, always)
 func (s *DB) Append(ctx context.Context, e approval.Event) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	if _, err := s.pool.Exec(ctx, appendEvent, eventArgs(e.RequestID, []approval.Event{e})...); err != nil {
+	args := eventArgs(e.RequestID, []approval.Event{e})
+	if err := s.retryWrite(ctx, "append event", func(ctx context.Context) error {
+		_, err := s.pool.Exec(ctx, appendEvent, args...)
+		return err
+	}); err != nil {
 		return wrap(fmt.Sprintf("append event %s for %q", e.Kind, e.RequestID), err)
 	}
 	return nil
@@ -85,13 +89,17 @@ func (s *DB) Events(ctx context.Context, requestID string) ([]approval.Event, er
 	if nul {
 		plain = ""
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+eventColumns+` FROM events
-		WHERE (request_id = $1 AND NOT escaped AND NOT $3) OR (request_id = $2 AND escaped) ORDER BY id`,
-		plain, escapeText(requestID), nul)
-	if err != nil {
-		return nil, wrap(fmt.Sprintf("events for %q", requestID), err)
-	}
-	out, err := pgx.CollectRows(rows, scanEvent)
+	var out []approval.Event
+	err := s.retryRead(ctx, "events", func(ctx context.Context) error {
+		rows, err := s.pool.Query(ctx, `SELECT `+eventColumns+` FROM events
+			WHERE (request_id = $1 AND NOT escaped AND NOT $3) OR (request_id = $2 AND escaped) ORDER BY id`,
+			plain, escapeText(requestID), nul)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, scanEvent)
+		return err
+	})
 	if err != nil {
 		return nil, wrap(fmt.Sprintf("events for %q", requestID), err)
 	}

@@ -44,10 +44,12 @@ func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []ap
 	if err != nil {
 		return fmt.Errorf("postgres: create request %s: %w", r.ID, err)
 	}
-	if len(limits) == 0 {
-		_, err = s.pool.Exec(ctx, insertRequest, args...)
-	} else {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = s.retryWrite(ctx, "create request", func(ctx context.Context) error {
+		if len(limits) == 0 {
+			_, err := s.pool.Exec(ctx, insertRequest, args...)
+			return err
+		}
+		return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			if err := lockLimits(ctx, tx, r, limits); err != nil {
 				return err
 			}
@@ -63,7 +65,7 @@ func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []ap
 			_, err := tx.Exec(ctx, insertRequest, args...)
 			return err
 		})
-	}
+	})
 	var le *approval.LimitError
 	switch {
 	case errors.As(err, &le):
@@ -161,7 +163,11 @@ var limitQueries = map[approval.LimitScope]struct {
 func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	r, err := scanRequest(s.pool.QueryRow(ctx, "SELECT "+requestColumns+" FROM requests WHERE id = $1", id))
+	var r *approval.Request
+	err := s.retryRead(ctx, "get request", func(ctx context.Context) (err error) {
+		r, err = scanRequest(s.pool.QueryRow(ctx, "SELECT "+requestColumns+" FROM requests WHERE id = $1", id))
+		return err
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, &approval.Error{Code: approval.ENOTFOUND, Message: "There is no such request.", Err: fmt.Errorf("request %q", id)}
 	}
@@ -195,8 +201,11 @@ func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval
 	args := []any{r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
 		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
 		next, r.Version}
+	args = append(args, eventArgs(r.ID, events)...)
 	var n int
-	if err := s.pool.QueryRow(ctx, updateRequest, append(args, eventArgs(r.ID, events)...)...).Scan(&n); err != nil {
+	if err := s.retryWrite(ctx, "update request", func(ctx context.Context) error {
+		return s.pool.QueryRow(ctx, updateRequest, args...).Scan(&n)
+	}); err != nil {
 		return wrap("update request "+r.ID, err)
 	}
 	if n == 1 {
@@ -254,7 +263,9 @@ func (s *DB) count(ctx context.Context, what, query string, args ...any) (int, e
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	var n int
-	if err := s.pool.QueryRow(ctx, query, args...).Scan(&n); err != nil {
+	if err := s.retryRead(ctx, what, func(ctx context.Context) error {
+		return s.pool.QueryRow(ctx, query, args...).Scan(&n)
+	}); err != nil {
 		return 0, wrap(what, err)
 	}
 	return n, nil
@@ -263,11 +274,15 @@ func (s *DB) count(ctx context.Context, what, query string, args ...any) (int, e
 func (s *DB) query(ctx context.Context, what, query string, args ...any) ([]*approval.Request, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	rows, err := s.pool.Query(ctx, query, args...)
-	if err != nil {
-		return nil, wrap(what, err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*approval.Request, error) { return scanRequest(row) })
+	var out []*approval.Request
+	err := s.retryRead(ctx, what, func(ctx context.Context) error {
+		rows, err := s.pool.Query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*approval.Request, error) { return scanRequest(row) })
+		return err
+	})
 	if err != nil {
 		return nil, wrap(what, err)
 	}

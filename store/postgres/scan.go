@@ -16,7 +16,31 @@ import (
 // statement timeout of the bot's own calls, so the scan has none; the caller's context bounds it.
 func (s *DB) ScanEvents(ctx context.Context, f approval.EventFilter, fn func(approval.Event) error) error {
 	query, args := eventQuery(f)
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	// A broken connection is tried again only until the first event reached fn, which must
+	// not see it twice.
+	scanned := false
+	err := s.retry(ctx, "scan events", func(err error) bool { return !scanned && brokenConn(err) }, func(ctx context.Context) error {
+		return s.scanEvents(ctx, query, args, func(e approval.Event) error {
+			scanned = true
+			return fn(e)
+		})
+	})
+	var st *stopped
+	switch {
+	case errors.As(err, &st) && errors.Is(st.err, approval.ErrStopScan):
+		return nil
+	case errors.As(err, &st):
+		return st.err
+	case err != nil:
+		return wrap("scan events", err)
+	}
+	return nil
+}
+
+// scanEvents streams the rows of query to fn in one read-only transaction; an error of fn
+// comes back as a *stopped.
+func (s *DB) scanEvents(ctx context.Context, query string, args []any, fn func(approval.Event) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
 			return err
 		}
@@ -36,16 +60,6 @@ func (s *DB) ScanEvents(ctx context.Context, f approval.EventFilter, fn func(app
 		}
 		return rows.Err()
 	})
-	var st *stopped
-	switch {
-	case errors.As(err, &st) && errors.Is(st.err, approval.ErrStopScan):
-		return nil
-	case errors.As(err, &st):
-		return st.err
-	case err != nil:
-		return wrap("scan events", err)
-	}
-	return nil
 }
 
 // stopped carries fn's error out of the transaction untouched.

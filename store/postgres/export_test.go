@@ -1,0 +1,9 @@
+package postgres
+
+// WithoutIdlePing makes the pool hand out idle connections without pinging them first, as it
+// does any connection used within the last second: a test then meets the connections a
+// restart broke, whatever the restart took.
+func WithoutIdlePing(c Config) Config {
+	c.noIdlePing = true
+	return c
+}
