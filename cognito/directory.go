@@ -23,14 +23,7 @@ func NewDirectory(c *Client) *Directory { return &Directory{c: c} }
 // Lookup finds a user by username, email or sub.
 func (d *Directory) Lookup(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
 	u, err := d.c.Lookup(ctx, pool, ref)
-	if err != nil {
-		return approval.User{}, domain(err)
-	}
-	return approval.User{
-		Username: u.Username, Sub: u.Sub, Status: u.Status, Enabled: u.Enabled,
-		Email: u.Email, EmailVerified: u.EmailVerified, Phone: u.Phone, PhoneVerified: u.PhoneVerified,
-		Groups: u.Groups, Created: u.Created, Modified: u.Modified,
-	}, nil
+	return u, domain(err)
 }
 
 // Run performs a write action on a user. Read-only and unknown actions are refused (EINVALID).

@@ -38,15 +38,15 @@ func TestLookup(t *testing.T) {
 	srv := fake(t, alice, twin1, twin2, quoted, named, bob, disabled)
 	c := client(t, srv, cognito.Options{})
 
-	wantAlice := cognito.User{
+	wantAlice := approval.User{
 		Username: "alice", Sub: aliceSub, Status: "CONFIRMED", Enabled: true,
 		Email: "alice@example.com", EmailVerified: true, Phone: "+15555550100", PhoneVerified: false,
 		Groups: []string{"admins", "support"},
 	}
-	wantBob := cognito.User{Username: "bob", Status: "CONFIRMED", Enabled: true, Email: "Bob.Smith@example.com", Groups: []string{}}
+	wantBob := approval.User{Username: "bob", Status: "CONFIRMED", Enabled: true, Email: "Bob.Smith@example.com", Groups: []string{}}
 	tests := []struct {
 		name, ref string
-		want      cognito.User
+		want      approval.User
 		code      string
 		message   string
 	}{
@@ -54,9 +54,9 @@ func TestLookup(t *testing.T) {
 		{name: "email", ref: "alice@example.com", want: wantAlice},
 		{name: "sub", ref: aliceSub, want: wantAlice},
 		{name: "spaces", ref: "  alice ", want: wantAlice},
-		{name: "email with quotes", ref: `o"brien\@example.com`, want: cognito.User{Username: "quoted", Status: "CONFIRMED", Enabled: true, Email: `o"brien\@example.com`, Groups: []string{}}},
-		{name: "username that looks like a sub", ref: uuidName, want: cognito.User{Username: uuidName, Status: "CONFIRMED", Enabled: true, Groups: []string{}}},
-		{name: "disabled", ref: "dora", want: cognito.User{Username: "dora", Status: "FORCE_CHANGE_PASSWORD", Groups: []string{}}},
+		{name: "email with quotes", ref: `o"brien\@example.com`, want: approval.User{Username: "quoted", Status: "CONFIRMED", Enabled: true, Email: `o"brien\@example.com`, Groups: []string{}}},
+		{name: "username that looks like a sub", ref: uuidName, want: approval.User{Username: uuidName, Status: "CONFIRMED", Enabled: true, Groups: []string{}}},
+		{name: "disabled", ref: "dora", want: approval.User{Username: "dora", Status: "FORCE_CHANGE_PASSWORD", Groups: []string{}}},
 		{name: "shared email", ref: "twins@example.com", code: approval.EINVALID, message: "2 users in pool prod have that email"},
 		{name: "email in capitals", ref: "ALICE@Example.COM", want: wantAlice},
 		{name: "email with the domain in capitals", ref: "Bob.Smith@EXAMPLE.COM", want: wantBob},
@@ -83,9 +83,9 @@ func TestLookup(t *testing.T) {
 			if got.Created.IsZero() || got.Modified.IsZero() {
 				t.Errorf("dates missing: %+v", got)
 			}
-			opts := cmpopts.IgnoreFields(cognito.User{}, "Created", "Modified")
+			opts := cmpopts.IgnoreFields(approval.User{}, "Created", "Modified")
 			if tc.want.Sub == "" {
-				opts = cmpopts.IgnoreFields(cognito.User{}, "Created", "Modified", "Sub")
+				opts = cmpopts.IgnoreFields(approval.User{}, "Created", "Modified", "Sub")
 			}
 			if diff := cmp.Diff(tc.want, got, opts); diff != "" {
 				t.Errorf("Lookup(%q) (-want +got):\n%s", tc.ref, diff)

@@ -17,27 +17,13 @@ import (
 	"github.com/resetbot/resetbot/policy"
 )
 
-// User is a Cognito user as Lookup finds them.
-type User struct {
-	Username      string
-	Sub           string
-	Status        string // UNCONFIRMED, CONFIRMED, RESET_REQUIRED, FORCE_CHANGE_PASSWORD, ...
-	Enabled       bool
-	Email         string
-	EmailVerified bool
-	Phone         string
-	PhoneVerified bool
-	Groups        []string
-	Created       time.Time
-	Modified      time.Time
-}
-
 // maxPages bounds a listing, in case a paginator never ends.
 const maxPages = 1000
 
 var subPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// Lookup finds a user by username, email or sub, with their groups.
+// Lookup finds a user by username, email or sub, with their groups, as the workflow's one
+// type of a Cognito user (approval.User).
 //
 // An email or a sub is looked up with ListUsers (email = "..." or sub = "..."). A username is
 // what Cognito knows a user by, and an address can be someone's username too, so a user whose
@@ -49,25 +35,25 @@ var subPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 // Cognito compares email addresses exactly, capitals included, and keeps them as they were
 // typed when the user was made. An address that finds no one as typed is tried with its domain
 // in lower case, then all in lower case, the forms most pools hold.
-func (c *Client) Lookup(ctx context.Context, pool policy.Pool, ref string) (User, error) {
+func (c *Client) Lookup(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return User{}, invalid("Say which user: a username, an email address or a sub.")
+		return approval.User{}, invalid("Say which user: a username, an email address or a sub.")
 	}
 	u, err := c.resolve(ctx, pool, ref)
 	if err != nil {
-		return User{}, err
+		return approval.User{}, err
 	}
 	if u.Groups, err = c.groups(ctx, pool, u.Username); err != nil {
-		return User{}, err
+		return approval.User{}, err
 	}
 	return u, nil
 }
 
 // resolve finds the one user ref names.
-func (c *Client) resolve(ctx context.Context, pool policy.Pool, ref string) (User, error) {
+func (c *Client) resolve(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
 	var (
-		matches []User
+		matches []approval.User
 		attr    string
 	)
 	if i := slices.IndexFunc(finders, func(f finder) bool { return f.match(ref) }); i >= 0 {
@@ -75,14 +61,14 @@ func (c *Client) resolve(ctx context.Context, pool policy.Pool, ref string) (Use
 		for _, value := range finders[i].forms(ref) {
 			users, err := c.listBy(ctx, pool, attr, value)
 			if err != nil {
-				return User{}, err
+				return approval.User{}, err
 			}
 			if matches = users; len(matches) > 0 {
 				break
 			}
 		}
 	}
-	if i := slices.IndexFunc(matches, func(u User) bool { return isUsername(u, ref) }); i >= 0 {
+	if i := slices.IndexFunc(matches, func(u approval.User) bool { return isUsername(u, ref) }); i >= 0 {
 		return matches[i], nil
 	}
 	named, err := c.getUser(ctx, pool, ref)
@@ -90,17 +76,17 @@ func (c *Client) resolve(ctx context.Context, pool policy.Pool, ref string) (Use
 	case err == nil && (isUsername(named, ref) || len(matches) == 0):
 		return named, nil
 	case err != nil && !isNotFound(err):
-		return User{}, err
+		return approval.User{}, err
 	case len(matches) == 1:
 		return matches[0], nil
 	case len(matches) > 1:
-		return User{}, invalid("%d users in pool %s have that %s; name the user by username instead.", len(matches), poolName(pool), attr)
+		return approval.User{}, invalid("%d users in pool %s have that %s; name the user by username instead.", len(matches), poolName(pool), attr)
 	}
-	return User{}, notFoundByEmail(err, pool, ref)
+	return approval.User{}, notFoundByEmail(err, pool, ref)
 }
 
 // isUsername reports whether ref is u's username (which a pool may compare without case).
-func isUsername(u User, ref string) bool { return strings.EqualFold(u.Username, ref) }
+func isUsername(u approval.User, ref string) bool { return strings.EqualFold(u.Username, ref) }
 
 // finder is a way of telling a user from what the requester typed.
 type finder struct {
@@ -144,9 +130,9 @@ func notFoundByEmail(err error, pool policy.Pool, ref string) error {
 }
 
 // listBy lists the users whose attribute is value, across pages.
-func (c *Client) listBy(ctx context.Context, pool policy.Pool, attr, value string) ([]User, error) {
+func (c *Client) listBy(ctx context.Context, pool policy.Pool, attr, value string) ([]approval.User, error) {
 	filter := fmt.Sprintf(`%s = "%s"`, attr, strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value))
-	var users []User
+	var users []approval.User
 	var token *string
 	for range maxPages {
 		out, err := call(ctx, c, pool, func(ctx context.Context, o func(*cip.Options)) (*cip.ListUsersOutput, error) {
@@ -165,12 +151,12 @@ func (c *Client) listBy(ctx context.Context, pool policy.Pool, attr, value strin
 	return users, nil
 }
 
-func (c *Client) getUser(ctx context.Context, pool policy.Pool, username string) (User, error) {
+func (c *Client) getUser(ctx context.Context, pool policy.Pool, username string) (approval.User, error) {
 	out, err := call(ctx, c, pool, func(ctx context.Context, o func(*cip.Options)) (*cip.AdminGetUserOutput, error) {
 		return c.api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(pool.ID), Username: aws.String(username)}, o)
 	})
 	if err != nil {
-		return User{}, err
+		return approval.User{}, err
 	}
 	return user(aws.ToString(out.Username), out.UserAttributes, out.UserStatus, out.Enabled, out.UserCreateDate, out.UserLastModifiedDate), nil
 }
@@ -196,12 +182,12 @@ func (c *Client) groups(ctx context.Context, pool policy.Pool, username string) 
 	return groups, nil
 }
 
-func user(username string, attrs []types.AttributeType, status types.UserStatusType, enabled bool, created, modified *time.Time) User {
+func user(username string, attrs []types.AttributeType, status types.UserStatusType, enabled bool, created, modified *time.Time) approval.User {
 	a := map[string]string{}
 	for _, at := range attrs {
 		a[aws.ToString(at.Name)] = aws.ToString(at.Value)
 	}
-	return User{
+	return approval.User{
 		Username:      username,
 		Sub:           a["sub"],
 		Status:        string(status),
