@@ -56,7 +56,13 @@ type instruction struct {
 
 func dockerfileInstructions(t *testing.T) []instruction {
 	t.Helper()
-	data, err := os.ReadFile(dockerfile)
+	return dockerfileInstructionsOf(t, dockerfile)
+}
+
+// dockerfileInstructionsOf reads the instructions of the Dockerfile at path.
+func dockerfileInstructionsOf(t *testing.T, path string) []instruction {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ func commands() []command {
 		{"check", "preflight: Slack tokens and scopes, the policy file, AWS credentials, every pool's IAM permissions, the store", cmdCheck},
 		{"audit", "write the audit trail as JSON Lines or CSV, filtered (resetbot audit --help)", cmdAudit},
 		{"policy", "test or check a policy file without Slack or AWS (resetbot policy --help)", cmdPolicy},
+		{"ready", "exit 0 when the resetbot on this host is ready (its /readyz answers 200): a container health check that needs no shell", cmdReady},
 		{"store", "store migrate: apply the store's schema migrations and exit (serve applies them too)", cmdStore},
 		{"version", "print the version", cmdVersion},
 		{"help", "print this help", cmdHelp},

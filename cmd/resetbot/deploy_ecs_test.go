@@ -13,41 +13,13 @@ import (
 
 // ecsTaskDefinition is the part of an ECS task definition these tests read.
 type ecsTaskDefinition struct {
-	Family                  string   `json:"family"`
-	RequiresCompatibilities []string `json:"requiresCompatibilities"`
-	NetworkMode             string   `json:"networkMode"`
-	TaskRoleArn             string   `json:"taskRoleArn"`
-	ExecutionRoleArn        string   `json:"executionRoleArn"`
-	ContainerDefinitions    []struct {
-		Name         string   `json:"name"`
-		Image        string   `json:"image"`
-		Essential    bool     `json:"essential"`
-		Command      []string `json:"command"`
-		PortMappings []struct {
-			ContainerPort int `json:"containerPort"`
-		} `json:"portMappings"`
-		Environment []struct {
-			Name  string `json:"name"`
-			Value string `json:"value"`
-		} `json:"environment"`
-		Secrets []struct {
-			Name      string `json:"name"`
-			ValueFrom string `json:"valueFrom"`
-		} `json:"secrets"`
-		MountPoints []struct {
-			SourceVolume  string `json:"sourceVolume"`
-			ContainerPath string `json:"containerPath"`
-			ReadOnly      bool   `json:"readOnly"`
-		} `json:"mountPoints"`
-		StopTimeout            int    `json:"stopTimeout"`
-		User                   string `json:"user"`
-		ReadonlyRootFilesystem bool   `json:"readonlyRootFilesystem"`
-		LogConfiguration       struct {
-			LogDriver string            `json:"logDriver"`
-			Options   map[string]string `json:"options"`
-		} `json:"logConfiguration"`
-	} `json:"containerDefinitions"`
-	Volumes []struct {
+	Family                  string         `json:"family"`
+	RequiresCompatibilities []string       `json:"requiresCompatibilities"`
+	NetworkMode             string         `json:"networkMode"`
+	TaskRoleArn             string         `json:"taskRoleArn"`
+	ExecutionRoleArn        string         `json:"executionRoleArn"`
+	ContainerDefinitions    []ecsContainer `json:"containerDefinitions"`
+	Volumes                 []struct {
 		Name string `json:"name"`
 	} `json:"volumes"`
 }
@@ -56,15 +28,86 @@ type ecsTaskDefinition struct {
 // by the secret's full ARN, with the six characters Secrets Manager appends to its name.
 var secretsManagerJSONKey = regexp.MustCompile(`^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}:[^:]+::$`)
 
+// ecsContainer is one container of an ecsTaskDefinition.
+type ecsContainer struct {
+	Name         string   `json:"name"`
+	Image        string   `json:"image"`
+	Essential    bool     `json:"essential"`
+	Command      []string `json:"command"`
+	PortMappings []struct {
+		ContainerPort int `json:"containerPort"`
+	} `json:"portMappings"`
+	Environment []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	} `json:"environment"`
+	Secrets []struct {
+		Name      string `json:"name"`
+		ValueFrom string `json:"valueFrom"`
+	} `json:"secrets"`
+	MountPoints []struct {
+		SourceVolume  string `json:"sourceVolume"`
+		ContainerPath string `json:"containerPath"`
+		ReadOnly      bool   `json:"readOnly"`
+	} `json:"mountPoints"`
+	HealthCheck *struct {
+		Command     []string `json:"command"`
+		Interval    int      `json:"interval"`
+		Timeout     int      `json:"timeout"`
+		Retries     int      `json:"retries"`
+		StartPeriod int      `json:"startPeriod"`
+	} `json:"healthCheck"`
+	StopTimeout            int    `json:"stopTimeout"`
+	User                   string `json:"user"`
+	ReadonlyRootFilesystem bool   `json:"readonlyRootFilesystem"`
+	LogConfiguration       struct {
+		LogDriver string            `json:"logDriver"`
+		Options   map[string]string `json:"options"`
+	} `json:"logConfiguration"`
+}
+
 func TestECSTaskDefinitionIsConsistent(t *testing.T) {
-	data, err := os.ReadFile("../../deploy/ecs-task-definition.json")
+	td, c, cfg := readECSTaskDefinition(t, "../../deploy/ecs-task-definition.json")
+
+	volumes := map[string]bool{}
+	for _, v := range td.Volumes {
+		volumes[v.Name] = true
+	}
+	policyMounted, storeMounted := false, false
+	for _, m := range c.MountPoints {
+		if !volumes[m.SourceVolume] {
+			t.Errorf("mount %s reads volume %q the task does not define", m.ContainerPath, m.SourceVolume)
+		}
+		if path.Dir(cfg.PolicyFile) == m.ContainerPath {
+			policyMounted = true
+		}
+		if strings.HasPrefix(cfg.Store.Path, m.ContainerPath+"/") && !m.ReadOnly {
+			storeMounted = true
+		}
+	}
+	if !policyMounted {
+		t.Errorf("RESETBOT_POLICY_FILE %s is on no mounted volume", cfg.PolicyFile)
+	}
+	if !storeMounted {
+		t.Errorf("RESETBOT_STORE %s is on no writable mounted volume", cfg.Store)
+	}
+}
+
+// readECSTaskDefinition reads the task definition at file and checks what every resetbot task
+// needs: a task role, one container running as the distroless nonroot user on a read-only
+// root, logs to an existing group, only variables resetbot reads, secrets from Secrets Manager
+// or SSM, a stop timeout longer than the shutdown grace, and the port RESETBOT_HTTP_ADDR
+// listens on. It returns the task, its container and the configuration the container gets.
+func readECSTaskDefinition(t *testing.T, file string) (ecsTaskDefinition, ecsContainer, Config) {
+	t.Helper()
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var td ecsTaskDefinition
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	if err := dec.Decode(&td); err != nil {
-		t.Fatalf("ecs-task-definition.json: %v", err)
+		t.Fatalf("%s: %v", file, err)
 	}
 	if !strings.HasPrefix(td.TaskRoleArn, "arn:aws:iam::") || !strings.Contains(td.TaskRoleArn, ":role/") {
 		t.Errorf("taskRoleArn %q is not an IAM role ARN (the role carrying deploy/iam-policy.json)", td.TaskRoleArn)
@@ -119,27 +162,5 @@ func TestECSTaskDefinitionIsConsistent(t *testing.T) {
 	if len(c.PortMappings) != 1 || !strings.HasSuffix(cfg.HTTPAddr, ":"+strconv.Itoa(c.PortMappings[0].ContainerPort)) {
 		t.Errorf("port mappings %+v do not match RESETBOT_HTTP_ADDR %s", c.PortMappings, cfg.HTTPAddr)
 	}
-
-	volumes := map[string]bool{}
-	for _, v := range td.Volumes {
-		volumes[v.Name] = true
-	}
-	policyMounted, storeMounted := false, false
-	for _, m := range c.MountPoints {
-		if !volumes[m.SourceVolume] {
-			t.Errorf("mount %s reads volume %q the task does not define", m.ContainerPath, m.SourceVolume)
-		}
-		if path.Dir(cfg.PolicyFile) == m.ContainerPath {
-			policyMounted = true
-		}
-		if strings.HasPrefix(cfg.Store.Path, m.ContainerPath+"/") && !m.ReadOnly {
-			storeMounted = true
-		}
-	}
-	if !policyMounted {
-		t.Errorf("RESETBOT_POLICY_FILE %s is on no mounted volume", cfg.PolicyFile)
-	}
-	if !storeMounted {
-		t.Errorf("RESETBOT_STORE %s is on no writable mounted volume", cfg.Store)
-	}
+	return td, c, cfg
 }

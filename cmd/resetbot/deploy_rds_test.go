@@ -8,7 +8,8 @@ import (
 )
 
 // TestRDSExample holds deploy/rds/main.tf to what the bot needs: IAM database authentication
-// on, an rds-db:connect statement for the database user the Kubernetes overlay signs in as, and
+// on, an rds-db:connect statement for the database user the Kubernetes overlay and the ECS
+// task sign in as, and
 // a store URL the configuration accepts with IAM authentication.
 func TestRDSExample(t *testing.T) {
 	b, err := os.ReadFile("../../deploy/rds/main.tf")
@@ -40,6 +41,11 @@ func TestRDSExample(t *testing.T) {
 	}
 	if err := checkStoreAuth(&Config{Store: u, StoreIAMAuth: true}); err != nil {
 		t.Errorf("the resetbot_store output with RESETBOT_STORE_IAM_AUTH: %v", err)
+	}
+
+	_, _, ecs := readECSTaskDefinition(t, "../../deploy/ecs-postgres/task-definition.json")
+	if !strings.HasPrefix(ecs.Store.ConnString(), "postgres://"+user[1]+"@") {
+		t.Errorf("the ECS task signs in as %s, the RDS example grants rds-db:connect to %s", ecs.Store, user[1])
 	}
 
 	var patch k8sPatch
