@@ -13,7 +13,6 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/internal/logctx"
 	"github.com/resetbot/resetbot/policy"
 )
@@ -43,8 +42,9 @@ type Config struct {
 	// Notifier is the Slack side of the workflow, built with NewNotifier; the bot posts with
 	// its Slack client. Required.
 	Notifier *Notifier
-	// Service is the workflow, built with Notifier. Required.
-	Service *approval.Service
+	// Workflow is the approval workflow, built with Notifier: an *approval.Service.
+	// Required.
+	Workflow Workflow
 	// Policy is the policy in force. Required.
 	Policy Policy
 	// Logger is required.
@@ -88,7 +88,7 @@ type Config struct {
 type Bot struct {
 	client   *slack.Client
 	notifier *Notifier
-	svc      *approval.Service
+	svc      Workflow
 	pol      Policy
 	log      *slog.Logger
 	rd       renderer
@@ -117,7 +117,7 @@ func New(cfg Config) (*Bot, error) {
 		missing bool
 	}{
 		{"Notifier", cfg.Notifier == nil},
-		{"Service", cfg.Service == nil},
+		{"Workflow", cfg.Workflow == nil},
 		{"Policy", cfg.Policy == nil},
 		{"Logger", cfg.Logger == nil},
 		{"Claims", cfg.Claims == nil},
@@ -147,7 +147,7 @@ func New(cfg Config) (*Bot, error) {
 	b := &Bot{
 		client:   cfg.Notifier.client,
 		notifier: cfg.Notifier,
-		svc:      cfg.Service,
+		svc:      cfg.Workflow,
 		pol:      cfg.Policy,
 		log:      cfg.Logger,
 		rd:       cfg.Notifier.rd,

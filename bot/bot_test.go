@@ -29,15 +29,15 @@ func TestNewRefusesIncompleteConfig(t *testing.T) {
 	}
 
 	_, err = New(Config{Notifier: n, Logger: log})
-	if err == nil || !strings.Contains(err.Error(), "Service") || !strings.Contains(err.Error(), "Policy") {
-		t.Errorf("New without Service and Policy: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "Workflow") || !strings.Contains(err.Error(), "Policy") {
+		t.Errorf("New without Workflow and Policy: %v", err)
 	}
 	svc := &approval.Service{}
-	_, err = New(Config{Notifier: n, Service: svc, Policy: stubPolicy{}, Logger: log, Claims: newMemClaims(), ValidateTimeout: 3 * time.Second})
+	_, err = New(Config{Notifier: n, Workflow: svc, Policy: stubPolicy{}, Logger: log, Claims: newMemClaims(), ValidateTimeout: 3 * time.Second})
 	if err == nil {
 		t.Error("New with a ValidateTimeout that leaves no time to ack: no error")
 	}
-	b, err := New(Config{Notifier: n, Service: svc, Policy: stubPolicy{}, Logger: log, Claims: newMemClaims()})
+	b, err := New(Config{Notifier: n, Workflow: svc, Policy: stubPolicy{}, Logger: log, Claims: newMemClaims()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@
 //	client := slack.New(botToken, slack.OptionAppLevelToken(appToken))
 //	notifier, err := bot.NewNotifier(bot.NotifierConfig{Client: client, Logger: log})
 //	svc, err := approval.New(approval.Config{Notifier: notifier, ...})
-//	b, err := bot.New(bot.Config{Notifier: notifier, Service: svc, Policy: holder, Logger: log, Claims: store})
+//	b, err := bot.New(bot.Config{Notifier: notifier, Workflow: svc, Policy: holder, Logger: log, Claims: store})
 //	err = b.Run(ctx) // until ctx is done; b.Connected() says whether Slack is connected
 //
 // Run first asks Slack which workspace and app the bot token belongs to (auth.test, bots.info)
@@ -16,11 +16,12 @@
 //
 // The flow: every envelope is acknowledged at once and routed by table — slash commands by
 // command name, block actions by action_id, view submissions by callback_id — to a handler
-// (an envelope_id Slack delivers a second time is acknowledged and dropped) that calls
-// approval.Service and answers in Slack: people alone through the response_url, an
+// (an envelope_id Slack delivers a second time is acknowledged and dropped) that calls the
+// Workflow (workflow.go: the methods of approval.Service the bot uses, declared here as
+// approval declares its ports) and answers in Slack: people alone through the response_url, an
 // ephemeral message or a direct message; the channel through the request's card and its
 // thread. The one envelope answered in its ack is a modal submission, checked with
-// Service.Validate under a deadline well inside Slack's 3 s so that field errors show beside
+// Workflow.Validate under a deadline well inside Slack's 3 s so that field errors show beside
 // the fields. A generated password goes to the requester alone (DeliverSecret, secret.go):
 // Slack shows an ephemeral message only to someone active in Slack at that moment, so the
 // bot asks users.getPresence first and sends a direct message to a requester who is away.

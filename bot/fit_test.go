@@ -297,7 +297,7 @@ func TestRequestModalOpensWithManyPools(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := New(Config{Notifier: notifier, Service: &approval.Service{}, Policy: widePolicy{n: n}, Logger: log, Claims: newMemClaims()})
+			b, err := New(Config{Notifier: notifier, Workflow: &approval.Service{}, Policy: widePolicy{n: n}, Logger: log, Claims: newMemClaims()})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -234,7 +234,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	}
 	h.botCfg = Config{
 		Notifier:        notifier,
-		Service:         h.svc,
+		Workflow:        h.svc,
 		Policy:          pol,
 		Logger:          log,
 		Claims:          db,

@@ -36,7 +36,7 @@ func newIdleBotLogging(t *testing.T, appToken string, log *slog.Logger) (*Bot, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(Config{Notifier: n, Service: &approval.Service{}, Policy: stubPolicy{}, Logger: log, Claims: newMemClaims()})
+	b, err := New(Config{Notifier: n, Workflow: &approval.Service{}, Policy: stubPolicy{}, Logger: log, Claims: newMemClaims()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,7 +113,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	}
 	a.bot, err = bot.New(bot.Config{
 		Notifier:         notifier,
-		Service:          a.service,
+		Workflow:         a.service,
 		Policy:           a.policy,
 		Logger:           log,
 		Claims:           a.store,
