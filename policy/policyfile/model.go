@@ -6,21 +6,41 @@ package policyfile
 // pass, keys what a chosen key is (a name of namePattern), unique refuses a text listed twice,
 // and range bounds a whole number. What the tags cannot say is checked in check.go.
 
-import "regexp"
+import (
+	"regexp"
+	"unicode"
+)
 
 // textChecks are the forms a text may have to take, and what to say when it does not.
 var textChecks = map[string]struct {
-	re       *regexp.Regexp
+	ok       func(string) bool
 	expected string
 }{
-	"team":       {regexp.MustCompile(`^T[A-Z0-9]{2,}$`), "a Slack team id like T0123ABCD"},
-	"enterprise": {regexp.MustCompile(`^E[A-Z0-9]{2,}$`), "a Slack enterprise id like E0123ABCD"},
-	"channel":    {regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`), "a Slack channel id like C0123ABCD (not its #name)"},
-	"region":     {regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`), "an AWS region like eu-west-1"},
-	"pool":       {poolIDPattern, "a user pool id like eu-west-1_AbCdEf123"},
-	"rule":       {regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`), "a rule name of letters, digits, ., - and _ (up to 64)"},
-	"effect":     {regexp.MustCompile(`^(allow|deny)$`), "allow or deny"},
-	"group":      {regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$`), "a Cognito group name"},
+	"team":       {regexp.MustCompile(`^T[A-Z0-9]{2,}$`).MatchString, "a Slack team id like T0123ABCD"},
+	"enterprise": {regexp.MustCompile(`^E[A-Z0-9]{2,}$`).MatchString, "a Slack enterprise id like E0123ABCD"},
+	"channel":    {regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`).MatchString, "a Slack channel id like C0123ABCD (not its #name)"},
+	"region":     {regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`).MatchString, "an AWS region like eu-west-1"},
+	"pool":       {poolIDPattern.MatchString, "a user pool id like eu-west-1_AbCdEf123"},
+	"rule":       {regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`).MatchString, "a rule name of letters, digits, ., - and _ (up to 64)"},
+	"effect":     {regexp.MustCompile(`^(allow|deny)$`).MatchString, "allow or deny"},
+	"group":      {isGroupName, "a Cognito group name"},
+}
+
+// groupNameRunes are the characters of a Cognito group name: letters, marks, symbols, digits
+// and punctuation.
+var groupNameRunes = []*unicode.RangeTable{unicode.L, unicode.M, unicode.S, unicode.N, unicode.P}
+
+// isGroupName reports whether s is a Cognito group name: 1 to 128 of groupNameRunes. (As a
+// regular expression with {1,128}, compiling it would hold megabytes for the process's life.)
+func isGroupName(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsOneOf(groupNameRunes, r) {
+			return false
+		}
+		n++
+	}
+	return n >= 1 && n <= 128
 }
 
 var (

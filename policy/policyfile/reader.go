@@ -209,7 +209,7 @@ func (r *reader) scalar(n ast.Node, v reflect.Value, path string, s spec) {
 		return
 	}
 	v.Set(reflect.ValueOf(val))
-	if c, ok := textChecks[s.text]; ok && !c.re.MatchString(v.String()) {
+	if c, ok := textChecks[s.text]; ok && !c.ok(v.String()) {
 		r.errorf(n, path, "expected %s, got %s", c.expected, quote(v.String()))
 	}
 }
