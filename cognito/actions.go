@@ -75,14 +75,22 @@ func (c *Client) ResetPassword(ctx context.Context, pool policy.Pool, username s
 // is vaguer, as the reset itself succeeded.
 func (c *Client) codeDestination(ctx context.Context, pool policy.Pool, username string) string {
 	const vague = "Cognito sent the user a reset code at their verified email or phone. At their next sign-in they enter it and choose a new password."
+	// The user and the pool are read at the same time (the pool mostly from the cache).
+	type described struct {
+		info poolInfo
+		err  error
+	}
+	pooled := make(chan described, 1)
+	go func() {
+		info, _, err := c.poolInfo(ctx, pool)
+		pooled <- described{info, err}
+	}()
 	u, err := c.getUser(ctx, pool, username)
-	if err != nil {
+	p := <-pooled
+	if err != nil || p.err != nil {
 		return vague
 	}
-	info, _, err := c.poolInfo(ctx, pool)
-	if err != nil {
-		return vague
-	}
+	info := p.info
 	order := info.recovery
 	if len(order) == 0 {
 		order = []string{"verified_phone_number", "verified_email"} // Cognito's legacy order

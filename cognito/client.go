@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/resetbot/resetbot/policy"
 )
@@ -59,6 +60,8 @@ type Client struct {
 
 	mu    sync.Mutex
 	pools map[string]poolInfo // by region/id
+
+	describing singleflight.Group // DescribeUserPool calls in flight, by region/id
 }
 
 // New returns a client using cfg's credentials (the default chain when cfg comes from

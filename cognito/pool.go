@@ -52,8 +52,18 @@ func (c *Client) poolInfo(ctx context.Context, pool policy.Pool) (poolInfo, bool
 	if ok && c.now().Sub(info.fetched) < c.ttl {
 		return info, false, nil
 	}
-	info, err := c.describe(ctx, pool)
-	return info, true, err
+	// Callers who miss the cache together share one DescribeUserPool call (Cognito's quota
+	// for it is small); each waits for it no longer than its own context lets it.
+	done := c.describing.DoChan(poolKey(pool), func() (any, error) {
+		return c.describe(context.WithoutCancel(ctx), pool)
+	})
+	select {
+	case r := <-done:
+		info, _ := r.Val.(poolInfo)
+		return info, true, r.Err
+	case <-ctx.Done():
+		return poolInfo{}, true, c.classify(ctx.Err(), pool)
+	}
 }
 
 // forget drops the cached description of the pool.

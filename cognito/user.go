@@ -40,6 +40,9 @@ func (c *Client) Lookup(ctx context.Context, pool policy.Pool, ref string) (appr
 	if ref == "" {
 		return approval.User{}, invalid("Say which user: a username, an email address or a sub.")
 	}
+	if !slices.ContainsFunc(finders, func(f finder) bool { return f.match(ref) }) {
+		return c.lookupName(ctx, pool, ref)
+	}
 	u, err := c.resolve(ctx, pool, ref)
 	if err != nil {
 		return approval.User{}, err
@@ -47,6 +50,36 @@ func (c *Client) Lookup(ctx context.Context, pool policy.Pool, ref string) (appr
 	if u.Groups, err = c.groups(ctx, pool, u.Username); err != nil {
 		return approval.User{}, err
 	}
+	return u, nil
+}
+
+// lookupName finds a user by a ref that can only be a username or a sign-in alias: it reads
+// the user (AdminGetUser) and the groups of that name at the same time, one wait on Cognito
+// instead of two; a groups answer for a user who is not found is dropped. When ref turns out
+// to be an alias, or names the user in other capitals, the groups are read again by the
+// username itself.
+func (c *Client) lookupName(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
+	type listed struct {
+		groups []string
+		err    error
+	}
+	groups := make(chan listed, 1)
+	go func() {
+		g, err := c.groups(ctx, pool, ref)
+		groups <- listed{g, err}
+	}()
+	u, err := c.getUser(ctx, pool, ref)
+	g := <-groups // awaited even when unused: no call outlives the lookup
+	if err != nil {
+		return approval.User{}, err
+	}
+	if u.Username != ref {
+		g.groups, g.err = c.groups(ctx, pool, u.Username)
+	}
+	if g.err != nil {
+		return approval.User{}, g.err
+	}
+	u.Groups = g.groups
 	return u, nil
 }
 
