@@ -109,9 +109,9 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 	}
 	if enough {
 		log.InfoContext(ctx, "approvals enough under the policy in force", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
-		s.tell(ctx, r, Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
+		approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
 			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))})
-		return s.claimAndRun(ctx, r.ID)
+		return s.claimAndRun(ctx, r.ID, approved)
 	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
@@ -120,9 +120,9 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 			Text: fmt.Sprintf("Approved (%d of %d). Waiting for %s.", len(r.Approvals), r.ApprovalsNeeded, plural(r.ApprovalsNeeded-len(r.Approvals), "more approval"))})
 		return r, nil
 	}
-	s.tell(ctx, r, Notice{Kind: NoticeApproved, Actor: a.User,
+	approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User,
 		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)})
-	return s.claimAndRun(ctx, r.ID)
+	return s.claimAndRun(ctx, r.ID, approved)
 }
 
 // recountText says in the thread that approvals given earlier no longer count.

@@ -35,6 +35,8 @@ type fakeDir struct {
 	n int
 	// hold, when set, is called by Run before it acts; it may block.
 	hold func(ctx context.Context)
+	// holdLookup, when set, is called by Lookup before it answers; it may block.
+	holdLookup func(ctx context.Context)
 }
 
 func newFakeDir(pools ...policy.Pool) *fakeDir {
@@ -103,7 +105,13 @@ func (d *fakeDir) edit(poolID, username string, change func(u *approval.User)) {
 	change(d.users[poolID][username])
 }
 
-func (d *fakeDir) Lookup(_ context.Context, pool policy.Pool, ref string) (approval.User, error) {
+func (d *fakeDir) Lookup(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
+	d.mu.Lock()
+	hold := d.holdLookup
+	d.mu.Unlock()
+	if hold != nil {
+		hold(ctx)
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.record(dirCall{Op: "lookup", Pool: pool.ID, Username: ref})

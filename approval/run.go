@@ -35,10 +35,14 @@ const recordGrace = time.Minute
 // claimAndRun claims an approved request (approved → running, with a lease), runs it and
 // records the result. When someone else claimed it first, it returns the request as it is.
 // The run goes on when ctx is cancelled: a Cognito call that was made must be recorded.
-func (s *Service) claimAndRun(ctx context.Context, id string) (_ *Request, err error) {
+// approved is the approval's notice, still being posted (nil for none): the run's own notices
+// come after it in the thread, and it is posted by the time claimAndRun returns.
+func (s *Service) claimAndRun(ctx context.Context, id string, approved told) (_ *Request, err error) {
 	ctx = logctx.With(ctx, "request_id", id)
 	s.runs.Add(1)
 	defer s.runs.Done()
+	notices := approved // the last notice told ahead
+	defer func() { notices.wait() }()
 	// Not cut off by the caller, but bounded: the lease, then the time to record the result.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lease+recordGrace)
 	defer cancel()
@@ -59,14 +63,16 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (_ *Request, err e
 	defer func() {
 		if v := recover(); v != nil {
 			s.panicked(ctx, "run", id, v)
+			notices.wait()
 			s.interruptAfterPanic(ctx, id)
 			err = &Error{Code: EINTERNAL, Message: panicText, Err: fmt.Errorf("run of %s: panic: %v", id, v)}
 		}
 	}()
 	s.log.InfoContext(ctx, "run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
-	s.tell(ctx, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display())})
+	notices = s.tellAhead(ctx, notices, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display())})
 	start := s.now()
 	out := s.execute(ctx, r)
+	notices.wait() // the result is told after "Running"
 	return s.finish(ctx, r, out, start)
 }
 

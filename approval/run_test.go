@@ -374,8 +374,8 @@ func TestRunResultNotRecordedWithinItsLease(t *testing.T) {
 	}
 }
 
-// TestRunNotStartedAfterItsLease: posting the "running" notice took longer than the run's
-// lease (Slack was slow), so another process's sweeper may already have marked the run
+// TestRunNotStartedAfterItsLease: looking the user up again took longer than the run's lease
+// (Cognito was slow), so another process's sweeper may already have marked the run
 // interrupted. The Cognito action must not start then.
 func TestRunNotStartedAfterItsLease(t *testing.T) {
 	for _, tt := range []struct {
@@ -390,10 +390,8 @@ func TestRunNotStartedAfterItsLease(t *testing.T) {
 			h := newHarness(t)
 			other := h.second("test-2")
 			r := h.submit(sub(prod, policy.ActionReset))
-			h.note.onNotify = func(_ *approval.Request, n approval.Notice) {
-				if n.Kind != approval.NoticeRunning {
-					return
-				}
+			h.dir.mu.Lock()
+			h.dir.holdLookup = func(context.Context) {
 				h.clock.Advance(3 * time.Minute)
 				if tt.sweep {
 					if err := other.Sweep(t.Context()); err != nil {
@@ -401,6 +399,7 @@ func TestRunNotStartedAfterItsLease(t *testing.T) {
 					}
 				}
 			}
+			h.dir.mu.Unlock()
 			_, err := h.svc.Approve(t.Context(), r.ID, lead1)
 			if got := h.dir.Calls("run"); got != 0 {
 				t.Fatalf("the action ran %d times after its lease ran out", got)
@@ -411,9 +410,13 @@ func TestRunNotStartedAfterItsLease(t *testing.T) {
 			}
 			if tt.sweep {
 				// The sweeper's Interrupted is the one outcome told; the audit trail has the rest.
-				if diff := cmp.Diff(h.note.kinds(r.ID), []approval.NoticeKind{
-					approval.NoticeApproved, approval.NoticeInterrupted, approval.NoticeRunning,
-				}); diff != "" {
+				// "Running" is posted while the user is looked up, so before or after the
+				// sweeper's notice.
+				kinds := h.note.kinds(r.ID)
+				slices.Sort(kinds)
+				want := []approval.NoticeKind{approval.NoticeApproved, approval.NoticeInterrupted, approval.NoticeRunning}
+				slices.Sort(want)
+				if diff := cmp.Diff(kinds, want); diff != "" {
 					t.Errorf("notices (-got +want): the interruption is the one outcome\n%s", diff)
 				}
 				events := h.eventList(r.ID)
@@ -517,5 +520,38 @@ func TestRunChecksTheRequesterGroupsOfNow(t *testing.T) {
 				t.Errorf("the request's recorded groups changed to %v", got)
 			}
 		})
+	}
+}
+
+// TestRunDoesNotWaitForTheRunningNotice: the run looks the user up while "Running" is still
+// being posted (Slack is slow), and its result is told after "Running" all the same.
+func TestRunDoesNotWaitForTheRunningNotice(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+	looked := make(chan struct{})
+	h.dir.mu.Lock()
+	h.dir.holdLookup = func(context.Context) { close(looked) }
+	h.dir.mu.Unlock()
+	h.note.onNotify = func(_ *approval.Request, n approval.Notice) {
+		if n.Kind != approval.NoticeRunning {
+			return
+		}
+		select {
+		case <-looked:
+		case <-time.After(time.Minute):
+			t.Error("the run waited for its notice to be posted before looking the user up")
+		}
+	}
+	got, err := h.svc.Approve(t.Context(), r.ID, lead1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != approval.StateSucceeded || h.dir.Calls("run") != 1 {
+		t.Errorf("state %s, %d runs", got.State, h.dir.Calls("run"))
+	}
+	if diff := cmp.Diff(h.note.kinds(r.ID), []approval.NoticeKind{
+		approval.NoticeApproved, approval.NoticeRunning, approval.NoticeSucceeded,
+	}); diff != "" {
+		t.Errorf("notices (-got +want):\n%s", diff)
 	}
 }

@@ -269,7 +269,7 @@ func (s *Service) autoApprove(ctx context.Context, r *Request) (*Request, error)
 	if err != nil {
 		return r, err
 	}
-	return s.claimAndRun(ctx, r.ID)
+	return s.claimAndRun(ctx, r.ID, nil)
 }
 
 // humanDuration says a duration in words, in its largest unit and the one below it: "24h" is

@@ -99,7 +99,9 @@ var resumeSteps = []resumeStep{
 		func(s *Service, ctx context.Context, r *Request) (*Request, error) { return s.autoApprove(ctx, r) }},
 	// Stopped between the last approval and the claim.
 	{"run", func(r *Request) bool { return r.State == StateApproved },
-		func(s *Service, ctx context.Context, r *Request) (*Request, error) { return s.claimAndRun(ctx, r.ID) }},
+		func(s *Service, ctx context.Context, r *Request) (*Request, error) {
+			return s.claimAndRun(ctx, r.ID, nil)
+		}},
 }
 
 // RunSweeper sweeps at once and then every interval until ctx is done.
