@@ -66,7 +66,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	}()
 
 	if a.policy, err = policyfile.NewHolder(cfg.PolicyFile, log); err != nil {
-		return nil, fmt.Errorf("policy file %s: %w", cfg.PolicyFile, err)
+		return nil, badConfig{fmt.Errorf("policy file %s: %w", cfg.PolicyFile, err)}
 	}
 	if a.store, err = openStore(ctx, cfg, log); err != nil {
 		return nil, err

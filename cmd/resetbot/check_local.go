@@ -15,14 +15,14 @@ func (p *preflight) checkPolicy(context.Context) checkResult {
 	name := "Policy file " + p.cfg.PolicyFile
 	pol, err := policyfile.Load(p.cfg.PolicyFile)
 	if err != nil {
-		return fail(name, problem{err.Error(),
+		return misconfigured(name, problem{err.Error(),
 			"correct what is named above; `resetbot policy check -f " + p.cfg.PolicyFile + "` checks the file alone, and deploy/policy.example.yaml shows every field"})
 	}
 	// The pools are checked even when the workspace is wrong: that is fixed in the policy
 	// file, and the pools' problems are best known at the same time.
 	p.policyRead, p.pools = true, pol.Pools()
 	if pr, ok := p.workspaceProblem(pol); !ok {
-		return fail(name, pr)
+		return misconfigured(name, pr)
 	}
 	names := make([]string, 0, len(p.pools))
 	for _, pool := range p.pools {

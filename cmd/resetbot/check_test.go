@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"maps"
@@ -17,7 +19,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
@@ -40,7 +42,7 @@ func checkLine(t *testing.T, report, name string) string {
 	t.Helper()
 	lines := strings.Split(report, "\n")
 	for i, l := range lines {
-		if strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(l, "FAIL"), "ok")), name) {
+		if _, rest, _ := strings.Cut(l, "  "); strings.HasPrefix(strings.TrimSpace(rest), name) {
 			out := l
 			for _, more := range lines[i+1:] {
 				if !strings.HasPrefix(more, "      ") {
@@ -55,30 +57,36 @@ func checkLine(t *testing.T, report, name string) string {
 	return ""
 }
 
+// assertReportHas fails when the report lacks any of the lines or parts of lines.
+func assertReportHas(t *testing.T, report string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(report, w) {
+			t.Errorf("report lacks %q:\n%s", w, report)
+		}
+	}
+}
+
 func TestCheckPassesWhenEverythingIsReady(t *testing.T) {
 	f := newFixture(t)
 	code, report := runCheck(t, f)
 	if code != exitOK {
 		t.Fatalf("check exited %d, want 0:\n%s", code, report)
 	}
-	for _, want := range []string{
-		"ok    Slack bot token: @resetbot (U0RESETBOT) in workspace example (" + exampleTeam + ")",
+	assertReportHas(t, report,
+		"ok    Slack bot token: @resetbot (U0RESETBOT) in workspace example ("+exampleTeam+")",
 		"ok    Slack app-level token: Socket Mode connections can be opened",
 		"ok    AWS credentials: found",
 		"ok    Policy file ",
-		"ok    Pool prod (" + prodPoolID + ")",
-		"ok    Pool staging (" + stagingPoolID + ")",
+		"ok    Pool prod ("+prodPoolID+")",
+		"ok    Pool staging ("+stagingPoolID+")",
 		"ok    Store sqlite:",
 		"All 7 checks passed",
-	} {
-		if !strings.Contains(report, want) {
-			t.Errorf("report lacks %q:\n%s", want, report)
-		}
-	}
+	)
 }
 
 // TestCheckNamesEachFailure breaks one thing at a time and checks that the report names it,
-// says how to fix it, and exits 1.
+// says how to fix it, and exits 1, or 2 when the fix is in the configuration.
 func TestCheckNamesEachFailure(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -86,6 +94,7 @@ func TestCheckNamesEachFailure(t *testing.T) {
 		check  string   // the report line that must fail
 		want   []string // in that line or its fix
 		report []string // elsewhere in the report
+		code   int      // the exit code when not exitFail
 	}{
 		{
 			name:   "bot token not accepted",
@@ -205,7 +214,8 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			},
 			check:  "Policy file",
 			want:   []string{":6", "reboot", "resetbot policy check -f"},
-			report: []string{"FAIL  Pools: not checked: they are named in the policy file, which did not load"},
+			report: []string{"skip  Pools: not checked: they are named in the policy file, which did not load", "ok    AWS credentials: found", "ok    Store sqlite:"},
+			code:   exitUsage,
 		},
 		{
 			name: "policy for another workspace",
@@ -215,13 +225,15 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			check:  "Policy file",
 			want:   []string{"allows the workspace T0ELSEWHERE", "installed in example (" + exampleTeam + ")", "workspace.teams"},
 			report: []string{"ok    Pool prod (" + prodPoolID + ")", "ok    Pool staging (" + stagingPoolID + ")"},
+			code:   exitUsage,
 		},
 		{
 			name:   "policy file missing",
 			break_: func(t *testing.T, f *fixture) { f.env["RESETBOT_POLICY_FILE"] = filepath.Join(f.dir, "nowhere.yaml") },
 			check:  "Policy file",
 			want:   []string{"nowhere.yaml", "no such file"},
-			report: []string{"FAIL  Pools: not checked"},
+			report: []string{"skip  Pools: not checked"},
+			code:   exitUsage,
 		},
 		{
 			name: "no AWS credentials",
@@ -311,8 +323,8 @@ func TestCheckNamesEachFailure(t *testing.T) {
 			f := newFixture(t)
 			tt.break_(t, f)
 			code, report := runCheck(t, f)
-			if code != exitFail {
-				t.Errorf("check exited %d, want %d", code, exitFail)
+			if want := cmp.Or(tt.code, exitFail); code != want {
+				t.Errorf("check exited %d, want %d", code, want)
 			}
 			line := checkLine(t, report, tt.check)
 			if !strings.HasPrefix(line, "FAIL") {
@@ -331,7 +343,7 @@ func TestCheckNamesEachFailure(t *testing.T) {
 					t.Errorf("report lacks %q:\n%s", w, report)
 				}
 			}
-			if !strings.Contains(report, "checks failed: resetbot is not ready") {
+			if !strings.Contains(report, "resetbot is not ready") {
 				t.Errorf("no verdict:\n%s", report)
 			}
 		})
@@ -342,8 +354,8 @@ func TestCheckFailsOnAMisspelledVariable(t *testing.T) {
 	f := newFixture(t)
 	f.env["RESETBOT_DRYRUN"] = "true"
 	code, report := runCheck(t, f)
-	if code != exitFail {
-		t.Errorf("check exited %d, want %d", code, exitFail)
+	if code != exitUsage {
+		t.Errorf("check exited %d, want %d", code, exitUsage)
 	}
 	line := checkLine(t, report, "Environment")
 	for _, want := range []string{"FAIL", "RESETBOT_DRYRUN is set, but resetbot reads no such variable", "resetbot --help"} {
@@ -353,21 +365,36 @@ func TestCheckFailsOnAMisspelledVariable(t *testing.T) {
 	}
 }
 
-func TestCheckReportsTheConfigurationFirst(t *testing.T) {
-	f := newFixture(t)
-	delete(f.env, "RESETBOT_SLACK_APP_TOKEN")
-	f.env["RESETBOT_SLACK_BOT_TOKEN"] = "xapp-swapped-SeCrEt"
-	code, report := runCheck(t, f)
-	if code != exitFail {
-		t.Errorf("check exited %d, want %d", code, exitFail)
+// TestCheckSaysWhyACheckDidNotRun: a check that needs a variable the configuration could not
+// use names it, and says whether it is unset or wrong.
+func TestCheckSaysWhyACheckDidNotRun(t *testing.T) {
+	_, unusable := configResults([]configProblem{
+		{keys: []string{"RESETBOT_SLACK_BOT_TOKEN"}, err: errors.New("RESETBOT_SLACK_BOT_TOKEN is not set"), missing: true},
+		{keys: []string{"RESETBOT_SLACK_API_URL"}, err: errors.New(`RESETBOT_SLACK_API_URL "x" is not an http(s) URL`)},
+	})
+	p := &preflight{unusable: unusable}
+	got := p.missing([]string{"RESETBOT_SLACK_BOT_TOKEN", "RESETBOT_SLACK_API_URL", "RESETBOT_POLICY_FILE"})
+	want := "RESETBOT_SLACK_BOT_TOKEN is not set; RESETBOT_SLACK_API_URL is not usable (see Configuration above)"
+	if got != want {
+		t.Errorf("missing = %q, want %q", got, want)
 	}
-	for _, want := range []string{"RESETBOT_SLACK_APP_TOKEN is not set", "RESETBOT_SLACK_BOT_TOKEN does not start with xoxb-", "Fix the configuration first"} {
-		if !strings.Contains(report, want) {
-			t.Errorf("report lacks %q:\n%s", want, report)
+	if got := p.missing([]string{"RESETBOT_POLICY_FILE"}); got != "" {
+		t.Errorf("missing of a usable variable = %q, want none", got)
+	}
+}
+
+// TestCheckNeedsKnownVariables holds what each check says it needs to the variables resetbot reads.
+func TestCheckNeedsKnownVariables(t *testing.T) {
+	known := map[string]bool{}
+	for _, v := range configVars() {
+		known[v.Key] = true
+	}
+	for _, c := range (&preflight{}).checks() {
+		for _, k := range c.needs {
+			if !known[k] {
+				t.Errorf("check %q needs %s, which resetbot does not read", c.name, k)
+			}
 		}
-	}
-	if strings.Contains(report, "SeCrEt") {
-		t.Errorf("report shows the token:\n%s", report)
 	}
 }
 
@@ -477,7 +504,7 @@ func TestIAMProbesCoverEveryOperation(t *testing.T) {
 	want := slices.DeleteFunc(cognito.Operations(), func(op string) bool { return op == "DescribeUserPool" })
 	got := slices.Sorted(maps.Keys(iamProbes))
 	slices.Sort(want)
-	if diff := cmp.Diff(got, want); diff != "" {
+	if diff := gocmp.Diff(got, want); diff != "" {
 		t.Errorf("iamProbes vs cognito.Operations() without DescribeUserPool (-probes +operations):\n%s", diff)
 	}
 }

@@ -2,17 +2,44 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 )
 
-// Exit codes.
+// Exit codes, the same for every command: serve and check exit with the same code for the same
+// problem. When check finds several, the configuration's wins, since it is fixed first.
 const (
 	exitOK    = 0
-	exitFail  = 1 // the command ran and failed (check found problems, serve stopped on an error)
-	exitUsage = 2 // the command line or the configuration is wrong
+	exitFail  = 1 // something resetbot needs failed: Slack, AWS or the store refused or did not answer, or serve stopped on an error
+	exitUsage = 2 // what resetbot was given is wrong: the command line, a RESETBOT_ variable or the policy file
 )
+
+// exitCodes says what each exit code means, for the help and the README's table.
+var exitCodes = []struct {
+	code    int
+	meaning string
+}{
+	{exitOK, "done; for check, resetbot is ready to serve; for policy test, the request is allowed"},
+	{exitFail, "Slack, AWS or the store failed or refused, or serve stopped on an error; for policy test, the request is denied"},
+	{exitUsage, "the command line, a RESETBOT_ variable or the policy file is wrong"},
+}
+
+// badConfig marks an error whose fix is in the configuration (the policy file, a RESETBOT_
+// variable): the command exits exitUsage for it, as check does for the same problem.
+type badConfig struct{ error }
+
+func (e badConfig) Unwrap() error { return e.error }
+
+// exitCode is the exit code for an error that stopped a command.
+func exitCode(err error) int {
+	var bc badConfig
+	if errors.As(err, &bc) {
+		return exitUsage
+	}
+	return exitFail
+}
 
 // command is one subcommand.
 type command struct {

@@ -67,59 +67,104 @@ func (f *LogFormat) Decode(v string) error {
 // LoadConfig reads the configuration from the environment and checks it. Every problem is
 // reported, each naming its variable and how to fix it.
 func LoadConfig() (Config, error) {
-	var c Config
-	if err := envconfig.Process(envPrefix, &c); err != nil {
-		var pe *envconfig.ParseError
-		if errors.As(err, &pe) {
-			return Config{}, fmt.Errorf("%s: %w", pe.KeyName, pe.Err)
-		}
-		return Config{}, fmt.Errorf("reading the configuration: %w", err)
-	}
-	if err := c.Validate(); err != nil {
-		return Config{}, err
+	c, problems := readConfig()
+	if len(problems) > 0 {
+		return Config{}, joinProblems(problems)
 	}
 	return c, nil
 }
 
-// Validate checks what the types alone do not: mandatory values, token prefixes, the command,
-// the listen address and the endpoint overrides.
-func (c *Config) Validate() error {
-	var errs []error
-	for _, v := range configVars() {
-		if v.Mandatory && reflect.ValueOf(c).Elem().FieldByName(v.Field).IsZero() {
-			errs = append(errs, fmt.Errorf("%s is not set: %s", v.Key, v.Desc))
+// configProblem is one thing wrong with the configuration, and the variables it is about.
+type configProblem struct {
+	keys    []string
+	err     error
+	missing bool // a mandatory variable is not set
+}
+
+func joinProblems(problems []configProblem) error {
+	errs := make([]error, len(problems))
+	for i, p := range problems {
+		errs[i] = p.err
+	}
+	return errors.Join(errs...)
+}
+
+// readConfig reads the configuration from the environment as far as it can, and returns every
+// problem. Each variable is read on its own, so one that does not parse is reported with the
+// others and left at its zero value: check still runs what does not need it.
+func readConfig() (Config, []configProblem) {
+	var c Config
+	var problems []configProblem
+	unread := map[string]bool{}
+	v := reflect.ValueOf(&c).Elem()
+	for _, f := range reflect.VisibleFields(v.Type()) {
+		one := reflect.New(reflect.StructOf([]reflect.StructField{{Name: f.Name, Type: f.Type, Tag: f.Tag}}))
+		if err := envconfig.Process(envPrefix, one.Interface()); err != nil {
+			key := envPrefix + "_" + f.Tag.Get("envconfig")
+			var pe *envconfig.ParseError
+			if errors.As(err, &pe) {
+				err = fmt.Errorf("%s: %w", pe.KeyName, pe.Err)
+			} else {
+				err = fmt.Errorf("reading %s: %w", key, err)
+			}
+			problems = append(problems, configProblem{keys: []string{key}, err: err})
+			unread[key] = true
+			continue
+		}
+		v.FieldByIndex(f.Index).Set(one.Elem().Field(0))
+	}
+	// A variable that did not parse is not checked again at its zero value.
+	for _, p := range c.problems() {
+		if !slices.ContainsFunc(p.keys, func(k string) bool { return unread[k] }) {
+			problems = append(problems, p)
 		}
 	}
-	errs = append(errs,
-		checkToken("RESETBOT_SLACK_APP_TOKEN", c.SlackAppToken, "xapp-",
-			"the app-level token is on the app's Basic Information page, under App-Level Tokens"),
-		checkToken("RESETBOT_SLACK_BOT_TOKEN", c.SlackBotToken, "xoxb-",
-			"the bot token is on the app's OAuth & Permissions page, under Bot User OAuth Token"),
-	)
+	return c, problems
+}
+
+// Validate checks what the types alone do not: mandatory values, token prefixes, the command,
+// the listen address and the endpoint overrides.
+func (c *Config) Validate() error { return joinProblems(c.problems()) }
+
+// problems is what Validate finds, each with the variables it is about.
+func (c *Config) problems() []configProblem {
+	var out []configProblem
+	add := func(err error, keys ...string) {
+		if err != nil {
+			out = append(out, configProblem{keys: keys, err: err})
+		}
+	}
+	for _, v := range configVars() {
+		if v.Mandatory && reflect.ValueOf(c).Elem().FieldByName(v.Field).IsZero() {
+			out = append(out, configProblem{keys: []string{v.Key}, err: fmt.Errorf("%s is not set: %s", v.Key, v.Desc), missing: true})
+		}
+	}
+	add(checkToken("RESETBOT_SLACK_APP_TOKEN", c.SlackAppToken, "xapp-",
+		"the app-level token is on the app's Basic Information page, under App-Level Tokens"), "RESETBOT_SLACK_APP_TOKEN")
+	add(checkToken("RESETBOT_SLACK_BOT_TOKEN", c.SlackBotToken, "xoxb-",
+		"the bot token is on the app's OAuth & Permissions page, under Bot User OAuth Token"), "RESETBOT_SLACK_BOT_TOKEN")
 	if !strings.HasPrefix(c.Command, "/") || len(c.Command) < 2 || strings.ContainsAny(c.Command, " \t") {
-		errs = append(errs, fmt.Errorf("RESETBOT_COMMAND %q is not a slash command: write it like /cognito", c.Command))
+		add(fmt.Errorf("RESETBOT_COMMAND %q is not a slash command: write it like /cognito", c.Command), "RESETBOT_COMMAND")
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-		errs = append(errs, fmt.Errorf("RESETBOT_HTTP_ADDR %q is not host:port (e.g. :8080): %w", c.HTTPAddr, err))
+		add(fmt.Errorf("RESETBOT_HTTP_ADDR %q is not host:port (e.g. :8080): %w", c.HTTPAddr, err), "RESETBOT_HTTP_ADDR")
 	}
 	if c.Workers < 1 {
-		errs = append(errs, fmt.Errorf("RESETBOT_WORKERS %d is below 1", c.Workers))
+		add(fmt.Errorf("RESETBOT_WORKERS %d is below 1", c.Workers), "RESETBOT_WORKERS")
 	}
 	if c.WorkQueue < 1 {
-		errs = append(errs, fmt.Errorf("RESETBOT_WORK_QUEUE %d is below 1", c.WorkQueue))
+		add(fmt.Errorf("RESETBOT_WORK_QUEUE %d is below 1", c.WorkQueue), "RESETBOT_WORK_QUEUE")
 	}
 	if c.MemoryLimitMiB < 0 {
-		errs = append(errs, fmt.Errorf("RESETBOT_MEMORY_LIMIT_MIB %d is negative (0 means no limit)", c.MemoryLimitMiB))
+		add(fmt.Errorf("RESETBOT_MEMORY_LIMIT_MIB %d is negative (0 means no limit)", c.MemoryLimitMiB), "RESETBOT_MEMORY_LIMIT_MIB")
 	}
 	if c.ShutdownGrace < 0 {
-		errs = append(errs, fmt.Errorf("RESETBOT_SHUTDOWN_GRACE %s is negative", c.ShutdownGrace))
+		add(fmt.Errorf("RESETBOT_SHUTDOWN_GRACE %s is negative", c.ShutdownGrace), "RESETBOT_SHUTDOWN_GRACE")
 	}
-	errs = append(errs,
-		checkStoreAuth(c),
-		checkURL("RESETBOT_SLACK_API_URL", c.SlackAPIURL),
-		checkURL("RESETBOT_COGNITO_ENDPOINT", c.CognitoEndpoint),
-	)
-	return errors.Join(errs...)
+	add(checkStoreAuth(c), "RESETBOT_STORE", "RESETBOT_STORE_PASSWORD_FILE", "RESETBOT_STORE_IAM_AUTH")
+	add(checkURL("RESETBOT_SLACK_API_URL", c.SlackAPIURL), "RESETBOT_SLACK_API_URL")
+	add(checkURL("RESETBOT_COGNITO_ENDPOINT", c.CognitoEndpoint), "RESETBOT_COGNITO_ENDPOINT")
+	return out
 }
 
 // checkToken checks a token's prefix without ever printing the token.

@@ -115,6 +115,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		name string
 		env  map[string]string // on top of validEnv; "" unsets
 		want []string          // each must appear in the error
+		not  []string          // none may
 	}{
 		{
 			name: "nothing set",
@@ -172,6 +173,12 @@ func TestLoadConfigErrors(t *testing.T) {
 			want: []string{"RESETBOT_SHUTDOWN_GRACE"},
 		},
 		{
+			name: "every value that does not parse, and nothing more about it",
+			env:  map[string]string{"RESETBOT_WORKERS": "many", "RESETBOT_SHUTDOWN_GRACE": "soon", "RESETBOT_COMMAND": "cognito"},
+			want: []string{"RESETBOT_WORKERS: ", "RESETBOT_SHUTDOWN_GRACE: ", `RESETBOT_COMMAND "cognito" is not a slash command`},
+			not:  []string{"RESETBOT_WORKERS 0 is below 1"},
+		},
+		{
 			name: "negative grace",
 			env:  map[string]string{"RESETBOT_SHUTDOWN_GRACE": "-1s"},
 			want: []string{"RESETBOT_SHUTDOWN_GRACE -1s is negative"},
@@ -204,6 +211,11 @@ func TestLoadConfigErrors(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("error holds %q:\n%v", w, err)
 				}
 			}
 			if strings.Contains(err.Error(), "SeCrEtVaLuE") {

@@ -238,3 +238,10 @@ func TestREADMEScopeTableIsTheBotScopes(t *testing.T) {
 		t.Errorf("the README's scope table vs botScopes (-botScopes +README):\n%s", diff)
 	}
 }
+
+// TestREADMEExitTable holds the README's table of exit codes to the ones the commands use.
+func TestREADMEExitTable(t *testing.T) {
+	if want := markdownExitTable(); !strings.Contains(readmeSection(t, "Commands"), want) {
+		t.Errorf("the README's Commands section lacks the table of exit codes; paste this:\n%s", want)
+	}
+}

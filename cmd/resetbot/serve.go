@@ -28,7 +28,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	app, err := New(ctx, cfg, log)
 	if err != nil {
 		log.Error("resetbot cannot start; run `resetbot check` for what to fix", "err", err)
-		return exitFail
+		return exitCode(err)
 	}
 	defer func() {
 		if err := app.Close(); err != nil {
@@ -41,7 +41,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	if err := app.Run(ctx); err != nil {
 		log.Error("resetbot stopped", "err", err)
-		return exitFail
+		return exitCode(err)
 	}
 	log.Info("resetbot stopped")
 	return exitOK

@@ -30,7 +30,7 @@ func TestCheckStorePostgres(t *testing.T) {
 	p := &preflight{cfg: cfg, log: slog.New(slog.DiscardHandler)}
 
 	got := p.checkStore(t.Context())
-	if !got.OK || !strings.Contains(got.Detail, "schema at version 0 of") || !strings.Contains(got.Detail, "resetbot store migrate") {
+	if got.Status != checkPassed || !strings.Contains(got.Detail, "schema at version 0 of") || !strings.Contains(got.Detail, "resetbot store migrate") {
 		t.Errorf("check of an empty database = %+v, want a pass that says serve migrates", got)
 	}
 	if strings.Contains(got.Name, passwordOf(t, cfg)) {
@@ -48,13 +48,13 @@ func TestCheckStorePostgres(t *testing.T) {
 	}
 
 	got = p.checkStore(t.Context())
-	if !got.OK || !strings.Contains(got.Detail, "writable, schema at version") {
+	if got.Status != checkPassed || !strings.Contains(got.Detail, "writable, schema at version") {
 		t.Errorf("check of a migrated database = %+v, want writable", got)
 	}
 
 	pgtest.Exec(t, cfg.Store.ConnString(), "INSERT INTO schema_version (version, name) VALUES (999, '0999_future.sql')")
 	got = p.checkStore(t.Context())
-	if got.OK || !strings.Contains(got.Detail, "newer than this resetbot knows") {
+	if got.Status != checkFailed || !strings.Contains(got.Detail, "newer than this resetbot knows") {
 		t.Errorf("check of a newer schema = %+v, want a failure naming it", got)
 	}
 }
@@ -66,7 +66,7 @@ func TestCheckStorePostgresUnreachable(t *testing.T) {
 	}
 	p := &preflight{cfg: Config{Store: u}, log: slog.New(slog.DiscardHandler)}
 	got := p.checkStore(t.Context())
-	if got.OK || !strings.Contains(got.Fix, "reachable") {
+	if got.Status != checkFailed || !strings.Contains(got.Fix, "reachable") {
 		t.Errorf("check of an unreachable database = %+v, want a failure saying what to fix", got)
 	}
 	for _, s := range []string{got.Name, got.Detail, got.Fix} {

@@ -16,6 +16,10 @@ func writeUsage(w io.Writer) {
 		say(tw, "  %s\t%s\n", c.name, c.summary)
 	}
 	_ = tw.Flush()
+	say(w, "\nExit status:\n")
+	for _, e := range exitCodes {
+		say(w, "  %d  %s\n", e.code, e.meaning)
+	}
 	say(w, "\nConfiguration (environment variables; AWS credentials and region come from the\nSDK's default chain: AWS_REGION, AWS_PROFILE, IRSA, the ECS task role, …):\n\n")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	say(tw, "  VARIABLE\tDEFAULT\tDESCRIPTION\n")
@@ -46,6 +50,16 @@ func markdownConfigTable() string {
 			def = usageDefault(v)
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", v.Key, def, strings.ReplaceAll(v.Desc, "|", `\|`))
+	}
+	return b.String()
+}
+
+// markdownExitTable is the README's table of exit codes, generated from exitCodes.
+func markdownExitTable() string {
+	var b strings.Builder
+	b.WriteString("| exit | meaning |\n|---|---|\n")
+	for _, e := range exitCodes {
+		fmt.Fprintf(&b, "| %d | %s |\n", e.code, e.meaning)
 	}
 	return b.String()
 }
