@@ -14,8 +14,7 @@ import (
 )
 
 const (
-	durationExpected = "a duration such as 30m, 4h or 2d"
-	poolExample      = "e.g. prod: {id: eu-west-1_AbCdEf123, region: eu-west-1}"
+	poolExample = "e.g. prod: {id: eu-west-1_AbCdEf123, region: eu-west-1}"
 	// maxDuration bounds every duration in the file: expiry, reminders and limit windows.
 	maxDuration = 30 * 24 * time.Hour
 )
@@ -86,7 +85,7 @@ func (r *reader) duration(path, s string) time.Duration {
 	}
 	d, err := policy.ParseDuration(s)
 	if err != nil || d <= 0 || d > maxDuration {
-		r.errorf(r.value(path), path, "expected %s, more than zero and at most 30d, got %q", durationExpected, clip(s))
+		r.errorf(r.value(path), path, "expected a duration such as 30m, 4h or 2d, more than zero and at most 30d, got %q", clip(s))
 		return 0
 	}
 	return d

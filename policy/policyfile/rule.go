@@ -11,9 +11,6 @@ import (
 	"github.com/resetbot/resetbot/policy"
 )
 
-// MaxApprovals is the most approvals a rule may ask for.
-const MaxApprovals = 10
-
 // defaultExpiry is how long a request waits for approval when its rule does not say.
 const defaultExpiry = 24 * time.Hour
 
