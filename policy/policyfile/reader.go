@@ -188,9 +188,7 @@ func (r *reader) scalar(n ast.Node, v reflect.Value, path string, s spec) {
 	case *ast.StringNode:
 		val = x.Value
 	case *ast.LiteralNode:
-		if val = ""; x.Value != nil {
-			val = x.Value.Value
-		}
+		val = x.Value.Value // the parser always sets it, to "" at the least
 	case *ast.BoolNode:
 		val = x.Value
 	case *ast.IntegerNode:

@@ -32,12 +32,8 @@ func position(n ast.Node) (line, col int) {
 	return 1, 0
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
+// join names the field key of the field at path; at the top, path is "".
+func join(path, key string) string { return strings.TrimPrefix(path+"."+key, ".") }
 
 // resolve follows anchors and aliases to the value they stand for. It reports tags, which the
 // policy file does not use, and aliases to no anchor.
