@@ -13,22 +13,32 @@ func adminResetUserPassword(s *Server, c *call, in *usernameInput) (any, *apiErr
 	if err != nil {
 		return nil, err
 	}
-	if !u.enabled {
-		return nil, errUserDisabled()
+	if _, _, err := s.sendResetCode(p, u, "AdminResetUserPassword"); err != nil {
+		return nil, err
 	}
-	if u.status == StatusForceChangePassword {
-		// The user never chose a password: Cognito wants a new temporary one instead.
-		return nil, errCannotReset()
-	}
-	medium, attr, ok := p.recoveryContact(u)
-	if !ok {
-		return nil, errNoVerifiedContact()
-	}
-	s.newCode(p, u, "AdminResetUserPassword", medium, attr)
 	u.status = StatusResetRequired
 	u.password = ""
 	u.modified = s.now()
 	return map[string]any{}, nil
+}
+
+// sendResetCode sends the user a password-reset code to their verified contact, as
+// AdminResetUserPassword and ForgotPassword do, and says where it went. A disabled user, one who
+// never chose a password (Cognito wants a new temporary one instead) and one with no verified
+// contact get no code.
+func (s *Server) sendResetCode(p *pool, u *user, trigger string) (medium, attr string, _ *apiError) {
+	if !u.enabled {
+		return "", "", errUserDisabled()
+	}
+	if u.status == StatusForceChangePassword {
+		return "", "", errCannotReset()
+	}
+	medium, attr, ok := p.recoveryContact(u)
+	if !ok {
+		return "", "", errNoVerifiedContact()
+	}
+	s.newCode(p, u, trigger, medium, attr)
+	return medium, attr, nil
 }
 
 // newCode gives the user a fresh password-reset code and sends it.
@@ -114,17 +124,10 @@ func forgotPassword(s *Server, _ *call, in *forgotPasswordInput) (any, *apiError
 		}
 		return nil, errUserNotFound()
 	}
-	if !u.enabled {
-		return nil, errUserDisabled()
+	medium, attr, err := s.sendResetCode(p, u, "ForgotPassword")
+	if err != nil {
+		return nil, err
 	}
-	if u.status == StatusForceChangePassword {
-		return nil, errCannotReset()
-	}
-	medium, attr, ok := p.recoveryContact(u)
-	if !ok {
-		return nil, errNoVerifiedContact()
-	}
-	s.newCode(p, u, "ForgotPassword", medium, attr)
 	return deliveryDetails(medium, attr, u.attrs[attr]), nil
 }
 

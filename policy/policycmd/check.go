@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/resetbot/resetbot/internal/words"
 	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
@@ -24,13 +25,13 @@ func runCheck(args []string, stdout, stderr *strings.Builder) int {
 	describePolicy(stdout, p)
 	warnings := policyfile.Lint(p)
 	if len(warnings) > 0 {
-		fmt.Fprintf(stdout, "\n%d %s:\n", len(warnings), plural(len(warnings), "warning", "warnings"))
+		fmt.Fprintf(stdout, "\n%d %s:\n", len(warnings), words.Plural(len(warnings), "warning", "warnings"))
 		for _, w := range warnings {
 			fmt.Fprintf(stdout, "  %s\n", w)
 		}
 	}
 	if *strict && len(warnings) > 0 {
-		fmt.Fprintf(stderr, "%s: not accepted with --strict: %d %s\n", *file, len(warnings), plural(len(warnings), "warning", "warnings"))
+		fmt.Fprintf(stderr, "%s: not accepted with --strict: %d %s\n", *file, len(warnings), words.Plural(len(warnings), "warning", "warnings"))
 		return exitBad
 	}
 	return exitOK

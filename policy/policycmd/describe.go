@@ -110,7 +110,7 @@ func writeTerms(w *strings.Builder, indent string, t terms) {
 		if t.self {
 			own = "the requester's own approval counts once"
 		}
-		fmt.Fprintf(w, "%sneeds %d %s from %s; %s\n", indent, t.approvals, plural(t.approvals, "approval", "approvals"), words.Or(t.approvers), own)
+		fmt.Fprintf(w, "%sneeds %d %s from %s; %s\n", indent, t.approvals, words.Plural(t.approvals, "approval", "approvals"), words.Or(t.approvers), own)
 		expiry := "waits " + policy.FormatDuration(t.expires) + " for approval"
 		if t.remind > 0 {
 			expiry += ", with a reminder after " + policy.FormatDuration(t.remind)
@@ -199,10 +199,10 @@ func requirementsPhrase(req policy.Requirements, given map[string]bool, showGive
 func limitsPhrase(l policy.Limits) string {
 	var parts []string
 	if l.PerRequesterMax > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s per requester per %s", l.PerRequesterMax, plural(l.PerRequesterMax, "request", "requests"), policy.FormatDuration(l.PerRequesterWindow)))
+		parts = append(parts, fmt.Sprintf("%d %s per requester per %s", l.PerRequesterMax, words.Plural(l.PerRequesterMax, "request", "requests"), policy.FormatDuration(l.PerRequesterWindow)))
 	}
 	if l.PerTargetMax > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s per user per %s", l.PerTargetMax, plural(l.PerTargetMax, "request", "requests"), policy.FormatDuration(l.PerTargetWindow)))
+		parts = append(parts, fmt.Sprintf("%d %s per user per %s", l.PerTargetMax, words.Plural(l.PerTargetMax, "request", "requests"), policy.FormatDuration(l.PerTargetWindow)))
 	}
 	return strings.Join(parts, "; ")
 }
