@@ -159,24 +159,19 @@ func (r *reader) limits(l *limitsDoc, path string, def policy.Limits) policy.Lim
 		return def
 	}
 	set := func(d *limitDoc, name string, max *int, window *time.Duration) {
-		if m, w := r.limit(d, join(path, name)); m != 0 {
-			*max, *window = m, w
+		if path := join(path, name); d != nil && !r.bad(path) {
+			for _, f := range []string{"max", "window"} {
+				if !r.has(join(path, f)) {
+					r.errorf(r.value(path), join(path, f), "missing; a limit says both max and window, e.g. {max: 10, window: 24h}")
+				}
+			}
+			if w := r.duration(join(path, "window"), d.Window); d.Max != 0 {
+				*max, *window = d.Max, w
+			}
 		}
 	}
 	set(l.PerRequester, "per_requester", &def.PerRequesterMax, &def.PerRequesterWindow)
 	set(l.PerTarget, "per_target", &def.PerTargetMax, &def.PerTargetWindow)
 	set(l.PerRequesterLookups, "per_requester_lookups", &def.PerRequesterLookupsMax, &def.PerRequesterLookupsWindow)
 	return def
-}
-
-func (r *reader) limit(l *limitDoc, path string) (int, time.Duration) {
-	if l == nil || r.bad(path) {
-		return 0, 0
-	}
-	for _, name := range []string{"max", "window"} {
-		if !r.has(join(path, name)) {
-			r.errorf(r.value(path), join(path, name), "missing; a limit says both max and window, e.g. {max: 10, window: 24h}")
-		}
-	}
-	return l.Max, r.duration(join(path, "window"), l.Window)
 }
