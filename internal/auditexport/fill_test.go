@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/approvaltest"
 	"github.com/resetbot/resetbot/internal/fakeclock"
 	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
@@ -16,31 +18,23 @@ import (
 	"github.com/resetbot/resetbot/store/sqlite"
 )
 
-// fillPolicy is the policy the workflow runs under while it fills the store.
-const fillPolicy = `
-pools:
-  prod: {id: eu-west-1_Prod1, region: eu-west-1}
-  dev: {id: eu-west-1_Dev1, region: eu-west-1}
-rules:
-  - name: protect-admins
-    effect: deny
-    target_groups: {any_of: [admins]}
-    message: Admin accounts are reset by the security team.
-  - name: support-read
-    actions: [status, history]
-    requesters: ["@support"]
-  - name: prod-support
-    pools: [prod]
-    actions: [reset, temp-password]
-    requesters: ["@support"]
-    approvers: [U0LEAD001]
-    approvals: 1
-  - name: dev-any
-    pools: [dev]
-    actions: [reset, temp-password]
-    requesters: ["*"]
-    approvals: 0
-`
+// fillPolicy is the policy the workflow runs under while it fills the store: the workflow
+// tests' policy with prod's requests approved by U0LEAD001 alone and no identity check asked
+// for, as the golden exports were recorded under.
+func fillPolicy(t *testing.T) string {
+	t.Helper()
+	p := approvaltest.Policy
+	for _, change := range []struct{ from, to string }{
+		{`approvers: ["@leads", U0LEAD001]`, `approvers: [U0LEAD001]`},
+		{"      verified_by: [callback]\n", ""},
+	} {
+		if !strings.Contains(p, change.from) {
+			t.Fatalf("approvaltest.Policy no longer has %q", change.from)
+		}
+		p = strings.Replace(p, change.from, change.to, 1)
+	}
+	return p
+}
 
 // t0 is the workflow's clock at the start.
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -55,7 +49,7 @@ func fillStore(t *testing.T) approval.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	pol, err := policyfile.Parse([]byte(fillPolicy), "policy.yaml")
+	pol, err := policyfile.Parse([]byte(fillPolicy(t)), "policy.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
