@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestAppWritesAuditLogLines: the binary's wiring logs each stored audit event as a "msg":"audit"
@@ -14,10 +12,7 @@ func TestAppWritesAuditLogLines(t *testing.T) {
 		t.Run(map[bool]string{true: "on", false: "off"}[on], func(t *testing.T) {
 			f := newFixture(t)
 			app, logs := newApp(t, f, func(c *Config) { c.AuditLog = on })
-			stop := runApp(t, app)
-			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-			defer cancel()
-			waitAppReady(t, ctx, f, app)
+			ctx, stop := runReadyApp(t, f, app)
 			c := requestReset(t, ctx, f)
 			approve(t, ctx, f, c)
 			waitThread(t, ctx, f, c, succeeded)

@@ -83,20 +83,22 @@ func runApp(t *testing.T, app *App) (stop func() error) {
 	}
 }
 
-// waitAppReady waits for the Socket Mode connection and then for /readyz to answer 200.
-func waitAppReady(t *testing.T, ctx context.Context, f *fixture, app *App) {
+// runReadyApp runs the App (runApp) and waits for its Socket Mode connection and then for
+// /readyz to answer 200. ctx bounds the test's waits to 30 seconds.
+func runReadyApp(t *testing.T, f *fixture, app *App) (ctx context.Context, stop func() error) {
 	t.Helper()
+	stop = runApp(t, app)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	t.Cleanup(cancel)
 	p := &process{addr: app.HTTPAddr().String()}
 	p.waitReady(t, ctx, f)
+	return ctx, stop
 }
 
 func TestAppRunsARequestAndStops(t *testing.T) {
 	f := newFixture(t)
 	app, _ := newApp(t, f, nil)
-	stop := runApp(t, app)
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	waitAppReady(t, ctx, f, app)
+	ctx, stop := runReadyApp(t, f, app)
 
 	c := requestReset(t, ctx, f)
 	approve(t, ctx, f, c)
@@ -128,10 +130,7 @@ func TestAppRunsARequestAndStops(t *testing.T) {
 func TestAppReportsAGraceThatRanOut(t *testing.T) {
 	f := newFixture(t)
 	app, logs := newApp(t, f, func(c *Config) { c.ShutdownGrace = 10 * time.Millisecond })
-	stop := runApp(t, app)
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	waitAppReady(t, ctx, f, app)
+	ctx, stop := runReadyApp(t, f, app)
 
 	c := requestReset(t, ctx, f)
 	f.cognito.SetLatency(2 * time.Second)
@@ -244,10 +243,7 @@ func TestAppNotReadyBeforeSlackConnects(t *testing.T) {
 func TestAppDropsEnvelopesFromAnotherWorkspaceOrApp(t *testing.T) {
 	f := newFixture(t)
 	app, logs := newApp(t, f, nil)
-	stop := runApp(t, app)
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	waitAppReady(t, ctx, f, app)
+	ctx, stop := runReadyApp(t, f, app)
 
 	reset := "reset " + targetEmail + " --pool prod --ticket SUP-123 --verified-by callback locked out"
 	command := func(team, app string) map[string]any {

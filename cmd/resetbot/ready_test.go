@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -51,10 +49,7 @@ func TestReadyFollowsTheApp(t *testing.T) {
 
 	f := newFixture(t)
 	app, _ := newApp(t, f, nil)
-	stop := runApp(t, app)
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	waitAppReady(t, ctx, f, app)
+	_, stop := runReadyApp(t, f, app)
 	if code, out := ready(app); code != exitOK {
 		t.Errorf("ready once the app is = %d %q, want %d", code, out, exitOK)
 	}
