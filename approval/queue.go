@@ -26,28 +26,40 @@ const DecidedLimit = 10
 // QueueOf returns a's queue. It changes nothing and audits nothing: it lists only what the
 // policy lets a decide and what a asked for.
 func (s *Service) QueueOf(ctx context.Context, a policy.Approver) (Queue, error) {
-	open, err := s.store.Pending(ctx)
+	qs, err := s.QueuesOf(ctx, a)
 	if err != nil {
-		return Queue{}, fmt.Errorf("list open requests: %w", err)
-	}
-	var q Queue
-	now := s.now()
-	for _, r := range open {
-		if r.Requester == a.User {
-			q.Mine = append(q.Mine, r)
-		}
-		if r.State != StatePending || (!r.ExpiresAt.IsZero() && !now.Before(r.ExpiresAt)) {
-			continue
-		}
-		if ok, _ := s.pol.CanApprove(boundDecision(r), a, r.Requester, approvers(r)); ok {
-			q.Waiting = append(q.Waiting, r)
-		}
-	}
-	byCreated := func(x, y *Request) int { return x.CreatedAt.Compare(y.CreatedAt) }
-	slices.SortStableFunc(q.Waiting, byCreated)
-	slices.SortStableFunc(q.Mine, byCreated)
-	if q.Decided, err = s.decidedBy(ctx, a.User); err != nil {
 		return Queue{}, err
 	}
-	return q, nil
+	return qs[0], nil
+}
+
+// QueuesOf returns the queues of several people, in the order given, from one read of the
+// open requests: publishing the Home tabs of everyone a busy hour concerns costs one read of
+// them, not one per person.
+func (s *Service) QueuesOf(ctx context.Context, people ...policy.Approver) ([]Queue, error) {
+	open, err := s.store.Pending(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list open requests: %w", err)
+	}
+	slices.SortStableFunc(open, func(x, y *Request) int { return x.CreatedAt.Compare(y.CreatedAt) })
+	now := s.now()
+	qs := make([]Queue, len(people))
+	for i, a := range people {
+		q := &qs[i]
+		for _, r := range open {
+			if r.Requester == a.User {
+				q.Mine = append(q.Mine, r)
+			}
+			if r.State != StatePending || (!r.ExpiresAt.IsZero() && !now.Before(r.ExpiresAt)) {
+				continue
+			}
+			if ok, _ := s.pol.CanApprove(boundDecision(r), a, r.Requester, approvers(r)); ok {
+				q.Waiting = append(q.Waiting, r)
+			}
+		}
+		if q.Decided, err = s.decidedBy(ctx, a.User); err != nil {
+			return nil, err
+		}
+	}
+	return qs, nil
 }

@@ -86,3 +86,34 @@ func ids(rs []*approval.Request) []string {
 	}
 	return out
 }
+
+// TestQueuesOf: the queues of several people read together are each what QueueOf says.
+func TestQueuesOf(t *testing.T) {
+	h := newHarness(t)
+	requester := policy.Approver{User: "U0REQ0001", Groups: requesterGroups}
+	one := h.submit(sub(prod, policy.ActionReset))
+	h.clock.Advance(time.Minute)
+	h.submit(sub(dual, policy.ActionReset))
+	h.approve(one.ID, lead2)
+	people := []policy.Approver{lead1, lead2, lead3, outsider, requester}
+	got, err := h.svc.QueuesOf(t.Context(), people...)
+	if err != nil {
+		t.Fatalf("QueuesOf: %v", err)
+	}
+	if len(got) != len(people) {
+		t.Fatalf("%d queues for %d people", len(got), len(people))
+	}
+	for i, a := range people {
+		want, err := h.svc.QueueOf(t.Context(), a)
+		if err != nil {
+			t.Fatalf("QueueOf(%s): %v", a.User, err)
+		}
+		for name, pair := range map[string][2][]*approval.Request{
+			"waiting": {got[i].Waiting, want.Waiting}, "mine": {got[i].Mine, want.Mine}, "decided": {got[i].Decided, want.Decided},
+		} {
+			if diff := cmp.Diff(ids(pair[0]), ids(pair[1])); diff != "" {
+				t.Errorf("%s of %s (-together +alone):\n%s", name, a.User, diff)
+			}
+		}
+	}
+}

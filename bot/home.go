@@ -15,7 +15,7 @@ import (
 	"github.com/resetbot/resetbot/policy"
 )
 
-// homeTimeout bounds the republishing of the Home tabs one change of a request concerns.
+// homeTimeout bounds each step of publishing Home tabs: reading the queues, publishing a tab.
 const homeTimeout = time.Minute
 
 // onAppHomeOpened publishes the person's Home tab when they open it.
@@ -28,30 +28,41 @@ func (b *Bot) onAppHomeOpened(ctx context.Context, e *slackevents.AppHomeOpenedE
 
 // publishHome renders and publishes user's Home tab: what waits for their approval, their
 // open requests and their last decisions. A failure is logged; the tab keeps what it showed.
-func (b *Bot) publishHome(ctx context.Context, user string) {
-	q, ok := b.queueOf(ctx, user)
-	if !ok {
+func (b *Bot) publishHome(ctx context.Context, user string) { b.publishHomes(ctx, []string{user}) }
+
+// publishHomes publishes the Home tabs of users, from one read of the open requests, each
+// with their Slack user groups of now. Failures are logged; a tab that fails keeps what it
+// showed. Each step (the read, each publish) has homeTimeout.
+func (b *Bot) publishHomes(ctx context.Context, users []string) {
+	people := make([]policy.Approver, 0, len(users))
+	for _, u := range users {
+		groups, err := b.groups.of(ctx, u)
+		if err != nil {
+			b.log.WarnContext(ctx, "reading Slack user groups for a queue failed", "user", u, "err", err)
+			continue
+		}
+		people = append(people, policy.Approver{User: u, Groups: groups})
+	}
+	if len(people) == 0 {
 		return
 	}
-	view := b.rd.home(q, permalink(b.notifier.workspaceURL(ctx)), b.notifier.now())
-	if _, err := b.client.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
-		b.log.WarnContext(ctx, "publishing the Home tab failed", "user", user, "err", err)
-	}
-}
-
-// queueOf reads user's queue with their Slack user groups of now; failures are logged.
-func (b *Bot) queueOf(ctx context.Context, user string) (approval.Queue, bool) {
-	groups, err := b.groups.of(ctx, user)
+	rctx, cancel := context.WithTimeout(ctx, homeTimeout)
+	queues, err := b.svc.QueuesOf(rctx, people...)
+	cancel()
 	if err != nil {
-		b.log.WarnContext(ctx, "reading Slack user groups for a queue failed", "user", user, "err", err)
-		return approval.Queue{}, false
+		b.log.ErrorContext(ctx, "reading the queues failed", "users", len(people), "err", err)
+		return
 	}
-	q, err := b.svc.QueueOf(ctx, policy.Approver{User: user, Groups: groups})
-	if err != nil {
-		b.log.ErrorContext(ctx, "reading a queue failed", "user", user, "err", err)
-		return approval.Queue{}, false
+	link := permalink(b.notifier.workspaceURL(ctx))
+	for i, a := range people {
+		view := b.rd.home(queues[i], link, b.notifier.now())
+		pctx, cancel := context.WithTimeout(ctx, homeTimeout)
+		_, err := b.client.PublishViewContext(pctx, slack.PublishViewContextRequest{UserID: a.User, View: view})
+		cancel()
+		if err != nil {
+			b.log.WarnContext(ctx, "publishing the Home tab failed", "user", a.User, "err", err)
+		}
 	}
-	return q, true
 }
 
 // republishHomes publishes again, in the background, the Home tab of everyone a request's
@@ -100,11 +111,7 @@ func (b *Bot) publishMarkedHomes(ctx context.Context) {
 		users := slices.Sorted(maps.Keys(b.homes.dirty))
 		clear(b.homes.dirty)
 		b.homes.mu.Unlock()
-		for _, u := range users {
-			pctx, cancel := context.WithTimeout(ctx, homeTimeout)
-			b.publishHome(pctx, u)
-			cancel()
-		}
+		b.publishHomes(ctx, users)
 		if wait := homePassInterval - time.Since(began); wait > 0 {
 			b.homes.mu.Lock()
 			more := len(b.homes.dirty) > 0

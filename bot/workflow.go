@@ -21,6 +21,8 @@ type Workflow interface {
 	History(ctx context.Context, sub approval.Submission) ([]*approval.Request, error)
 	// QueueOf lists what an approver may decide and asked for, for the Home tab.
 	QueueOf(ctx context.Context, a policy.Approver) (approval.Queue, error)
+	// QueuesOf lists the queues of several people, in the order given, from one read.
+	QueuesOf(ctx context.Context, people ...policy.Approver) ([]approval.Queue, error)
 	// Get returns a request.
 	Get(ctx context.Context, id string) (*approval.Request, error)
 	// Approve, Deny and Cancel are the buttons of a request's card; MayDeny answers, changing
