@@ -10,6 +10,8 @@ import (
 
 // Exit codes, the same for every command: serve and check exit with the same code for the same
 // problem. When check finds several, the configuration's wins, since it is fixed first.
+// resetbot policy (package policycmd) has the same codes under its own names;
+// TestPolicyCommandExitsAlike holds them together.
 const (
 	exitOK    = 0
 	exitFail  = 1 // something resetbot needs failed: Slack, AWS or the store refused or did not answer, or serve stopped on an error

@@ -110,7 +110,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := runDemo(ctx, f, stdout, stderr, log); err != nil {
 		say(stderr, "resetbot demo: %v\n", err)
-		return exitFail
+		return exitCode(err)
 	}
 	return exitOK
 }
@@ -132,7 +132,7 @@ func demoWorkspace(path string) (demo.Workspace, error) {
 func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer, log *slog.Logger) (err error) {
 	ws, err := demoWorkspace(f.policy)
 	if err != nil {
-		return err
+		return badConfig{err}
 	}
 	for _, n := range ws.Notes {
 		say(stderr, "demo: %s\n", n)

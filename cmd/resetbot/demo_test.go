@@ -282,7 +282,7 @@ func TestDemoCommandLine(t *testing.T) {
 		{args: []string{"-h"}, code: exitOK, stdoutHas: "-policy"},
 		{args: []string{"extra"}, code: exitUsage, stderrHas: "takes no arguments"},
 		{args: []string{"-nope"}, code: exitUsage, stderrHas: "flag provided but not defined"},
-		{args: []string{"-policy", "/nonexistent/policy.yaml"}, code: exitFail, stderrHas: "reading the policy file"},
+		{args: []string{"-policy", "/nonexistent/policy.yaml"}, code: exitUsage, stderrHas: "reading the policy file"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := cmdDemo(t.Context(), tc.args, &stdout, &stderr)
@@ -296,7 +296,7 @@ func TestDemoCommandLine(t *testing.T) {
 	t.Setenv("RESETBOT_SLACK_BOT_TOKEN", "xoxb-must-not-show")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "aws-secret-must-not-show")
 	var stderr bytes.Buffer
-	if code := cmdDemo(t.Context(), []string{"-policy", "/nonexistent/policy.yaml"}, io.Discard, &stderr); code != exitFail {
+	if code := cmdDemo(t.Context(), []string{"-policy", "/nonexistent/policy.yaml"}, io.Discard, &stderr); code != exitUsage {
 		t.Fatalf("exit %d", code)
 	}
 	out := stderr.String()

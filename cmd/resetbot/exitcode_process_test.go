@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -93,4 +94,25 @@ func TestCheckWithoutTheBotTokenChecksTheRest(t *testing.T) {
 		"ok    Store sqlite:",
 		"2 of 9 checks failed and 1 could not run: resetbot is not ready.",
 	)
+}
+
+// TestPolicyCommandExitsAlike holds resetbot policy, which keeps its own exit codes, to the
+// table the help and the README show: an invalid policy file is 2, as for serve and check, and
+// a denied request 1.
+func TestPolicyCommandExitsAlike(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "policy.yaml")
+	writeFile(t, bad, "pools:\n  prod:\n    id: eu-west-1_AbCdEf123\nrules:\n  - name: r\n    actions: [reboot]\n")
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"policy", "check", "-f", examplePolicy}, exitOK},
+		{[]string{"policy", "check", "-f", bad}, exitUsage},
+		{[]string{"policy", "check"}, exitUsage},
+		{[]string{"policy", "test", "-f", examplePolicy, "--requester", "U0NOBODY1", "--action", "reset", "--pool", "prod"}, exitFail},
+	} {
+		if got := dispatch(t.Context(), tt.args, io.Discard, io.Discard); got != tt.want {
+			t.Errorf("resetbot %s exited %d, want %d", strings.Join(tt.args, " "), got, tt.want)
+		}
+	}
 }
