@@ -260,40 +260,33 @@ func (s *Server) ConnectionsOpened() int {
 
 // WaitConnections waits until at least n connections that take envelopes are open.
 func (s *Server) WaitConnections(ctx context.Context, n int) error {
-	for {
-		s.mu.Lock()
-		live := len(s.liveConnsLocked())
-		changed := s.connChanged
-		s.mu.Unlock()
-		if live >= n {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for %d connections (have %d): %w", n, live, ctx.Err())
-		case <-s.closed:
-			return ErrServerClosed
-		}
-	}
+	return s.waitConns(ctx, fmt.Sprintf("%d connections", n), func(_, live int) (bool, int) { return live >= n, live })
 }
 
 // WaitConnectionsOpened waits until at least n connections have been accepted since the start
 // and one is open to take envelopes: after a disconnect, it sees the client back.
 func (s *Server) WaitConnectionsOpened(ctx context.Context, n int) error {
+	return s.waitConns(ctx, fmt.Sprintf("connection number %d", n), func(opened, live int) (bool, int) {
+		return opened >= n && live > 0, opened
+	})
+}
+
+// waitConns waits until done holds of the connections accepted since the start (opened) and
+// those open to take envelopes (live). done also says what the error names as had so far.
+func (s *Server) waitConns(ctx context.Context, what string, done func(opened, live int) (ok bool, have int)) error {
 	for {
 		s.mu.Lock()
-		opened := s.opened
-		live := len(s.liveConnsLocked())
+		opened, live := s.opened, len(s.liveConnsLocked())
 		changed := s.connChanged
 		s.mu.Unlock()
-		if opened >= n && live > 0 {
+		ok, have := done(opened, live)
+		if ok {
 			return nil
 		}
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return fmt.Errorf("waiting for connection number %d (have %d): %w", n, opened, ctx.Err())
+			return fmt.Errorf("waiting for %s (have %d): %w", what, have, ctx.Err())
 		case <-s.closed:
 			return ErrServerClosed
 		}
