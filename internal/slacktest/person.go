@@ -103,12 +103,7 @@ func (s *Server) Click(ctx context.Context, user, channelID, messageTS, actionID
 	p["response_url"] = s.newResponseURLLocked(responseURL{User: user, Channel: c.ID, MessageTS: messageTS, Ephemeral: ephemeral})
 	p["actions"] = []any{action}
 	s.mu.Unlock()
-
-	raw, err := toJSON(p)
-	if err != nil {
-		return Ack{}, err
-	}
-	return s.deliver(ctx, TypeInteractive, raw, false)
+	return s.deliverInteraction(ctx, p, false)
 }
 
 // ClickInView has user click the element with actionID in one of the user's open views.
@@ -136,12 +131,7 @@ func (s *Server) ClickInView(ctx context.Context, user, viewID, actionID string,
 	p["view"] = s.viewJSON(vw)
 	p["actions"] = []any{action}
 	s.mu.Unlock()
-
-	raw, err := toJSON(p)
-	if err != nil {
-		return Ack{}, err
-	}
-	return s.deliver(ctx, TypeInteractive, raw, false)
+	return s.deliverInteraction(ctx, p, false)
 }
 
 // SubmitView has user submit the view on top of their modal stack with values for its inputs,
@@ -169,12 +159,7 @@ func (s *Server) SubmitView(ctx context.Context, user, viewID string, values map
 	p["view"] = s.viewJSON(vw)
 	p["response_urls"] = []any{}
 	s.mu.Unlock()
-
-	raw, err := toJSON(p)
-	if err != nil {
-		return Ack{}, err
-	}
-	ack, err := s.deliver(ctx, TypeInteractive, raw, true)
+	ack, err := s.deliverInteraction(ctx, p, true)
 	if err != nil {
 		return ack, err
 	}
@@ -263,12 +248,7 @@ func (s *Server) CloseView(ctx context.Context, user, viewID string) (Ack, error
 	p["view"] = s.viewJSON(vw)
 	p["is_cleared"] = false
 	s.mu.Unlock()
-
-	raw, err := toJSON(p)
-	if err != nil {
-		return Ack{}, err
-	}
-	return s.deliver(ctx, TypeInteractive, raw, false)
+	return s.deliverInteraction(ctx, p, false)
 }
 
 // PublishEvent delivers an Events API event (an object with a "type", e.g. app_mention) in an
@@ -361,4 +341,14 @@ func (s *Server) findEphemeralLocked(channelID, user, ts string) *Ephemeral {
 		}
 	}
 	return nil
+}
+
+// deliverInteraction sends a person's interaction (a click, a submission) to the app, as
+// deliver does; accepts says whether the ack may carry a response.
+func (s *Server) deliverInteraction(ctx context.Context, p map[string]any, accepts bool) (Ack, error) {
+	raw, err := toJSON(p)
+	if err != nil {
+		return Ack{}, err
+	}
+	return s.deliver(ctx, TypeInteractive, raw, accepts)
 }

@@ -184,10 +184,7 @@ func (s *Server) Close() {
 		s.mu.Unlock()
 		_ = s.http.Close()
 		s.mu.Lock()
-		conns := make([]*wsConn, 0, len(s.conns))
-		for _, c := range s.conns {
-			conns = append(conns, c)
-		}
+		conns := s.connsLocked()
 		for _, p := range s.pending {
 			p.timer.Stop()
 		}

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -293,6 +295,9 @@ func (s *Server) waitConns(ctx context.Context, what string, done func(opened, l
 	}
 }
 
+// connsLocked returns every connection, in no order; s.mu held.
+func (s *Server) connsLocked() []*wsConn { return slices.Collect(maps.Values(s.conns)) }
+
 // liveConnsLocked returns the connections that take envelopes, oldest first; s.mu held.
 func (s *Server) liveConnsLocked() []*wsConn {
 	out := make([]*wsConn, 0, len(s.conns))
@@ -346,10 +351,7 @@ func (s *Server) disconnect(c *wsConn, reason string) error {
 // network failure would.
 func (s *Server) DropConnections() {
 	s.mu.Lock()
-	conns := make([]*wsConn, 0, len(s.conns))
-	for _, c := range s.conns {
-		conns = append(conns, c)
-	}
+	conns := s.connsLocked()
 	s.mu.Unlock()
 	for _, c := range conns {
 		c.abort()
@@ -390,10 +392,7 @@ func (s *Server) pinger() {
 		case <-tick:
 			n++
 			s.mu.Lock()
-			conns := make([]*wsConn, 0, len(s.conns))
-			for _, c := range s.conns {
-				conns = append(conns, c)
-			}
+			conns := s.connsLocked()
 			s.mu.Unlock()
 			for _, c := range conns {
 				if err := c.ws.WriteControl(websocket.PingMessage, fmt.Appendf(nil, "ping-%d", n), time.Now().Add(writeTimeout)); err == nil {
