@@ -57,6 +57,10 @@ func newBrowser(t *testing.T, ctx context.Context, chromium string) *browser {
 		chromedp.DisableGPU,
 		chromedp.WindowSize(1600, 1080),
 		chromedp.Flag("lang", "en-GB"),
+		// One raster thread, whole tiles: the same page gives the same pixels on every run
+		// (with several threads, edges of rounded corners come out a shade apart now and then).
+		chromedp.Flag("num-raster-threads", "1"),
+		chromedp.Flag("disable-partial-raster", true),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
@@ -167,12 +171,15 @@ func (b *browser) passwordOnPage() string {
 // steadyPage stops the page from redrawing and writes, in what it shows, the same time, ids
 // and durations on every run: the times of day, the request ids, the UUIDs (users' subs, AWS
 // request ids), the lease owner (host and process id) and the call durations. Each distinct
-// value gets one stand-in, so a value shown twice still matches itself. resumePage undoes the
-// first part.
+// value gets one stand-in, so a value shown twice still matches itself. The bot makes some
+// Cognito calls at once (the user and the pool after a reset), which the side panel lists in
+// either order: it lists them by name. The message box loses the focus, so that no blinking
+// text cursor shows. resumePage redraws the page as it is.
 const (
 	steadyPage = `(() => {
 	window.savedDraw = draw;
 	draw = () => {};
+	document.activeElement?.blur(); // no text cursor, which blinks
 	const seen = new Map();
 	const standIn = (kind, v, make) => {
 		const key = kind + v;
@@ -194,6 +201,8 @@ const (
 		for (const [re, f] of rules) text = text.replace(re, f);
 		if (text !== n.nodeValue) n.nodeValue = text;
 	}
+	const calls = document.getElementById("calls");
+	[...calls.children].sort((a, b) => a.textContent.localeCompare(b.textContent)).forEach((li) => calls.appendChild(li));
 })()`
 	resumePage = `draw = window.savedDraw; draw()`
 )
