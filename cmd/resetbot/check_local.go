@@ -29,6 +29,9 @@ func (p *preflight) checkPolicy(context.Context) checkResult {
 		names = append(names, pool.Name)
 	}
 	detail := fmt.Sprintf("valid: %d rules, pools %s", len(pol.Rules()), strings.Join(names, ", "))
+	if teams, enterprise := pol.Workspace(); p.team.ID == "" && (len(teams) > 0 || enterprise != "") {
+		detail += "\nthe workspace it allows is not compared with the bot's: the Slack bot token check did not pass"
+	}
 	for _, w := range policyfile.Lint(pol) {
 		detail += "\nwarning: " + w.String()
 	}

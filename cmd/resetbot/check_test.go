@@ -83,6 +83,9 @@ func TestCheckPassesWhenEverythingIsReady(t *testing.T) {
 		"ok    Store sqlite:",
 		"All 7 checks passed",
 	)
+	if strings.Contains(report, "not compared") {
+		t.Errorf("the workspace was compared, yet the report says it was not:\n%s", report)
+	}
 }
 
 // TestCheckNamesEachFailure breaks one thing at a time and checks that the report names it,

@@ -88,6 +88,7 @@ func TestCheckWithoutTheBotTokenChecksTheRest(t *testing.T) {
 		"skip  Slack bot token: not checked: RESETBOT_SLACK_BOT_TOKEN is not set",
 		"ok    Slack app-level token: ",
 		"ok    Policy file ",
+		"      the workspace it allows is not compared with the bot's: the Slack bot token check did not pass",
 		"ok    AWS credentials: ",
 		"ok    Pool prod ("+prodPoolID+")",
 		"ok    Pool staging ("+stagingPoolID+")",
