@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +23,7 @@ import (
 )
 
 // sweepInterval is how often pending requests are checked for expiry and reminders, and
-// running ones for a lost lease.
+// running ones for a lost lease, when the configuration says nothing (RESETBOT_SWEEP_INTERVAL).
 const sweepInterval = 30 * time.Second
 
 // App is one resetbot process: the adapters wired together. New builds it, Run serves until its
@@ -56,7 +57,7 @@ type appOptions struct {
 // newAppWith is New with options.
 func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptions) (_ *App, err error) {
 	if opts.sweepInterval <= 0 {
-		opts.sweepInterval = sweepInterval
+		opts.sweepInterval = cmp.Or(cfg.SweepInterval, sweepInterval)
 	}
 	a := &App{cfg: cfg, log: log, metrics: metrics.New(buildVersion()), sweep: opts.sweepInterval}
 	defer func() {
@@ -107,6 +108,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		Logger:     log,
 		Observer:   a.metrics,
 		DryRun:     cfg.DryRun,
+		Lease:      cfg.RunLease,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("approval service: %w", err)

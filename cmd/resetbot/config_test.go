@@ -59,6 +59,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		LogLevel:               slog.LevelInfo,
 		LogFormat:              LogJSON,
 		ShutdownGrace:          30 * time.Second,
+		SweepInterval:          30 * time.Second,
+		RunLease:               2 * time.Minute,
 		PermanentPasswordDMTTL: 15 * time.Minute,
 		Workers:                256,
 		WorkQueue:              10000,
@@ -182,6 +184,11 @@ func TestLoadConfigErrors(t *testing.T) {
 			name: "negative grace",
 			env:  map[string]string{"RESETBOT_SHUTDOWN_GRACE": "-1s"},
 			want: []string{"RESETBOT_SHUTDOWN_GRACE -1s is negative"},
+		},
+		{
+			name: "sweep and lease",
+			env:  map[string]string{"RESETBOT_SWEEP_INTERVAL": "0s", "RESETBOT_RUN_LEASE": "5s"},
+			want: []string{"RESETBOT_SWEEP_INTERVAL 0s must be positive", "RESETBOT_RUN_LEASE 5s is shorter than 10s"},
 		},
 		{
 			name: "work pool and memory",
