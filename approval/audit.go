@@ -80,35 +80,63 @@ func (s *Service) appendEvent(ctx context.Context, e Event) {
 }
 
 // tell posts a notice in a request's thread. A failure is logged: Slack being down must not
-// undo a decision already stored.
+// undo a decision already stored. A request has a thread before anyone can decide on it
+// (awaitCard, stillOpen); a notice about one that has none (its card was never posted) is
+// logged and not posted, rather than posted beside the cards where nobody can tell which
+// request it is about.
 func (s *Service) tell(ctx context.Context, r *Request, n Notice) {
-	s.awaitThread(ctx, r)
+	if r.Thread.TS == "" {
+		if cur, err := s.store.Get(context.WithoutCancel(ctx), r.ID); err == nil {
+			r.Thread = cur.Thread
+		}
+	}
+	if r.Thread.TS == "" {
+		s.log.ErrorContext(ctx, "notice not posted: the request has no card", "request_id", r.ID, "kind", n.Kind)
+		return
+	}
 	if err := s.notify.Notify(context.WithoutCancel(ctx), r, n); err != nil {
 		s.log.ErrorContext(ctx, "notice not posted", "request_id", r.ID, "kind", n.Kind, "err", err)
 	}
 }
 
-// threadWait bounds how long a notice waits for its request's card to be posted.
+// threadWait bounds how long a decision waits for its request's card to be posted.
 const threadWait = 10 * time.Second
 
-// awaitThread fills in r's thread when a decision came in while its card was still being
-// posted: it waits for Submit (in this process) to save the thread, then reads it from the store
-// (which also finds a thread saved by another process).
-func (s *Service) awaitThread(ctx context.Context, r *Request) {
-	if r.Thread.TS != "" {
-		return
-	}
-	if posted, ok := s.posting.Load(r.ID); ok {
-		timer := time.NewTimer(threadWait)
-		defer timer.Stop()
+// threadPoll is how often a decision reads the store again while another process posts the
+// request's card.
+const threadPoll = 50 * time.Millisecond
+
+// awaitCard waits, for at most threadWait, until the card of a pending request is posted and
+// its thread saved, by this process or another: Slack shows the card (and its buttons) a moment
+// before the process that posted it has saved where it is, and a click may reach another
+// replica in between. Deciding only once the thread is known (stillOpen refuses before) keeps
+// every notice in the card's thread and every card update on the card.
+func (s *Service) awaitCard(ctx context.Context, id string) {
+	timer := time.NewTimer(threadWait)
+	defer timer.Stop()
+	if posted, ok := s.posting.Load(id); ok {
 		select {
 		case <-posted.(chan struct{}):
 		case <-timer.C:
+			return
 		case <-ctx.Done():
+			return
 		}
 	}
-	if cur, err := s.store.Get(context.WithoutCancel(ctx), r.ID); err == nil {
-		r.Thread = cur.Thread
+	tick := time.NewTicker(threadPoll)
+	defer tick.Stop()
+	for {
+		r, err := s.store.Get(ctx, id)
+		if err != nil || r.Thread.TS != "" || r.State != StatePending || r.Withdrawn {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-timer.C:
+			return
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 

@@ -33,6 +33,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 // changes nothing but the recount.
 func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
+	s.awaitCard(ctx, id)
 	log := s.log.With("request_id", id, "approver", a.User)
 	var (
 		refusal string
@@ -138,6 +139,7 @@ func recountText(r *Request, dropped []notCounted) string {
 // Deny refuses a pending request. Whoever may approve it may deny it.
 func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
+	s.awaitCard(ctx, id)
 	reason = strings.TrimSpace(reason)
 	log := s.log.With("request_id", id, "approver", a.User)
 	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
@@ -171,6 +173,7 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 // still pending and the policy names a as one of its approvers. The bot asks before it asks the
 // approver for a reason.
 func (s *Service) MayDeny(ctx context.Context, id string, a policy.Approver) (*Request, error) {
+	s.awaitCard(ctx, id)
 	r, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -190,6 +193,7 @@ func (s *Service) MayDeny(ctx context.Context, id string, a policy.Approver) (*R
 // Cancel withdraws a pending request; only its requester may.
 func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
+	s.awaitCard(ctx, id)
 	log := s.log.With("request_id", id, "user", user)
 	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if r.Requester != user {
@@ -214,10 +218,14 @@ func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error)
 	return r, nil
 }
 
-// stillOpen checks that a request still takes decisions: pending, and not past its expiry.
+// stillOpen checks that a request still takes decisions: pending, with its card posted (see
+// awaitCard), and not past its expiry.
 func (s *Service) stillOpen(r *Request) error {
 	if r.State != StatePending {
 		return move(r, StatePending)
+	}
+	if r.Thread.TS == "" {
+		return Errorf(ECONFLICT, "This request's card is still being posted; try again in a moment.")
 	}
 	if !r.ExpiresAt.IsZero() && !s.now().Before(r.ExpiresAt) {
 		return errExpiredNow

@@ -389,41 +389,58 @@ func TestSubmitFromAChannelThePolicyRefuses(t *testing.T) {
 }
 
 // An approval clicked while the card is still being posted (the card is on screen before its
-// thread is saved) still reports into the card's thread.
+// thread is saved), in this process or in another replica on the same store, waits for the
+// thread, and everything it reports lands in the card's thread.
 func TestApprovalWhileTheCardIsPostedReportsInItsThread(t *testing.T) {
-	h := newHarness(t)
-	done := make(chan error, 1)
-	h.note.onCard = func(r *approval.Request) {
-		h.note.onCard = nil
-		go func() {
-			_, err := h.svc.Approve(t.Context(), r.ID, lead1)
-			done <- err
-		}()
-		// Return once the approval is recorded, before the thread is saved.
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-			if cur := h.get(r.ID); len(cur.Approvals) > 0 || cur.State != approval.StatePending {
-				return
+	for _, where := range []string{"this process", "another replica"} {
+		t.Run(where, func(t *testing.T) {
+			h := newHarness(t)
+			approver := h.svc
+			if where == "another replica" {
+				cfg := h.cfg
+				cfg.Owner = "test-2"
+				other, err := approval.New(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(other.Wait)
+				approver = other
 			}
-		}
-		t.Error("the approval was never recorded")
-	}
-	r := h.submit(sub(prod, policy.ActionReset))
-	if err := <-done; err != nil {
-		t.Fatalf("Approve: %v", err)
-	}
-	h.svc.Wait()
-	var kinds []approval.NoticeKind
-	for _, n := range h.note.all() {
-		if n.ID != r.ID {
-			continue
-		}
-		kinds = append(kinds, n.Kind)
-		if n.Thread != r.Thread {
-			t.Errorf("%s notice went to thread %+v, want the card's %+v", n.Kind, n.Thread, r.Thread)
-		}
-	}
-	if diff := cmp.Diff(kinds, []approval.NoticeKind{approval.NoticeApproved, approval.NoticeRunning, approval.NoticeSucceeded}); diff != "" {
-		t.Errorf("notices (-got +want):\n%s", diff)
+			done := make(chan error, 1)
+			h.note.onCard = func(r *approval.Request) {
+				h.note.onCard = nil
+				go func() {
+					_, err := approver.Approve(t.Context(), r.ID, lead1)
+					done <- err
+				}()
+				// The click has arrived; while the card is being posted it records nothing.
+				for range 20 {
+					time.Sleep(5 * time.Millisecond)
+					if cur := h.get(r.ID); len(cur.Approvals) > 0 || cur.State != approval.StatePending {
+						t.Errorf("the approval was recorded before the card's thread was saved: %s", cur.State)
+						return
+					}
+				}
+			}
+			r := h.submit(sub(prod, policy.ActionReset))
+			if err := <-done; err != nil {
+				t.Fatalf("Approve: %v", err)
+			}
+			approver.Wait()
+			var kinds []approval.NoticeKind
+			for _, n := range h.note.all() {
+				if n.ID != r.ID {
+					continue
+				}
+				kinds = append(kinds, n.Kind)
+				if n.Thread != r.Thread {
+					t.Errorf("%s notice went to thread %+v, want the card's %+v", n.Kind, n.Thread, r.Thread)
+				}
+			}
+			if diff := cmp.Diff(kinds, []approval.NoticeKind{approval.NoticeApproved, approval.NoticeRunning, approval.NoticeSucceeded}); diff != "" {
+				t.Errorf("notices (-got +want):\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -32,7 +32,7 @@ func expiredAt(r *Request, now time.Time) bool {
 }
 
 func remindDue(r *Request, now time.Time) bool {
-	return r.State == StatePending && !r.Reminded && !r.RemindAt.IsZero() && !now.Before(r.RemindAt)
+	return r.State == StatePending && !r.Reminded && !r.RemindAt.IsZero() && !now.Before(r.RemindAt) && r.Thread.TS != ""
 }
 
 // Sweep expires overdue requests, sends due reminders, marks runs whose lease ran out as
