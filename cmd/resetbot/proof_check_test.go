@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/slacktest"
+	"github.com/resetbot/resetbot/store/postgres"
+)
+
+// cardLabels is what a card says of its request in each state.
+var cardLabels = map[approval.State]string{
+	approval.StatePending:     "⏳ Waiting for approval",
+	approval.StateApproved:    "👍 Approved",
+	approval.StateRunning:     "⚙️ Running",
+	approval.StateSucceeded:   "✅ Done",
+	approval.StateFailed:      "❌ Failed",
+	approval.StateDenied:      "⛔ Denied",
+	approval.StateCancelled:   "🚫 Cancelled",
+	approval.StateExpired:     "⌛ Expired",
+	approval.StateInterrupted: "⚠️ Interrupted",
+}
+
+// The marks of two notices in a card's thread.
+const (
+	reminderMark    = "Still waiting for"
+	interruptedMark = "The run was interrupted before its result was recorded"
+)
+
+// proofCounts are the figures the proof prints.
+type proofCounts struct {
+	requests                                                             int
+	states                                                               map[approval.State]int
+	cognitoWrites, reminders                                             int
+	kills, restarts, rolled, dbStops                                     int
+	commands, clicks, doubleClicks, redeliveries, retries, failedDeliver int64
+	envelopes, acked, notAcked, rollEnvelopes, rollNotAcked              int
+	elapsed                                                              time.Duration
+}
+
+func (c proofCounts) log(t *testing.T, seed uint64) {
+	t.Helper()
+	t.Logf("seed %d, %s", seed, c.elapsed.Round(time.Second))
+	t.Logf("requests %d: succeeded %d, failed %d, denied %d, expired %d, cancelled %d, interrupted %d, still pending %d",
+		c.requests, c.states[approval.StateSucceeded], c.states[approval.StateFailed], c.states[approval.StateDenied],
+		c.states[approval.StateExpired], c.states[approval.StateCancelled], c.states[approval.StateInterrupted],
+		c.states[approval.StatePending]+c.states[approval.StateApproved])
+	t.Logf("Cognito writes %d; reminders %d", c.cognitoWrites, c.reminders)
+	t.Logf("SIGKILLs %d, restarts %d, replicas restarted one by one %d, database stops %d", c.kills, c.restarts, c.rolled, c.dbStops)
+	t.Logf("slash commands %d, clicks %d (double %d), redeliveries %d, tried again %d, deliveries that failed %d",
+		c.commands, c.clicks, c.doubleClicks, c.redeliveries, c.retries, c.failedDeliver)
+	t.Logf("envelopes %d: acked %d, not acked %d; during the rolling restart %d, not acked %d",
+		c.envelopes, c.acked, c.notAcked, c.rollEnvelopes, c.rollNotAcked)
+}
+
+// check waits for the replicas to settle what the load left (runs finished or found
+// interrupted, cards updated), then holds every request, card, thread, Cognito write and
+// envelope to what the issue promises, and returns the counts.
+func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad, fire *proofFire) proofCounts {
+	t.Helper()
+	st, err := postgres.Open(ctx, postgres.Config{URL: pf.storeURL, SkipMigrate: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("opening the store: %v", err)
+	}
+	defer st.Close()
+
+	// Settle: no request approved or running any more, and every card showing its state.
+	var reqs []*approval.Request
+	var problems []string
+	for deadline := time.Now().Add(90 * time.Second); ; {
+		reqs = pf.requests(t, ctx, st)
+		problems = pf.unsettled(reqs)
+		if len(problems) == 0 || time.Now().After(deadline) {
+			break
+		}
+		if !sleepCtx(ctx, 500*time.Millisecond) {
+			break
+		}
+	}
+	for _, p := range problems {
+		t.Errorf("not settled: %s", p)
+	}
+
+	c := proofCounts{states: map[approval.State]int{}, kills: fire.kills, restarts: fire.restarts, rolled: fire.rolled,
+		dbStops: fire.dbStops, commands: load.commands.Load(), clicks: load.clicks.Load(), doubleClicks: load.doubleClicks.Load(),
+		redeliveries: load.redeliveries.Load(), retries: load.retries.Load(), failedDeliver: load.failedEnvelopes.Load()}
+	c.requests = len(reqs)
+
+	pending, err := st.Pending(ctx)
+	if err != nil {
+		t.Fatalf("listing pending requests: %v", err)
+	}
+	listed := map[string]bool{}
+	for _, r := range pending {
+		listed[r.ID] = true
+	}
+	ran := map[string]int{} // by Cognito user: runs started
+	cards := map[string]*approval.Request{}
+	for _, r := range reqs {
+		c.states[r.State]++
+		if !r.State.Final() && !listed[r.ID] {
+			t.Errorf("request %s (%s) is %s and not listed by Pending", r.ID, r.Ticket, r.State)
+		}
+		switch r.State {
+		case approval.StateSucceeded, approval.StateFailed, approval.StateInterrupted, approval.StateRunning:
+			ran[r.Target.Username]++
+		}
+		if r.Thread.TS != "" {
+			cards[r.Thread.TS] = r
+		}
+		events, err := st.Events(ctx, r.ID)
+		if err != nil {
+			t.Fatalf("events of %s: %v", r.ID, err)
+		}
+		reminded := 0
+		for _, e := range events {
+			if e.Kind == "reminded" {
+				reminded++
+			}
+		}
+		if reminded > 1 {
+			t.Errorf("request %s (%s) was reminded %d times", r.ID, r.Ticket, reminded)
+		}
+	}
+
+	// At most one Cognito write per request that ran, counted at the fake: each
+	// AdminResetUserPassword sends the user one code.
+	for i := range proofUsers {
+		writes := len(pf.f.cognito.Sent(prodPoolID, proofUser(i)))
+		c.cognitoWrites += writes
+		if writes > ran[proofUser(i)] {
+			t.Errorf("%s: %d Cognito writes for %d runs", proofUser(i), writes, ran[proofUser(i)])
+		}
+	}
+	if n := pf.f.cognito.Calls("AdminResetUserPassword"); n != c.cognitoWrites {
+		t.Errorf("the fake Cognito answered %d AdminResetUserPassword calls and sent %d codes", n, c.cognitoWrites)
+	}
+
+	c.reminders = pf.checkMessages(t, cards)
+	pf.countEnvelopes(t, &c, fire)
+	return c
+}
+
+// requests reads every request of the proof's users from the store.
+func (pf *proofFixture) requests(t *testing.T, ctx context.Context, st *postgres.DB) []*approval.Request {
+	t.Helper()
+	var out []*approval.Request
+	for i := range proofUsers {
+		rs, err := st.History(ctx, prodPoolID, proofUser(i), 50)
+		if err != nil {
+			t.Fatalf("history of %s: %v", proofUser(i), err)
+		}
+		out = append(out, rs...)
+	}
+	return out
+}
+
+// unsettled lists what still moves: requests approved or running, and cards that do not show
+// their request's state yet.
+func (pf *proofFixture) unsettled(reqs []*approval.Request) []string {
+	var out []string
+	for _, r := range reqs {
+		if r.State == approval.StateApproved || r.State == approval.StateRunning {
+			out = append(out, "request "+r.ID+" ("+r.Ticket+") is "+string(r.State))
+			continue
+		}
+		if r.Thread.TS == "" {
+			continue
+		}
+		m, ok := pf.f.slack.Message(r.Thread.Channel, r.Thread.TS)
+		if !ok {
+			out = append(out, "request "+r.ID+" ("+r.Ticket+"): its card "+r.Thread.TS+" is not in Slack")
+			continue
+		}
+		if !strings.Contains(m.Content(), cardLabels[r.State]) {
+			out = append(out, "request "+r.ID+" ("+r.Ticket+") is "+string(r.State)+", its card says:\n"+m.Content())
+		}
+	}
+	return out
+}
+
+// checkMessages holds the channel to the requests: every message of the bot's at the top is
+// the card of a request (no notice beside a card, no second card), no thread holds two
+// reminders, and no succeeded run is also said to be interrupted. It returns the reminders.
+func (pf *proofFixture) checkMessages(t *testing.T, cards map[string]*approval.Request) int {
+	t.Helper()
+	bot := pf.f.slack.BotUserID()
+	reminders := 0
+	for _, m := range pf.f.slack.Messages(proofChannel) {
+		if m.User != bot {
+			continue
+		}
+		r, ok := cards[m.TS]
+		if !ok {
+			t.Errorf("a message of the bot's that is no request's card, posted beside the cards:\n%s", m.Content())
+			continue
+		}
+		thread := pf.f.slack.Thread(proofChannel, m.TS)
+		n := countIn(thread, m.TS, reminderMark)
+		reminders += n
+		if n > 1 {
+			t.Errorf("request %s (%s): %d reminders in its thread", r.ID, r.Ticket, n)
+		}
+		if r.State == approval.StateSucceeded && countIn(thread, m.TS, interruptedMark) > 0 {
+			t.Errorf("request %s (%s) succeeded, and its thread also says it was interrupted", r.ID, r.Ticket)
+		}
+	}
+	return reminders
+}
+
+// countIn counts the replies of a thread that contain text.
+func countIn(thread []slacktest.Message, parent, text string) int {
+	n := 0
+	for _, m := range thread {
+		if m.TS != parent && strings.Contains(m.Content(), text) {
+			n++
+		}
+	}
+	return n
+}
+
+// countEnvelopes counts the envelopes Slack sent and whether they were acknowledged; none sent
+// during the rolling restart may go unacknowledged.
+func (pf *proofFixture) countEnvelopes(t *testing.T, c *proofCounts, fire *proofFire) {
+	t.Helper()
+	for _, e := range pf.f.slack.Envelopes() {
+		c.envelopes++
+		acked := e.Status == slacktest.StatusAcked
+		if acked {
+			c.acked++
+		} else {
+			c.notAcked++
+		}
+		if fire.rolled > 0 && !e.SentAt.Before(fire.rollFrom) && !e.SentAt.After(fire.rollTo) {
+			c.rollEnvelopes++
+			if !acked {
+				c.rollNotAcked++
+				t.Errorf("during the rolling restart envelope %s (%s) on %s was not acknowledged: %s", e.ID, e.Type, e.Conn, e.Status)
+			}
+		}
+	}
+}
