@@ -94,8 +94,38 @@ func (s *Service) tell(ctx context.Context, r *Request, n Notice) {
 		s.log.ErrorContext(ctx, "notice not posted: the request has no card", "request_id", r.ID, "kind", n.Kind)
 		return
 	}
-	if err := s.notify.Notify(context.WithoutCancel(ctx), r, n); err != nil {
+	ctx = context.WithoutCancel(ctx)
+	if err := s.notify.Notify(ctx, r, n); err != nil {
 		s.log.ErrorContext(ctx, "notice not posted", "request_id", r.ID, "kind", n.Kind, "err", err)
+	}
+	s.redrawCard(ctx, r)
+}
+
+// maxRedraws bounds how often tell draws a card again that keeps changing under it.
+const maxRedraws = 5
+
+// redrawCard draws the card again while the stored request is newer than the one it was last
+// drawn from. Decisions on one request are told at once, by several replicas, and Slack applies
+// their card updates in the order they arrive, which need not be the order of the changes: an
+// "approved (1 of 2)" drawn after the denial that followed it would leave the card waiting for
+// approval. Whoever updated a card last reads the request again after the update and draws it
+// anew when it has moved on, so the last update of a card is of the newest request.
+func (s *Service) redrawCard(ctx context.Context, r *Request) {
+	drawn := r
+	for range maxRedraws {
+		cur, err := s.store.Get(ctx, r.ID)
+		if err != nil {
+			s.log.WarnContext(ctx, "card not checked after its update", "request_id", r.ID, "err", err)
+			return
+		}
+		if cur.Version == drawn.Version || cur.Thread.TS == "" {
+			return
+		}
+		if err := s.notify.UpdateCard(ctx, cur); err != nil {
+			s.log.ErrorContext(ctx, "card not updated", "request_id", r.ID, "err", err)
+			return
+		}
+		drawn = cur
 	}
 }
 

@@ -52,6 +52,8 @@ func (b *benchNotifier) Notify(context.Context, *approval.Request, approval.Noti
 	return nil
 }
 
+func (b *benchNotifier) UpdateCard(context.Context, *approval.Request) error { return nil }
+
 func (b *benchNotifier) DeliverSecret(context.Context, *approval.Request, approval.Secret) error {
 	return nil
 }

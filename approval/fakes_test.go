@@ -212,12 +212,20 @@ type delivered struct {
 	approval.Secret
 }
 
+// cardUpdate is a card drawn again with no notice.
+type cardUpdate struct {
+	ID      string
+	State   approval.State
+	Version int64
+}
+
 // fakeNotifier is Slack as the workflow sees it: it remembers cards, notices and secrets.
 type fakeNotifier struct {
 	mu      sync.Mutex
 	cards   []string // request ids
 	notices []notice
 	secrets []delivered
+	updates []cardUpdate // cards drawn again with no notice
 	n       int
 
 	cardErr, notifyErr, secretErr error
@@ -248,6 +256,13 @@ func (f *fakeNotifier) Notify(_ context.Context, r *approval.Request, n approval
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.notices = append(f.notices, notice{ID: r.ID, State: r.State, Thread: r.Thread, Notice: n})
+	return f.notifyErr
+}
+
+func (f *fakeNotifier) UpdateCard(_ context.Context, r *approval.Request) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.updates = append(f.updates, cardUpdate{ID: r.ID, State: r.State, Version: r.Version})
 	return f.notifyErr
 }
 

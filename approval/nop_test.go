@@ -34,3 +34,4 @@ type nopNotifier struct{}
 func (nopNotifier) PostCard(context.Context, *Request) (Thread, error)    { return Thread{}, nil }
 func (nopNotifier) Notify(context.Context, *Request, Notice) error        { return nil }
 func (nopNotifier) DeliverSecret(context.Context, *Request, Secret) error { return nil }
+func (nopNotifier) UpdateCard(context.Context, *Request) error            { return nil }

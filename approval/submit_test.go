@@ -545,3 +545,32 @@ func TestNotInChannelIsNotACreatedRequest(t *testing.T) {
 		}
 	}
 }
+
+// Decisions told at once reach Slack in any order: a card drawn from a request that has moved
+// on since (an "approved, 1 of 2" drawn after the denial that followed) is drawn again from the
+// newest request, so the card ends showing the denial.
+func TestACardDrawnFromAnOlderRequestIsDrawnAgain(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(dual, policy.ActionReset))
+	h.note.onNotify = func(n *approval.Request, _ approval.Notice) {
+		if n.State != approval.StatePending {
+			return
+		}
+		h.note.onNotify = nil
+		// While the approval's notice is on its way, another lead denies the request.
+		if _, err := h.svc.Deny(t.Context(), r.ID, lead3, "not verified"); err != nil {
+			t.Errorf("Deny: %v", err)
+		}
+	}
+	if _, err := h.svc.Approve(t.Context(), r.ID, lead2); err != nil {
+		t.Fatalf("Approve: %v", err)
+	}
+	h.note.mu.Lock()
+	defer h.note.mu.Unlock()
+	if len(h.note.updates) == 0 {
+		t.Fatal("the card drawn from the approval was not drawn again after the denial")
+	}
+	if last := h.note.updates[len(h.note.updates)-1]; last.State != approval.StateDenied || last.ID != r.ID {
+		t.Errorf("the card was last drawn as %s, want %s", last.State, approval.StateDenied)
+	}
+}

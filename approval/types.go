@@ -342,6 +342,8 @@ type Notifier interface {
 	PostCard(ctx context.Context, r *Request) (Thread, error)
 	// Notify posts a step in the request's thread and updates its card.
 	Notify(ctx context.Context, r *Request, n Notice) error
+	// UpdateCard draws the request's card again as r is now, and posts nothing.
+	UpdateCard(ctx context.Context, r *Request) error
 	// DeliverSecret shows a secret to the requester alone: ephemeral when they are active in
 	// Slack, a direct message otherwise. It keeps trying until it has, until every way is
 	// refused for good, or until ctx ends (when the run's claim does).

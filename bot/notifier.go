@@ -158,12 +158,19 @@ func (n *Notifier) Notify(ctx context.Context, r *approval.Request, nt approval.
 	if _, _, err := n.client.PostMessageContext(ctx, r.Thread.Channel, opts...); err != nil {
 		errs = append(errs, fmt.Errorf("reply with the %s step of %s: %w", nt.Kind, r.ID, err))
 	}
-	card := n.rd.card(r)
-	if _, _, _, err := n.client.UpdateMessageContext(ctx, r.Thread.Channel, r.Thread.TS, msgOptions(card)...); err != nil {
-		errs = append(errs, fmt.Errorf("update the card of %s: %w", r.ID, err))
-	}
-	n.tellChanged(ctx, r)
+	errs = append(errs, n.UpdateCard(ctx, r))
 	return errors.Join(errs...)
+}
+
+// UpdateCard draws the request's card again as r is now.
+func (n *Notifier) UpdateCard(ctx context.Context, r *approval.Request) error {
+	card := n.rd.card(r)
+	_, _, _, err := n.client.UpdateMessageContext(ctx, r.Thread.Channel, r.Thread.TS, msgOptions(card)...)
+	n.tellChanged(ctx, r)
+	if err != nil {
+		return fmt.Errorf("update the card of %s: %w", r.ID, err)
+	}
+	return nil
 }
 
 // directMessage posts m in the bot's direct-message channel with user.

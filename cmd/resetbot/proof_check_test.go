@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -25,6 +24,10 @@ var cardLabels = map[approval.State]string{
 	approval.StateExpired:     "⌛ Expired",
 	approval.StateInterrupted: "⚠️ Interrupted",
 }
+
+// ranStates are the states of a request whose run started: it may have called Cognito.
+var ranStates = map[approval.State]bool{approval.StateRunning: true, approval.StateSucceeded: true,
+	approval.StateFailed: true, approval.StateInterrupted: true}
 
 // The marks of two notices in a card's thread.
 const (
@@ -63,7 +66,7 @@ func (c proofCounts) log(t *testing.T, seed uint64) {
 // envelope to what the issue promises, and returns the counts.
 func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad, fire *proofFire) proofCounts {
 	t.Helper()
-	st, err := postgres.Open(ctx, postgres.Config{URL: pf.storeURL, SkipMigrate: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := postgres.Open(ctx, postgres.Config{URL: pf.storeURL, SkipMigrate: true}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("opening the store: %v", err)
 	}
@@ -106,8 +109,7 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 		if !r.State.Final() && !listed[r.ID] {
 			t.Errorf("request %s (%s) is %s and not listed by Pending", r.ID, r.Ticket, r.State)
 		}
-		switch r.State {
-		case approval.StateSucceeded, approval.StateFailed, approval.StateInterrupted, approval.StateRunning:
+		if ranStates[r.State] {
 			ran[r.Target.Username]++
 		}
 		if r.Thread.TS != "" {

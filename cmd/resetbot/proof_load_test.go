@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,8 @@ type proofLoad struct {
 
 	mu  sync.Mutex
 	rng *rand.Rand
+	// cards are the request cards by ticket (watchCards); guarded by mu.
+	cards map[string]slacktest.Message
 	// views guards each lead's deny modals: one lead denies one request at a time.
 	views map[string]*sync.Mutex
 
@@ -38,7 +41,8 @@ type proofLoad struct {
 }
 
 func newProofLoad(pf *proofFixture, seed uint64) *proofLoad {
-	l := &proofLoad{t: pf.t, f: pf.f, rng: rand.New(rand.NewPCG(seed, ^seed)), views: map[string]*sync.Mutex{}}
+	l := &proofLoad{t: pf.t, f: pf.f, rng: rand.New(rand.NewPCG(seed, ^seed)), views: map[string]*sync.Mutex{},
+		cards: map[string]slacktest.Message{}}
 	for _, a := range proofApprovers {
 		l.views[a] = &sync.Mutex{}
 	}
@@ -63,6 +67,13 @@ func (l *proofLoad) two(people []string) (string, string) {
 
 // run starts the requests one every proofPace and waits until each is done with.
 func (l *proofLoad) run(ctx context.Context) {
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		l.watchCards(watchCtx)
+	}()
+	defer func() { stopWatching(); <-watching }()
 	var wg sync.WaitGroup
 	tick := time.NewTicker(proofPace)
 	defer tick.Stop()
@@ -128,16 +139,46 @@ func (l *proofLoad) submit(ctx context.Context, requester, text, ticket string) 
 	return slacktest.Message{}, false
 }
 
-// waitCard waits for the request card of the ticket.
+// waitCard waits for the request card of the ticket, as watchCards finds it.
 func (l *proofLoad) waitCard(ctx context.Context, ticket string, d time.Duration) (slacktest.Message, bool) {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
+	deadline := time.Now().Add(d)
+	for {
+		l.mu.Lock()
+		c, ok := l.cards[ticket]
+		l.mu.Unlock()
+		if ok {
+			return c, true
+		}
+		if time.Now().After(deadline) || !sleepCtx(ctx, 50*time.Millisecond) {
+			return slacktest.Message{}, false
+		}
+	}
+}
+
+// proofTicketRE finds a request's ticket on its card.
+var proofTicketRE = regexp.MustCompile(`SUP-[0-9]+`)
+
+// watchCards indexes the request cards by ticket as they appear, until ctx ends: one reader of
+// the channel, rather than hundreds of people each reading all of it after every change.
+func (l *proofLoad) watchCards(ctx context.Context) {
 	bot := l.f.slack.BotUserID()
-	c, err := l.f.slack.WaitMessage(ctx, proofChannel, func(m slacktest.Message) bool {
-		return m.User == bot && (m.ThreadTS == "" || m.ThreadTS == m.TS) && strings.Contains(m.Content(), ticket) &&
-			strings.Contains(string(m.Blocks), `"approve"`)
-	})
-	return c, err == nil
+	seen := 0
+	for sleepCtx(ctx, 50*time.Millisecond) {
+		msgs := l.f.slack.Messages(proofChannel)
+		for _, m := range msgs[min(seen, len(msgs)):] {
+			if m.User != bot || !strings.Contains(string(m.Blocks), `"approve"`) {
+				continue
+			}
+			if ticket := proofTicketRE.FindString(m.Content()); ticket != "" {
+				l.mu.Lock()
+				if _, ok := l.cards[ticket]; !ok {
+					l.cards[ticket] = m
+				}
+				l.mu.Unlock()
+			}
+		}
+		seen = len(msgs)
+	}
 }
 
 // redeliver has Slack deliver an acknowledged envelope again, to the connection it picks.

@@ -125,6 +125,8 @@ func (fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approval.T
 	return approval.Thread{Channel: r.Channel, TS: "1.000" + r.ID[2:]}, nil
 }
 func (fakeNotifier) Notify(context.Context, *approval.Request, approval.Notice) error { return nil }
+func (fakeNotifier) UpdateCard(context.Context, *approval.Request) error              { return nil }
+
 func (fakeNotifier) DeliverSecret(context.Context, *approval.Request, approval.Secret) error {
 	return nil
 }
