@@ -28,12 +28,13 @@ func (b *Bot) onAppHomeOpened(ctx context.Context, e *slackevents.AppHomeOpenedE
 
 // publishHome renders and publishes user's Home tab: what waits for their approval, their
 // open requests and their last decisions. A failure is logged; the tab keeps what it showed.
-func (b *Bot) publishHome(ctx context.Context, user string) { b.publishHomes(ctx, []string{user}) }
+func (b *Bot) publishHome(ctx context.Context, user string) { _ = b.publishHomes(ctx, []string{user}) }
 
 // publishHomes publishes the Home tabs of users, from one read of the open requests, each
 // with their Slack user groups of now. Failures are logged; a tab that fails keeps what it
-// showed. Each step (the read, each publish) has homeTimeout.
-func (b *Bot) publishHomes(ctx context.Context, users []string) {
+// showed. Each step (the read, each publish) has homeTimeout. It returns how long reading the
+// queues took.
+func (b *Bot) publishHomes(ctx context.Context, users []string) (read time.Duration) {
 	people := make([]policy.Approver, 0, len(users))
 	for _, u := range users {
 		groups, err := b.groups.of(ctx, u)
@@ -44,14 +45,16 @@ func (b *Bot) publishHomes(ctx context.Context, users []string) {
 		people = append(people, policy.Approver{User: u, Groups: groups})
 	}
 	if len(people) == 0 {
-		return
+		return 0
 	}
 	rctx, cancel := context.WithTimeout(ctx, homeTimeout)
+	began := time.Now()
 	queues, err := b.svc.QueuesOf(rctx, people...)
+	read = time.Since(began)
 	cancel()
 	if err != nil {
 		b.log.ErrorContext(ctx, "reading the queues failed", "users", len(people), "err", err)
-		return
+		return read
 	}
 	link := permalink(b.notifier.workspaceURL(ctx))
 	for i, a := range people {
@@ -63,6 +66,7 @@ func (b *Bot) publishHomes(ctx context.Context, users []string) {
 			b.log.WarnContext(ctx, "publishing the Home tab failed", "user", a.User, "err", err)
 		}
 	}
+	return read
 }
 
 // republishHomes publishes again, in the background, the Home tab of everyone a request's
@@ -90,6 +94,18 @@ func (b *Bot) republishHomes(ctx context.Context, r *approval.Request) {
 // homePassInterval is the least time between the starts of two passes of publishMarkedHomes.
 const homePassInterval = time.Second
 
+// homePassShare bounds the time passes spend reading the queues: after a pass whose read took
+// d, the next starts no sooner than homePassShare×d after it began, so that when thousands of
+// requests are open and reading them is slow, the Home tabs are published less often rather
+// than taking the CPU from the requests themselves.
+const homePassShare = 10
+
+// homePassWait is the least time between the start of a pass whose read took read and the
+// next.
+func homePassWait(read time.Duration) time.Duration {
+	return max(homePassInterval, homePassShare*read)
+}
+
 // homeMarks are the people whose Home tab is to be published again.
 type homeMarks struct {
 	mu      sync.Mutex
@@ -111,8 +127,8 @@ func (b *Bot) publishMarkedHomes(ctx context.Context) {
 		users := slices.Sorted(maps.Keys(b.homes.dirty))
 		clear(b.homes.dirty)
 		b.homes.mu.Unlock()
-		b.publishHomes(ctx, users)
-		if wait := homePassInterval - time.Since(began); wait > 0 {
+		read := b.publishHomes(ctx, users)
+		if wait := homePassWait(read) - time.Since(began); wait > 0 {
 			b.homes.mu.Lock()
 			more := len(b.homes.dirty) > 0
 			b.homes.mu.Unlock()
