@@ -176,10 +176,32 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	defer b.running.Store(false)
 
+	opts := []socketmode.Option{socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug))}
+	if b.cfg.PingInterval > 0 {
+		opts = append(opts, socketmode.OptionPingInterval(b.cfg.PingInterval))
+	}
+	sm := socketmode.New(b.client, opts...)
+
+	// The connection opens while the bot asks Slack who it is; the envelopes that come
+	// meanwhile wait in the client's buffer until it knows which to answer.
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- sm.RunContext(runCtx) }()
+
 	id := identity{Team: b.cfg.TeamID, App: b.cfg.AppID}
 	if id.Team == "" || id.App == "" {
 		var err error
 		if id, err = b.identify(ctx); err != nil {
+			cancel()
+			for stopped := false; !stopped; { // the client may be waiting to hand an event over
+				select {
+				case <-sm.Events:
+				case cerr := <-errc:
+					b.log.DebugContext(ctx, "Socket Mode stopped before the bot knew who it is", "err", cerr)
+					stopped = true
+				}
+			}
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -188,17 +210,6 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.id.Store(&id)
 	b.log.InfoContext(ctx, "answering the envelopes of one workspace and app", "team_id", id.Team, "enterprise_id", id.Enterprise, "app_id", id.App)
-
-	opts := []socketmode.Option{socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug))}
-	if b.cfg.PingInterval > 0 {
-		opts = append(opts, socketmode.OptionPingInterval(b.cfg.PingInterval))
-	}
-	sm := socketmode.New(b.client, opts...)
-
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, 1)
-	go func() { errc <- sm.RunContext(runCtx) }()
 
 	for {
 		select {
