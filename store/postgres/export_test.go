@@ -7,3 +7,6 @@ func WithoutIdlePing(c Config) Config {
 	c.noIdlePing = true
 	return c
 }
+
+// EventQuery is the SELECT that ScanEvents runs for a filter, for tests that read its plan.
+var EventQuery = eventQuery

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -77,15 +78,22 @@ func eventQuery(f approval.EventFilter) (string, []any) {
 		args = append(args, arg)
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
-	// A text column of an escaped event (nul.go) is compared with the escaped value; one that
-	// holds a NUL byte can only be an escaped event's.
+	// A text column of an escaped event (nul.go) holds the escaped value. A value that escapes
+	// to itself (no backslash, no NUL: every Slack id and kind) is compared as it is, which
+	// matches an escaped event exactly when it was written with that value, and lets the
+	// column's index serve the filter; one that holds a NUL byte can only be an escaped
+	// event's; any other is compared with each kind of event's form of it.
 	addText := func(column string, value string) {
-		if hasNUL(value) {
-			add("escaped AND "+column+" = $%d", escapeText(value))
-			return
+		escaped := escapeText(value)
+		switch {
+		case hasNUL(value):
+			add("escaped AND "+column+" = $%d", escaped)
+		case escaped == value:
+			add(column+" = $%d", value)
+		default:
+			args = append(args, value, escaped)
+			where = append(where, fmt.Sprintf("(%[1]s = $%[2]d AND NOT escaped OR %[1]s = $%[3]d AND escaped)", column, len(args)-1, len(args)))
 		}
-		args = append(args, value, escapeText(value))
-		where = append(where, fmt.Sprintf("%s = CASE WHEN escaped THEN $%d ELSE $%d END", column, len(args), len(args)-1))
 	}
 	if !f.Since.IsZero() {
 		add("at >= $%d", f.Since.UnixNano())
@@ -107,8 +115,12 @@ func eventQuery(f approval.EventFilter) (string, []any) {
 			}
 			escaped = append(escaped, escapeText(k))
 		}
-		args = append(args, plain, escaped)
-		where = append(where, fmt.Sprintf("kind = ANY(CASE WHEN escaped THEN $%d::text[] ELSE $%d::text[] END)", len(args), len(args)-1))
+		if slices.Equal(plain, escaped) {
+			add("kind = ANY($%d::text[])", plain)
+		} else {
+			args = append(args, plain, escaped)
+			where = append(where, fmt.Sprintf("kind = ANY(CASE WHEN escaped THEN $%d::text[] ELSE $%d::text[] END)", len(args), len(args)-1))
+		}
 	}
 	q := "SELECT " + eventColumns + " FROM events"
 	if len(where) > 0 {

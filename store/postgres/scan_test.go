@@ -1,0 +1,85 @@
+package postgres_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/pgtest"
+	"github.com/resetbot/resetbot/store/postgres"
+)
+
+// TestScanUsesIndexes: on an audit trail large enough that the planner weighs its choices
+// (60,000 events over 41 days by 600 people), each filter that resetbot audit and the bot
+// scan with is served by the index on the column it filters, as the query is written, never
+// by a read of the whole table.
+func TestScanUsesIndexes(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	_ = open(t, postgres.Config{URL: url})
+	first := t0.UnixNano()
+	// One event a minute; a few hundred are escaped (nul.go), with a backslash in their actor.
+	pgtest.Exec(t, url, `INSERT INTO events (request_id, at, actor, kind, rule, outcome, aws_request_id, detail, escaped)
+		SELECT 'r' || (i / 4), `+strconv.FormatInt(first, 10)+` + i * 60000000000::bigint,
+			CASE WHEN i % 200 = 0 THEN 'U\\' || (i % 600) ELSE 'U' || (i % 600) END,
+			(ARRAY['submitted', 'approved', 'denied', 'succeeded', 'status', 'approval_refused'])[1 + i % 6],
+			'rule', 'ok', '', '', i % 200 = 0
+		FROM generate_series(0, 59999) AS i;
+		ANALYZE events`)
+	last := t0.Add(59999 * time.Minute)
+	approverKinds := []string{"approved", "denied", "approval_refused", "approval_not_counted"}
+	byAt, byActor := []string{"events_by_at"}, []string{"events_by_actor"}
+	for _, c := range []struct {
+		name string
+		f    approval.EventFilter
+		want []string // the indexes the plan may name, one at least
+	}{
+		{"audit --approver --since 30d", approval.EventFilter{Actor: "U7", Kinds: approverKinds, Since: last.Add(-30 * 24 * time.Hour)}, byActor},
+		{"audit --approver", approval.EventFilter{Actor: "U7", Kinds: approverKinds}, byActor},
+		{"audit --since 1d", approval.EventFilter{Since: last.Add(-24 * time.Hour)}, byAt},
+		{"audit --since --until", approval.EventFilter{Since: t0.Add(24 * time.Hour), Until: t0.Add(25 * time.Hour)}, byAt},
+		{"the lookup limit's window", approval.EventFilter{Actor: "U9", Kinds: []string{"status", "history"}, Since: last.Add(-time.Hour)}, append(byAt, byActor...)},
+		{"the last decisions", approval.EventFilter{Actor: "U9", Kinds: []string{"approved", "denied"}, NewestFirst: true}, byActor},
+		{"actor with a backslash", approval.EventFilter{Actor: `U\200`}, byActor},
+		{"actor with a NUL", approval.EventFilter{Actor: "U1\x00"}, byActor},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			query, args := postgres.EventQuery(c.f)
+			plan := explain(t, url, query, args)
+			if strings.Contains(plan, "Seq Scan") || !containsAny(plan, c.want) {
+				t.Errorf("plan of %s\n%s\nwant an index scan of %s, no Seq Scan", query, plan, strings.Join(c.want, " or "))
+			}
+		})
+	}
+}
+
+// explain is PostgreSQL's plan of query with args, one line per node.
+func explain(t *testing.T, url, query string, args []any) string {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close(t.Context()) }()
+	rows, err := conn.Query(t.Context(), "EXPLAIN "+query, args...)
+	if err != nil {
+		t.Fatalf("EXPLAIN %s: %v", query, err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatalf("EXPLAIN %s: %v", query, err)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
