@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/resetbot/resetbot/internal/words"
 	"github.com/resetbot/resetbot/policy"
 	"github.com/resetbot/resetbot/policy/policyfile"
 )
@@ -61,6 +60,6 @@ func load(path string, stderr *strings.Builder) (*policy.Policy, bool) {
 		return nil, false
 	}
 	fmt.Fprintln(stderr, list) // the first policyfile.MaxShown errors, and how many more
-	fmt.Fprintf(stderr, "%s: not valid: %d %s\n", path, len(list), words.Plural(len(list), "error", "errors"))
+	fmt.Fprintf(stderr, "%s: not valid: %s\n", path, list.Count())
 	return nil, false
 }

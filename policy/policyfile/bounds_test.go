@@ -128,11 +128,13 @@ func TestSharedListsAtTheBounds(t *testing.T) {
 }
 
 // BenchmarkParseHostile measures what the costliest files cost: a file nested 10,000 deep
-// (refused before parsing) and the valid file at the bounds.
+// (refused before parsing), the valid file at the bounds and the 18 KB file of about 160,000
+// errors.
 func BenchmarkParseHostile(b *testing.B) {
 	for _, f := range []struct{ name, yaml string }{
 		{"nested-10000", hostilePolicies()[0].yaml},
 		{"shared-lists-at-the-bounds", sharedListsAtTheBounds()},
+		{"many-errors", manyErrorsPolicy()},
 	} {
 		b.Run(f.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -66,6 +66,9 @@ func texts[T ~string](r *reader, path string, items []string, valid func(string)
 	}
 	out := make([]T, 0, len(items))
 	for i, s := range items {
+		if r.full() {
+			break
+		}
 		p := index(path, i)
 		if r.bad(p) {
 			continue

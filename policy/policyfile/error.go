@@ -45,16 +45,36 @@ type ErrorList []*Error
 // short, and the first errors are the ones to fix first.
 const MaxShown = 100
 
+// MaxKept is how many errors Parse collects before it stops reading the file: past it, a
+// hostile file would cost a second of CPU and a hundred megabytes on every reload for errors
+// nobody reads. The list then holds the first MaxKept+1 errors found, which says that the
+// file has more than MaxKept, and how many more is not known.
+const MaxKept = 1000
+
 func (l ErrorList) Error() string {
 	shown := l[:min(len(l), MaxShown)]
 	msgs := make([]string, len(shown), len(shown)+1)
 	for i, e := range shown {
 		msgs[i] = e.Error()
 	}
-	if more := len(l) - len(shown); more > 0 {
+	switch more := len(l) - len(shown); {
+	case l.Truncated():
+		msgs = append(msgs, fmt.Sprintf("... and more than %s more problems", thousands(MaxKept-MaxShown)))
+	case more > 0:
 		msgs = append(msgs, fmt.Sprintf("... and %s more %s", thousands(more), words.Plural(more, "problem", "problems")))
 	}
 	return strings.Join(msgs, "\n")
+}
+
+// Truncated reports whether the file has more errors than the list holds: more than MaxKept.
+func (l ErrorList) Truncated() bool { return len(l) > MaxKept }
+
+// Count says how many errors the file has, e.g. "3 errors" or "more than 1,000 errors".
+func (l ErrorList) Count() string {
+	if l.Truncated() {
+		return "more than " + thousands(MaxKept) + " errors"
+	}
+	return thousands(len(l)) + " " + words.Plural(len(l), "error", "errors")
 }
 
 // thousands writes n with a comma between each group of three digits: 159,900.

@@ -23,7 +23,8 @@ func manyErrorsPolicy() string {
 }
 
 // TestErrorListShowsTheFirstHundred: however many errors a file has, the message shows the
-// first MaxShown, one a line, and counts the rest in one more line.
+// first MaxShown, one a line, and counts the rest in one more line; past MaxKept errors the
+// file is read no further and the count says "more than".
 func TestErrorListShowsTheFirstHundred(t *testing.T) {
 	yaml := manyErrorsPolicy()
 	_, err := Parse([]byte(yaml), "p.yaml")
@@ -31,8 +32,8 @@ func TestErrorListShowsTheFirstHundred(t *testing.T) {
 	if !errors.As(err, &list) {
 		t.Fatalf("Parse() error = %v, want an ErrorList", err)
 	}
-	if len(list) < 100*MaxShown {
-		t.Fatalf("the %d-byte file gave %d errors; the test wants a file that gives far more than %d", len(yaml), len(list), MaxShown)
+	if !list.Truncated() || len(list) != MaxKept+1 {
+		t.Fatalf("the %d-byte file gave %d errors, want the first %d of far more", len(yaml), len(list), MaxKept+1)
 	}
 	lines := strings.Split(err.Error(), "\n")
 	if len(lines) != MaxShown+1 {
@@ -43,7 +44,7 @@ func TestErrorListShowsTheFirstHundred(t *testing.T) {
 			t.Errorf("line %d = %q, want the list's error %d, %q", i+1, lines[i], i+1, e.Error())
 		}
 	}
-	if want := "... and " + thousands(len(list)-MaxShown) + " more problems"; lines[MaxShown] != want {
+	if want := "... and more than 900 more problems"; lines[MaxShown] != want {
 		t.Errorf("last line = %q, want %q", lines[MaxShown], want)
 	}
 }
@@ -60,16 +61,23 @@ func TestErrorListAtTheCap(t *testing.T) {
 		n        int
 		lines    int
 		lastLine string
+		count    string
 	}{
-		{1, 1, "p.yaml:1: wrong"},
-		{MaxShown, MaxShown, fmt.Sprintf("p.yaml:%d: wrong", MaxShown)},
-		{MaxShown + 1, MaxShown + 1, "... and 1 more problem"},
-		{MaxShown + 2, MaxShown + 1, "... and 2 more problems"},
+		{1, 1, "p.yaml:1: wrong", "1 error"},
+		{MaxShown, MaxShown, fmt.Sprintf("p.yaml:%d: wrong", MaxShown), "100 errors"},
+		{MaxShown + 1, MaxShown + 1, "... and 1 more problem", "101 errors"},
+		{MaxShown + 2, MaxShown + 1, "... and 2 more problems", "102 errors"},
+		{MaxKept, MaxShown + 1, "... and 900 more problems", "1,000 errors"},
+		{MaxKept + 1, MaxShown + 1, "... and more than 900 more problems", "more than 1,000 errors"},
 	}
 	for _, tt := range tests {
-		lines := strings.Split(list(tt.n).Error(), "\n")
+		l := list(tt.n)
+		lines := strings.Split(l.Error(), "\n")
 		if len(lines) != tt.lines || lines[len(lines)-1] != tt.lastLine {
 			t.Errorf("%d errors: %d lines ending %q, want %d ending %q", tt.n, len(lines), lines[len(lines)-1], tt.lines, tt.lastLine)
+		}
+		if got := l.Count(); got != tt.count {
+			t.Errorf("%d errors: Count() = %q, want %q", tt.n, got, tt.count)
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 type reader struct {
 	file     string
 	errs     ErrorList
+	seen     map[Error]bool // the errors in errs, each reported once
 	anchors  map[string]ast.Node
 	at       map[string]place // by field path, e.g. rules[2].approvals
 	reported map[string]int   // reportedInside or reportedAt, by field path
@@ -46,7 +47,7 @@ const maxAliasDepth = 32
 var namedKeysType = reflect.TypeFor[interface{ namedKeys() }]()
 
 func newReader(file string, body ast.Node) *reader {
-	r := &reader{file: file, anchors: map[string]ast.Node{}, at: map[string]place{}, reported: map[string]int{}}
+	r := &reader{file: file, anchors: map[string]ast.Node{}, at: map[string]place{}, reported: map[string]int{}, seen: map[Error]bool{}}
 	for _, n := range ast.Filter(ast.AnchorType, body) {
 		if a := n.(*ast.AnchorNode); a.Name != nil && a.Value != nil {
 			r.anchors[a.Name.GetToken().Value] = a.Value
@@ -56,15 +57,26 @@ func newReader(file string, body ast.Node) *reader {
 }
 
 func (r *reader) errorf(at ast.Node, path, format string, args ...any) {
-	r.report(at, path, reportedAt, fmt.Sprintf(format, args...))
+	if !r.full() {
+		r.report(at, path, reportedAt, fmt.Sprintf(format, args...))
+	}
 }
+
+// full reports whether the reader holds more than MaxKept errors: the file is invalid, the list
+// says it has more than MaxKept problems, and the rest of the file is not read.
+func (r *reader) full() bool { return len(r.errs) > MaxKept }
 
 // remark reports a problem at path that leaves its value usable, such as a refused key.
 func (r *reader) remark(at ast.Node, path, msg string) { r.report(at, path, reportedInside, msg) }
 
 func (r *reader) report(at ast.Node, path string, how int, msg string) {
 	line, col := position(at)
-	r.errs = append(r.errs, &Error{File: r.file, Line: line, Column: col, Field: path, Msg: msg})
+	e := Error{File: r.file, Line: line, Column: col, Field: path, Msg: msg}
+	if r.full() || r.seen[e] {
+		return
+	}
+	r.seen[e] = true
+	r.errs = append(r.errs, &e)
 	r.reported[path] = max(r.reported[path], how)
 	for i := len(path) - 1; i > 0; i-- {
 		if path[i] == '.' || path[i] == '[' {
@@ -82,6 +94,9 @@ func (r *reader) value(path string) ast.Node { return r.at[path].value }
 
 // read fills v from the node n found at path.
 func (r *reader) read(n, keyAt ast.Node, v reflect.Value, path string, s spec) {
+	if r.full() {
+		return
+	}
 	n, ok := r.resolve(n, path)
 	r.at[path] = place{keyAt, n}
 	if !ok {

@@ -25,6 +25,9 @@ var approvalFields = []string{"approvers", "self_approval", "expires_after", "re
 func (r *reader) rules(c *policy.Config, docs []ruleDoc, fileLimits policy.Limits) {
 	seen := map[string]int{}
 	for i, doc := range docs {
+		if r.full() {
+			break
+		}
 		rc := &ruleCheck{r: r, c: c, path: index("rules", i), doc: doc}
 		if r.bad(rc.path) {
 			continue
