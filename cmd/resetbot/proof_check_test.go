@@ -39,7 +39,7 @@ const (
 type proofCounts struct {
 	requests                                                             int
 	states                                                               map[approval.State]int
-	cognitoWrites, reminders                                             int
+	cognitoWrites, reminders, orphans                                    int
 	kills, restarts, rolled, dbStops                                     int
 	commands, clicks, doubleClicks, redeliveries, retries, failedDeliver int64
 	envelopes, acked, notAcked, rollEnvelopes, rollNotAcked              int
@@ -53,7 +53,7 @@ func (c proofCounts) log(t *testing.T, seed uint64) {
 		c.requests, c.states[approval.StateSucceeded], c.states[approval.StateFailed], c.states[approval.StateDenied],
 		c.states[approval.StateExpired], c.states[approval.StateCancelled], c.states[approval.StateInterrupted],
 		c.states[approval.StatePending]+c.states[approval.StateApproved])
-	t.Logf("Cognito writes %d; reminders %d", c.cognitoWrites, c.reminders)
+	t.Logf("Cognito writes %d; reminders %d; cards of requests withdrawn after their replica died %d", c.cognitoWrites, c.reminders, c.orphans)
 	t.Logf("SIGKILLs %d, restarts %d, replicas restarted one by one %d, database stops %d", c.kills, c.restarts, c.rolled, c.dbStops)
 	t.Logf("slash commands %d, clicks %d (double %d), redeliveries %d, tried again %d, deliveries that failed %d",
 		c.commands, c.clicks, c.doubleClicks, c.redeliveries, c.retries, c.failedDeliver)
@@ -104,6 +104,7 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 	}
 	ran := map[string]int{} // by Cognito user: runs started
 	cards := map[string]*approval.Request{}
+	var withdrawn []*approval.Request
 	for _, r := range reqs {
 		c.states[r.State]++
 		if !r.State.Final() && !listed[r.ID] {
@@ -114,6 +115,9 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 		}
 		if r.Thread.TS != "" {
 			cards[r.Thread.TS] = r
+		}
+		if r.Withdrawn {
+			withdrawn = append(withdrawn, r)
 		}
 		events, err := st.Events(ctx, r.ID)
 		if err != nil {
@@ -143,7 +147,7 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 		t.Errorf("the fake Cognito answered %d AdminResetUserPassword calls and sent %d codes", n, c.cognitoWrites)
 	}
 
-	c.reminders = pf.checkMessages(t, cards)
+	pf.checkMessages(t, &c, cards, withdrawn)
 	pf.countEnvelopes(t, &c, fire)
 	return c
 }
@@ -187,24 +191,31 @@ func (pf *proofFixture) unsettled(reqs []*approval.Request) []string {
 }
 
 // checkMessages holds the channel to the requests: every message of the bot's at the top is
-// the card of a request (no notice beside a card, no second card), no thread holds two
-// reminders, and no succeeded run is also said to be interrupted. It returns the reminders.
-func (pf *proofFixture) checkMessages(t *testing.T, cards map[string]*approval.Request) int {
+// the card of a request (no notice beside a card, no second card) or of a request withdrawn
+// because its replica died before storing where its card is (counted), no thread holds two
+// reminders, and no succeeded run is also said to be interrupted. It counts the reminders.
+func (pf *proofFixture) checkMessages(t *testing.T, c *proofCounts, cards map[string]*approval.Request, withdrawn []*approval.Request) {
 	t.Helper()
 	bot := pf.f.slack.BotUserID()
-	reminders := 0
 	for _, m := range pf.f.slack.Messages(proofChannel) {
 		if m.User != bot {
 			continue
 		}
 		r, ok := cards[m.TS]
 		if !ok {
+			if w := withdrawnOn(m, withdrawn); w != nil {
+				// The replica that posted it was killed before it stored where the card is;
+				// another replica withdrew the request (README: A replica that dies).
+				t.Logf("request %s (%s) was withdrawn: its replica died before it stored its card", w.ID, w.Ticket)
+				c.orphans++
+				continue
+			}
 			t.Errorf("a message of the bot's that is no request's card, posted beside the cards:\n%s", m.Content())
 			continue
 		}
 		thread := pf.f.slack.Thread(proofChannel, m.TS)
 		n := countIn(thread, m.TS, reminderMark)
-		reminders += n
+		c.reminders += n
 		if n > 1 {
 			t.Errorf("request %s (%s): %d reminders in its thread", r.ID, r.Ticket, n)
 		}
@@ -212,7 +223,16 @@ func (pf *proofFixture) checkMessages(t *testing.T, cards map[string]*approval.R
 			t.Errorf("request %s (%s) succeeded, and its thread also says it was interrupted", r.ID, r.Ticket)
 		}
 	}
-	return reminders
+}
+
+// withdrawnOn returns the withdrawn request whose card m is, or nil.
+func withdrawnOn(m slacktest.Message, withdrawn []*approval.Request) *approval.Request {
+	for _, r := range withdrawn {
+		if strings.Contains(m.Content(), r.ID) {
+			return r
+		}
+	}
+	return nil
 }
 
 // countIn counts the replies of a thread that contain text.
