@@ -8,8 +8,9 @@ import (
 // Defaults of the work pool (Config.Workers, Config.QueueSize).
 const (
 	// DefaultWorkers is how many envelopes' work runs at once. The work mostly waits on Slack,
-	// Cognito and the store, so there are many more workers than cores.
-	DefaultWorkers = 256
+	// Cognito and the store, so there are many more workers than cores: a run waits on Cognito
+	// for seconds, and a few hundred approvals at once each hold a worker for that long.
+	DefaultWorkers = 512
 	// DefaultQueueSize is how much work waits for a worker before the loop that reads Slack's
 	// envelopes waits too.
 	DefaultQueueSize = 10_000

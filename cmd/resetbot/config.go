@@ -41,7 +41,7 @@ type Config struct {
 	PermanentPasswordDMTTL time.Duration `envconfig:"PERMANENT_PASSWORD_DM_TTL" default:"15m" desc:"How long a permanent password sent by direct message stays before the bot deletes it; 0 keeps it. A restart before then leaves it in place."`
 	SlackAPIURL            string        `envconfig:"SLACK_API_URL" desc:"Base URL of the Slack Web API; empty means Slack itself. For tests and local fakes."`
 	CognitoEndpoint        string        `envconfig:"COGNITO_ENDPOINT" desc:"Endpoint of the Cognito API; empty means AWS. For tests and local fakes."`
-	Workers                int           `envconfig:"WORKERS" default:"256" desc:"How much of the work Slack's envelopes start (Slack, Cognito and store calls) runs at once; the rest waits its turn."`
+	Workers                int           `envconfig:"WORKERS" default:"512" desc:"How much of the work Slack's envelopes start (Slack, Cognito and store calls) runs at once; the rest waits its turn."`
 	WorkQueue              int           `envconfig:"WORK_QUEUE" default:"10000" desc:"How much work may wait for a worker; when it is full, reading Slack's envelopes waits."`
 	MemoryLimitMiB         int           `envconfig:"MEMORY_LIMIT_MIB" default:"128" desc:"Soft memory limit of the Go runtime, in MiB (GOMEMLIMIT wins when set); 0 for none."`
 	Profiling              bool          `envconfig:"PPROF" default:"false" desc:"Serve Go's profiler (net/http/pprof) under /debug/pprof/ on RESETBOT_HTTP_ADDR."`

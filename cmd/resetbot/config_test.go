@@ -62,7 +62,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		SweepInterval:          30 * time.Second,
 		RunLease:               2 * time.Minute,
 		PermanentPasswordDMTTL: 15 * time.Minute,
-		Workers:                256,
+		Workers:                512,
 		WorkQueue:              10000,
 		MemoryLimitMiB:         128,
 		Profiling:              false,
