@@ -163,16 +163,27 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /response/{id}", s.serveResponseURL)
 	s.registerControl(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.handlers.Add(1)
-		defer s.handlers.Done()
-		select {
-		case <-s.closed:
+		if !s.enter() {
 			http.Error(w, "server closed", http.StatusServiceUnavailable)
 			return
-		default:
 		}
+		defer s.handlers.Done()
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// enter counts a handler in, so that Close waits for it, and reports false once Close has
+// begun. Counting under s.mu, which Close takes to mark the server closed, orders every count
+// before Close's wait: a request that reached a handler while Close ran (http.Server.Close does
+// not wait for handlers already dispatched) is answered 503 without being counted.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done() {
+		return false
+	}
+	s.handlers.Add(1)
+	return true
 }
 
 // Close stops the server: it closes every connection, fails every helper still waiting, and
