@@ -395,8 +395,11 @@ func (s *Server) pinger() {
 			conns := s.connsLocked()
 			s.mu.Unlock()
 			for _, c := range conns {
-				if err := c.ws.WriteControl(websocket.PingMessage, fmt.Appendf(nil, "ping-%d", n), time.Now().Add(writeTimeout)); err == nil {
-					c.pingsSent.Add(1)
+				// Counted before the write: the client's pong may be read before WriteControl
+				// returns, and a pong is never counted ahead of its ping.
+				c.pingsSent.Add(1)
+				if err := c.ws.WriteControl(websocket.PingMessage, fmt.Appendf(nil, "ping-%d", n), time.Now().Add(writeTimeout)); err != nil {
+					c.pingsSent.Add(-1)
 				}
 			}
 		}
