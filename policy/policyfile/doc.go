@@ -50,7 +50,9 @@
 // MaxDepth (checked on the tokens, before the parser, whose memory grows with the square of the
 // depth), or with more than MaxItems entries in one list or mapping, aliases counted at each
 // use. The never-reached check interns each distinct list once, so a long list shared by every
-// rule through an alias costs what one copy costs.
+// rule through an alias costs what one copy costs. The problems of a value shared through an
+// alias are listed where it is first used in each kind of field, and once at each other alias
+// (alias.go); past MaxKept errors the file is read no further.
 //
 // # Extending
 //

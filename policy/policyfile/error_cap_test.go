@@ -9,14 +9,18 @@ import (
 
 // manyErrorsPolicy is an 18 KB file with about 160,000 errors: a list of 200 wrong values
 // behind an alias that 200 rules use in five fields.
-func manyErrorsPolicy() string {
+func manyErrorsPolicy() string { return sharedWrongPolicy(MaxItems, MaxItems) }
+
+// sharedWrongPolicy is a file whose list of values wrong values is behind an alias that rules
+// rules use in five fields.
+func sharedWrongPolicy(values, rules int) string {
 	var b strings.Builder
 	b.WriteString("pools: {prod: {id: eu-west-1_Prod1234}}\nwrong: &wrong [")
-	for i := range MaxItems {
+	for i := range values {
 		fmt.Fprintf(&b, "w%d, ", i)
 	}
 	b.WriteString("]\nrules:\n")
-	for i := range MaxItems {
+	for i := range rules {
 		fmt.Fprintf(&b, "  - {name: r%d, actions: *wrong, requesters: *wrong, approvers: *wrong, pools: *wrong, target_groups: *wrong}\n", i)
 	}
 	return b.String()

@@ -18,7 +18,9 @@ import (
 type reader struct {
 	file     string
 	errs     ErrorList
-	seen     map[Error]bool // the errors in errs, each reported once
+	seen     map[Error]bool    // the errors in errs, each reported once
+	uses     map[string]use    // by field path: where the value of an anchor is used
+	firstUse map[string]string // by anchor and shape: the use whose problems are listed
 	anchors  map[string]ast.Node
 	at       map[string]place // by field path, e.g. rules[2].approvals
 	reported map[string]int   // reportedInside or reportedAt, by field path
@@ -47,7 +49,8 @@ const maxAliasDepth = 32
 var namedKeysType = reflect.TypeFor[interface{ namedKeys() }]()
 
 func newReader(file string, body ast.Node) *reader {
-	r := &reader{file: file, anchors: map[string]ast.Node{}, at: map[string]place{}, reported: map[string]int{}, seen: map[Error]bool{}}
+	r := &reader{file: file, anchors: map[string]ast.Node{}, at: map[string]place{}, reported: map[string]int{},
+		seen: map[Error]bool{}, uses: map[string]use{}, firstUse: map[string]string{}}
 	for _, n := range ast.Filter(ast.AnchorType, body) {
 		if a := n.(*ast.AnchorNode); a.Name != nil && a.Value != nil {
 			r.anchors[a.Name.GetToken().Value] = a.Value
@@ -70,18 +73,18 @@ func (r *reader) full() bool { return len(r.errs) > MaxKept }
 func (r *reader) remark(at ast.Node, path, msg string) { r.report(at, path, reportedInside, msg) }
 
 func (r *reader) report(at ast.Node, path string, how int, msg string) {
-	line, col := position(at)
-	e := Error{File: r.file, Line: line, Column: col, Field: path, Msg: msg}
-	if r.full() || r.seen[e] {
+	if r.full() {
 		return
 	}
-	r.seen[e] = true
-	r.errs = append(r.errs, &e)
 	r.reported[path] = max(r.reported[path], how)
 	for i := len(path) - 1; i > 0; i-- {
 		if path[i] == '.' || path[i] == '[' {
 			r.reported[path[:i]] = max(r.reported[path[:i]], reportedInside)
 		}
+	}
+	if e := r.placed(at, path, msg); !r.seen[e] {
+		r.seen[e] = true
+		r.errs = append(r.errs, &e)
 	}
 }
 
@@ -97,6 +100,7 @@ func (r *reader) read(n, keyAt ast.Node, v reflect.Value, path string, s spec) {
 	if r.full() {
 		return
 	}
+	r.used(n, path)
 	n, ok := r.resolve(n, path)
 	r.at[path] = place{keyAt, n}
 	if !ok {

@@ -43,10 +43,7 @@ func (r *reader) resolve(n ast.Node, path string) (ast.Node, bool) {
 		case *ast.AnchorNode:
 			n = v.Value
 		case *ast.AliasNode:
-			name := ""
-			if v.Value != nil && v.Value.GetToken() != nil {
-				name = v.Value.GetToken().Value
-			}
+			name := aliasName(v)
 			if n = r.anchors[name]; n == nil {
 				r.errorf(v, path, "alias *%s refers to no anchor; define &%s before using it", name, name)
 				return nil, false
@@ -62,6 +59,14 @@ func (r *reader) resolve(n ast.Node, path string) (ast.Node, bool) {
 	}
 	r.errorf(n, path, "aliases nest more than %d deep", maxAliasDepth)
 	return nil, false
+}
+
+// aliasName is the anchor an alias names: wrong for *wrong.
+func aliasName(a *ast.AliasNode) string {
+	if a.Value != nil && a.Value.GetToken() != nil {
+		return a.Value.GetToken().Value
+	}
+	return ""
 }
 
 // describe names what a node is, for "expected X, got Y".
