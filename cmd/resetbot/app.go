@@ -47,19 +47,15 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 }
 
 // appOptions change how New builds an App, for the demo: an AWS configuration of its own
-// instead of the SDK's default chain, a hook told about every Cognito call, a shorter sweep.
+// instead of the SDK's default chain and a hook told about every Cognito call.
 type appOptions struct {
 	aws            *aws.Config                                      // nil: the SDK's default chain
 	observeCognito func(op string, d time.Duration, errCode string) // nil: the metrics alone
-	sweepInterval  time.Duration                                    // 0: sweepInterval
 }
 
 // newAppWith is New with options.
 func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptions) (_ *App, err error) {
-	if opts.sweepInterval <= 0 {
-		opts.sweepInterval = cmp.Or(cfg.SweepInterval, sweepInterval)
-	}
-	a := &App{cfg: cfg, log: log, metrics: metrics.New(buildVersion()), sweep: opts.sweepInterval}
+	a := &App{cfg: cfg, log: log, metrics: metrics.New(buildVersion()), sweep: cmp.Or(cfg.SweepInterval, sweepInterval)}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, a.Close())

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/bot"
 	"github.com/resetbot/resetbot/internal/demo"
 	"github.com/resetbot/resetbot/internal/httpserver"
@@ -163,13 +164,14 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer, log *sl
 		PolicyFile: policyFile, Store: StoreURL{Scheme: "sqlite", Path: filepath.Join(dir, "demo.db")},
 		Command: "/cognito", HTTPAddr: "127.0.0.1:0", LogLevel: slog.LevelWarn, LogFormat: LogText,
 		ShutdownGrace: 5 * time.Second, Workers: bot.DefaultWorkers, WorkQueue: bot.DefaultQueueSize,
+		SweepInterval: demoSweep, RunLease: approval.DefaultLease,
 	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("the demo's configuration: %w", err)
 	}
 	calls := demo.NewCallLog(time.Now)
 	awsCfg := demo.AWSConfig()
-	app, err := newAppWith(ctx, cfg, log, appOptions{aws: &awsCfg, observeCognito: calls.Observe, sweepInterval: demoSweep})
+	app, err := newAppWith(ctx, cfg, log, appOptions{aws: &awsCfg, observeCognito: calls.Observe})
 	if err != nil {
 		return fmt.Errorf("starting the bot: %w", err)
 	}
