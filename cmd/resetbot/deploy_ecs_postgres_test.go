@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"net/url"
 	"os"
 	"path"
 	"slices"
@@ -32,14 +31,7 @@ func TestECSReplicasTask(t *testing.T) {
 	if cfg.Store.Scheme != "postgres" || !cfg.StoreIAMAuth {
 		t.Fatalf("the task's store is %s with IAM authentication %v, want PostgreSQL with IAM", cfg.Store, cfg.StoreIAMAuth)
 	}
-	u, err := url.Parse(cfg.Store.ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rootCert := u.Query().Get("sslrootcert")
-	if u.Query().Get("sslmode") != "verify-full" || rootCert == "" {
-		t.Errorf("the store's TLS is sslmode=%s sslrootcert=%s, want verify-full against the RDS certificate authorities", u.Query().Get("sslmode"), rootCert)
-	}
+	rootCert := verifiedRootCert(t, "the task's RESETBOT_STORE", cfg.Store)
 
 	// The image: the policy and the certificate authorities copied where the task reads them,
 	// the policy checked while building, and no change of user.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,9 +29,9 @@ type k8sPatch struct {
 						Name  string `yaml:"name"`
 						Value string `yaml:"value"`
 					} `yaml:"env"`
-					VolumeMounts []map[string]string `yaml:"volumeMounts"`
+					VolumeMounts []k8sMount `yaml:"volumeMounts"`
 				} `yaml:"containers"`
-				Volumes []map[string]string `yaml:"volumes"`
+				Volumes []k8sVolume `yaml:"volumes"`
 			} `yaml:"spec"`
 		} `yaml:"template"`
 	} `yaml:"spec"`
@@ -45,12 +44,7 @@ type k8sPatch struct {
 func TestKubernetesReplicasOverlay(t *testing.T) {
 	base := loadK8s(t)
 	dep := base["Deployment"]
-	var kust struct {
-		Resources []string `yaml:"resources"`
-		Patches   []struct {
-			Path string `yaml:"path"`
-		} `yaml:"patches"`
-	}
+	var kust k8sKustomization
 	readYAML(t, filepath.Join(k8sPostgresDir, "kustomization.yaml"), &kust)
 	if !slices.Contains(kust.Resources, "../kubernetes") || !slices.Contains(kust.Resources, "pdb.yaml") {
 		t.Errorf("the overlay's resources %v, want ../kubernetes and pdb.yaml", kust.Resources)
@@ -102,52 +96,31 @@ func TestKubernetesReplicasOverlay(t *testing.T) {
 		t.Errorf("pvc-delete.yaml deletes %s %q, want the base's claim %q", pvc.Kind, pvc.Metadata.Name, base["PersistentVolumeClaim"].Metadata.Name)
 	}
 
-	// The environment: the base's, with the patch's values over it.
-	env := map[string]string{}
-	for _, e := range dep.Spec.Template.Spec.Containers[0].Env {
-		env[e.Name] = e.Value
-		if e.ValueFrom != nil {
-			env[e.Name] = map[string]string{"app-token": "xapp-1-A0-1-x", "bot-token": "xoxb-1-2-x"}[e.ValueFrom.SecretKeyRef.Key]
-		}
-	}
 	if len(patch.Spec.Template.Spec.Containers) != 1 {
 		t.Fatalf("the patch changes %d containers, want 1", len(patch.Spec.Template.Spec.Containers))
 	}
 	c := patch.Spec.Template.Spec.Containers[0]
-	for _, e := range c.Env {
-		env[e.Name] = e.Value
-	}
-	cfg := configFrom(t, env)
+	cfg := k8sReplicasConfig(t, dep, patch)
 	if cfg.Store.Scheme != "postgres" || !cfg.StoreIAMAuth {
 		t.Errorf("the overlay's store is %s with IAM authentication %v, want PostgreSQL with IAM", cfg.Store, cfg.StoreIAMAuth)
 	}
 
 	// Every volume but the policy's is gone, with its mount.
-	deleted := func(items []map[string]string, key, value string) bool {
-		return slices.ContainsFunc(items, func(m map[string]string) bool { return m[key] == value && m["$patch"] == "delete" })
-	}
 	for _, v := range dep.Spec.Template.Spec.Volumes {
-		if v.PersistentVolumeClaim != nil && !deleted(patch.Spec.Template.Spec.Volumes, "name", v.Name) {
+		if v.PersistentVolumeClaim != nil && !slices.ContainsFunc(patch.Spec.Template.Spec.Volumes, func(p k8sVolume) bool { return p.Name == v.Name && p.Patch == "delete" }) {
 			t.Errorf("the patch keeps the volume %s", v.Name)
 		}
 	}
 	for _, m := range dep.Spec.Template.Spec.Containers[0].VolumeMounts {
-		if m.Name != "policy" && !deleted(c.VolumeMounts, "mountPath", m.MountPath) {
+		if m.Name != "policy" && !slices.ContainsFunc(c.VolumeMounts, func(p k8sMount) bool { return p.MountPath == m.MountPath && p.Patch == "delete" }) {
 			t.Errorf("the patch keeps the mount %s", m.MountPath)
 		}
 	}
 
 	t.Run("kubectl kustomize", func(t *testing.T) {
-		kubectl, err := exec.LookPath("kubectl")
-		if err != nil {
-			t.Skip("kubectl is not installed: the overlay is checked above without rendering it")
-		}
-		out, err := exec.Command(kubectl, "kustomize", k8sPostgresDir).Output()
-		if err != nil {
-			t.Fatalf("kubectl kustomize: %v", err)
-		}
+		docs := renderReplicasOverlay(t)
 		kinds := map[string]int{}
-		for doc := range strings.SplitSeq(string(out), "\n---\n") {
+		for _, doc := range docs {
 			var o struct {
 				Kind string `yaml:"kind"`
 			}
@@ -159,8 +132,25 @@ func TestKubernetesReplicasOverlay(t *testing.T) {
 		if kinds["PersistentVolumeClaim"] != 0 || kinds["Deployment"] != 1 || kinds["PodDisruptionBudget"] != 1 {
 			t.Errorf("rendered kinds %v, want one Deployment, one PodDisruptionBudget, no claim", kinds)
 		}
-		if strings.Contains(string(out), "$patch") || strings.Contains(string(out), "persistentVolumeClaim") {
+		if out := strings.Join(docs, "\n---\n"); strings.Contains(out, "$patch") || strings.Contains(out, "persistentVolumeClaim") {
 			t.Errorf("the rendered overlay keeps a patch directive or the volume:\n%s", out)
 		}
 	})
+}
+
+// k8sReplicasConfig is the configuration of the overlay's pods: the base's environment, with
+// the patch's values over it.
+func k8sReplicasConfig(t *testing.T, dep k8sObject, patch k8sPatch) Config {
+	t.Helper()
+	env := map[string]string{}
+	for _, e := range dep.Spec.Template.Spec.Containers[0].Env {
+		env[e.Name] = e.Value
+		if e.ValueFrom != nil {
+			env[e.Name] = map[string]string{"app-token": "xapp-1-A0-1-x", "bot-token": "xoxb-1-2-x"}[e.ValueFrom.SecretKeyRef.Key]
+		}
+	}
+	for _, e := range patch.Spec.Template.Spec.Containers[0].Env {
+		env[e.Name] = e.Value
+	}
+	return configFrom(t, env)
 }

@@ -9,8 +9,9 @@ import (
 
 // TestRDSExample holds deploy/rds/main.tf to what the bot needs: IAM database authentication
 // on, an rds-db:connect statement for the database user the Kubernetes overlay and the ECS
-// task sign in as, and
-// a store URL the configuration accepts with IAM authentication.
+// task sign in as, and a store URL the configuration accepts with IAM authentication, over
+// TLS that verifies the server against the certificate authorities where the ECS image and
+// the Kubernetes pods have them.
 func TestRDSExample(t *testing.T) {
 	b, err := os.ReadFile("../../deploy/rds/main.tf")
 	if err != nil {
@@ -42,17 +43,18 @@ func TestRDSExample(t *testing.T) {
 	if err := checkStoreAuth(&Config{Store: u, StoreIAMAuth: true}); err != nil {
 		t.Errorf("the resetbot_store output with RESETBOT_STORE_IAM_AUTH: %v", err)
 	}
+	rootCert := verifiedRootCert(t, "the resetbot_store output", u)
 
 	_, _, ecs := readECSTaskDefinition(t, "../../deploy/ecs-postgres/task-definition.json")
-	if !strings.HasPrefix(ecs.Store.ConnString(), "postgres://"+user[1]+"@") {
-		t.Errorf("the ECS task signs in as %s, the RDS example grants rds-db:connect to %s", ecs.Store, user[1])
-	}
-
 	var patch k8sPatch
 	readYAML(t, k8sPostgresDir+"/deployment-patch.yaml", &patch)
-	for _, e := range patch.Spec.Template.Spec.Containers[0].Env {
-		if e.Name == "RESETBOT_STORE" && !strings.HasPrefix(e.Value, "postgres://"+user[1]+"@") {
-			t.Errorf("the Kubernetes overlay signs in as %s, the RDS example grants rds-db:connect to %s", e.Value, user[1])
+	k8s := k8sReplicasConfig(t, loadK8s(t)["Deployment"], patch)
+	for what, store := range map[string]StoreURL{"the ECS task": ecs.Store, "the Kubernetes overlay": k8s.Store} {
+		if !strings.HasPrefix(store.ConnString(), "postgres://"+user[1]+"@") {
+			t.Errorf("%s signs in as %s, the RDS example grants rds-db:connect to %s", what, store, user[1])
+		}
+		if got := verifiedRootCert(t, what+"'s RESETBOT_STORE", store); got != rootCert {
+			t.Errorf("%s reads the certificate authorities from %s, the resetbot_store output from %s", what, got, rootCert)
 		}
 	}
 }

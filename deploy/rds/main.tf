@@ -109,6 +109,6 @@ resource "aws_iam_role_policy" "rds_connect" {
 }
 
 output "resetbot_store" {
-  description = "RESETBOT_STORE for the bot (with RESETBOT_STORE_IAM_AUTH=true)."
-  value       = "postgres://${var.db_user}@${aws_rds_cluster.resetbot.endpoint}:5432/resetbot?sslmode=require"
+  description = "RESETBOT_STORE for the bot (with RESETBOT_STORE_IAM_AUTH=true): TLS that checks the cluster's certificate and name against the RDS certificate authorities, which deploy/ecs-postgres's image and deploy/kubernetes-postgres's pods have at /etc/resetbot/rds-ca.pem."
+  value       = "postgres://${var.db_user}@${aws_rds_cluster.resetbot.endpoint}:5432/resetbot?sslmode=verify-full&sslrootcert=/etc/resetbot/rds-ca.pem"
 }
