@@ -94,7 +94,10 @@ func TestLookup(t *testing.T) {
 	}
 }
 
-func TestLookupReadsEveryPage(t *testing.T) {
+// withManyGroups starts a fake Cognito whose prod pool has the user "many" in 130 groups (three
+// pages of AdminListGroupsForUser) and the users more, and returns it with the groups' names.
+func withManyGroups(t *testing.T, more ...cognitotest.SeedUser) (*cognitotest.Server, []string) {
+	t.Helper()
 	srv := cognitotest.New()
 	t.Cleanup(srv.Close)
 	var groups []cognitotest.SeedGroup
@@ -104,14 +107,19 @@ func TestLookupReadsEveryPage(t *testing.T) {
 		groups = append(groups, cognitotest.SeedGroup{Name: name})
 		names = append(names, name)
 	}
-	var users []cognitotest.SeedUser
-	for i := range 3 {
-		users = append(users, user(fmt.Sprintf("clone%d", i), "email", "same@example.com"))
-	}
 	many := user("many")
 	many.Groups = names
-	users = append(users, many)
+	users := append([]cognitotest.SeedUser{many}, more...)
 	srv.MustLoad(t, cognitotest.Seed{Pools: []cognitotest.SeedPool{{ID: poolID, Name: "prod", Groups: groups, Users: users}}})
+	return srv, names
+}
+
+func TestLookupReadsEveryPage(t *testing.T) {
+	var clones []cognitotest.SeedUser
+	for i := range 3 {
+		clones = append(clones, user(fmt.Sprintf("clone%d", i), "email", "same@example.com"))
+	}
+	srv, names := withManyGroups(t, clones...)
 	c := client(t, srv, cognito.Options{})
 
 	got, err := c.Lookup(t.Context(), prod, "many")
