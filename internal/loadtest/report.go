@@ -29,9 +29,13 @@ type Report struct {
 	Posted, RateLimited, EarlyPosts int
 	// AllPostedAfter is the time from the first envelope to the last card (the burst).
 	AllPostedAfter time.Duration
-	// Resets and ResetsPerSecond: resets Cognito completed after the approvals, and how fast.
-	Resets          int
-	ResetsPerSecond float64
+	// Resets and ResetsPerSecond: resets Cognito completed (it sent the user the code) after
+	// the approvals, and how fast, to the last completion. ResetCallsPerSecond is how fast
+	// Cognito received the reset calls, to the last one received: a call completes one
+	// Cognito latency after it is received.
+	Resets              int
+	ResetsPerSecond     float64
+	ResetCallsPerSecond float64
 	// The bot process: start to connected, resident memory idle, at its peak, and a while
 	// after the load; CPU time per 1,000 envelopes.
 	StartToConnected           time.Duration
@@ -73,6 +77,7 @@ func (r Report) Print(w io.Writer) error {
 	if r.Resets > 0 {
 		line("resets completed", fmt.Sprint(r.Resets))
 		line("resets per second", fmt.Sprintf("%.1f", r.ResetsPerSecond))
+		line("reset calls received per second", fmt.Sprintf("%.1f", r.ResetCallsPerSecond))
 	}
 	line("start to connected", ms(r.StartToConnected))
 	line("RSS idle / peak / after", mib(r.IdleRSS)+" / "+mib(r.PeakRSS)+" / "+mib(r.RSSAfter))

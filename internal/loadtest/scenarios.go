@@ -74,8 +74,13 @@ func Approvals(ctx context.Context, cfg Config, n int, submitRate float64) (Repo
 		for w.cognito.Calls("AdminResetUserPassword") < len(cards) && time.Now().Before(deadline) && ctx.Err() == nil {
 			time.Sleep(10 * time.Millisecond)
 		}
-		r.Resets = w.cognito.Calls("AdminResetUserPassword")
-		r.ResetsPerSecond = float64(r.Resets) / time.Since(start).Seconds()
+		r.ResetCallsPerSecond = float64(w.cognito.Calls("AdminResetUserPassword")) / time.Since(start).Seconds()
+		for w.resets.count() < len(cards) && time.Now().Before(deadline) && ctx.Err() == nil {
+			time.Sleep(10 * time.Millisecond)
+		}
+		var last time.Time
+		r.Resets, last = w.resets.done()
+		r.ResetsPerSecond = float64(r.Resets) / last.Sub(start).Seconds()
 		return nil
 	})
 }

@@ -87,6 +87,8 @@ type World struct {
 	dbPath  string
 	// spread is how many channels slash spreads the requests over.
 	spread int
+	// resets are the resets Cognito completed.
+	resets resetLog
 
 	// StartToConnected is the time from starting the process to its Socket Mode connection.
 	StartToConnected time.Duration
@@ -112,7 +114,7 @@ func Start(ctx context.Context, cfg Config) (_ *World, err error) {
 		return nil, fmt.Errorf("starting the fake Slack: %w", err)
 	}
 	w.seedSlack()
-	w.cognito = cognitotest.New(cognitotest.WithLogger(slog.New(slog.DiscardHandler)))
+	w.cognito = cognitotest.New(cognitotest.WithLogger(slog.New(slog.DiscardHandler)), cognitotest.WithOnMessage(w.resets.sent))
 	if _, err := w.cognito.Load(seed(cfg.Users)); err != nil {
 		return nil, fmt.Errorf("seeding the fake Cognito: %w", err)
 	}
