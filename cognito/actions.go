@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/secret"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -24,7 +25,7 @@ type Result struct {
 // PasswordResult is what setting a generated password did.
 type PasswordResult struct {
 	Result
-	Password Secret
+	Password secret.Secret
 	// ValidDays is how long a temporary password works (the pool's
 	// TemporaryPasswordValidityDays); 0 for a permanent one.
 	ValidDays int

@@ -24,9 +24,9 @@
 // Directory hands them on as *approval.Error.
 //
 // Generated passwords come from GeneratePassword (crypto/rand, uniform, every character class,
-// at least 20 characters) and travel as a Secret, which prints, logs and marshals as
-// "[REDACTED]": only Secret.Reveal shows one. The SDK is never allowed to log request or
-// response bodies.
+// at least 20 characters) and travel as a secret.Secret (internal/secret), which prints, logs
+// and marshals as "[REDACTED]": only its Reveal shows one. The SDK is never allowed to log
+// request or response bodies.
 //
 // # Extending
 //

@@ -31,28 +31,28 @@ const maxPasswordLength = 256
 // every class (so it satisfies any policy); every character is drawn uniformly, without
 // modulo bias, and their order is shuffled. It is a Secret from here on: only the call that
 // hands it to Cognito and the message that shows it to the requester reveal it.
-func GeneratePassword(r io.Reader, p PasswordPolicy) (Secret, error) {
+func GeneratePassword(r io.Reader, p PasswordPolicy) (secret.Secret, error) {
 	n := max(MinGeneratedLength, p.MinimumLength)
 	if n > maxPasswordLength {
-		return Secret{}, fmt.Errorf("cognito: a password policy asking for %d characters is beyond Cognito's %d", n, maxPasswordLength)
+		return secret.Secret{}, fmt.Errorf("cognito: a password policy asking for %d characters is beyond Cognito's %d", n, maxPasswordLength)
 	}
 	src := &byteSource{r: r}
 	b := make([]byte, n)
 	for i, class := range []string{upperChars, lowerChars, digitChars, symbolChars} {
 		if err := pick(src, b, i, class); err != nil {
-			return Secret{}, err
+			return secret.Secret{}, err
 		}
 	}
 	for i := 4; i < n; i++ {
 		if err := pick(src, b, i, allChars); err != nil {
-			return Secret{}, err
+			return secret.Secret{}, err
 		}
 	}
 	// Fisher–Yates, so the guaranteed characters are not always first.
 	for i := n - 1; i > 0; i-- {
 		j, err := src.uniform(i + 1)
 		if err != nil {
-			return Secret{}, err
+			return secret.Secret{}, err
 		}
 		b[i], b[j] = b[j], b[i]
 	}

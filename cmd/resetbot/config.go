@@ -13,6 +13,8 @@ import (
 	"unicode"
 
 	"github.com/kelseyhightower/envconfig"
+
+	"github.com/resetbot/resetbot/internal/secret"
 )
 
 // envPrefix is the prefix of every variable resetbot reads.
@@ -23,8 +25,8 @@ const envPrefix = "RESETBOT"
 // variables serve and check cannot run without. AWS credentials and region come from the SDK's
 // default chain (AWS_REGION, AWS_PROFILE, IRSA, ECS task role, …) and are not listed here.
 type Config struct {
-	SlackAppToken          Secret        `envconfig:"SLACK_APP_TOKEN" mandatory:"true" desc:"App-level token (xapp-…) with the connections:write scope, for Socket Mode."`
-	SlackBotToken          Secret        `envconfig:"SLACK_BOT_TOKEN" mandatory:"true" desc:"Bot token (xoxb-…) of the app installed in the workspace."`
+	SlackAppToken          secret.Secret `envconfig:"SLACK_APP_TOKEN" mandatory:"true" desc:"App-level token (xapp-…) with the connections:write scope, for Socket Mode."`
+	SlackBotToken          secret.Secret `envconfig:"SLACK_BOT_TOKEN" mandatory:"true" desc:"Bot token (xoxb-…) of the app installed in the workspace."`
 	PolicyFile             string        `envconfig:"POLICY_FILE" mandatory:"true" desc:"Path of the policy file (YAML). SIGHUP reloads it."`
 	Store                  StoreURL      `envconfig:"STORE" default:"sqlite:./resetbot.db" desc:"Where requests and the audit trail are kept: sqlite:PATH for one process, or postgres://USER@HOST:PORT/DATABASE?sslmode=verify-full for several replicas (a password in it, in PGPASSWORD or in RESETBOT_STORE_PASSWORD_FILE)."`
 	StorePasswordFile      string        `envconfig:"STORE_PASSWORD_FILE" desc:"PostgreSQL: a file holding the database password (a mounted secret), read again for each new connection."`
@@ -176,7 +178,7 @@ func (c *Config) problems() []configProblem {
 }
 
 // checkToken checks a token's prefix without ever printing the token.
-func checkToken(key string, s Secret, prefix, where string) error {
+func checkToken(key string, s secret.Secret, prefix, where string) error {
 	switch {
 	case s.Empty():
 		return nil

@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kelseyhightower/envconfig"
+
+	"github.com/resetbot/resetbot/internal/secret"
 )
 
 // clearEnv unsets every RESETBOT_ variable for the test's duration.
@@ -50,8 +52,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatalf("LoadConfig: %v", err)
 	}
 	want := Config{
-		SlackAppToken:          NewSecret("xapp-1-A0-123-SeCrEtVaLuE"),
-		SlackBotToken:          NewSecret("xoxb-1-2-SeCrEtVaLuE"),
+		SlackAppToken:          secret.New("xapp-1-A0-123-SeCrEtVaLuE"),
+		SlackBotToken:          secret.New("xoxb-1-2-SeCrEtVaLuE"),
 		PolicyFile:             "/etc/resetbot/policy.yaml",
 		Store:                  StoreURL{Scheme: "sqlite", Path: "./resetbot.db"},
 		Command:                "/cognito",
@@ -68,7 +70,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		Profiling:              false,
 		AuditLog:               true,
 	}
-	if diff := cmp.Diff(got, want, cmp.Comparer(func(a, b Secret) bool { return a.Reveal() == b.Reveal() })); diff != "" {
+	if diff := cmp.Diff(got, want, cmp.Comparer(func(a, b secret.Secret) bool { return a.Reveal() == b.Reveal() })); diff != "" {
 		t.Errorf("LoadConfig (-got +want):\n%s", diff)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/resetbot/resetbot/bot"
 	"github.com/resetbot/resetbot/internal/demo"
 	"github.com/resetbot/resetbot/internal/httpserver"
+	"github.com/resetbot/resetbot/internal/secret"
 )
 
 // demoSweep is how often the demo's sweeper runs, so that reminders and expiry on the demo
@@ -159,7 +160,7 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer, log *sl
 	defer fakes.Close()
 
 	cfg := Config{
-		SlackAppToken: NewSecret(fakes.Slack.AppToken()), SlackBotToken: NewSecret(fakes.Slack.BotToken()),
+		SlackAppToken: secret.New(fakes.Slack.AppToken()), SlackBotToken: secret.New(fakes.Slack.BotToken()),
 		SlackAPIURL: fakes.Slack.APIURL(), CognitoEndpoint: fakes.Cognito.URL(),
 		PolicyFile: policyFile, Store: StoreURL{Scheme: "sqlite", Path: filepath.Join(dir, "demo.db")},
 		Command: "/cognito", HTTPAddr: "127.0.0.1:0", LogLevel: slog.LevelWarn, LogFormat: LogText,

@@ -1,21 +1,21 @@
 package main
 
 import (
-	"github.com/resetbot/resetbot/internal/secret"
-
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/resetbot/resetbot/internal/secret"
 )
 
 const testToken = "xoxb-1111-2222-SeCrEtVaLuE"
 
 func TestSecretNeverPrintsItsValue(t *testing.T) {
-	s := NewSecret(testToken)
-	cfg := Config{SlackBotToken: s, SlackAppToken: NewSecret("xapp-1-A-SeCrEtVaLuE")}
+	s := secret.New(testToken)
+	cfg := Config{SlackBotToken: s, SlackAppToken: secret.New("xapp-1-A-SeCrEtVaLuE")}
 
 	var printed []string
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3s"} {
@@ -58,7 +58,7 @@ func TestSecretNeverPrintsItsValue(t *testing.T) {
 }
 
 func TestSecretDecode(t *testing.T) {
-	var s Secret
+	var s secret.Secret
 	if !s.Empty() {
 		t.Error("zero Secret is not Empty")
 	}
@@ -72,7 +72,7 @@ func TestSecretDecode(t *testing.T) {
 
 func TestSecretDecodeDropsSurroundingWhiteSpace(t *testing.T) {
 	for _, in := range []string{testToken + "\n", " " + testToken + "\r\n", "\t" + testToken} {
-		var s Secret
+		var s secret.Secret
 		if err := s.Decode(in); err != nil {
 			t.Fatal(err)
 		}
