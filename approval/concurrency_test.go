@@ -240,6 +240,12 @@ func TestHungRunFinishesAfterInterruption(t *testing.T) {
 	r := h.submit(sub(prod, policy.ActionReset))
 	other := h.second("test-2")
 	h.dir.hold = func(context.Context) {
+		// "Running" is posted in the background while Cognito is called. A lease lasts minutes,
+		// far longer than that post takes, so it is out before anyone can find the lease run
+		// out; here the clock jumps, so wait for it.
+		if err := h.note.waitNotice(t.Context(), r.ID, approval.NoticeRunning); err != nil {
+			t.Error(err)
+		}
 		h.clock.Advance(3 * time.Minute)
 		if err := other.Sweep(t.Context()); err != nil {
 			t.Errorf("Sweep: %v", err)

@@ -227,6 +227,7 @@ type fakeNotifier struct {
 	secrets []delivered
 	updates []cardUpdate // cards drawn again with no notice
 	n       int
+	told    chan struct{} // closed on the next notice, for waitNotice; nil when no one waits
 
 	cardErr, notifyErr, secretErr error
 	// onCard, when set, runs while a card is being posted (outside the lock).
@@ -256,7 +257,32 @@ func (f *fakeNotifier) Notify(_ context.Context, r *approval.Request, n approval
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.notices = append(f.notices, notice{ID: r.ID, State: r.State, Thread: r.Thread, Notice: n})
+	if f.told != nil {
+		close(f.told)
+		f.told = nil
+	}
 	return f.notifyErr
+}
+
+// waitNotice returns once a notice of the kind has been told about a request, or ctx ends.
+func (f *fakeNotifier) waitNotice(ctx context.Context, id string, kind approval.NoticeKind) error {
+	for {
+		f.mu.Lock()
+		found := slices.ContainsFunc(f.notices, func(n notice) bool { return n.ID == id && n.Kind == kind })
+		if f.told == nil {
+			f.told = make(chan struct{})
+		}
+		told := f.told
+		f.mu.Unlock()
+		if found {
+			return nil
+		}
+		select {
+		case <-told:
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for a %s notice of %s: %w", kind, id, ctx.Err())
+		}
+	}
 }
 
 func (f *fakeNotifier) UpdateCard(_ context.Context, r *approval.Request) error {
