@@ -96,7 +96,7 @@ func (s *Server) deliver(ctx context.Context, typ string, payload json.RawMessag
 				reason = "timeout"
 				continue
 			}
-			return ack, r.err
+			return ack, s.failure(r.err)
 		case <-ctx.Done():
 			s.abandon(p)
 			return ack, ctx.Err()
@@ -104,6 +104,16 @@ func (s *Server) deliver(ctx context.Context, typ string, payload json.RawMessag
 			return ack, ErrServerClosed
 		}
 	}
+}
+
+// failure is what a helper reports for an envelope that ended with err: ErrServerClosed once
+// the server is closed. Close closes the connections after marking the server closed, so an
+// envelope it cut off may end with ErrConnectionLost as well, whichever the helper sees first.
+func (s *Server) failure(err error) error {
+	if s.done() {
+		return ErrServerClosed
+	}
+	return err
 }
 
 // Redeliver sends an envelope that went out before once more, with the same envelope_id and
@@ -135,7 +145,7 @@ func (s *Server) Redeliver(ctx context.Context, envelopeID string) (Ack, error) 
 	select {
 	case r := <-p.done:
 		if r.err != nil {
-			return ack, r.err
+			return ack, s.failure(r.err)
 		}
 		ack.Payload, ack.Elapsed = r.payload, r.at.Sub(p.rec.SentAt)
 		return ack, nil
