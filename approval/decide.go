@@ -28,7 +28,8 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 // countApprovals): those given earlier that no longer count are dropped from the request, and
 // when the approvals that still count are enough (a reload lowered the number needed) the
 // click completes the request without counting itself. When the request has the approvals it
-// needs, Approve claims and runs it, and returns it as the run left it. A refused approver, a
+// needs, Approve claims it in the same write that counts the approval (approved → running, one
+// compare-and-swap), runs it, and returns it as the run left it. A refused approver, a
 // second click or a lost race gets an *Error (EFORBIDDEN or ECONFLICT) with a plain reason and
 // changes nothing but the recount.
 func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*Request, error) {
@@ -41,6 +42,8 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 		dropped []notCounted
 		enough  bool // the approvals that still count were enough without this one
 	)
+	s.runs.Add(1) // a run this approval claims is waited for from its claim on
+	defer s.runs.Done()
 	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		refusal, refused, dropped, enough = "", nil, nil, false
 		if err := s.stillOpen(r); err != nil {
@@ -65,8 +68,8 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 			if err := move(r, StateApproved); err != nil {
 				return nil, err
 			}
-			return append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
-				Detail: fmt.Sprintf("%d of %d under the policy in force; this click was not needed", len(counted), d.Approvals)}), nil
+			return s.claimWith(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+				Detail: fmt.Sprintf("%d of %d under the policy in force; this click was not needed", len(counted), d.Approvals)}))
 		case slices.Contains(approvers(r), a.User):
 			refused = Errorf(ECONFLICT, "You have already approved this request.")
 		default:
@@ -82,13 +85,15 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 			return events, nil // the recount is written; the click is refused below
 		}
 		r.Approvals = append(r.Approvals, Approval{By: a.User, At: s.now(), Groups: slices.Clone(a.Groups)})
-		if len(r.Approvals) >= r.ApprovalsNeeded {
-			if err := move(r, StateApproved); err != nil {
-				return nil, err
-			}
+		if len(r.Approvals) < r.ApprovalsNeeded {
+			return append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+				Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}), nil
 		}
-		return append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
-			Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}), nil
+		if err := move(r, StateApproved); err != nil {
+			return nil, err
+		}
+		return s.claimWith(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+			Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}))
 	})
 	if err == nil && len(dropped) > 0 {
 		log.InfoContext(ctx, "approvals given earlier no longer count", "not_counted", len(dropped), "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
@@ -112,18 +117,29 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 		log.InfoContext(ctx, "approvals enough under the policy in force", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
 		approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
 			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))})
-		return s.claimAndRun(ctx, r.ID, approved)
+		return s.runClaimed(ctx, r, approved)
 	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
-	if r.State != StateApproved {
+	if r.State != StateRunning {
 		s.tell(ctx, r, Notice{Kind: NoticeApproved, Actor: a.User,
 			Text: fmt.Sprintf("Approved (%d of %d). Waiting for %s.", len(r.Approvals), r.ApprovalsNeeded, plural(r.ApprovalsNeeded-len(r.Approvals), "more approval"))})
 		return r, nil
 	}
 	approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User,
 		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)})
-	return s.claimAndRun(ctx, r.ID, approved)
+	return s.runClaimed(ctx, r, approved)
+}
+
+// claimWith adds the run's claim to the approval that completed a request: one write moves it
+// approved → running, with both events, instead of a second read and compare-and-swap after
+// the approval's.
+func (s *Service) claimWith(r *Request, approved []Event) ([]Event, error) {
+	running, err := s.claim(r)
+	if err != nil {
+		return nil, err
+	}
+	return append(approved, running...), nil
 }
 
 // recountText says in the thread that approvals given earlier no longer count.

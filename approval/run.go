@@ -37,29 +37,46 @@ const recordGrace = time.Minute
 // The run goes on when ctx is cancelled: a Cognito call that was made must be recorded.
 // approved is the approval's notice, still being posted (nil for none): the run's own notices
 // come after it in the thread, and it is posted by the time claimAndRun returns.
-func (s *Service) claimAndRun(ctx context.Context, id string, approved told) (_ *Request, err error) {
+func (s *Service) claimAndRun(ctx context.Context, id string, approved told) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
 	s.runs.Add(1)
 	defer s.runs.Done()
-	notices := approved // the last notice told ahead
-	defer func() { notices.wait() }()
 	// Not cut off by the caller, but bounded: the lease, then the time to record the result.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lease+recordGrace)
 	defer cancel()
-	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
-		if err := move(r, StateRunning); err != nil {
-			return nil, err
-		}
-		r.LeaseOwner, r.LeaseUntil = s.owner, s.now().Add(s.lease)
-		return []Event{{Actor: "system", Kind: "running", Outcome: string(StateRunning), Detail: "owner " + s.owner}}, nil
-	})
+	r, err := s.mutate(ctx, id, s.claim)
 	if err != nil {
+		approved.wait()
 		if r != nil && ErrorCode(err) == ECONFLICT {
 			s.log.InfoContext(ctx, "run not claimed: the request moved on", "request_id", id, "state", r.State)
 			return r, nil
 		}
 		return nil, err
 	}
+	return s.runClaimed(ctx, r, approved)
+}
+
+// claim is the change that claims an approved request for this process: approved → running,
+// with a lease, and its audit event. The approval that completes a request makes it in the
+// same write (Approve), a request approved earlier in a write of its own (claimAndRun).
+func (s *Service) claim(r *Request) ([]Event, error) {
+	if err := move(r, StateRunning); err != nil {
+		return nil, err
+	}
+	r.LeaseOwner, r.LeaseUntil = s.owner, s.now().Add(s.lease)
+	return []Event{{Actor: "system", Kind: "running", Outcome: string(StateRunning), Detail: "owner " + s.owner}}, nil
+}
+
+// runClaimed runs a request this process has claimed and records the result. The caller
+// holds s.runs from before the claim. approved is as for claimAndRun.
+func (s *Service) runClaimed(ctx context.Context, r *Request, approved told) (_ *Request, err error) {
+	ctx = logctx.With(ctx, "request_id", r.ID)
+	id := r.ID
+	notices := approved // the last notice told ahead
+	defer func() { notices.wait() }()
+	// Not cut off by the caller, but bounded: the lease, then the time to record the result.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lease+recordGrace)
+	defer cancel()
 	defer func() {
 		if v := recover(); v != nil {
 			s.panicked(ctx, "run", id, v)
