@@ -370,3 +370,24 @@ func TestMayDeny(t *testing.T) {
 	_, err = h.svc.MayDeny(t.Context(), done.ID, lead2)
 	wantCode(t, err, approval.ECONFLICT)
 }
+
+// TestTheLastApprovalClaimsTheRunInTheSameWrite: the approval that completes a request and the
+// run's claim are one compare-and-swap, so the store goes from pending straight to running,
+// and the approval's and the claim's events are in that write.
+func TestTheLastApprovalClaimsTheRunInTheSameWrite(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(dual, policy.ActionReset))
+	h.approve(r.ID, lead2)
+	before := h.store.statesWritten(r.ID)
+	r = h.approve(r.ID, lead3)
+	if r.State != approval.StateSucceeded {
+		t.Fatalf("state %s, outcome %q", r.State, r.Outcome)
+	}
+	got := h.store.statesWritten(r.ID)[len(before):]
+	if diff := cmp.Diff(got, []approval.State{approval.StateRunning, approval.StateSucceeded}); diff != "" {
+		t.Errorf("states written by the last approval (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(h.events(r.ID), []string{"submitted", "approved", "approved", "running", "succeeded"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
+	}
+}

@@ -408,6 +408,15 @@ type faultStore struct {
 	times map[string]int
 	// onFail, when set, is called after each call that failed.
 	onFail func(method string)
+	// written lists, per request, the state of each successful Update.
+	written map[string][]approval.State
+}
+
+// statesWritten lists the states Update wrote for a request, in order.
+func (f *faultStore) statesWritten(id string) []approval.State {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.written[id])
 }
 
 func (f *faultStore) err(method string) error {
@@ -477,7 +486,16 @@ func (f *faultStore) Update(ctx context.Context, r *approval.Request, events ...
 	if err := f.err("Update"); err != nil {
 		return err
 	}
-	return f.Store.Update(ctx, r, events...)
+	if err := f.Store.Update(ctx, r, events...); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.written == nil {
+		f.written = map[string][]approval.State{}
+	}
+	f.written[r.ID] = append(f.written[r.ID], r.State)
+	return nil
 }
 
 func (f *faultStore) Append(ctx context.Context, e approval.Event) error {
