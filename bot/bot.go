@@ -80,6 +80,9 @@ type Config struct {
 	ObserveAck func(kind string, d time.Duration)
 	// ObserveReconnect, when set, is called each time the connection is opened again.
 	ObserveReconnect func()
+	// DrainQuiet is how long the connection of a stopping bot must go without an envelope
+	// before it is closed; default DefaultDrainQuiet (see drain).
+	DrainQuiet time.Duration
 	// ObservePanic, when set, counts a panic recovered in a handler ("handler").
 	ObservePanic func(where string)
 }
@@ -138,6 +141,9 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.WorkTimeout <= 0 {
 		cfg.WorkTimeout = DefaultWorkTimeout
 	}
+	if cfg.DrainQuiet <= 0 {
+		cfg.DrainQuiet = DefaultDrainQuiet
+	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = DefaultWorkers
 	}
@@ -184,7 +190,8 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	// The connection opens while the bot asks Slack who it is; the envelopes that come
 	// meanwhile wait in the client's buffer until it knows which to answer.
-	runCtx, cancel := context.WithCancel(ctx)
+	// The connection outlives ctx by the drain (see drain): it is closed by cancel.
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() { errc <- sm.RunContext(runCtx) }()
@@ -211,11 +218,25 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.id.Store(&id)
 	b.log.InfoContext(ctx, "answering the envelopes of one workspace and app", "team_id", id.Team, "enterprise_id", id.Enterprise, "app_id", id.App)
 
+	d := drain{quietFor: b.cfg.DrainQuiet}
+	stopping := ctx.Done()
 	for {
 		select {
 		case evt := <-sm.Events:
 			b.dispatch(runCtx, sm, evt)
+			d.received()
+		case <-stopping:
+			stopping = nil
+			b.log.InfoContext(ctx, "closing the Slack connection once it is quiet: what Slack still sends on it is acknowledged and handled")
+			d.start()
+		case <-d.quiet():
+			d.stop()
+			cancel()
+		case <-d.over():
+			d.stop()
+			cancel()
 		case err := <-errc:
+			d.stop()
 			b.connected.Store(false)
 			cancel()
 			b.work.Wait()

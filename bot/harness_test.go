@@ -88,10 +88,12 @@ type harness struct {
 	bot     *Bot
 	botCfg  Config
 	stopBot func()
-	clock   *manualClock
-	logs    *lockedBuffer
-	endUser *cip.Client // the end users' own client of the prod pool
-	acks    *ackLog
+	// cancelBot begins the bot's stop without waiting for it (stopBot waits).
+	cancelBot func()
+	clock     *manualClock
+	logs      *lockedBuffer
+	endUser   *cip.Client // the end users' own client of the prod pool
+	acks      *ackLog
 	// reconnects counts what ObserveReconnect was told.
 	reconnects atomic.Int64
 	// inFlight is the work running now, as ObserveInFlight tells it, and maxInFlight the most
@@ -273,6 +275,7 @@ func (h *harness) startBot() {
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(runCtx) }()
+	h.cancelBot = stop
 	h.stopBot = func() {
 		stop()
 		if err := <-done; err != nil {

@@ -97,3 +97,15 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// A stopping bot acknowledges and handles what Slack still sends on its connection before it
+// closes it: an envelope sent after the stop began is not left unacknowledged.
+func TestStoppingBotAcknowledgesWhatStillArrives(t *testing.T) {
+	h := newHarness(t)
+	h.botCfg.DrainQuiet = 2 * time.Second // the quiet period outlasts a slow machine's pause
+	h.restartBot()
+	h.cancelBot()
+	if _, err := h.slack.SlashCommand(h.ctx(), uAlice, chSupport, h.command, "help"); err != nil {
+		t.Fatalf("a command sent while the bot was stopping: %v", err)
+	}
+}

@@ -79,7 +79,7 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 	var behind []*approval.Request
 	for deadline := time.Now().Add(90 * time.Second); ; {
 		reqs = pf.requests(t, ctx, st)
-		problems, behind = pf.unsettled(reqs, fire.killedAt)
+		problems, behind = pf.unsettled(ctx, st, reqs, fire.killedAt)
 		if len(problems) == 0 || time.Now().After(deadline) {
 			break
 		}
@@ -101,10 +101,13 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 	c.requests = len(reqs)
 	c.behind = len(behind)
 
+	// Pending is read before the requests: a request pending (or approved) when read was so
+	// when Pending was, as nothing goes back to pending.
 	pending, err := st.Pending(ctx)
 	if err != nil {
 		t.Fatalf("listing pending requests: %v", err)
 	}
+	reqs = pf.requests(t, ctx, st)
 	listed := map[string]bool{}
 	for _, r := range pending {
 		listed[r.ID] = true
@@ -177,7 +180,7 @@ func (pf *proofFixture) requests(t *testing.T, ctx context.Context, st *postgres
 // their request's state yet. A card that shows an earlier state while its thread lacks the
 // last step's notice, and a replica was killed in the seconds after that step was stored, was
 // left behind by the killed replica (README: A replica that dies): returned apart.
-func (pf *proofFixture) unsettled(reqs []*approval.Request, kills []time.Time) (problems []string, behind []*approval.Request) {
+func (pf *proofFixture) unsettled(ctx context.Context, st *postgres.DB, reqs []*approval.Request, kills []time.Time) (problems []string, behind []*approval.Request) {
 	for _, r := range reqs {
 		if r.State == approval.StateApproved || r.State == approval.StateRunning {
 			problems = append(problems, "request "+r.ID+" ("+r.Ticket+") is "+string(r.State))
@@ -190,6 +193,14 @@ func (pf *proofFixture) unsettled(reqs []*approval.Request, kills []time.Time) (
 		if !ok {
 			problems = append(problems, "request "+r.ID+" ("+r.Ticket+"): its card "+r.Thread.TS+" is not in Slack")
 			continue
+		}
+		if strings.Contains(m.Content(), cardLabels[r.State]) {
+			continue
+		}
+		// The request may have moved on since it was read (a pending one expired): read it
+		// again, after the card.
+		if cur, err := st.Get(ctx, r.ID); err == nil {
+			r = cur
 		}
 		if strings.Contains(m.Content(), cardLabels[r.State]) {
 			continue
