@@ -1,6 +1,7 @@
 package approval_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -76,6 +77,39 @@ func TestQueueOfListsTheLastTenDecisions(t *testing.T) {
 	}
 	if diff := cmp.Diff(ids(q.Decided), want[:approval.DecidedLimit]); diff != "" {
 		t.Errorf("decided (-got +want):\n%s", diff)
+	}
+}
+
+// TestQueueOfListsTheOldestAndCountsTheRest: with more open than a list holds, Waiting and
+// Mine list the ListLimit oldest and count them all.
+func TestQueueOfListsTheOldestAndCountsTheRest(t *testing.T) {
+	h := newHarness(t)
+	first := h.submit(sub(prod, policy.ActionReset))
+	want := []string{first.ID}
+	for i := 1; i < approval.ListLimit+5; i++ {
+		r := *first
+		r.ID, r.CreatedAt = fmt.Sprintf("%s-%02d", first.ID, i), first.CreatedAt.Add(time.Duration(i)*time.Minute)
+		if err := h.db.Create(t.Context(), &r); err != nil {
+			t.Fatalf("Create: %v", err)
+		}
+		want = append(want, r.ID)
+	}
+	lead, err := h.svc.QueueOf(t.Context(), lead1)
+	if err != nil {
+		t.Fatalf("QueueOf(lead): %v", err)
+	}
+	mine, err := h.svc.QueueOf(t.Context(), policy.Approver{User: first.Requester, Groups: requesterGroups})
+	if err != nil {
+		t.Fatalf("QueueOf(requester): %v", err)
+	}
+	type list struct {
+		IDs   []string
+		Total int
+	}
+	got := map[string]list{"waiting": {ids(lead.Waiting), lead.WaitingTotal}, "mine": {ids(mine.Mine), mine.MineTotal}}
+	wantLists := map[string]list{"waiting": {want[:approval.ListLimit], len(want)}, "mine": {want[:approval.ListLimit], len(want)}}
+	if diff := cmp.Diff(got, wantLists); diff != "" {
+		t.Errorf("lists (-got +want):\n%s", diff)
 	}
 }
 

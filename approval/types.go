@@ -242,6 +242,11 @@ type Store interface {
 	Due(ctx context.Context, now time.Time) ([]*Request, error)
 	// Pending lists every pending and approved request (for a restart).
 	Pending(ctx context.Context) ([]*Request, error)
+	// EachPending calls fn with each pending and approved request, oldest first, one at a
+	// time, so that memory does not grow with their number. It reads without blocking
+	// writers. An error from fn stops the scan and is returned as is (ErrStopScan ends it
+	// without an error).
+	EachPending(ctx context.Context, fn func(*Request) error) error
 	// History lists the newest requests for a target user, newest first.
 	History(ctx context.Context, poolID, username string, limit int) ([]*Request, error)
 	// CountByRequester counts requests made by a requester since a time (read-only actions

@@ -22,11 +22,11 @@ type queueList struct {
 	title string
 	empty string
 	line  func(r *approval.Request, link cardLink, now time.Time) string
-	of    func(q approval.Queue) []*approval.Request
+	of    func(q approval.Queue) (list []*approval.Request, total int)
 }
 
 // maxQueueLines bounds each list; the rest is counted.
-const maxQueueLines = 20
+const maxQueueLines = approval.ListLimit
 
 var (
 	waitingList = queueList{
@@ -36,7 +36,7 @@ var (
 			return fmt.Sprintf("• *%s* %s in *%s* · asked by %s %s · %s", r.Action.Title(), userRef(r.Target.Username),
 				esc(r.Pool.Name), mentionUser(r.Requester), ago(r.CreatedAt, now), link(r.Thread))
 		},
-		of: func(q approval.Queue) []*approval.Request { return q.Waiting },
+		of: func(q approval.Queue) ([]*approval.Request, int) { return q.Waiting, q.WaitingTotal },
 	}
 	mineList = queueList{
 		title: "🙋 Your open requests",
@@ -46,7 +46,7 @@ var (
 				esc(r.Pool.Name), styleOf(r.State).label, plural(len(r.Approvals), "approval", "approvals")+fmt.Sprintf(" of %d", r.ApprovalsNeeded),
 				ago(r.CreatedAt, now), link(r.Thread))
 		},
-		of: func(q approval.Queue) []*approval.Request { return q.Mine },
+		of: func(q approval.Queue) ([]*approval.Request, int) { return q.Mine, q.MineTotal },
 	}
 	decidedList = queueList{
 		title: "🗂 Your last decisions",
@@ -55,7 +55,7 @@ var (
 			return fmt.Sprintf("• *%s* %s in *%s* · asked by %s · now %s · %s", r.Action.Title(), userRef(r.Target.Username),
 				esc(r.Pool.Name), mentionUser(r.Requester), styleOf(r.State).label, link(r.Thread))
 		},
-		of: func(q approval.Queue) []*approval.Request { return q.Decided },
+		of: func(q approval.Queue) ([]*approval.Request, int) { return q.Decided, len(q.Decided) },
 	}
 )
 
@@ -79,8 +79,8 @@ func humanAgo(d time.Duration) string {
 
 // queueSection renders one list as a section.
 func (rd renderer) queueSection(l queueList, q approval.Queue, link cardLink, now time.Time) *slack.SectionBlock {
-	rs := l.of(q)
-	head := fmt.Sprintf("*%s* (%d)", l.title, len(rs))
+	rs, total := l.of(q)
+	head := fmt.Sprintf("*%s* (%d)", l.title, total)
 	if len(rs) == 0 {
 		return section(head + "\n" + l.empty)
 	}
@@ -88,7 +88,7 @@ func (rd renderer) queueSection(l queueList, q approval.Queue, link cardLink, no
 	for _, r := range rs[:min(len(rs), maxQueueLines)] {
 		lines = append(lines, l.line(r, link, now))
 	}
-	return section(head + joinWithin(lines, listBudget, len(rs)))
+	return section(head + joinWithin(lines, listBudget, total))
 }
 
 // home renders a person's Home tab: what waits for their approval, their open requests and
@@ -109,7 +109,7 @@ func (rd renderer) home(q approval.Queue, link cardLink, now time.Time) slack.Ho
 
 // pending answers `pending`: what waits for the caller's approval, and their open requests.
 func (rd renderer) pending(q approval.Queue, link cardLink, now time.Time) message {
-	text := fmt.Sprintf("%d waiting for your approval, %d open requests of yours.", len(q.Waiting), len(q.Mine))
+	text := fmt.Sprintf("%d waiting for your approval, %d open requests of yours.", q.WaitingTotal, q.MineTotal)
 	return message{Text: text, Blocks: []slack.Block{
 		rd.queueSection(waitingList, q, link, now),
 		rd.queueSection(mineList, q, link, now),

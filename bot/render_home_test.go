@@ -25,8 +25,8 @@ func fixtureQueue() approval.Queue {
 	denied.ID, denied.State, denied.DecidedBy = "r-deny0001", approval.StateDenied, "U0BOB"
 	denied.Thread = approval.Thread{}
 	return approval.Queue{
-		Waiting: []*approval.Request{waiting, second},
-		Mine:    []*approval.Request{mine},
+		Waiting: []*approval.Request{waiting, second}, WaitingTotal: 2,
+		Mine: []*approval.Request{mine}, MineTotal: 1,
 		Decided: []*approval.Request{done, denied},
 	}
 }

@@ -13,17 +13,29 @@ import (
 )
 
 // ScanEvents calls fn with each audit event f selects, streaming the rows of one read-only
-// transaction (a snapshot that never blocks the bot's writes). An export may outlast the
-// statement timeout of the bot's own calls, so the scan has none; the caller's context bounds it.
+// transaction.
 func (s *DB) ScanEvents(ctx context.Context, f approval.EventFilter, fn func(approval.Event) error) error {
 	query, args := eventQuery(f)
-	// A broken connection is tried again only until the first event reached fn, which must
-	// not see it twice.
+	return scan(ctx, s, "scan events", query, args, scanEvent, fn)
+}
+
+// EachPending calls fn with each pending and approved request, oldest first, streaming the
+// rows of one read-only transaction.
+func (s *DB) EachPending(ctx context.Context, fn func(*approval.Request) error) error {
+	return scan(ctx, s, "pending requests", pendingSQL, []any{string(approval.StatePending), string(approval.StateApproved)},
+		func(row pgx.CollectableRow) (*approval.Request, error) { return scanRequest(row) }, fn)
+}
+
+// scan calls fn with each row of query, read by read, streaming the rows of one read-only
+// transaction. A broken connection is tried again only until the first row reached fn, which
+// must not see it twice. An error of fn ends the scan and is returned as is (ErrStopScan
+// ends it without an error).
+func scan[T any](ctx context.Context, s *DB, what, query string, args []any, read func(pgx.CollectableRow) (T, error), fn func(T) error) error {
 	scanned := false
-	err := s.retry(ctx, "scan events", func(err error) bool { return !scanned && brokenConn(err) }, func(ctx context.Context) error {
-		return s.scanEvents(ctx, query, args, func(e approval.Event) error {
+	err := s.retry(ctx, what, func(err error) bool { return !scanned && brokenConn(err) }, func(ctx context.Context) error {
+		return scanRows(ctx, s, query, args, read, func(v T) error {
 			scanned = true
-			return fn(e)
+			return fn(v)
 		})
 	})
 	var st *stopped
@@ -33,14 +45,14 @@ func (s *DB) ScanEvents(ctx context.Context, f approval.EventFilter, fn func(app
 	case errors.As(err, &st):
 		return st.err
 	case err != nil:
-		return wrap("scan events", err)
+		return wrap(what, err)
 	}
 	return nil
 }
 
-// scanEvents streams the rows of query to fn in one read-only transaction; an error of fn
+// scanRows streams the rows of query to fn in one read-only transaction; an error of fn
 // comes back as a *stopped.
-func (s *DB) scanEvents(ctx context.Context, query string, args []any, fn func(approval.Event) error) error {
+func scanRows[T any](ctx context.Context, s *DB, query string, args []any, read func(pgx.CollectableRow) (T, error), fn func(T) error) error {
 	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
 			return err
@@ -51,11 +63,11 @@ func (s *DB) scanEvents(ctx context.Context, query string, args []any, fn func(a
 		}
 		defer rows.Close()
 		for rows.Next() {
-			e, err := scanEvent(rows)
+			v, err := read(rows)
 			if err != nil {
 				return err
 			}
-			if err := fn(e); err != nil {
+			if err := fn(v); err != nil {
 				return &stopped{err}
 			}
 		}

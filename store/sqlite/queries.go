@@ -35,6 +35,32 @@ func (s *DB) Pending(ctx context.Context) ([]*approval.Request, error) {
 	return s.query(ctx, "pending requests", s.st.pending, string(approval.StatePending), string(approval.StateApproved))
 }
 
+// EachPending calls fn with each pending and approved request, oldest first, streaming the
+// rows of one read transaction, which in WAL mode never blocks the bot's writes.
+func (s *DB) EachPending(ctx context.Context, fn func(*approval.Request) error) error {
+	rows, err := s.st.pending.QueryContext(ctx, string(approval.StatePending), string(approval.StateApproved))
+	if err != nil {
+		return fmt.Errorf("sqlite: pending requests: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return fmt.Errorf("sqlite: pending requests: %w", err)
+		}
+		if err := fn(r); err != nil {
+			if errors.Is(err, approval.ErrStopScan) {
+				return nil
+			}
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: pending requests: %w", err)
+	}
+	return nil
+}
+
 // History lists the newest requests for a target user, newest first.
 func (s *DB) History(ctx context.Context, poolID, username string, limit int) ([]*approval.Request, error) {
 	if limit <= 0 {

@@ -85,6 +85,16 @@ func testScanEventsStops(t *testing.T, s approval.Store) {
 			t.Fatalf("Append(%s): %v", e.Kind, err)
 		}
 	}
+	checkStops(t, "ScanEvents", func(fn func() error) error {
+		return s.ScanEvents(ctx, approval.EventFilter{}, func(approval.Event) error { return fn() })
+	})
+}
+
+// checkStops runs scan with an fn that stops it at its second call, with each kind of
+// error: an error ends the scan and is returned as is; ErrStopScan, even wrapped, ends it
+// with no error.
+func checkStops(t *testing.T, what string, scan func(fn func() error) error) {
+	t.Helper()
 	boom := errors.New("boom")
 	for _, tt := range []struct {
 		stop    error
@@ -95,7 +105,7 @@ func testScanEventsStops(t *testing.T, s approval.Store) {
 		{fmt.Errorf("wrapped: %w", approval.ErrStopScan), nil},
 	} {
 		calls := 0
-		err := s.ScanEvents(ctx, approval.EventFilter{}, func(approval.Event) error {
+		err := scan(func() error {
 			calls++
 			if calls == 2 {
 				return tt.stop
@@ -103,10 +113,10 @@ func testScanEventsStops(t *testing.T, s approval.Store) {
 			return nil
 		})
 		if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
-			t.Errorf("ScanEvents stopped with %v: %v, want %v", tt.stop, err, tt.wantErr)
+			t.Errorf("%s stopped with %v: %v, want %v", what, tt.stop, err, tt.wantErr)
 		}
 		if calls != 2 {
-			t.Errorf("fn called %d times after it stopped the scan at 2", calls)
+			t.Errorf("%s: fn called %d times after it stopped the scan at 2", what, calls)
 		}
 	}
 }

@@ -46,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) approval.Store) {
 		{"ConcurrentClaimEnvelope", testConcurrentClaimEnvelope},
 		{"Due", testDue},
 		{"Pending", testPending},
+		{"EachPending", testEachPending},
+		{"EachPendingStops", testEachPendingStops},
 		{"History", testHistory},
 		{"Counts", testCounts},
 		{"Times", testTimes},
@@ -558,6 +560,23 @@ func testDue(t *testing.T, s approval.Store) {
 }
 
 func testPending(t *testing.T, s approval.Store) {
+	createInEveryState(t, s)
+	got, err := s.Pending(t.Context())
+	if err != nil {
+		t.Fatalf("Pending: %v", err)
+	}
+	if diff := cmp.Diff(ids(got), openIDs); diff != "" {
+		t.Errorf("Pending ids (-got +want):\n%s", diff)
+	}
+}
+
+// openIDs are the pending and approved requests of createInEveryState, oldest first.
+var openIDs = []string{"r-00-pending", "r-01-approved", "r-09-pending"}
+
+// createInEveryState creates a request in each state, a minute apart, and a second pending
+// one last.
+func createInEveryState(t *testing.T, s approval.Store) {
+	t.Helper()
 	states := []approval.State{
 		approval.StatePending, approval.StateApproved, approval.StateRunning, approval.StateSucceeded,
 		approval.StateFailed, approval.StateDenied, approval.StateCancelled, approval.StateExpired,
@@ -568,13 +587,6 @@ func testPending(t *testing.T, s approval.Store) {
 		r.State = st
 		r.CreatedAt = t0.Add(time.Duration(i) * time.Minute)
 		create(t, s, r)
-	}
-	got, err := s.Pending(t.Context())
-	if err != nil {
-		t.Fatalf("Pending: %v", err)
-	}
-	if diff := cmp.Diff(ids(got), []string{"r-00-pending", "r-01-approved", "r-09-pending"}); diff != "" {
-		t.Errorf("Pending ids (-got +want):\n%s", diff)
 	}
 }
 
