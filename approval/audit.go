@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/trace"
 	"time"
 )
 
@@ -17,6 +18,7 @@ const maxCASAttempts = 20
 // change returns an error to stop without writing; mutate then returns that error with the
 // request as it read it.
 func (s *Service) mutate(ctx context.Context, id string, change func(r *Request) ([]Event, error)) (*Request, error) {
+	defer trace.StartRegion(ctx, "request write").End()
 	for range maxCASAttempts {
 		r, err := s.store.Get(ctx, id)
 		if err != nil {
@@ -142,6 +144,7 @@ const threadPoll = 50 * time.Millisecond
 // replica in between. Deciding only once the thread is known (stillOpen refuses before) keeps
 // every notice in the card's thread and every card update on the card.
 func (s *Service) awaitCard(ctx context.Context, id string) {
+	defer trace.StartRegion(ctx, "await card").End()
 	timer := time.NewTimer(threadWait)
 	defer timer.Stop()
 	if posted, ok := s.posting.Load(id); ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/trace"
 	"slices"
 	"strings"
 
@@ -33,7 +34,8 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 // second click or a lost race gets an *Error (EFORBIDDEN or ECONFLICT) with a plain reason and
 // changes nothing but the recount.
 func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*Request, error) {
-	ctx = logctx.With(ctx, "request_id", id)
+	ctx, task := trace.NewTask(logctx.With(ctx, "request_id", id), "approve")
+	defer task.End()
 	s.awaitCard(ctx, id)
 	log := s.log.With("request_id", id, "approver", a.User)
 	var (

@@ -3,6 +3,7 @@ package approval
 import (
 	"context"
 	"fmt"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -103,7 +104,9 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 	if err := s.leaseHeld(r); err != nil {
 		return runOutcome{err: err}
 	}
+	region := trace.StartRegion(ctx, "lookup again")
 	user, err := s.dir.Lookup(ctx, r.Pool, r.Target.Username)
+	region.End()
 	if err != nil {
 		return runOutcome{err: fmt.Errorf("look %s up again: %w", r.Target.Username, err)}
 	}
@@ -153,7 +156,9 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 	if err := s.leaseHeld(r); err != nil {
 		return runOutcome{err: err}
 	}
+	region = trace.StartRegion(ctx, "cognito action")
 	res, err := s.dir.Run(ctx, r.Pool, user.Username, r.Action)
+	region.End()
 	if err != nil {
 		return runOutcome{res: RunResult{AWSRequestID: res.AWSRequestID}, err: fmt.Errorf("%s %s: %w", r.Action, user.Username, err)}
 	}
@@ -222,6 +227,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 
 	event := Event{Actor: "system", Kind: string(state), Outcome: text, AWSRequestID: out.res.AWSRequestID, Detail: code}
 	signOut, hasSignOut := signOutEvent(out)
+	region := trace.StartRegion(ctx, "record result")
 	final, err := s.recordResult(ctx, r, func(cur *Request) ([]Event, error) {
 		if err := move(cur, state); err != nil {
 			return nil, err
@@ -233,6 +239,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		}
 		return []Event{event}, nil
 	})
+	region.End()
 	s.obs.Ran(r.Action, label, s.now().Sub(start))
 	notice.Kind, notice.Text = noticeKinds[state], text
 	if err != nil {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"runtime/trace"
 	"time"
 
 	"github.com/slack-go/slack/socketmode"
@@ -23,6 +24,7 @@ func (b *Bot) firstDelivery(ctx context.Context, req *socketmode.Request, receiv
 	if req == nil || req.EnvelopeID == "" {
 		return true
 	}
+	defer trace.StartRegion(ctx, "envelope claim").End()
 	first, err := b.claims.ClaimEnvelope(ctx, req.EnvelopeID, received)
 	if err != nil {
 		b.log.WarnContext(ctx, "claiming an envelope failed; handling it anyway", "err", err)
