@@ -18,11 +18,22 @@ const maxCASAttempts = 20
 // change returns an error to stop without writing; mutate then returns that error with the
 // request as it read it.
 func (s *Service) mutate(ctx context.Context, id string, change func(r *Request) ([]Event, error)) (*Request, error) {
+	return s.mutateFrom(ctx, id, nil, change)
+}
+
+// mutateFrom is mutate starting from read, the request as just read from the store (nil to
+// read it): a decision uses the read that awaited its card. A read that is no longer current
+// costs a compare-and-swap conflict and a fresh read, as any other.
+func (s *Service) mutateFrom(ctx context.Context, id string, read *Request, change func(r *Request) ([]Event, error)) (*Request, error) {
 	defer trace.StartRegion(ctx, "request write").End()
 	for range maxCASAttempts {
-		r, err := s.store.Get(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("read request %s: %w", id, err)
+		r := read
+		read = nil
+		if r == nil {
+			var err error
+			if r, err = s.store.Get(ctx, id); err != nil {
+				return nil, fmt.Errorf("read request %s: %w", id, err)
+			}
 		}
 		events, err := change(r)
 		if err != nil {
@@ -142,8 +153,9 @@ const threadPoll = 50 * time.Millisecond
 // its thread saved, by this process or another: Slack shows the card (and its buttons) a moment
 // before the process that posted it has saved where it is, and a click may reach another
 // replica in between. Deciding only once the thread is known (stillOpen refuses before) keeps
-// every notice in the card's thread and every card update on the card.
-func (s *Service) awaitCard(ctx context.Context, id string) {
+// every notice in the card's thread and every card update on the card. It returns the request
+// as it last read it, for the decision to start from, or nil when it read none.
+func (s *Service) awaitCard(ctx context.Context, id string) *Request {
 	defer trace.StartRegion(ctx, "await card").End()
 	timer := time.NewTimer(threadWait)
 	defer timer.Stop()
@@ -151,24 +163,27 @@ func (s *Service) awaitCard(ctx context.Context, id string) {
 		select {
 		case <-posted.(chan struct{}):
 		case <-timer.C:
-			return
+			return nil
 		case <-ctx.Done():
-			return
+			return nil
 		}
 	}
 	tick := time.NewTicker(threadPoll)
 	defer tick.Stop()
 	for {
 		r, err := s.store.Get(ctx, id)
-		if err != nil || r.Thread.TS != "" || r.State != StatePending || r.Withdrawn {
-			return
+		if err != nil {
+			return nil
+		}
+		if r.Thread.TS != "" || r.State != StatePending || r.Withdrawn {
+			return r
 		}
 		select {
 		case <-tick.C:
 		case <-timer.C:
-			return
+			return nil
 		case <-ctx.Done():
-			return
+			return nil
 		}
 	}
 }

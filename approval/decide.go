@@ -36,7 +36,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*Request, error) {
 	ctx, task := trace.NewTask(logctx.With(ctx, "request_id", id), "approve")
 	defer task.End()
-	s.awaitCard(ctx, id)
+	read := s.awaitCard(ctx, id)
 	log := s.log.With("request_id", id, "approver", a.User)
 	var (
 		refusal string
@@ -46,7 +46,7 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 	)
 	s.runs.Add(1) // a run this approval claims is waited for from its claim on
 	defer s.runs.Done()
-	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
+	r, err := s.mutateFrom(ctx, id, read, func(r *Request) ([]Event, error) {
 		refusal, refused, dropped, enough = "", nil, nil, false
 		if err := s.stillOpen(r); err != nil {
 			return nil, err
@@ -157,10 +157,10 @@ func recountText(r *Request, dropped []notCounted) string {
 // Deny refuses a pending request. Whoever may approve it may deny it.
 func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
-	s.awaitCard(ctx, id)
+	read := s.awaitCard(ctx, id)
 	reason = strings.TrimSpace(reason)
 	log := s.log.With("request_id", id, "approver", a.User)
-	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
+	r, err := s.mutateFrom(ctx, id, read, func(r *Request) ([]Event, error) {
 		if err := s.stillOpen(r); err != nil {
 			return nil, err
 		}
@@ -211,9 +211,9 @@ func (s *Service) MayDeny(ctx context.Context, id string, a policy.Approver) (*R
 // Cancel withdraws a pending request; only its requester may.
 func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
-	s.awaitCard(ctx, id)
+	read := s.awaitCard(ctx, id)
 	log := s.log.With("request_id", id, "user", user)
-	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
+	r, err := s.mutateFrom(ctx, id, read, func(r *Request) ([]Event, error) {
 		if r.Requester != user {
 			return nil, Errorf(EFORBIDDEN, "Only the person who made this request can cancel it.")
 		}
