@@ -119,7 +119,7 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 		log.InfoContext(ctx, "approvals enough under the policy in force", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
 		approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
 			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))})
-		return s.runClaimed(ctx, r, approved)
+		return s.runClaimed(ctx, r, approved, true)
 	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
@@ -130,7 +130,7 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 	}
 	approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User,
 		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)})
-	return s.runClaimed(ctx, r, approved)
+	return s.runClaimed(ctx, r, approved, true)
 }
 
 // claimWith adds the run's claim to the approval that completed a request: one write moves it

@@ -390,4 +390,25 @@ func TestTheLastApprovalClaimsTheRunInTheSameWrite(t *testing.T) {
 	if diff := cmp.Diff(h.events(r.ID), []string{"submitted", "approved", "approved", "running", "succeeded"}); diff != "" {
 		t.Errorf("audit (-got +want):\n%s", diff)
 	}
+	// The approval's notice draws the card running; "Running" then posts its step alone.
+	type told struct {
+		Kind      approval.NoticeKind
+		State     approval.State
+		CardDrawn bool
+	}
+	var got2 []told
+	for _, n := range h.note.all() {
+		if n.ID == r.ID {
+			got2 = append(got2, told{n.Kind, n.State, n.CardDrawn})
+		}
+	}
+	want := []told{
+		{approval.NoticeApproved, approval.StatePending, false},
+		{approval.NoticeApproved, approval.StateRunning, false},
+		{approval.NoticeRunning, approval.StateRunning, true},
+		{approval.NoticeSucceeded, approval.StateSucceeded, false},
+	}
+	if diff := cmp.Diff(got2, want); diff != "" {
+		t.Errorf("notices (-got +want):\n%s", diff)
+	}
 }

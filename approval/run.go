@@ -54,7 +54,7 @@ func (s *Service) claimAndRun(ctx context.Context, id string, approved told) (*R
 		}
 		return nil, err
 	}
-	return s.runClaimed(ctx, r, approved)
+	return s.runClaimed(ctx, r, approved, false)
 }
 
 // claim is the change that claims an approved request for this process: approved → running,
@@ -69,8 +69,9 @@ func (s *Service) claim(r *Request) ([]Event, error) {
 }
 
 // runClaimed runs a request this process has claimed and records the result. The caller
-// holds s.runs from before the claim. approved is as for claimAndRun.
-func (s *Service) runClaimed(ctx context.Context, r *Request, approved told) (_ *Request, err error) {
+// holds s.runs from before the claim. approved is as for claimAndRun; drawn says it draws the
+// card from r, as claimed, so that "Running" need not draw it again.
+func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, drawn bool) (_ *Request, err error) {
 	ctx = logctx.With(ctx, "request_id", r.ID)
 	id := r.ID
 	notices := approved // the last notice told ahead
@@ -87,7 +88,7 @@ func (s *Service) runClaimed(ctx context.Context, r *Request, approved told) (_ 
 		}
 	}()
 	s.log.InfoContext(ctx, "run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
-	notices = s.tellAhead(ctx, notices, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display())})
+	notices = s.tellAhead(ctx, notices, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display()), CardDrawn: drawn})
 	start := s.now()
 	out := s.execute(ctx, r)
 	notices.wait() // the result is told after "Running"

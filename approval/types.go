@@ -329,6 +329,10 @@ type Notice struct {
 	// FollowUp is an action the notifier may offer as a new request (e.g. verify-email after a
 	// reset refused for lack of a verified contact).
 	FollowUp policy.Action
+	// CardDrawn says the notice before it drew the card from the same version of the request
+	// (the approval that claimed the run, then "Running"): the step is posted and the card,
+	// which already shows it, is not drawn again.
+	CardDrawn bool
 }
 
 // Secret is a generated password for the requester's eyes only. The password prints as
@@ -345,7 +349,7 @@ type Notifier interface {
 	// the request's channel (it was not invited) the error has code ENOCHANNEL: the request is
 	// withdrawn, and that is the requester's to fix, not the operator's.
 	PostCard(ctx context.Context, r *Request) (Thread, error)
-	// Notify posts a step in the request's thread and updates its card.
+	// Notify posts a step in the request's thread and updates its card (unless n.CardDrawn).
 	Notify(ctx context.Context, r *Request, n Notice) error
 	// UpdateCard draws the request's card again as r is now, and posts nothing.
 	UpdateCard(ctx context.Context, r *Request) error

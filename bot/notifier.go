@@ -158,7 +158,9 @@ func (n *Notifier) Notify(ctx context.Context, r *approval.Request, nt approval.
 	if _, _, err := n.client.PostMessageContext(ctx, r.Thread.Channel, opts...); err != nil {
 		errs = append(errs, fmt.Errorf("reply with the %s step of %s: %w", nt.Kind, r.ID, err))
 	}
-	errs = append(errs, n.UpdateCard(ctx, r))
+	if !nt.CardDrawn {
+		errs = append(errs, n.UpdateCard(ctx, r))
+	}
 	return errors.Join(errs...)
 }
 
