@@ -119,6 +119,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
+	if err == nil && resp.StatusCode == http.StatusOK && echoMethods[method] {
+		if err := dropEcho(resp); err != nil {
+			cancel()
+			return nil, fmt.Errorf("slack %s: reading the answer: %w", method, err)
+		}
+	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, err
 }
