@@ -96,11 +96,8 @@ func (s *Service) appendEvent(ctx context.Context, e Event) {
 // undo a decision already stored. A request has a thread before anyone can decide on it
 // (awaitCard, stillOpen); a notice about one that has none (its card was never posted) is
 // logged and not posted, rather than posted beside the cards where nobody can tell which
-// request it is about. A notice stored with its step (owe) is taken off the request once told.
+// request it is about.
 func (s *Service) tell(ctx context.Context, r *Request, n Notice) {
-	if n.Seq != 0 {
-		defer s.forget(context.WithoutCancel(ctx), r.ID, n.Seq)
-	}
 	if r.Thread.TS == "" {
 		if cur, err := s.store.Get(context.WithoutCancel(ctx), r.ID); err == nil {
 			r.Thread = cur.Thread

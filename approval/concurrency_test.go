@@ -246,7 +246,6 @@ func TestHungRunFinishesAfterInterruption(t *testing.T) {
 		if err := h.note.waitNotice(t.Context(), r.ID, approval.NoticeRunning); err != nil {
 			t.Error(err)
 		}
-		h.waitTold(r.ID)
 		h.clock.Advance(3 * time.Minute)
 		if err := other.Sweep(t.Context()); err != nil {
 			t.Errorf("Sweep: %v", err)

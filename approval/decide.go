@@ -43,24 +43,11 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 		refused error
 		dropped []notCounted
 		enough  bool // the approvals that still count were enough without this one
-		// The notices stored with the write: the recount's, and the approval's.
-		recount, approved Notice
 	)
 	s.runs.Add(1) // a run this approval claims is waited for from its claim on
 	defer s.runs.Done()
 	r, err := s.mutateFrom(ctx, id, read, func(r *Request) ([]Event, error) {
 		refusal, refused, dropped, enough = "", nil, nil, false
-		recount, approved = Notice{}, Notice{}
-		// owe stores the recount's notice, when approvals were dropped, and the approval's
-		// (text, when not ""), in the order they are told.
-		owe := func(r *Request, text string) {
-			if len(dropped) > 0 {
-				recount = s.owe(r, Notice{Kind: NoticeApproved, Text: recountText(r, dropped)})
-			}
-			if text != "" {
-				approved = s.owe(r, Notice{Kind: NoticeApproved, Actor: a.User, Text: text})
-			}
-		}
 		if err := s.stillOpen(r); err != nil {
 			return nil, err
 		}
@@ -83,8 +70,6 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 			if err := move(r, StateApproved); err != nil {
 				return nil, err
 			}
-			owe(r, fmt.Sprintf("The policy in force needs %s and the request has %d that count. Running it now.",
-				plural(r.ApprovalsNeeded, "approval"), len(r.Approvals)))
 			return s.claimWith(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
 				Detail: fmt.Sprintf("%d of %d under the policy in force; this click was not needed", len(counted), d.Approvals)}))
 		case slices.Contains(approvers(r), a.User):
@@ -99,26 +84,22 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 			if len(drop) == 0 {
 				return nil, refused
 			}
-			owe(r, "")
 			return events, nil // the recount is written; the click is refused below
 		}
 		r.Approvals = append(r.Approvals, Approval{By: a.User, At: s.now(), Groups: slices.Clone(a.Groups)})
 		if len(r.Approvals) < r.ApprovalsNeeded {
-			owe(r, fmt.Sprintf("Approved (%d of %d). Waiting for %s.", len(r.Approvals), r.ApprovalsNeeded,
-				plural(r.ApprovalsNeeded-len(r.Approvals), "more approval")))
 			return append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
 				Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}), nil
 		}
 		if err := move(r, StateApproved); err != nil {
 			return nil, err
 		}
-		owe(r, fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded))
 		return s.claimWith(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
 			Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}))
 	})
 	if err == nil && len(dropped) > 0 {
 		log.InfoContext(ctx, "approvals given earlier no longer count", "not_counted", len(dropped), "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
-		s.tell(ctx, r, recount)
+		s.tell(ctx, r, Notice{Kind: NoticeApproved, Text: recountText(r, dropped)})
 	}
 	if err == nil && refused != nil {
 		err = refused
@@ -136,15 +117,20 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 	}
 	if enough {
 		log.InfoContext(ctx, "approvals enough under the policy in force", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
-		return s.runClaimed(ctx, r, s.tellAhead(ctx, nil, r, approved), true, approved.Seq)
+		approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
+			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))})
+		return s.runClaimed(ctx, r, approved, true)
 	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
 	if r.State != StateRunning {
-		s.tell(ctx, r, approved)
+		s.tell(ctx, r, Notice{Kind: NoticeApproved, Actor: a.User,
+			Text: fmt.Sprintf("Approved (%d of %d). Waiting for %s.", len(r.Approvals), r.ApprovalsNeeded, plural(r.ApprovalsNeeded-len(r.Approvals), "more approval"))})
 		return r, nil
 	}
-	return s.runClaimed(ctx, r, s.tellAhead(ctx, nil, r, approved), true, approved.Seq)
+	approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User,
+		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)})
+	return s.runClaimed(ctx, r, approved, true)
 }
 
 // claimWith adds the run's claim to the approval that completed a request: one write moves it
@@ -174,7 +160,6 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 	read := s.awaitCard(ctx, id)
 	reason = strings.TrimSpace(reason)
 	log := s.log.With("request_id", id, "approver", a.User)
-	var n Notice
 	r, err := s.mutateFrom(ctx, id, read, func(r *Request) ([]Event, error) {
 		if err := s.stillOpen(r); err != nil {
 			return nil, err
@@ -184,15 +169,7 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 		}
 		r.DecidedBy, r.DenyReason = a.User, reason
 		r.Outcome = "Denied; nothing was changed."
-		if err := move(r, StateDenied); err != nil {
-			return nil, err
-		}
-		text := "Denied. Nothing was changed."
-		if reason != "" {
-			text = "Denied: " + MaskAddresses(reason) + ". Nothing was changed."
-		}
-		n = s.owe(r, Notice{Kind: NoticeDenied, Actor: a.User, Text: text})
-		return []Event{{Actor: a.User, Kind: "denied", Outcome: string(StateDenied), Detail: reason}}, nil
+		return recording(move(r, StateDenied), Event{Actor: a.User, Kind: "denied", Outcome: string(StateDenied), Detail: reason})
 	})
 	if errors.Is(err, errExpiredNow) {
 		return s.expireNow(ctx, id)
@@ -202,7 +179,11 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 		return nil, err
 	}
 	log.InfoContext(ctx, "request denied", "reason", reason)
-	s.tell(ctx, r, n)
+	text := "Denied. Nothing was changed."
+	if reason != "" {
+		text = "Denied: " + MaskAddresses(reason) + ". Nothing was changed."
+	}
+	s.tell(ctx, r, Notice{Kind: NoticeDenied, Actor: a.User, Text: text})
 	return r, nil
 }
 
@@ -232,7 +213,6 @@ func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error)
 	ctx = logctx.With(ctx, "request_id", id)
 	read := s.awaitCard(ctx, id)
 	log := s.log.With("request_id", id, "user", user)
-	var n Notice
 	r, err := s.mutateFrom(ctx, id, read, func(r *Request) ([]Event, error) {
 		if r.Requester != user {
 			return nil, Errorf(EFORBIDDEN, "Only the person who made this request can cancel it.")
@@ -242,11 +222,7 @@ func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error)
 		}
 		r.DecidedBy = user
 		r.Outcome = "Cancelled by the requester; nothing was changed."
-		if err := move(r, StateCancelled); err != nil {
-			return nil, err
-		}
-		n = s.owe(r, Notice{Kind: NoticeCancelled, Actor: user, Text: "Cancelled by the requester. Nothing was changed."})
-		return []Event{{Actor: user, Kind: "cancelled", Outcome: string(StateCancelled)}}, nil
+		return recording(move(r, StateCancelled), Event{Actor: user, Kind: "cancelled", Outcome: string(StateCancelled)})
 	})
 	if errors.Is(err, errExpiredNow) {
 		return s.expireNow(ctx, id)
@@ -256,7 +232,7 @@ func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error)
 		return nil, err
 	}
 	log.InfoContext(ctx, "request cancelled")
-	s.tell(ctx, r, n)
+	s.tell(ctx, r, Notice{Kind: NoticeCancelled, Actor: user, Text: "Cancelled by the requester. Nothing was changed."})
 	return r, nil
 }
 

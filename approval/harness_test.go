@@ -256,27 +256,3 @@ func wantCode(t *testing.T, err error, code string) {
 		t.Fatalf("error %v: code %q, want %q", err, got, code)
 	}
 }
-
-// waitTold returns once every notice stored with a request's steps is told and taken off it
-// (Request.Untold is empty). Its process tells them in the background, in moments; a test whose
-// clock jumps past a lease, or whose store then goes away, waits for that first, so that the
-// sweeper does not take a notice still on its way for one left untold.
-func (h *harness) waitTold(id string) {
-	h.t.Helper()
-	for {
-		r, err := h.db.Get(h.t.Context(), id)
-		if err != nil {
-			h.t.Errorf("waiting for the notices of %s to be told: %v", id, err)
-			return
-		}
-		if len(r.Untold) == 0 {
-			return
-		}
-		select {
-		case <-h.t.Context().Done():
-			h.t.Errorf("notices of %s never told: %+v", id, r.Untold)
-			return
-		case <-time.After(time.Millisecond):
-		}
-	}
-}

@@ -35,15 +35,11 @@ func (s *Service) interruptAfterPanic(ctx context.Context, id string) {
 			return nil, errSkip
 		}
 		r.Outcome, r.ErrorCode, r.LeaseUntil = panicText, EINTERNAL, time.Time{}
-		if err := move(r, StateInterrupted); err != nil {
-			return nil, err
-		}
-		s.owe(r, Notice{Kind: NoticeInterrupted, Text: panicText})
-		return []Event{{Actor: "system", Kind: "interrupted", Outcome: string(StateInterrupted), Detail: "panic"}}, nil
+		return recording(move(r, StateInterrupted), Event{Actor: "system", Kind: "interrupted", Outcome: string(StateInterrupted), Detail: "panic"})
 	})
 	if err != nil {
 		s.log.ErrorContext(ctx, "marking a run that panicked interrupted failed; the sweeper will when its lease runs out", "request_id", id, "err", err)
 		return
 	}
-	s.tell(ctx, r, owed(r, NoticeInterrupted, Notice{Kind: NoticeInterrupted, Text: panicText}))
+	s.tell(ctx, r, Notice{Kind: NoticeInterrupted, Text: panicText})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime/trace"
-	"slices"
 	"strings"
 	"time"
 
@@ -66,21 +65,13 @@ func (s *Service) claim(r *Request) ([]Event, error) {
 		return nil, err
 	}
 	r.LeaseOwner, r.LeaseUntil = s.owner, s.now().Add(s.lease)
-	s.owe(r, runningNotice(r))
 	return []Event{{Actor: "system", Kind: "running", Outcome: string(StateRunning), Detail: "owner " + s.owner}}, nil
-}
-
-// runningNotice is the notice that a run starts.
-func runningNotice(r *Request) Notice {
-	return Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display())}
 }
 
 // runClaimed runs a request this process has claimed and records the result. The caller
 // holds s.runs from before the claim. approved is as for claimAndRun; drawn says it draws the
-// card from r, as claimed, so that "Running" need not draw it again. ahead are the notices
-// stored with the claim and told ahead (approved's), taken off the request's Untold with
-// "Running" once told.
-func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, drawn bool, ahead ...int64) (_ *Request, err error) {
+// card from r, as claimed, so that "Running" need not draw it again.
+func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, drawn bool) (_ *Request, err error) {
 	ctx = logctx.With(ctx, "request_id", r.ID)
 	id := r.ID
 	notices := approved // the last notice told ahead
@@ -97,15 +88,11 @@ func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, dra
 		}
 	}()
 	s.log.InfoContext(ctx, "run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
-	running := owed(r, NoticeRunning, runningNotice(r))
-	told := append(ahead, running.Seq)
-	running.CardDrawn = drawn
-	notices = s.tellAhead(ctx, notices, r, running)
-	notices = s.forgetAfter(ctx, notices, r.ID, told)
+	notices = s.tellAhead(ctx, notices, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display()), CardDrawn: drawn})
 	start := s.now()
 	out := s.execute(ctx, r)
 	notices.wait() // the result is told after "Running"
-	return s.finish(ctx, r, out, start, told)
+	return s.finish(ctx, r, out, start)
 }
 
 // execute looks the user up again and runs the action only if the user and the policy decision
@@ -195,8 +182,7 @@ func (s *Service) leaseHeld(r *Request) error {
 }
 
 // finish hands a generated password to the requester, records the result and tells the thread.
-// told are the notices told ahead of the result: its write takes them off the request's Untold.
-func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start time.Time, told []int64) (*Request, error) {
+func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start time.Time) (*Request, error) {
 	log := s.log.With("request_id", r.ID)
 	state, code, label := StateSucceeded, "", "succeeded"
 	var (
@@ -240,19 +226,15 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		}
 	}
 
-	notice.Kind, notice.Text = noticeKinds[state], text
 	event := Event{Actor: "system", Kind: string(state), Outcome: text, AWSRequestID: out.res.AWSRequestID, Detail: code}
 	signOut, hasSignOut := signOutEvent(out)
 	region := trace.StartRegion(ctx, "record result")
-	var result Notice
 	final, err := s.recordResult(ctx, r, func(cur *Request) ([]Event, error) {
 		if err := move(cur, state); err != nil {
 			return nil, err
 		}
 		cur.Outcome, cur.ErrorCode, cur.AWSRequestID = text, code, out.res.AWSRequestID
 		cur.LeaseUntil = time.Time{}
-		cur.Untold = slices.DeleteFunc(cur.Untold, func(u Notice) bool { return slices.Contains(told, u.Seq) })
-		result = s.owe(cur, notice)
 		if hasSignOut {
 			return []Event{signOut, event}, nil
 		}
@@ -260,6 +242,7 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 	})
 	region.End()
 	s.obs.Ran(r.Action, label, s.now().Sub(start))
+	notice.Kind, notice.Text = noticeKinds[state], text
 	if err != nil {
 		// The result is known but not recorded: the sweeper marked the run interrupted
 		// meanwhile, or the store stayed away until the run's lease ran out and the sweeper
@@ -271,11 +254,10 @@ func (s *Service) finish(ctx context.Context, r *Request, out runOutcome, start 
 		}
 		event.Kind, event.Detail = "result_not_recorded", strings.TrimSpace(string(state)+" "+code)
 		s.audit(ctx, r, event)
-		s.forget(ctx, r.ID, told...)
 		return nil, fmt.Errorf("record the result of %s: %w", r.ID, err)
 	}
 	log.InfoContext(ctx, "run finished", "state", state, "action", r.Action, "code", code, "aws_request_id", out.res.AWSRequestID, "dry_run", out.dryRun)
-	s.tell(ctx, final, result)
+	s.tell(ctx, final, notice)
 	return final, nil
 }
 

@@ -309,10 +309,7 @@ func TestDryRun(t *testing.T) {
 func TestRunResultWrittenWhenTheStoreComesBack(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
-	h.dir.hold = func(context.Context) {
-		h.waitTold(r.ID) // the store goes away once "Approved" and "Running" are told
-		h.store.failTimes("Update", 3, errBoom)
-	}
+	h.dir.hold = func(context.Context) { h.store.failTimes("Update", 3, errBoom) }
 	got, err := h.svc.Approve(t.Context(), r.ID, lead1)
 	if err != nil || got.State != approval.StateSucceeded {
 		t.Fatalf("Approve: %+v, %v", got, err)
@@ -345,7 +342,6 @@ func TestRunResultNotRecordedWithinItsLease(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
 	h.dir.hold = func(context.Context) {
-		h.waitTold(r.ID) // the store goes away once "Approved" and "Running" are told
 		h.store.setFail("Update", errBoom)
 		h.store.setOnFail(func(string) { h.clock.Advance(time.Minute) })
 	}
@@ -396,7 +392,6 @@ func TestRunNotStartedAfterItsLease(t *testing.T) {
 			r := h.submit(sub(prod, policy.ActionReset))
 			h.dir.mu.Lock()
 			h.dir.holdLookup = func(context.Context) {
-				h.waitTold(r.ID)
 				h.clock.Advance(3 * time.Minute)
 				if tt.sweep {
 					if err := other.Sweep(t.Context()); err != nil {

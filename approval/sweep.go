@@ -35,8 +35,8 @@ func remindDue(r *Request, now time.Time) bool {
 	return r.State == StatePending && !r.Reminded && !r.RemindAt.IsZero() && !now.Before(r.RemindAt) && r.Thread.TS != ""
 }
 
-// Sweep tells the steps a stopped process stored and left untold (tellLate), expires overdue
-// requests, sends due reminders, marks runs whose lease ran out as interrupted, and finishes what a stopped process left halfway (resumeSteps): approved
+// Sweep expires overdue requests, sends due reminders, marks runs whose lease ran out as
+// interrupted, and finishes what a stopped process left halfway (resumeSteps): approved
 // requests nobody claimed run, requests that need no approval run, requests whose card was
 // never posted are withdrawn. Every change is a compare-and-swap, so several
 // processes may sweep at once: each thing is done once.
@@ -48,11 +48,6 @@ func (s *Service) Sweep(ctx context.Context) error {
 	}
 	var errs []error
 	for _, r := range due {
-		if tellDue(r, now) {
-			if err := s.tellLate(ctx, r); err != nil && !errors.Is(err, errSkip) {
-				errs = append(errs, fmt.Errorf("sweep: tell %s: %w", r.ID, err))
-			}
-		}
 		for _, step := range sweepSteps {
 			if !step.applies(r, now) {
 				continue
@@ -142,52 +137,42 @@ func (s *Service) Wait() { s.runs.Wait() }
 // expire moves a pending request past its expiry to expired.
 func (s *Service) expire(ctx context.Context, id string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
-	var n Notice
 	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if !expiredAt(r, s.now()) {
 			return nil, errSkip
 		}
 		r.Outcome = "Expired before it was decided; nothing was changed."
-		if err := move(r, StateExpired); err != nil {
-			return nil, err
-		}
-		n = s.owe(r, Notice{Kind: NoticeExpired, Text: fmt.Sprintf(
-			"Expired: it was not decided within %s. Nothing was changed. Make a new request if it is still needed.",
-			humanDuration(r.ExpiresAt.Sub(r.CreatedAt)))})
-		return []Event{{Actor: "system", Kind: "expired", Outcome: string(StateExpired)}}, nil
+		return recording(move(r, StateExpired), Event{Actor: "system", Kind: "expired", Outcome: string(StateExpired)})
 	})
 	if err != nil {
 		return nil, skipConflict(err)
 	}
 	s.log.InfoContext(ctx, "request expired", "request_id", id)
-	s.tell(ctx, r, n)
+	s.tell(ctx, r, Notice{Kind: NoticeExpired, Text: fmt.Sprintf(
+		"Expired: it was not decided within %s. Nothing was changed. Make a new request if it is still needed.",
+		humanDuration(r.ExpiresAt.Sub(r.CreatedAt)))})
 	return r, nil
 }
 
 // remind flags a pending request reminded, once, and asks the approvers again.
 func (s *Service) remind(ctx context.Context, id string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
-	var n Notice
 	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
 		if !remindDue(r, s.now()) {
 			return nil, errSkip
 		}
 		r.Reminded = true
-		if err := move(r, StatePending); err != nil {
-			return nil, err
-		}
-		text := fmt.Sprintf("Still waiting for %s.", plural(r.ApprovalsNeeded-len(r.Approvals), "approval"))
-		if !r.ExpiresAt.IsZero() {
-			text += fmt.Sprintf(" It expires in %s.", humanDuration(r.ExpiresAt.Sub(s.now()).Round(time.Minute)))
-		}
-		n = s.owe(r, Notice{Kind: NoticeReminder, Text: text})
-		return []Event{{Actor: "system", Kind: "reminded", Outcome: string(StatePending)}}, nil
+		return recording(move(r, StatePending), Event{Actor: "system", Kind: "reminded", Outcome: string(StatePending)})
 	})
 	if err != nil {
 		return nil, skipConflict(err)
 	}
 	s.log.InfoContext(ctx, "reminder sent", "request_id", id)
-	s.tell(ctx, r, n)
+	text := fmt.Sprintf("Still waiting for %s.", plural(r.ApprovalsNeeded-len(r.Approvals), "approval"))
+	if !r.ExpiresAt.IsZero() {
+		text += fmt.Sprintf(" It expires in %s.", humanDuration(r.ExpiresAt.Sub(s.now()).Round(time.Minute)))
+	}
+	s.tell(ctx, r, Notice{Kind: NoticeReminder, Text: text})
 	return r, nil
 }
 
@@ -202,17 +187,14 @@ func (s *Service) interrupt(ctx context.Context, id string) (*Request, error) {
 		owner = r.LeaseOwner
 		r.Outcome = interruptedText
 		r.LeaseUntil = time.Time{}
-		if err := move(r, StateInterrupted); err != nil {
-			return nil, err
-		}
-		s.owe(r, Notice{Kind: NoticeInterrupted, Text: interruptedText})
-		return []Event{{Actor: "system", Kind: "interrupted", Outcome: string(StateInterrupted), Detail: "lease of " + owner + " ran out"}}, nil
+		return recording(move(r, StateInterrupted),
+			Event{Actor: "system", Kind: "interrupted", Outcome: string(StateInterrupted), Detail: "lease of " + owner + " ran out"})
 	})
 	if err != nil {
 		return nil, skipConflict(err)
 	}
 	s.log.WarnContext(ctx, "run interrupted: its lease ran out", "request_id", id, "owner", owner)
-	s.tell(ctx, r, owed(r, NoticeInterrupted, Notice{Kind: NoticeInterrupted, Text: interruptedText}))
+	s.tell(ctx, r, Notice{Kind: NoticeInterrupted, Text: interruptedText})
 	return r, nil
 }
 

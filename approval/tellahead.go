@@ -16,12 +16,10 @@ func (t told) wait() {
 // tellAhead posts a notice in the background, after the one before it (nil for none), so that
 // Slack's answers do not hold up the store or Cognito: a run starts its Cognito calls while
 // "Running" is being posted. Whoever tells the next notice of the request waits for it first,
-// so that the thread keeps its order. It tells a copy of r, which tell may fill in. A notice
-// told ahead stays in the request's Untold until forgetAfter takes it off.
+// so that the thread keeps its order. It tells a copy of r, which tell may fill in.
 func (s *Service) tellAhead(ctx context.Context, before told, r *Request, n Notice) told {
 	done := make(chan struct{})
 	cp := *r
-	n.Seq = 0
 	go func() {
 		defer close(done)
 		defer func() {
@@ -31,18 +29,6 @@ func (s *Service) tellAhead(ctx context.Context, before told, r *Request, n Noti
 		}()
 		before.wait()
 		s.tell(ctx, &cp, n)
-	}()
-	return done
-}
-
-// forgetAfter takes notices told ahead off the request's Untold once they are posted, in one
-// write while the run calls Cognito, and returns when that is done.
-func (s *Service) forgetAfter(ctx context.Context, before told, id string, seqs []int64) told {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		before.wait()
-		s.forget(context.WithoutCancel(ctx), id, seqs...)
 	}()
 	return done
 }

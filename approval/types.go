@@ -151,17 +151,6 @@ type Request struct {
 
 	Thread Thread
 
-	// Untold are the notices of steps stored and not yet posted in the thread: a step's notice
-	// is written with the step and taken off once it is told, so that a process that stops in
-	// between leaves it to the sweeper of any other (see TellAt).
-	Untold []Notice
-	// TellAt is when the sweeper tells what is untold, drawing the card again and posting the
-	// Untold notices, if the process that stored the step has not done it by then (zero:
-	// nothing to tell).
-	TellAt time.Time
-	// NoticeSeq numbers the notices stored in Untold (Notice.Seq).
-	NoticeSeq int64
-
 	// Recent is how many requests this target had in the 30 days before this one was made
 	// (for the card).
 	Recent int
@@ -249,8 +238,7 @@ type Store interface {
 	// scan and is returned as is (ErrStopScan ends it without an error).
 	ScanEvents(ctx context.Context, f EventFilter, fn func(Event) error) error
 	// Due lists requests the sweeper must look at by now: pending ones whose ExpiresAt or
-	// (not yet Reminded) RemindAt has passed, running ones whose LeaseUntil has passed, and
-	// those in any state whose TellAt has passed.
+	// (not yet Reminded) RemindAt has passed, and running ones whose LeaseUntil has passed.
 	Due(ctx context.Context, now time.Time) ([]*Request, error)
 	// Pending lists every pending and approved request (for a restart).
 	Pending(ctx context.Context) ([]*Request, error)
@@ -345,8 +333,6 @@ type Notice struct {
 	// (the approval that claimed the run, then "Running"): the step is posted and the card,
 	// which already shows it, is not drawn again.
 	CardDrawn bool
-	// Seq numbers a notice stored in Request.Untold with its step (0: not stored).
-	Seq int64
 }
 
 // Secret is a generated password for the requester's eyes only. The password prints as

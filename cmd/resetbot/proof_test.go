@@ -238,6 +238,7 @@ func (fl *proofFleet) kill(ctx context.Context, i int) {
 // proofFire is the trouble the proof makes while the load runs, and what it counted.
 type proofFire struct {
 	kills, restarts, rolled, dbStops int
+	killedAt                         []time.Time // when each SIGKILL was sent
 	// rollFrom and rollTo bound the rolling restart: no envelope sent meanwhile may go
 	// unacknowledged.
 	rollFrom, rollTo time.Time
@@ -265,6 +266,7 @@ func (fire *proofFire) run(t *testing.T, ctx context.Context, rng *rand.Rand, fl
 		i := rng.IntN(len(fleet.procs))
 		fleet.kill(ctx, i)
 		fire.kills++
+		fire.killedAt = append(fire.killedAt, time.Now())
 		t.Logf("SIGKILL replica %d", i)
 		if !pause(200*time.Millisecond, 2*time.Second) {
 			fleet.replace(ctx, i)

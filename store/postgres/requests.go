@@ -18,14 +18,14 @@ import (
 // requestColumns are read by every query that returns requests.
 const requestColumns = "version, body"
 
-// insertRequest stores a request at version 1 ($1..$14) and, in the same statement, its events
-// (from $15 on, see eventsFrom).
+// insertRequest stores a request at version 1 ($1..$13) and, in the same statement, its events
+// (from $14 on, see eventsFrom).
 var insertRequest = `WITH r AS (
 	INSERT INTO requests
-		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, body, tell_at)
-		VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, body)
+		VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 	RETURNING id
-), e AS (` + eventsFrom(15, "r") + `)
+), e AS (` + eventsFrom(14, "r") + `)
 SELECT count(*) FROM r`
 
 // Create stores a new request with version 1, and its events, in one statement.
@@ -86,7 +86,7 @@ func requestArgs(r *approval.Request, events []approval.Event) ([]any, error) {
 		return nil, err
 	}
 	args := []any{r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
-		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body, nanos(r.TellAt)}
+		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body}
 	return append(args, eventArgs(r.ID, events)...), nil
 }
 
@@ -178,15 +178,14 @@ func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
 }
 
 // updateRequest writes a request at version $14 if it is still at $15 ($1..$13 as
-// insertRequest's, $1 the id, $16 its tell_at) and, only then, its events (from $17 on).
+// insertRequest's, $1 the id) and, only then, its events (from $16 on).
 var updateRequest = `WITH u AS (
 	UPDATE requests SET
 		state = $2, requester = $3, pool_id = $4, username = $5, action = $6, created_at = $7,
-		expires_at = $8, remind_at = $9, reminded = $10, lease_until = $11, withdrawn = $12, body = $13, version = $14,
-		tell_at = $16
+		expires_at = $8, remind_at = $9, reminded = $10, lease_until = $11, withdrawn = $12, body = $13, version = $14
 	WHERE id = $1 AND version = $15
 	RETURNING id
-), e AS (` + eventsFrom(17, "u") + `)
+), e AS (` + eventsFrom(16, "u") + `)
 SELECT count(*) FROM u`
 
 // Update writes r and its events if the stored version is still r.Version, and moves r to the
@@ -201,7 +200,7 @@ func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval
 	}
 	args := []any{r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
 		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
-		next, r.Version, nanos(r.TellAt)}
+		next, r.Version}
 	args = append(args, eventArgs(r.ID, events)...)
 	var n int
 	if err := s.retryWrite(ctx, "update request", func(ctx context.Context) error {
@@ -227,7 +226,6 @@ func (s *DB) Due(ctx context.Context, now time.Time) ([]*approval.Request, error
 	return s.query(ctx, "due requests", `SELECT `+requestColumns+` FROM requests
 		WHERE (state = $1 AND (expires_at <= $2 OR (NOT reminded AND remind_at <= $2)))
 		   OR (state = $3 AND lease_until <= $2)
-		   OR tell_at <= $2
 		ORDER BY created_at, seq`,
 		string(approval.StatePending), n, string(approval.StateRunning))
 }

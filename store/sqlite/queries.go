@@ -27,7 +27,7 @@ func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
 // Due lists the requests the sweeper must look at by now.
 func (s *DB) Due(ctx context.Context, now time.Time) ([]*approval.Request, error) {
 	n := now.UnixNano()
-	return s.query(ctx, "due requests", s.st.due, string(approval.StatePending), n, n, string(approval.StateRunning), n, n)
+	return s.query(ctx, "due requests", s.st.due, string(approval.StatePending), n, n, string(approval.StateRunning), n)
 }
 
 // Pending lists every pending and approved request, oldest first.

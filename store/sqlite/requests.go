@@ -42,7 +42,7 @@ func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []ap
 		}
 		_, err := tx.StmtContext(bg, s.st.insertRequest).ExecContext(bg,
 			r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
-			r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, nanos(r.TellAt), body)
+			r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body)
 		if isUniqueViolation(err) {
 			return &approval.Error{Code: approval.ECONFLICT, Message: "A request with this id already exists.", Err: err}
 		}
@@ -87,7 +87,7 @@ func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.StmtContext(bg, s.st.updateRequest).ExecContext(bg,
 			next, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), r.CreatedAt.UnixNano(),
-			nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, nanos(r.TellAt), body,
+			nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
 			r.ID, r.Version)
 		if err != nil {
 			return err

@@ -13,11 +13,11 @@ import (
 // The SQL the store runs, prepared once when it opens.
 const (
 	insertRequestSQL = `INSERT INTO requests
-		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, tell_at, body)
-		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, body)
+		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updateRequestSQL = `UPDATE requests SET
 		version = ?, state = ?, requester = ?, pool_id = ?, username = ?, action = ?, created_at = ?,
-		expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?, withdrawn = ?, tell_at = ?, body = ?
+		expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?, withdrawn = ?, body = ?
 		WHERE id = ? AND version = ?`
 	requestExistsSQL = "SELECT count(*) FROM requests WHERE id = ?"
 	insertEventSQL   = `INSERT INTO events
@@ -34,7 +34,6 @@ const (
 	dueSQL         = `SELECT ` + requestColumns + ` FROM requests
 		WHERE (state = ? AND (expires_at <= ? OR (reminded = 0 AND remind_at <= ?)))
 		   OR (state = ? AND lease_until <= ?)
-		   OR tell_at <= ?
 		ORDER BY created_at, rowid`
 	pendingSQL = `SELECT ` + requestColumns + ` FROM requests
 		WHERE state IN (?, ?) ORDER BY created_at, rowid`

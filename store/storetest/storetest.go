@@ -45,7 +45,6 @@ func Run(t *testing.T, open func(t *testing.T) approval.Store) {
 		{"ClaimEnvelope", testClaimEnvelope},
 		{"ConcurrentClaimEnvelope", testConcurrentClaimEnvelope},
 		{"Due", testDue},
-		{"DueToTell", testDueToTell},
 		{"Pending", testPending},
 		{"EachPending", testEachPending},
 		{"EachPendingStops", testEachPendingStops},
@@ -557,55 +556,6 @@ func testDue(t *testing.T, s approval.Store) {
 	}
 	if diff := cmp.Diff(ids(got), []string{"expired", "expires-now", "lease-over"}); diff != "" {
 		t.Errorf("Due ids after reminding (-got +want):\n%s", diff)
-	}
-}
-
-// testDueToTell: a request with steps not yet told is due once its TellAt has passed, in any
-// state (a final one too), and no longer once an update clears TellAt.
-func testDueToTell(t *testing.T, s approval.Store) {
-	now := t0.Add(10 * time.Hour)
-	past, future := now.Add(-time.Minute), now.Add(time.Minute)
-	for _, c := range []struct {
-		id     string
-		state  approval.State
-		tellAt time.Time
-	}{
-		{"told", approval.StateSucceeded, time.Time{}},
-		{"succeeded-untold", approval.StateSucceeded, past},
-		{"pending-untold", approval.StatePending, now},
-		{"denied-telling", approval.StateDenied, future},
-	} {
-		r := request(c.id)
-		r.State, r.ExpiresAt, r.RemindAt = c.state, time.Time{}, time.Time{}
-		r.TellAt = c.tellAt
-		create(t, s, r)
-	}
-	got, err := s.Due(t.Context(), now)
-	if err != nil {
-		t.Fatalf("Due: %v", err)
-	}
-	if diff := cmp.Diff(ids(got), []string{"succeeded-untold", "pending-untold"}); diff != "" {
-		t.Errorf("Due ids (-got +want):\n%s", diff)
-	}
-	if diff := cmp.Diff(got[0].TellAt.UnixNano(), past.UnixNano()); diff != "" {
-		t.Errorf("TellAt read back (-got +want):\n%s", diff)
-	}
-	for _, id := range []string{"succeeded-untold", "denied-telling"} {
-		r := get(t, s, id)
-		r.TellAt = past
-		if id == "succeeded-untold" {
-			r.TellAt = time.Time{}
-		}
-		if err := s.Update(t.Context(), r); err != nil {
-			t.Fatalf("Update %s: %v", id, err)
-		}
-	}
-	got, err = s.Due(t.Context(), now)
-	if err != nil {
-		t.Fatalf("Due: %v", err)
-	}
-	if diff := cmp.Diff(ids(got), []string{"pending-untold", "denied-telling"}); diff != "" {
-		t.Errorf("Due ids after telling one and delaying none (-got +want):\n%s", diff)
 	}
 }
 
