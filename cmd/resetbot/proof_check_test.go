@@ -42,7 +42,7 @@ type proofCounts struct {
 	cognitoWrites, reminders, orphans, behind                            int
 	kills, restarts, rolled, dbStops                                     int
 	commands, clicks, doubleClicks, redeliveries, retries, failedDeliver int64
-	envelopes, acked, notAcked, rollEnvelopes, rollNotAcked              int
+	envelopes, acked, notAcked, rollEnvelopes, rollNotAcked, rollLost    int
 	elapsed                                                              time.Duration
 }
 
@@ -58,8 +58,8 @@ func (c proofCounts) log(t *testing.T, seed uint64) {
 	t.Logf("SIGKILLs %d, restarts %d, replicas restarted one by one %d, database stops %d", c.kills, c.restarts, c.rolled, c.dbStops)
 	t.Logf("slash commands %d, clicks %d (double %d), redeliveries %d, tried again %d, deliveries that failed %d",
 		c.commands, c.clicks, c.doubleClicks, c.redeliveries, c.retries, c.failedDeliver)
-	t.Logf("envelopes %d: acked %d, not acked %d; during the rolling restart %d, not acked %d",
-		c.envelopes, c.acked, c.notAcked, c.rollEnvelopes, c.rollNotAcked)
+	t.Logf("envelopes %d: acked %d, not acked %d; during the rolling restart %d, not acked %d, of them written as their connection closed %d",
+		c.envelopes, c.acked, c.notAcked, c.rollEnvelopes, c.rollNotAcked, c.rollLost)
 }
 
 // check waits for the replicas to settle what the load left (runs finished or found
@@ -284,8 +284,11 @@ func countIn(thread []slacktest.Message, parent, text string) int {
 	return n
 }
 
-// countEnvelopes counts the envelopes Slack sent and whether they were acknowledged; none sent
-// during the rolling restart may go unacknowledged.
+// countEnvelopes counts the envelopes Slack sent and whether they were acknowledged. During the
+// rolling restart every envelope is acknowledged, but for one Slack writes in the instant a
+// stopping replica closes its connection (StatusLost): no client can acknowledge what reaches a
+// connection it has closed. Those are counted and printed; the person's retry is held to the
+// same checks as every request. An envelope left unacknowledged on an open connection fails.
 func (pf *proofFixture) countEnvelopes(t *testing.T, c *proofCounts, fire *proofFire) {
 	t.Helper()
 	for _, e := range pf.f.slack.Envelopes() {
@@ -300,6 +303,10 @@ func (pf *proofFixture) countEnvelopes(t *testing.T, c *proofCounts, fire *proof
 			c.rollEnvelopes++
 			if !acked {
 				c.rollNotAcked++
+			}
+			if e.Status == slacktest.StatusLost {
+				c.rollLost++
+			} else if !acked {
 				t.Errorf("during the rolling restart envelope %s (%s) on %s was not acknowledged: %s", e.ID, e.Type, e.Conn, e.Status)
 			}
 		}
