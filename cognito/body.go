@@ -23,8 +23,9 @@ import (
 // small JSON documents.
 type ownBody struct{ next cip.HTTPClient }
 
-// withOwnBody is the client option that installs ownBody.
-func withOwnBody(o *cip.Options) { o.HTTPClient = ownBody{next: o.HTTPClient} }
+// WithOwnBody is the client option that installs ownBody: every Cognito client of the
+// project's takes it (the bot's, resetbot check's probes, the demo's directory).
+func WithOwnBody(o *cip.Options) { o.HTTPClient = ownBody{next: o.HTTPClient} }
 
 func (c ownBody) Do(req *http.Request) (*http.Response, error) {
 	if req.Body == nil || req.Body == http.NoBody {

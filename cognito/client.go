@@ -103,7 +103,7 @@ func New(cfg aws.Config, opts Options) *Client {
 			o.BaseEndpoint = aws.String(opts.Endpoint)
 		}
 		o.Retryer = retryer
-		withOwnBody(o)
+		WithOwnBody(o)
 		// Request and response bodies carry passwords: never let the SDK log them.
 		o.ClientLogMode &^= aws.LogRequestWithBody | aws.LogResponseWithBody
 		o.APIOptions = append(o.APIOptions, c.instrument)

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -83,6 +84,7 @@ func newProbeClient(awsCfg aws.Config, endpoint string) *cip.Client {
 		}
 		// The probes carry a password: never let the SDK log bodies.
 		o.ClientLogMode &^= aws.LogRequestWithBody | aws.LogResponseWithBody
+		cognito.WithOwnBody(o)
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
+	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -46,7 +47,10 @@ type directory struct {
 }
 
 func newDirectory(endpoint string, ws Workspace) *directory {
-	api := cip.NewFromConfig(AWSConfig(), func(o *cip.Options) { o.BaseEndpoint = aws.String(endpoint) })
+	api := cip.NewFromConfig(AWSConfig(), func(o *cip.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+		cognito.WithOwnBody(o)
+	})
 	return &directory{api: api, pools: ws.Pools, admin: ws.DenyGroups}
 }
 
