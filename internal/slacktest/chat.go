@@ -48,6 +48,7 @@ func (s *Server) writableLocked(ref string) (*channel, *apiError) {
 
 func (s *Server) chatPostMessage(a args) (map[string]any, error) {
 	blocks, hasBlocks := a.raw("blocks")
+	meta, _, merr := metadataArg(a)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.writableLocked(a.str("channel"))
@@ -58,12 +59,19 @@ func (s *Server) chatPostMessage(a args) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if merr != nil {
+		return nil, merr
+	}
 	m := s.postLocked(c, s.cfg.botUserID, a.str("text"), norm, a.str("thread_ts"))
-	return map[string]any{"channel": c.ID, "ts": m.TS, "message": m.json(s.cfg.teamID)}, nil
+	m.Metadata = meta
+	return map[string]any{"channel": c.ID, "ts": m.TS, "message": m.jsonWithMetadata(s.cfg.teamID)}, nil
 }
 
+// chatUpdate replaces a message's text and blocks, and its metadata when the call gives some
+// (a call without metadata leaves the message's as it was).
 func (s *Server) chatUpdate(a args) (map[string]any, error) {
 	blocks, hasBlocks := a.raw("blocks")
+	meta, hasMeta, merr := metadataArg(a)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, m, err := s.ownMessageLocked(a, "cant_update_message")
@@ -81,9 +89,15 @@ func (s *Server) chatUpdate(a args) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if merr != nil {
+		return nil, merr
+	}
 	m.Text, m.Blocks = text, norm
+	if hasMeta {
+		m.Metadata = meta
+	}
 	m.EditedTS = s.ids.ts(s.clock.Now())
-	return map[string]any{"channel": c.ID, "ts": m.TS, "text": m.Text, "message": m.json(s.cfg.teamID)}, nil
+	return map[string]any{"channel": c.ID, "ts": m.TS, "text": m.Text, "message": m.jsonWithMetadata(s.cfg.teamID)}, nil
 }
 
 // ownMessageLocked finds the message a call names by channel and ts, which must be the bot's

@@ -56,8 +56,13 @@
 // Web API: auth.test, apps.connections.open, chat.postMessage, chat.update, chat.postEphemeral,
 // chat.delete, views.open, views.push, views.update, views.publish (each user's Home tab;
 // OpenAppHome sends app_home_opened with it), conversations.open, conversations.info,
-// users.info, users.getPresence, bots.info, usergroups.list, usergroups.users.list, and response_urls (5
-// posts within 30 minutes). Tokens are checked in the Authorization header and in the form's
+// conversations.history (newest first, oldest/latest/inclusive, limit and cursor, metadata only
+// with include_all_metadata), users.info, users.getPresence, bots.info, usergroups.list,
+// usergroups.users.list, and response_urls (5 posts within 30 minutes). A message keeps the
+// metadata chat.postMessage or chat.update gave it (an event_type such as task_created and an
+// event_payload object, refused otherwise as Slack refuses it); Message.Metadata shows it. The
+// bot token has every scope until RevokeScopes takes some away, after which
+// conversations.history answers missing_scope as Slack does. Tokens are checked in the Authorization header and in the form's
 // token field. What is stored is validated as Slack validates it (blocks, text or blocks
 // present, lengths of texts, confirm dialogs, placeholders and options, the channel exists and
 // the bot is a member, a trigger_id opens one view within 3 s) and refused with Slack's error

@@ -25,6 +25,8 @@ type Message struct {
 	Blocks     json.RawMessage `json:"blocks,omitempty"`
 	Edited     bool            `json:"edited,omitempty"`
 	ReplyCount int             `json:"reply_count,omitempty"`
+	// Metadata is what the app attached to the message for apps to read, nil for none.
+	Metadata *Metadata `json:"metadata,omitempty"`
 }
 
 // SlackBlocks decodes the blocks with slack-go, for typed assertions.
@@ -82,13 +84,14 @@ type message struct {
 	Blocks   json.RawMessage
 	EditedTS string
 	Replies  int
+	Metadata *Metadata
 }
 
 func (m *message) isReply() bool { return m.ThreadTS != "" && m.ThreadTS != m.TS }
 
 func (m *message) export() Message {
 	out := Message{Channel: m.Channel, TS: m.TS, User: m.User, BotID: m.BotID, Text: m.Text,
-		Blocks: m.Blocks, Edited: m.EditedTS != "", ReplyCount: m.Replies}
+		Blocks: m.Blocks, Edited: m.EditedTS != "", ReplyCount: m.Replies, Metadata: m.Metadata}
 	if m.isReply() {
 		out.ThreadTS = m.ThreadTS
 	} else if m.Replies > 0 {
@@ -115,6 +118,16 @@ func (m *message) json(team string) map[string]any {
 	}
 	if m.EditedTS != "" {
 		out["edited"] = map[string]any{"user": m.User, "ts": m.EditedTS}
+	}
+	return out
+}
+
+// jsonWithMetadata renders the message as json does, with its metadata when it has some: as
+// chat.postMessage and chat.update answer, and conversations.history with include_all_metadata.
+func (m *message) jsonWithMetadata(team string) map[string]any {
+	out := m.json(team)
+	if m.Metadata != nil {
+		out["metadata"] = map[string]any{"event_type": m.Metadata.EventType, "event_payload": m.Metadata.EventPayload}
 	}
 	return out
 }

@@ -80,6 +80,8 @@ type Server struct {
 	record  []Request
 	calls   map[string]int
 	failing map[string][]string
+	// revoked are the bot scopes taken from the bot token (RevokeScopes).
+	revoked map[string]bool
 	latency map[string]time.Duration
 	limits  *rateLimiter
 }
@@ -140,6 +142,7 @@ func Start(opts ...Option) (*Server, error) {
 		pending:           map[string]*pending{},
 		calls:             map[string]int{},
 		failing:           map[string][]string{},
+		revoked:           map[string]bool{},
 		latency:           map[string]time.Duration{},
 		limits:            newRateLimiter(),
 	}

@@ -43,6 +43,7 @@ var apiMethods = map[string]apiMethod{
 	"views.publish":         {tier: Tier4, call: (*Server).viewsPublish},
 	"conversations.open":    {tier: Tier3, call: (*Server).conversationsOpen},
 	"conversations.info":    {tier: Tier3, call: (*Server).conversationsInfo},
+	"conversations.history": {tier: Tier3, call: (*Server).conversationsHistory},
 	"users.info":            {tier: Tier4, call: (*Server).usersInfo},
 	"users.getPresence":     {tier: Tier3, call: (*Server).usersGetPresence},
 	"bots.info":             {tier: Tier3, call: (*Server).botsInfo},
@@ -55,6 +56,8 @@ var apiMethods = map[string]apiMethod{
 type apiError struct {
 	code     string
 	messages []string
+	// fields are further top-level fields of the answer (missing_scope's needed and provided).
+	fields map[string]any
 }
 
 func (e *apiError) Error() string {
@@ -185,6 +188,9 @@ func (s *Server) checkToken(r *http.Request, a args, want tokenKind) *apiError {
 
 func writeAPIError(w http.ResponseWriter, e *apiError) {
 	out := map[string]any{"ok": false, "error": e.code}
+	for k, v := range e.fields {
+		out[k] = v
+	}
 	if len(e.messages) > 0 {
 		out["response_metadata"] = map[string]any{"messages": e.messages}
 	}
