@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
-	"github.com/resetbot/resetbot/internal/logctx"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -72,7 +70,7 @@ type Config struct {
 	// it ends.
 	ObserveInFlight func(delta int)
 	// PingInterval is how long the connection may go without a ping from Slack before it is
-	// reopened; default slack-go's (30 s).
+	// reopened; default DefaultPingInterval.
 	PingInterval time.Duration
 	// ObserveAck, when set, is told how long each envelope waited for its ack, by kind:
 	// "slash_commands", "block_actions", "view_submission", "view_closed", "events_api",
@@ -141,6 +139,9 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.WorkTimeout <= 0 {
 		cfg.WorkTimeout = DefaultWorkTimeout
 	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = DefaultPingInterval
+	}
 	if cfg.DrainQuiet <= 0 {
 		cfg.DrainQuiet = DefaultDrainQuiet
 	}
@@ -173,42 +174,32 @@ func New(cfg Config) (*Bot, error) {
 // bot's readiness.
 func (b *Bot) Connected() bool { return b.connected.Load() }
 
-// Run holds the Socket Mode connection until ctx is done, reconnecting as slack-go does when
-// Slack asks or the connection drops. It waits for the work in flight before it returns, and
-// returns nil when ctx ended it, or the error that kept it from connecting.
+// Run holds the Socket Mode connection until ctx is done, opening it again when Slack asks
+// or it drops (socket.go). It waits for the work in flight before it returns, and returns nil
+// when ctx ended it, or the error that kept it from connecting.
 func (b *Bot) Run(ctx context.Context) error {
 	if !b.running.CompareAndSwap(false, true) {
 		return errors.New("bot: Run is already running")
 	}
 	defer b.running.Store(false)
 
-	opts := []socketmode.Option{socketmode.OptionLog(slog.NewLogLogger(b.log.Handler(), slog.LevelDebug))}
-	if b.cfg.PingInterval > 0 {
-		opts = append(opts, socketmode.OptionPingInterval(b.cfg.PingInterval))
-	}
-	sm := socketmode.New(b.client, opts...)
-
-	// The connection opens while the bot asks Slack who it is; the envelopes that come
-	// meanwhile wait in the client's buffer until it knows which to answer.
+	// The connection opens while the bot asks Slack who it is; the frames that come meanwhile
+	// wait until it knows which envelopes to answer.
 	// The connection outlives ctx by the drain (see drain): it is closed by cancel.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
+	known := make(chan struct{})
+	received := make(chan struct{}, 1)
 	errc := make(chan error, 1)
-	go func() { errc <- sm.RunContext(runCtx) }()
+	go func() { errc <- b.hold(runCtx, known, received) }()
 
 	id := identity{Team: b.cfg.TeamID, App: b.cfg.AppID}
 	if id.Team == "" || id.App == "" {
 		var err error
 		if id, err = b.identify(ctx); err != nil {
 			cancel()
-			for stopped := false; !stopped; { // the client may be waiting to hand an event over
-				select {
-				case <-sm.Events:
-				case cerr := <-errc:
-					b.log.DebugContext(ctx, "Socket Mode stopped before the bot knew who it is", "err", cerr)
-					stopped = true
-				}
-			}
+			cerr := <-errc
+			b.log.DebugContext(ctx, "Socket Mode stopped before the bot knew who it is", "err", cerr)
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -216,14 +207,14 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}
 	b.id.Store(&id)
+	close(known)
 	b.log.InfoContext(ctx, "answering the envelopes of one workspace and app", "team_id", id.Team, "enterprise_id", id.Enterprise, "app_id", id.App)
 
 	d := drain{quietFor: b.cfg.DrainQuiet}
 	stopping := ctx.Done()
 	for {
 		select {
-		case evt := <-sm.Events:
-			b.dispatch(runCtx, sm, evt)
+		case <-received:
 			d.received()
 		case <-stopping:
 			stopping = nil
@@ -250,79 +241,6 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 }
 
-// dispatch handles one event of the Socket Mode client without blocking on slow work.
-func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
-	received := time.Now()
-	if evt.Request != nil && evt.Request.EnvelopeID != "" {
-		ctx = logctx.With(ctx, "envelope_id", evt.Request.EnvelopeID)
-	}
-	switch evt.Type {
-	case socketmode.EventTypeConnecting:
-		b.connected.Store(false)
-		b.log.DebugContext(ctx, "connecting to Slack")
-	case socketmode.EventTypeConnected:
-		if ce, ok := evt.Data.(*socketmode.ConnectedEvent); ok && ce.ConnectionCount > 0 && b.cfg.ObserveReconnect != nil {
-			b.cfg.ObserveReconnect()
-		}
-	case socketmode.EventTypeHello:
-		b.connected.Store(true)
-		if app := b.identity().App; evt.Request != nil && evt.Request.ConnectionInfo.AppID != "" && evt.Request.ConnectionInfo.AppID != app {
-			b.log.ErrorContext(ctx, "the app-level token belongs to another app than the bot token", "app_id", evt.Request.ConnectionInfo.AppID, "want", app)
-		}
-		b.log.InfoContext(ctx, "connected to Slack")
-	case socketmode.EventTypeConnectionError:
-		b.connected.Store(false)
-		b.log.WarnContext(ctx, "connecting to Slack failed; retrying", "err", eventErr(evt))
-	case socketmode.EventTypeInvalidAuth:
-		b.connected.Store(false)
-		b.log.ErrorContext(ctx, "Slack refused the app-level token")
-	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
-		if ctx.Err() != nil {
-			// Stopping: the connection is being closed under the reader.
-			b.log.DebugContext(ctx, "Socket Mode closed while stopping", "type", evt.Type, "err", eventErr(evt))
-			break
-		}
-		b.log.WarnContext(ctx, "Socket Mode trouble", "type", evt.Type, "err", eventErr(evt))
-	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
-		b.routes.envelopes[evt.Type](ctx, sm, evt, received)
-	default:
-		if evt.Request != nil && evt.Request.EnvelopeID != "" {
-			b.ack(ctx, sm, evt.Request, "dropped", received, nil)
-		}
-	}
-}
-
-// eventErr describes the error an event of the Socket Mode client carries.
-func eventErr(evt socketmode.Event) string {
-	switch d := evt.Data.(type) {
-	case *slack.ConnectionErrorEvent:
-		return d.Error()
-	case *slack.IncomingEventError:
-		return d.Error()
-	case *socketmode.ErrorBadMessage:
-		return d.Cause.Error()
-	case *socketmode.ErrorWriteFailed:
-		return d.Cause.Error()
-	case error:
-		return d.Error()
-	}
-	return fmt.Sprint(evt.Data)
-}
-
-// ack acknowledges an envelope, with payload when it carries an answer.
-func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Request, kind string, received time.Time, payload any) {
-	if req == nil || req.EnvelopeID == "" {
-		return
-	}
-	if err := sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
-		b.log.WarnContext(ctx, "acknowledging an envelope failed", "kind", kind, "err", err)
-		return
-	}
-	if b.cfg.ObserveAck != nil {
-		b.cfg.ObserveAck(kind, time.Since(received))
-	}
-}
-
 // fromUs reports whether an envelope is from the bot's workspace and for its app; when not,
 // it is logged.
 func (b *Bot) fromUs(ctx context.Context, kind, team, enterprise, app string) bool {
@@ -346,10 +264,15 @@ func (b *Bot) identity() identity {
 
 // goWork queues f on the work pool, to run with its own deadline; Run waits for it before
 // returning. The work outlives ctx's cancellation so that a Cognito run is never cut off
-// half-way. Only the event loop and the checks of modal submissions (goCheck) call it: the
+// half-way. Only the goroutine that reads the connection and the checks of modal submissions (goCheck) call it: the
 // pool's own work never does, so it never waits on itself.
 func (b *Bot) goWork(ctx context.Context, f func(ctx context.Context)) {
 	b.work.Add(1)
+	b.queueWork(ctx, f)
+}
+
+// queueWork queues f as goWork does, for work counted in b.work already.
+func (b *Bot) queueWork(ctx context.Context, f func(ctx context.Context)) {
 	b.pool.submit(func() {
 		defer b.work.Done()
 		defer b.contain(ctx)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"runtime/trace"
 	"time"
-
-	"github.com/slack-go/slack/socketmode"
 )
 
 // EnvelopeClaims records which Slack envelopes have been handled, in the store every process
@@ -20,18 +18,18 @@ type EnvelopeClaims interface {
 // is the one to handle. An envelope handled before is acknowledged by the caller and dropped.
 // When the store cannot be asked, the envelope is handled: the workflow's compare-and-swap
 // still keeps a decision from being taken twice, and the person gets an answer.
-func (b *Bot) firstDelivery(ctx context.Context, req *socketmode.Request, received time.Time) bool {
-	if req == nil || req.EnvelopeID == "" {
+func (b *Bot) firstDelivery(ctx context.Context, env *envelope) bool {
+	if env == nil || env.ID == "" {
 		return true
 	}
 	defer trace.StartRegion(ctx, "envelope claim").End()
-	first, err := b.claims.ClaimEnvelope(ctx, req.EnvelopeID, received)
+	first, err := b.claims.ClaimEnvelope(ctx, env.ID, env.received)
 	if err != nil {
 		b.log.WarnContext(ctx, "claiming an envelope failed; handling it anyway", "err", err)
 		return true
 	}
 	if !first {
-		b.log.DebugContext(ctx, "dropping an envelope Slack delivered again", "type", req.Type, "retry_attempt", req.RetryAttempt)
+		b.log.DebugContext(ctx, "dropping an envelope Slack delivered again", "type", env.Type, "retry_attempt", env.RetryAttempt)
 	}
 	return first
 }

@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
-
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/internal/slacktest"
 )
@@ -152,21 +149,37 @@ func TestDryRunChangesNothing(t *testing.T) {
 func TestEnvelopesForAnotherWorkspaceOrAppAreDropped(t *testing.T) {
 	h := newHarness(t)
 	ctx := h.ctx()
-	h.bot.dispatch(ctx, nil, socketmode.Event{Type: socketmode.EventTypeSlashCommand, Data: slack.SlashCommand{
-		TeamID: "T0ELSEWHERE", APIAppID: h.slack.AppID(), Command: DefaultCommandName, UserID: uAlice,
-		ChannelID: chSupport, Text: "reset carol --ticket SUP-1 --verified-by callback x",
-	}})
-	h.bot.dispatch(ctx, nil, socketmode.Event{Type: socketmode.EventTypeInteractive, Data: slack.InteractionCallback{
-		Type: slack.InteractionTypeBlockActions, Team: slack.Team{ID: teamID}, APIAppID: "A0SOMEONEELSE",
-		User:           slack.User{ID: uLena},
-		ActionCallback: slack.ActionCallbacks{BlockActions: []*slack.BlockAction{{ActionID: actionApprove, Value: "r-0001"}}},
-	}})
+	for _, e := range []struct {
+		typ     string
+		payload map[string]any
+	}{
+		{slacktest.TypeSlashCommands, map[string]any{
+			"team_id": "T0ELSEWHERE", "api_app_id": h.slack.AppID(), "command": DefaultCommandName, "user_id": uAlice,
+			"channel_id": chSupport, "text": "reset carol --ticket SUP-1 --verified-by callback x",
+		}},
+		{slacktest.TypeInteractive, map[string]any{
+			"type": "block_actions", "team": map[string]any{"id": teamID}, "api_app_id": "A0SOMEONEELSE",
+			"user":    map[string]any{"id": uLena},
+			"actions": []any{map[string]any{"action_id": actionApprove, "block_id": "b", "value": "r-0001"}},
+		}},
+	} {
+		ack, err := h.slack.Deliver(ctx, e.typ, e.payload)
+		if err != nil {
+			t.Fatalf("%s: %v", e.typ, err)
+		}
+		if ack.Payload != nil {
+			t.Errorf("%s: the ack carried %s, want nothing", e.typ, ack.Payload)
+		}
+	}
 	h.settle()
 	if got := strings.Count(h.logs.String(), "dropping an envelope for another workspace or app"); got != 2 {
 		t.Errorf("%d drops logged, want 2", got)
 	}
+	if got := h.acks.count(kindDropped); got != 2 {
+		t.Errorf("ObserveAck saw %d dropped envelopes, want 2", got)
+	}
 	for _, r := range h.slack.Record() {
-		if r.Kind != "apps.connections.open" {
+		if r.Kind != "apps.connections.open" && r.Kind != "ack" {
 			t.Errorf("the bot called %s for a dropped envelope", r.Kind)
 		}
 	}

@@ -18,12 +18,12 @@ import (
 // homeTimeout bounds each step of publishing Home tabs: reading the queues, publishing a tab.
 const homeTimeout = time.Minute
 
-// onAppHomeOpened publishes the person's Home tab when they open it.
+// onAppHomeOpened publishes the person's Home tab when they open it; it runs in the work pool.
 func (b *Bot) onAppHomeOpened(ctx context.Context, e *slackevents.AppHomeOpenedEvent) {
 	if e.Tab != "home" || e.User == "" {
 		return
 	}
-	b.goWork(ctx, func(ctx context.Context) { b.publishHome(ctx, e.User) })
+	b.publishHome(ctx, e.User)
 }
 
 // publishHome renders and publishes user's Home tab: what waits for their approval, their

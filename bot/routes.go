@@ -2,10 +2,8 @@ package bot
 
 import (
 	"context"
-	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/policy"
@@ -30,8 +28,8 @@ func (c caller) approver() policy.Approver { return policy.Approver{User: c.User
 
 // The handlers of each table.
 type (
-	// envelopeHandler acknowledges an envelope and starts the work it asks for.
-	envelopeHandler func(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, received time.Time)
+	// envelopeHandler handles an envelope (see envelopeRoute).
+	envelopeHandler func(ctx context.Context, env *envelope)
 	// commandHandler answers a parsed slash command.
 	commandHandler func(ctx context.Context, who caller, c Command)
 	// clickHandler answers a button click; value is the button's value.
@@ -41,10 +39,21 @@ type (
 	viewHandler func(ctx context.Context, who caller, view slack.View) any
 )
 
+// envelopeRoute is how an envelope of one type is handled (see onEnvelope).
+type envelopeRoute struct {
+	// answer handles an envelope whose ack may carry an answer (accepts_response_payload),
+	// and every envelope of its type when work is nil. It runs on the goroutine that reads
+	// the connection, acknowledges the envelope itself, and queues its slow work.
+	answer envelopeHandler
+	// work handles an envelope acknowledged already, in the work pool: it decodes the
+	// payload and does what it asks.
+	work envelopeHandler
+}
+
 // routes are the bot's routing tables.
 type routes struct {
-	// envelopes route by the kind of envelope.
-	envelopes map[socketmode.EventType]envelopeHandler
+	// envelopes route by the envelope's type.
+	envelopes map[string]envelopeRoute
 	// clicks route by action_id.
 	clicks map[string]clickHandler
 	// views route by callback_id.
@@ -53,10 +62,10 @@ type routes struct {
 
 func (b *Bot) newRoutes() routes {
 	return routes{
-		envelopes: map[socketmode.EventType]envelopeHandler{
-			socketmode.EventTypeSlashCommand: b.onSlashCommand,
-			socketmode.EventTypeInteractive:  b.onInteractive,
-			socketmode.EventTypeEventsAPI:    b.onEvent,
+		envelopes: map[string]envelopeRoute{
+			envelopeSlashCommands: {answer: b.onSlashCommand},
+			envelopeInteractive:   {answer: b.onSubmission, work: b.onClick},
+			envelopeEventsAPI:     {work: b.onEvent},
 		},
 		clicks: map[string]clickHandler{
 			actionApprove:  b.approve,

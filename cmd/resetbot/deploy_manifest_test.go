@@ -96,8 +96,9 @@ func scopesTheBotUses(t *testing.T) []string {
 				for _, s := range call.scopes {
 					scopes[s] = true
 				}
-			case *ast.SelectorExpr:
-				if x, ok := n.X.(*ast.Ident); ok && x.Name == "socketmode" && n.Sel.Name == "EventTypeSlashCommand" {
+			case *ast.KeyValueExpr:
+				// The route of slash command envelopes: the bot answers its slash command.
+				if k, ok := n.Key.(*ast.Ident); ok && k.Name == "envelopeSlashCommands" {
 					scopes["commands"] = true
 				}
 			}
