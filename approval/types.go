@@ -208,6 +208,18 @@ type Limit struct {
 // envelope within seconds or minutes, never an hour later.
 const EnvelopeClaimTTL = time.Hour
 
+// Envelope is the Slack envelope a decision came in, to claim in the write that records the
+// decision (Store.UpdateClaiming): Slack delivers an envelope at least once, and the claim
+// keeps a second delivery from being handled again. The zero Envelope claims nothing.
+type Envelope struct {
+	ID         string
+	ReceivedAt time.Time
+}
+
+// ErrClaimedBefore is the error of a write whose envelope was claimed before (by this process
+// or another): the envelope was delivered again, and this delivery is to be dropped.
+var ErrClaimedBefore = errors.New("the envelope was handled before")
+
 // Store keeps requests and the audit trail. Every backend passes store/storetest.
 type Store interface {
 	// Create stores a new request with Version 1 and, in the same transaction, appends events
@@ -224,6 +236,11 @@ type Store interface {
 	// and appends events (each with RequestID set to r.ID when empty) in the same transaction.
 	// Otherwise it returns an error with code ECONFLICT and writes nothing at all, no events.
 	Update(ctx context.Context, r *Request, events ...Event) error
+	// UpdateClaiming is Update that also claims e.ID as ClaimEnvelope does, in the same
+	// transaction: when the id was claimed before it writes nothing and returns an error that
+	// is ErrClaimedBefore (whatever the request's version); on a conflict it writes nothing,
+	// the claim neither. A zero e claims nothing: it is Update.
+	UpdateClaiming(ctx context.Context, r *Request, e Envelope, events ...Event) error
 	// Append adds an audit event that records no state change (status, history, refusals).
 	Append(ctx context.Context, e Event) error
 	// ClaimEnvelope records a Slack envelope id as handled. It reports true for the first

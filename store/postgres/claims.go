@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/resetbot/resetbot/approval"
 )
 
@@ -22,27 +24,46 @@ const claimEnvelope = `INSERT INTO envelope_claims (envelope_id, claimed_at) VAL
 func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time) (bool, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	expired := at.Add(-approval.EnvelopeClaimTTL).UnixNano()
 	var won bool
 	err := s.retryWrite(ctx, "claim envelope", func(ctx context.Context) error {
-		rows, err := s.pool.Query(ctx, claimEnvelope, escapeText(envelopeID), at.UnixNano(), expired)
-		if err != nil {
-			return err
-		}
-		won = rows.Next()
-		rows.Close()
-		return rows.Err()
+		var err error
+		won, err = claimIn(ctx, s.pool, envelopeID, at)
+		return err
 	})
 	if err != nil {
 		return false, wrap("claim envelope "+envelopeID, err)
 	}
-	if s.claims.due(at) {
-		if _, err := s.pool.Exec(ctx, "DELETE FROM envelope_claims WHERE claimed_at < $1", expired); err != nil {
-			s.log.Warn("purging old envelope claims failed; the next claim tries again", "err", err)
-			s.claims.failed()
-		}
-	}
+	s.purgeClaims(ctx, at)
 	return won, nil
+}
+
+// querier is what claimIn runs its statement on: the pool, or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// claimIn claims an envelope id at a time on q: true for the first claim (or the first after
+// the last one expired).
+func claimIn(ctx context.Context, q querier, envelopeID string, at time.Time) (bool, error) {
+	rows, err := q.Query(ctx, claimEnvelope, escapeText(envelopeID), at.UnixNano(), at.Add(-approval.EnvelopeClaimTTL).UnixNano())
+	if err != nil {
+		return false, err
+	}
+	won := rows.Next()
+	rows.Close()
+	return won, rows.Err()
+}
+
+// purgeClaims deletes, when a purge is due at t, the claims older than
+// approval.EnvelopeClaimTTL before t; a failure is logged and the next claim tries again.
+func (s *DB) purgeClaims(ctx context.Context, at time.Time) {
+	if !s.claims.due(at) {
+		return
+	}
+	if _, err := s.pool.Exec(ctx, "DELETE FROM envelope_claims WHERE claimed_at < $1", at.Add(-approval.EnvelopeClaimTTL).UnixNano()); err != nil {
+		s.log.Warn("purging old envelope claims failed; the next claim tries again", "err", err)
+		s.claims.failed()
+	}
 }
 
 // purgeEvery is how often a process purges expired envelope claims.

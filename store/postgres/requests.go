@@ -191,6 +191,15 @@ SELECT count(*) FROM u`
 // Update writes r and its events if the stored version is still r.Version, and moves r to the
 // next version; otherwise it writes nothing.
 func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	return s.UpdateClaiming(ctx, r, approval.Envelope{}, events...)
+}
+
+// errStale undoes a claiming update's transaction whose request was not at its version.
+var errStale = errors.New("stale version")
+
+// UpdateClaiming is Update that first claims the envelope e in the same transaction: an
+// envelope claimed before, or a stale version, rolls the claim back and writes nothing.
+func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval.Envelope, events ...approval.Event) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	next := r.Version + 1
@@ -203,10 +212,35 @@ func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval
 		next, r.Version}
 	args = append(args, eventArgs(r.ID, events)...)
 	var n int
-	if err := s.retryWrite(ctx, "update request", func(ctx context.Context) error {
-		return s.pool.QueryRow(ctx, updateRequest, args...).Scan(&n)
-	}); err != nil {
+	err = s.retryWrite(ctx, "update request", func(ctx context.Context) error {
+		if e.ID == "" {
+			return s.pool.QueryRow(ctx, updateRequest, args...).Scan(&n)
+		}
+		return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			won, err := claimIn(ctx, tx, e.ID, e.ReceivedAt)
+			if err != nil {
+				return err
+			}
+			if !won {
+				return approval.ErrClaimedBefore
+			}
+			if err := tx.QueryRow(ctx, updateRequest, args...).Scan(&n); err != nil {
+				return err
+			}
+			if n != 1 {
+				return errStale
+			}
+			return nil
+		})
+	})
+	switch {
+	case errors.Is(err, approval.ErrClaimedBefore):
+		return err
+	case err != nil && !errors.Is(err, errStale):
 		return wrap("update request "+r.ID, err)
+	}
+	if e.ID != "" && n == 1 {
+		s.purgeClaims(ctx, e.ReceivedAt)
 	}
 	if n == 1 {
 		r.Version = next

@@ -79,12 +79,27 @@ func (s *DB) countLimit(tx *sql.Tx, r *approval.Request, l approval.Limit) (int,
 // Update writes r and its events if the stored version is still r.Version, and moves r to
 // the next version; on a conflict it writes nothing.
 func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	return s.UpdateClaiming(ctx, r, approval.Envelope{}, events...)
+}
+
+// UpdateClaiming is Update that first claims the envelope e in the same savepoint: an envelope
+// claimed before, or a stale version, undoes the claim and writes nothing.
+func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval.Envelope, events ...approval.Event) error {
 	next := r.Version + 1
 	body, err := reqjson.Encode(r, next)
 	if err != nil {
 		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
+		if e.ID != "" {
+			claimed, err := s.claimIn(tx, e.ID, e.ReceivedAt)
+			if err != nil {
+				return fmt.Errorf("claim envelope %s: %w", e.ID, err)
+			}
+			if !claimed {
+				return approval.ErrClaimedBefore
+			}
+		}
 		res, err := tx.StmtContext(bg, s.st.updateRequest).ExecContext(bg,
 			next, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), r.CreatedAt.UnixNano(),
 			nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
@@ -106,6 +121,9 @@ func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval
 		r.Version = next
 		return nil
 	case approval.ECONFLICT, approval.ENOTFOUND:
+		return err
+	}
+	if errors.Is(err, approval.ErrClaimedBefore) {
 		return err
 	}
 	return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
