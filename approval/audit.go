@@ -25,6 +25,12 @@ func (s *Service) mutate(ctx context.Context, id string, change func(r *Request)
 // read it): a decision uses the read that awaited its card. A read that is no longer current
 // costs a compare-and-swap conflict and a fresh read, as any other.
 func (s *Service) mutateFrom(ctx context.Context, id string, read *Request, change func(r *Request) ([]Event, error)) (*Request, error) {
+	return s.mutateClaiming(ctx, id, read, Envelope{}, change)
+}
+
+// mutateClaiming is mutateFrom whose write also claims the envelope e (Store.UpdateClaiming):
+// when e was claimed before, it writes nothing and returns an error that is ErrClaimedBefore.
+func (s *Service) mutateClaiming(ctx context.Context, id string, read *Request, e Envelope, change func(r *Request) ([]Event, error)) (*Request, error) {
 	defer trace.StartRegion(ctx, "request write").End()
 	for range maxCASAttempts {
 		r := read
@@ -43,7 +49,11 @@ func (s *Service) mutateFrom(ctx context.Context, id string, read *Request, chan
 		for i := range events {
 			events[i] = s.eventOf(r, events[i])
 		}
-		err = s.store.Update(ctx, r, events...)
+		if e.ID == "" {
+			err = s.store.Update(ctx, r, events...)
+		} else {
+			err = s.store.UpdateClaiming(ctx, r, e, events...)
+		}
 		if err == nil {
 			return r, nil
 		}

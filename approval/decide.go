@@ -34,6 +34,16 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 // second click or a lost race gets an *Error (EFORBIDDEN or ECONFLICT) with a plain reason and
 // changes nothing but the recount.
 func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*Request, error) {
+	return s.ApproveEnvelope(ctx, id, a, Envelope{})
+}
+
+// ApproveEnvelope is Approve for a click that came in the Slack envelope e, which it claims
+// (see Store.ClaimEnvelope) in the write that counts the approval, instead of in a write of its
+// own before: a decision that writes nothing claims it on its own before it answers. A click
+// whose envelope was claimed before (Slack delivered it again) changes nothing, audits and tells
+// nothing, and gets an error that is ErrClaimedBefore. The approval that completes the request
+// starts looking the user up again while its write claims the run (see lookAhead).
+func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Approver, e Envelope) (*Request, error) {
 	ctx, task := trace.NewTask(logctx.With(ctx, "request_id", id), "approve")
 	defer task.End()
 	read := s.awaitCard(ctx, id)
@@ -42,12 +52,23 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 		refusal string
 		refused error
 		dropped []notCounted
-		enough  bool // the approvals that still count were enough without this one
+		enough  bool       // the approvals that still count were enough without this one
+		ahead   *lookAhead // the run's lookup, started with the write that claims the run
 	)
-	s.runs.Add(1) // a run this approval claims is waited for from its claim on
+	defer func() { ahead.stop() }() // a lookup the run did not take
+	s.runs.Add(1)                   // a run this approval claims is waited for from its claim on
 	defer s.runs.Done()
-	r, err := s.mutateFrom(ctx, id, read, func(r *Request) ([]Event, error) {
+	claimRun := func(r *Request, approved []Event) ([]Event, error) {
+		events, err := s.claimWith(r, approved)
+		if err == nil {
+			ahead = s.lookAhead(ctx, r)
+		}
+		return events, err
+	}
+	r, err := s.mutateClaiming(ctx, id, read, e, func(r *Request) ([]Event, error) {
 		refusal, refused, dropped, enough = "", nil, nil, false
+		ahead.stop() // an attempt that lost its compare-and-swap
+		ahead = nil
 		if err := s.stillOpen(r); err != nil {
 			return nil, err
 		}
@@ -70,7 +91,7 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 			if err := move(r, StateApproved); err != nil {
 				return nil, err
 			}
-			return s.claimWith(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+			return claimRun(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
 				Detail: fmt.Sprintf("%d of %d under the policy in force; this click was not needed", len(counted), d.Approvals)}))
 		case slices.Contains(approvers(r), a.User):
 			refused = Errorf(ECONFLICT, "You have already approved this request.")
@@ -94,9 +115,16 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 		if err := move(r, StateApproved); err != nil {
 			return nil, err
 		}
-		return s.claimWith(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+		return claimRun(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
 			Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}))
 	})
+	if err != nil && !errors.Is(err, ErrClaimedBefore) && !s.firstDelivery(ctx, e) {
+		err = ErrClaimedBefore // answered, and told, when it was first delivered
+	}
+	if errors.Is(err, ErrClaimedBefore) {
+		log.DebugContext(ctx, "dropping an approval Slack delivered again")
+		return nil, err
+	}
 	if err == nil && len(dropped) > 0 {
 		log.InfoContext(ctx, "approvals given earlier no longer count", "not_counted", len(dropped), "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
 		s.tell(ctx, r, Notice{Kind: NoticeApproved, Text: recountText(r, dropped)})
@@ -119,7 +147,9 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 		log.InfoContext(ctx, "approvals enough under the policy in force", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
 		approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
 			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))})
-		return s.runClaimed(ctx, r, approved, true)
+		run := ahead
+		ahead = nil
+		return s.runClaimed(ctx, r, approved, true, run)
 	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
@@ -130,7 +160,25 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 	}
 	approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User,
 		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)})
-	return s.runClaimed(ctx, r, approved, true)
+	run := ahead
+	ahead = nil
+	return s.runClaimed(ctx, r, approved, true, run)
+}
+
+// firstDelivery claims, on its own, the envelope of a decision that wrote nothing, before it
+// is answered: it reports false when the envelope was claimed before. A zero e, or a store
+// that cannot be asked, lets the decision be answered (the compare-and-swap still keeps it
+// from being taken twice).
+func (s *Service) firstDelivery(ctx context.Context, e Envelope) bool {
+	if e.ID == "" {
+		return true
+	}
+	first, err := s.store.ClaimEnvelope(ctx, e.ID, e.ReceivedAt)
+	if err != nil {
+		s.log.WarnContext(ctx, "claiming an envelope failed; answering it anyway", "err", err)
+		return true
+	}
+	return first
 }
 
 // claimWith adds the run's claim to the approval that completed a request: one write moves it

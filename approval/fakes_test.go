@@ -410,6 +410,15 @@ type faultStore struct {
 	onFail func(method string)
 	// written lists, per request, the state of each successful Update.
 	written map[string][]approval.State
+	// beforeWrite, when set, is called by each Update before it writes; it may block.
+	beforeWrite func(r *approval.Request)
+}
+
+// setBeforeWrite sets the hook called by each Update before it writes.
+func (f *faultStore) setBeforeWrite(hook func(r *approval.Request)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.beforeWrite = hook
 }
 
 // statesWritten lists the states Update wrote for a request, in order.
@@ -483,10 +492,21 @@ func (f *faultStore) CreateLimited(ctx context.Context, r *approval.Request, lim
 }
 
 func (f *faultStore) Update(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	return f.UpdateClaiming(ctx, r, approval.Envelope{}, events...)
+}
+
+// UpdateClaiming fails as Update does.
+func (f *faultStore) UpdateClaiming(ctx context.Context, r *approval.Request, e approval.Envelope, events ...approval.Event) error {
 	if err := f.err("Update"); err != nil {
 		return err
 	}
-	if err := f.Store.Update(ctx, r, events...); err != nil {
+	f.mu.Lock()
+	hook := f.beforeWrite
+	f.mu.Unlock()
+	if hook != nil {
+		hook(r)
+	}
+	if err := f.Store.UpdateClaiming(ctx, r, e, events...); err != nil {
 		return err
 	}
 	f.mu.Lock()

@@ -54,7 +54,7 @@ func (s *Service) claimAndRun(ctx context.Context, id string, approved told) (*R
 		}
 		return nil, err
 	}
-	return s.runClaimed(ctx, r, approved, false)
+	return s.runClaimed(ctx, r, approved, false, nil)
 }
 
 // claim is the change that claims an approved request for this process: approved → running,
@@ -70,8 +70,10 @@ func (s *Service) claim(r *Request) ([]Event, error) {
 
 // runClaimed runs a request this process has claimed and records the result. The caller
 // holds s.runs from before the claim. approved is as for claimAndRun; drawn says it draws the
-// card from r, as claimed, so that "Running" need not draw it again.
-func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, drawn bool) (_ *Request, err error) {
+// card from r, as claimed, so that "Running" need not draw it again; ahead, when not nil, is
+// the user's lookup started with the claim's write (see lookAhead).
+func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, drawn bool, ahead *lookAhead) (_ *Request, err error) {
+	defer ahead.stop()
 	ctx = logctx.With(ctx, "request_id", r.ID)
 	id := r.ID
 	notices := approved // the last notice told ahead
@@ -90,24 +92,22 @@ func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, dra
 	s.log.InfoContext(ctx, "run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
 	notices = s.tellAhead(ctx, notices, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display()), CardDrawn: drawn})
 	start := s.now()
-	out := s.execute(ctx, r)
+	out := s.execute(ctx, r, ahead)
 	notices.wait() // the result is told after "Running"
 	return s.finish(ctx, r, out, start)
 }
 
-// execute looks the user up again and runs the action only if the user and the policy decision
-// still are what was approved. Every Cognito call happens within the run's lease: once it has
-// run out, a sweeper may mark the run interrupted, so nothing more is started and a call in
-// flight is cancelled.
-func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
+// execute looks the user up again (or takes the lookup ahead started with the claim's write)
+// and runs the action only if the user and the policy decision still are what was approved.
+// Every Cognito call happens within the run's lease: once it has run out, a sweeper may mark
+// the run interrupted, so nothing more is started and a call in flight is cancelled.
+func (s *Service) execute(ctx context.Context, r *Request, ahead *lookAhead) runOutcome {
 	ctx, cancel := context.WithTimeout(ctx, r.LeaseUntil.Sub(s.now()))
 	defer cancel()
 	if err := s.leaseHeld(r); err != nil {
 		return runOutcome{err: err}
 	}
-	region := trace.StartRegion(ctx, "lookup again")
-	user, err := s.dir.Lookup(ctx, r.Pool, r.Target.Username)
-	region.End()
+	user, err := s.lookAgain(ctx, r, ahead)
 	if err != nil {
 		return runOutcome{err: fmt.Errorf("look %s up again: %w", r.Target.Username, err)}
 	}
@@ -157,7 +157,7 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 	if err := s.leaseHeld(r); err != nil {
 		return runOutcome{err: err}
 	}
-	region = trace.StartRegion(ctx, "cognito action")
+	region := trace.StartRegion(ctx, "cognito action")
 	res, err := s.dir.Run(ctx, r.Pool, user.Username, r.Action)
 	region.End()
 	if err != nil {
@@ -169,6 +169,17 @@ func (s *Service) execute(ctx context.Context, r *Request) runOutcome {
 		out.signedOut = out.signOutErr == nil
 	}
 	return out
+}
+
+// lookAgain is the user as the directory has them now: the answer of the lookup ahead when
+// there is one, else a lookup made now.
+func (s *Service) lookAgain(ctx context.Context, r *Request, ahead *lookAhead) (User, error) {
+	if ahead != nil {
+		defer trace.StartRegion(ctx, "await lookup").End()
+		return ahead.wait(ctx)
+	}
+	defer trace.StartRegion(ctx, "lookup again").End()
+	return s.dir.Lookup(ctx, r.Pool, r.Target.Username)
 }
 
 // leaseHeld refuses to start a Cognito call once the run's lease has run out.

@@ -391,7 +391,12 @@ func TestRunNotStartedAfterItsLease(t *testing.T) {
 			other := h.second("test-2")
 			r := h.submit(sub(prod, policy.ActionReset))
 			h.dir.mu.Lock()
-			h.dir.holdLookup = func(context.Context) {
+			h.dir.holdLookup = func(ctx context.Context) {
+				// The lookup starts alongside the write that claims the run: it is slower than
+				// the lease from the claim on.
+				for !slices.Contains(h.store.statesWritten(r.ID), approval.StateRunning) && ctx.Err() == nil {
+					time.Sleep(time.Millisecond)
+				}
 				h.clock.Advance(3 * time.Minute)
 				if tt.sweep {
 					if err := other.Sweep(t.Context()); err != nil {

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/internal/slacktest"
 )
@@ -141,5 +143,67 @@ func TestEnvelopeRedeliveredAfterRestartIsHandledOnce(t *testing.T) {
 	}
 	if !strings.Contains(h.logs.String(), "dropping an envelope Slack delivered again") {
 		t.Errorf("the dropped redelivery was not logged:\n%s", h.logs.String())
+	}
+}
+
+// TestApproveDeliveredTwiceIsHandledOnce has Slack deliver an Approve click a second time, as
+// it may while it rotates connections, once for an approver the policy refuses and once for
+// the approval that runs the request: the workflow claims the envelope with its decision, so
+// the second delivery is acknowledged and dropped, with no second answer, audit event or run.
+func TestApproveDeliveredTwiceIsHandledOnce(t *testing.T) {
+	h := newHarness(t)
+	h.cmd(uAlice, chSupport, "reset carol --ticket SUP-1 --verified-by callback locked out")
+	card, r := h.lastCard(chSupport)
+	lastClick := func() string {
+		t.Helper()
+		envs := h.slack.Envelopes()
+		for i := len(envs) - 1; i >= 0; i-- {
+			if envs[i].Type == slacktest.TypeInteractive {
+				return envs[i].ID
+			}
+		}
+		t.Fatal("no click went out")
+		return ""
+	}
+	redeliver := func(id string) {
+		t.Helper()
+		if _, err := h.slack.Redeliver(h.ctx(), id); err != nil {
+			t.Fatalf("redeliver %s: %v", id, err)
+		}
+		h.settle()
+	}
+
+	h.click(uAlice, chSupport, card.TS, actionApprove) // the requester may not approve
+	refusals := len(h.slack.Ephemerals(uAlice))
+	if refusals == 0 {
+		t.Fatal("the refused click was not answered")
+	}
+	redeliver(lastClick())
+	if got := len(h.slack.Ephemerals(uAlice)); got != refusals {
+		t.Errorf("a refused click delivered twice was answered %d times, want %d", got, refusals)
+	}
+
+	h.click(uLena, chSupport, card.TS, actionApprove)
+	thread := len(h.replies(chSupport, card.TS))
+	redeliver(lastClick())
+	if got := h.cog.Calls("AdminResetUserPassword"); got != 1 {
+		t.Errorf("an approval delivered twice reset the password %d times, want 1", got)
+	}
+	if got := len(h.replies(chSupport, card.TS)); got != thread {
+		t.Errorf("an approval delivered twice left %d replies in the thread, want %d", got, thread)
+	}
+	if got := len(h.slack.Ephemerals(uLena)); got != 0 {
+		t.Errorf("the approver was answered %d times, want none", got)
+	}
+	events, err := h.store.Events(h.ctx(), r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range events {
+		kinds = append(kinds, e.Kind)
+	}
+	if diff := cmp.Diff(kinds, []string{"submitted", "approval_refused", "approved", "running", "succeeded"}); diff != "" {
+		t.Errorf("audit (-got +want):\n%s", diff)
 	}
 }

@@ -90,10 +90,13 @@ func (b *Bot) onClick(ctx context.Context, env *envelope) {
 		return
 	}
 	b.acked(env, kind)
-	if in.Type != slack.InteractionTypeBlockActions || !b.firstDelivery(ctx, env) {
+	if in.Type != slack.InteractionTypeBlockActions {
 		return
 	}
 	who := in.caller()
+	if who.Envelope = claimedByDecision(env, &in); who.Envelope.ID == "" && !b.firstDelivery(ctx, env) {
+		return
+	}
 	grouped := false
 	for _, act := range in.Actions {
 		handle, ok := b.routes.clicks[act.ActionID]
@@ -183,7 +186,9 @@ func (b *Bot) readGroups(ctx context.Context, who *caller) error {
 // caller and returns false.
 func (b *Bot) withGroups(ctx context.Context, who *caller) bool {
 	if err := b.readGroups(ctx, who); err != nil {
-		b.tell(ctx, who.To, b.rd.failure(errGroupsUnavailable))
+		if b.answerable(ctx, *who) {
+			b.tell(ctx, who.To, b.rd.failure(errGroupsUnavailable))
+		}
 		return false
 	}
 	return true

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 
 	"github.com/resetbot/resetbot/approval"
 )
@@ -9,7 +10,11 @@ import (
 // approve answers Approve: the workflow checks the approver and, with enough approvals, runs
 // the action. A refusal is told to the clicker alone and changes nothing.
 func (b *Bot) approve(ctx context.Context, who caller, id string) {
-	if _, err := b.svc.Approve(ctx, id, who.approver()); err != nil {
+	_, err := b.svc.ApproveEnvelope(ctx, id, who.approver(), who.Envelope)
+	switch {
+	case errors.Is(err, approval.ErrClaimedBefore):
+		b.log.DebugContext(ctx, "dropping a click Slack delivered again", "user", who.User, "request_id", id)
+	case err != nil:
 		b.notAllowed(ctx, who, err)
 	}
 }

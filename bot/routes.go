@@ -18,6 +18,9 @@ type caller struct {
 	Groups     []string // their Slack user groups: ids and @handles
 	TriggerID  string   // opens a modal, for 3 s
 	To         audience
+	// Envelope is the click's envelope when the workflow claims it with its decision (see
+	// claimedByDecision); zero when it was claimed before the click was handled.
+	Envelope approval.Envelope
 }
 
 func (c caller) facts() policy.Facts {

@@ -25,9 +25,10 @@ type Workflow interface {
 	QueuesOf(ctx context.Context, people ...policy.Approver) ([]approval.Queue, error)
 	// Get returns a request.
 	Get(ctx context.Context, id string) (*approval.Request, error)
-	// Approve, Deny and Cancel are the buttons of a request's card; MayDeny answers, changing
-	// nothing, whether a may deny it, before a is asked for a reason.
-	Approve(ctx context.Context, id string, a policy.Approver) (*approval.Request, error)
+	// ApproveEnvelope, Deny and Cancel are the buttons of a request's card; MayDeny answers,
+	// changing nothing, whether a may deny it, before a is asked for a reason. ApproveEnvelope
+	// claims the click's envelope with its decision; one claimed before is ErrClaimedBefore.
+	ApproveEnvelope(ctx context.Context, id string, a policy.Approver, e approval.Envelope) (*approval.Request, error)
 	MayDeny(ctx context.Context, id string, a policy.Approver) (*approval.Request, error)
 	Deny(ctx context.Context, id string, a policy.Approver, reason string) (*approval.Request, error)
 	Cancel(ctx context.Context, id, user string) (*approval.Request, error)

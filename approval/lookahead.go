@@ -1,0 +1,50 @@
+package approval
+
+import (
+	"context"
+	"runtime/trace"
+)
+
+// lookAhead is the run's look at the user again (see execute), started as soon as the
+// approval that completes a request is known, while the write that claims its run is under
+// way: the Cognito call and the store's write overlap instead of following each other. Its
+// answer is used only by a run whose claim was won, and is checked as a lookup made after the
+// claim would be; a claim lost stops it.
+type lookAhead struct {
+	done   chan struct{}
+	cancel context.CancelFunc
+	user   User
+	err    error
+}
+
+// lookAhead starts looking r's user up in the background. Not cut off by the caller, but
+// bounded by the run's lease, which the claim being written starts.
+func (s *Service) lookAhead(ctx context.Context, r *Request) *lookAhead {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lease)
+	l := &lookAhead{done: make(chan struct{}), cancel: cancel}
+	pool, username := r.Pool, r.Target.Username
+	go func() {
+		defer close(l.done)
+		defer trace.StartRegion(ctx, "lookup again").End()
+		l.user, l.err = s.dir.Lookup(ctx, pool, username)
+	}()
+	return l
+}
+
+// wait returns the lookup's answer, or ctx's error when ctx ends first.
+func (l *lookAhead) wait(ctx context.Context) (User, error) {
+	defer l.cancel()
+	select {
+	case <-l.done:
+		return l.user, l.err
+	case <-ctx.Done():
+		return User{}, context.Cause(ctx)
+	}
+}
+
+// stop gives up on a lookup whose answer will not be used. A nil lookAhead is none.
+func (l *lookAhead) stop() {
+	if l != nil {
+		l.cancel()
+	}
+}
