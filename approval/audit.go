@@ -165,11 +165,15 @@ const threadPoll = 50 * time.Millisecond
 // replica in between. Deciding only once the thread is known (stillOpen refuses before) keeps
 // every notice in the card's thread and every card update on the card. It returns the request
 // as it last read it, for the decision to start from, or nil when it read none.
+//
+// A click that says where its card is (WithCard) does not wait: the card it came from becomes
+// the thread of a request that has none yet (adoptClicked).
 func (s *Service) awaitCard(ctx context.Context, id string) *Request {
 	defer trace.StartRegion(ctx, "await card").End()
 	timer := time.NewTimer(threadWait)
 	defer timer.Stop()
-	if posted, ok := s.posting.Load(id); ok {
+	clicked := cardOf(ctx).TS != ""
+	if posted, ok := s.posting.Load(id); ok && !clicked {
 		select {
 		case <-posted.(chan struct{}):
 		case <-timer.C:
@@ -184,6 +188,9 @@ func (s *Service) awaitCard(ctx context.Context, id string) *Request {
 		r, err := s.store.Get(ctx, id)
 		if err != nil {
 			return nil
+		}
+		if r.Thread.TS == "" && clicked {
+			return s.adoptClicked(ctx, r)
 		}
 		if r.Thread.TS != "" || r.State != StatePending || r.Withdrawn {
 			return r

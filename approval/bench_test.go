@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -53,6 +54,10 @@ func (b *benchNotifier) Notify(context.Context, *approval.Request, approval.Noti
 }
 
 func (b *benchNotifier) UpdateCard(context.Context, *approval.Request) error { return nil }
+
+func (b *benchNotifier) FindCard(context.Context, *approval.Request, time.Time, time.Time) (approval.Thread, error) {
+	return approval.Thread{}, nil
+}
 
 func (b *benchNotifier) DeliverSecret(context.Context, *approval.Request, approval.Secret) error {
 	return nil

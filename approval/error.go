@@ -18,6 +18,7 @@ const (
 	EOPEN              = "already_open"        // the same request is still open
 	EUNKNOWN           = "outcome_unknown"     // a change whose answer was lost: it may or may not have happened
 	ENOCHANNEL         = "not_in_channel"      // the bot cannot post in the request's channel
+	ENOSCOPE           = "missing_scope"       // the Slack app lacks a scope a call needs
 	ENOVERIFIEDCONTACT = "no_verified_contact" // Cognito cannot send a reset code
 	EPASSWORD          = "password_rejected"   // the password did not satisfy the pool's policy
 	EIAM               = "not_permitted"       // IAM does not let the bot call Cognito

@@ -230,6 +230,11 @@ type fakeNotifier struct {
 	told    chan struct{} // closed on the next notice, for waitNotice; nil when no one waits
 
 	cardErr, notifyErr, secretErr error
+	// posted are the threads of the cards posted, by request id: what FindCard finds.
+	posted map[string]approval.Thread
+	// findErr, when set, is FindCard's answer; finds counts its calls.
+	findErr error
+	finds   int
 	// onCard, when set, runs while a card is being posted (outside the lock).
 	onCard func(r *approval.Request)
 	// onNotify, when set, runs while a notice is being posted (outside the lock).
@@ -247,7 +252,24 @@ func (f *fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approva
 	}
 	f.n++
 	f.cards = append(f.cards, r.ID)
-	return approval.Thread{Channel: r.Channel, TS: fmt.Sprintf("1700000000.%06d", f.n)}, nil
+	t := approval.Thread{Channel: r.Channel, TS: fmt.Sprintf("1700000000.%06d", f.n)}
+	if f.posted == nil {
+		f.posted = map[string]approval.Thread{}
+	}
+	f.posted[r.ID] = t
+	return t, nil
+}
+
+// FindCard finds the card posted for r, whatever the time: the tests hold the window to Slack
+// in the bot package.
+func (f *fakeNotifier) FindCard(_ context.Context, r *approval.Request, _, _ time.Time) (approval.Thread, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.finds++
+	if f.findErr != nil {
+		return approval.Thread{}, f.findErr
+	}
+	return f.posted[r.ID], nil
 }
 
 func (f *fakeNotifier) Notify(_ context.Context, r *approval.Request, n approval.Notice) error {

@@ -2,6 +2,7 @@ package approval
 
 import (
 	"context"
+	"time"
 
 	"github.com/resetbot/resetbot/policy"
 )
@@ -35,3 +36,6 @@ func (nopNotifier) PostCard(context.Context, *Request) (Thread, error)    { retu
 func (nopNotifier) Notify(context.Context, *Request, Notice) error        { return nil }
 func (nopNotifier) DeliverSecret(context.Context, *Request, Secret) error { return nil }
 func (nopNotifier) UpdateCard(context.Context, *Request) error            { return nil }
+func (nopNotifier) FindCard(context.Context, *Request, time.Time, time.Time) (Thread, error) {
+	return Thread{}, nil
+}

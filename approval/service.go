@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/resetbot/resetbot/policy"
@@ -66,6 +67,9 @@ type Service struct {
 	// thread is saved (or the request withdrawn), so that a click arriving in between still
 	// reports into the thread.
 	posting sync.Map // request id → chan struct{}
+	// scopeMissing counts, within a sweep, the requests withdrawn without their cards being
+	// looked for because the Slack app lacks the scope to read history (findOrWithdraw).
+	scopeMissing atomic.Int64
 }
 
 // New returns a Service. Store, Directory, Policy, Notifier and Logger are required.

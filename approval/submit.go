@@ -71,21 +71,40 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		} else {
 			log.ErrorContext(ctx, "posting the request's card failed", "err", err)
 		}
+		cur, werr := s.withdraw(ctx, r, err)
+		if errors.Is(werr, errSkip) && cur != nil && cur.Thread.TS != "" {
+			// Slack posted the card after all, and a click on it said where (adoptClicked).
+			log.InfoContext(ctx, "the card was posted after all: a click on it saved its thread", "err", err)
+			s.obs.Submitted(sub.Action, "created")
+			return s.posted(ctx, cur)
+		}
 		s.obs.Submitted(sub.Action, map[string]string{EINTERNAL: "error", ENOCHANNEL: "not_in_channel"}[code])
-		if _, werr := s.withdraw(ctx, r, err); werr != nil {
+		if werr != nil {
 			log.ErrorContext(ctx, "withdrawing an unposted request failed", "err", werr)
 		}
 		return nil, &Error{Code: code, Message: withdrawnText, Err: fmt.Errorf("post card for %s: %w", r.ID, err)}
 	}
 	s.obs.Submitted(sub.Action, "created")
 	r, err = s.mutate(ctx, r.ID, func(cur *Request) ([]Event, error) {
+		if cur.Thread == thread {
+			return nil, errSkip // a click on the card saved it first (adoptClicked)
+		}
 		cur.Thread = thread
 		return nil, nil
 	})
+	if errors.Is(err, errSkip) {
+		err = nil
+	}
 	if err != nil {
 		log.ErrorContext(ctx, "saving the request's thread failed", "err", err)
 		return nil, err
 	}
+	return s.posted(ctx, r)
+}
+
+// posted goes on with a request whose card is posted and its thread saved: one that needs no
+// approval runs at once.
+func (s *Service) posted(ctx context.Context, r *Request) (*Request, error) {
 	if r.ApprovalsNeeded > 0 {
 		return r, nil
 	}

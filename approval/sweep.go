@@ -58,6 +58,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 			break
 		}
 	}
+	defer s.warnScopeMissing(ctx)
 	open, err := s.store.Pending(ctx)
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("sweep: list pending requests: %w", err))...)
@@ -90,10 +91,8 @@ type resumeStep struct {
 // resumeSteps are tried in order on pending and approved requests untouched for a lease.
 var resumeSteps = []resumeStep{
 	// Stopped between storing the request and posting its card: nobody can see it to decide.
-	{"withdraw", func(r *Request) bool { return r.State == StatePending && r.Thread.TS == "" },
-		func(s *Service, ctx context.Context, r *Request) (*Request, error) {
-			return s.withdraw(ctx, r, errors.New("the process stopped before the card was posted"))
-		}},
+	// Its card may have been posted: found, it becomes the request's thread (findOrWithdraw).
+	{"withdraw", func(r *Request) bool { return r.State == StatePending && r.Thread.TS == "" }, (*Service).findOrWithdraw},
 	// Stopped before running a request that needs no approval.
 	{"approve", func(r *Request) bool { return r.State == StatePending && r.ApprovalsNeeded == 0 },
 		func(s *Service, ctx context.Context, r *Request) (*Request, error) { return s.autoApprove(ctx, r) }},

@@ -370,6 +370,13 @@ type Notifier interface {
 	Notify(ctx context.Context, r *Request, n Notice) error
 	// UpdateCard draws the request's card again as r is now, and posts nothing.
 	UpdateCard(ctx context.Context, r *Request) error
+	// FindCard looks in Slack for the card of a request whose thread was never saved (its
+	// process stopped between posting the card and saving where it is), among the messages
+	// posted in the request's channel from from to to. It returns the card's thread, or the
+	// zero Thread when the channel has no card of r. An error with code ENOCHANNEL (the bot
+	// cannot read the channel) or ENOSCOPE (the Slack app lacks the scope to read it) does not
+	// go away by asking again; any other error may.
+	FindCard(ctx context.Context, r *Request, from, to time.Time) (Thread, error)
 	// DeliverSecret shows a secret to the requester alone: ephemeral when they are active in
 	// Slack, a direct message otherwise. It keeps trying until it has, until every way is
 	// refused for good, or until ctx ends (when the run's claim does).

@@ -108,7 +108,7 @@ func (b *Bot) onClick(ctx context.Context, env *envelope) {
 			return
 		}
 		grouped = true
-		handle(ctx, who, act.Value)
+		handle(approval.WithCard(ctx, who.Card), who, act.Value)
 	}
 }
 

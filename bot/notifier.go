@@ -50,8 +50,8 @@ type Notifier struct {
 	now    func() time.Time
 	// changed, set by the bot, is told of every request whose card was updated.
 	changed atomic.Pointer[func(ctx context.Context, r *approval.Request)]
-	// url is the workspace's URL, as auth.test reports it, once read.
-	url atomic.Pointer[string]
+	// self is what auth.test says of the bot token (the workspace's URL, the bot's id), once read.
+	self atomic.Pointer[slack.AuthTestResponse]
 }
 
 var (
@@ -104,7 +104,7 @@ func NewNotifier(cfg NotifierConfig) (*Notifier, error) {
 func (n *Notifier) PostCard(ctx context.Context, r *approval.Request) (approval.Thread, error) {
 	n.freshGroups(ctx)
 	m := n.rd.card(r)
-	ch, ts, err := n.client.PostMessageContext(ctx, r.Channel, msgOptions(m)...)
+	ch, ts, err := n.client.PostMessageContext(ctx, r.Channel, cardOptions(r, m)...)
 	if notInChannel(err) {
 		return approval.Thread{}, &approval.Error{Code: approval.ENOCHANNEL, Message: "The bot is not in this channel.",
 			Err: fmt.Errorf("post the card of %s in %s: %w", r.ID, r.Channel, err)}
@@ -128,16 +128,25 @@ func (n *Notifier) tellChanged(ctx context.Context, r *approval.Request) {
 // workspaceURL is the workspace's URL ("https://example.slack.com/"), read with auth.test the
 // first time and kept; "" while it cannot be read.
 func (n *Notifier) workspaceURL(ctx context.Context) string {
-	if u := n.url.Load(); u != nil {
-		return *u
-	}
-	resp, err := n.client.AuthTestContext(ctx)
-	if err != nil || resp.URL == "" {
+	self, err := n.whoAmI(ctx)
+	if err != nil || self.URL == "" {
 		n.log.WarnContext(ctx, "reading the workspace's URL failed; links to cards name their channel", "err", err)
 		return ""
 	}
-	n.url.Store(&resp.URL)
-	return resp.URL
+	return self.URL
+}
+
+// whoAmI is what auth.test says of the bot token, read the first time and kept.
+func (n *Notifier) whoAmI(ctx context.Context) (*slack.AuthTestResponse, error) {
+	if self := n.self.Load(); self != nil {
+		return self, nil
+	}
+	resp, err := n.client.AuthTestContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("auth.test: %w", err)
+	}
+	n.self.Store(resp)
+	return resp, nil
 }
 
 // Notify posts the step as a reply in the request's thread and updates the card to the
@@ -167,7 +176,7 @@ func (n *Notifier) Notify(ctx context.Context, r *approval.Request, nt approval.
 // UpdateCard draws the request's card again as r is now.
 func (n *Notifier) UpdateCard(ctx context.Context, r *approval.Request) error {
 	card := n.rd.card(r)
-	_, _, _, err := n.client.UpdateMessageContext(ctx, r.Thread.Channel, r.Thread.TS, msgOptions(card)...)
+	_, _, _, err := n.client.UpdateMessageContext(ctx, r.Thread.Channel, r.Thread.TS, cardOptions(r, card)...)
 	n.tellChanged(ctx, r)
 	if err != nil {
 		return fmt.Errorf("update the card of %s: %w", r.ID, err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/slack-go/slack"
+
+	"github.com/resetbot/resetbot/approval"
 )
 
 // The payloads of envelopes, as far as the bot reads them. They are decoded where the work
@@ -38,8 +40,11 @@ type interaction struct {
 	TriggerID   string                `json:"trigger_id"`
 	ResponseURL string                `json:"response_url"`
 	Container   struct {
-		ChannelID string `json:"channel_id"`
-		ThreadTS  string `json:"thread_ts"`
+		Type        string `json:"type"` // "message" for a click on a message
+		ChannelID   string `json:"channel_id"`
+		MessageTS   string `json:"message_ts"`
+		ThreadTS    string `json:"thread_ts"`
+		IsEphemeral bool   `json:"is_ephemeral"`
 	} `json:"container"`
 	// Actions are a click's buttons.
 	Actions []struct {
@@ -64,6 +69,9 @@ func (in *interaction) caller() caller {
 	if who.Channel == "" {
 		who.Channel = in.Container.ChannelID
 		who.To.Channel = who.Channel
+	}
+	if c := in.Container; c.Type == "message" && !c.IsEphemeral && (c.ThreadTS == "" || c.ThreadTS == c.MessageTS) {
+		who.Card = approval.Thread{Channel: c.ChannelID, TS: c.MessageTS}
 	}
 	return who
 }

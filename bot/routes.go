@@ -21,6 +21,10 @@ type caller struct {
 	// Envelope is the click's envelope when the workflow claims it with its decision (see
 	// claimedByDecision); zero when it was claimed before the click was handled.
 	Envelope approval.Envelope
+	// Card is the message whose button was clicked, when it is a message in a channel's
+	// timeline (a request's card); the workflow saves it as the thread of a request that has
+	// none (approval.WithCard).
+	Card approval.Thread
 }
 
 func (c caller) facts() policy.Facts {

@@ -111,16 +111,26 @@ func (p *preflight) checkBotToken(ctx context.Context) checkResult {
 	if !reported {
 		return pass(name, "%s", who)
 	}
-	var missing []string
+	var missing, optional []string
 	for _, s := range botScopes {
-		if !slices.Contains(granted, s) {
+		switch {
+		case slices.Contains(granted, s):
+		case optionalScopes[s] != "":
+			optional = append(optional, s)
+		default:
 			missing = append(missing, s)
 		}
 	}
+	const addScopes = "add them under OAuth & Permissions → Scopes → Bot Token Scopes (or create the app from deploy/slack-app-manifest.yaml), then reinstall the app and use the new bot token"
 	if len(missing) > 0 {
-		return fail(name, problem{
-			fmt.Sprintf("%s lacks the scopes %s", who, strings.Join(missing, ", ")),
-			"add them under OAuth & Permissions → Scopes → Bot Token Scopes (or create the app from deploy/slack-app-manifest.yaml), then reinstall the app and use the new bot token"})
+		return fail(name, problem{fmt.Sprintf("%s lacks the scopes %s", who, strings.Join(append(missing, optional...), ", ")), addScopes})
+	}
+	if len(optional) > 0 {
+		var costs []string
+		for _, s := range optional {
+			costs = append(costs, s+": "+optionalScopes[s])
+		}
+		return pass(name, "%s; it works, but lacks the scopes %s (%s): %s", who, strings.Join(optional, ", "), strings.Join(costs, "; "), addScopes)
 	}
 	return pass(name, "%s, with the scopes %s", who, strings.Join(botScopes, ", "))
 }

@@ -88,6 +88,19 @@ func TestCheckPassesWhenEverythingIsReady(t *testing.T) {
 	}
 }
 
+// TestCheckPassesWithoutTheHistoryScopes: an app installed before the bot asked to read
+// channel histories works without them; check says what they are for and how to grant them.
+func TestCheckPassesWithoutTheHistoryScopes(t *testing.T) {
+	f := newFixture(t)
+	f.env["RESETBOT_SLACK_API_URL"] = scopeProxy(t, f, "chat:write,commands,im:write,usergroups:read,users:read")
+	code, report := runCheck(t, f)
+	if code != exitOK {
+		t.Fatalf("check exited %d, want 0:\n%s", code, report)
+	}
+	assertReportHas(t, report, "ok    Slack bot token: @resetbot", "it works, but lacks the scopes channels:history, groups:history",
+		"is not found again: its request is withdrawn", "reinstall the app")
+}
+
 // TestCheckNamesEachFailure breaks one thing at a time and checks that the report names it,
 // says how to fix it, and exits 1, or 2 when the fix is in the configuration.
 func TestCheckNamesEachFailure(t *testing.T) {

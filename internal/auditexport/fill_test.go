@@ -126,6 +126,9 @@ func (fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approval.T
 }
 func (fakeNotifier) Notify(context.Context, *approval.Request, approval.Notice) error { return nil }
 func (fakeNotifier) UpdateCard(context.Context, *approval.Request) error              { return nil }
+func (fakeNotifier) FindCard(context.Context, *approval.Request, time.Time, time.Time) (approval.Thread, error) {
+	return approval.Thread{}, nil
+}
 
 func (fakeNotifier) DeliverSecret(context.Context, *approval.Request, approval.Secret) error {
 	return nil
