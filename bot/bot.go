@@ -83,6 +83,11 @@ type Config struct {
 	DrainQuiet time.Duration
 	// ObservePanic, when set, counts a panic recovered in a handler ("handler").
 	ObservePanic func(where string)
+	// Ready, when set, is what Run waits for, while the connection opens, before it handles
+	// or acknowledges any envelope: the process may still be opening what the Workflow and
+	// Claims need. An error stops Run, and Slack gives the envelopes it had sent to another
+	// connection.
+	Ready func(ctx context.Context) error
 }
 
 // Bot holds the Socket Mode connection and answers what comes over it.
@@ -183,8 +188,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	defer b.running.Store(false)
 
-	// The connection opens while the bot asks Slack who it is; the frames that come meanwhile
-	// wait until it knows which envelopes to answer.
+	// The connection opens while the bot asks Slack who it is and waits for Config.Ready; the
+	// frames that come meanwhile wait until both are done.
 	// The connection outlives ctx by the drain (see drain): it is closed by cancel.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
@@ -193,18 +198,15 @@ func (b *Bot) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- b.hold(runCtx, known, received) }()
 
-	id := identity{Team: b.cfg.TeamID, App: b.cfg.AppID}
-	if id.Team == "" || id.App == "" {
-		var err error
-		if id, err = b.identify(ctx); err != nil {
-			cancel()
-			cerr := <-errc
-			b.log.DebugContext(ctx, "Socket Mode stopped before the bot knew who it is", "err", cerr)
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("bot: learning the bot's workspace and app from Slack: %w", err)
+	id, err := b.prepare(ctx)
+	if err != nil {
+		cancel()
+		cerr := <-errc
+		b.log.DebugContext(ctx, "Socket Mode stopped before the bot could handle envelopes", "err", cerr)
+		if ctx.Err() != nil {
+			return nil
 		}
+		return err
 	}
 	b.id.Store(&id)
 	close(known)

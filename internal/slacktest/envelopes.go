@@ -214,6 +214,9 @@ func (s *Server) send(ctx context.Context, id, typ string, payload json.RawMessa
 			}
 			continue
 		}
+		s.mu.Lock()
+		s.notifyLocked() // written: Envelopes shows it sent
+		s.mu.Unlock()
 		return p, nil
 	}
 }

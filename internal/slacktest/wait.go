@@ -8,8 +8,8 @@ import (
 // An app acknowledges first and works after, so what it posts arrives after the helper that
 // triggered it returned. The Wait functions block until the workspace shows what a test
 // expects: they re-check after every change (a Web API call arriving and answered, a
-// response_url post, an applied ack, a connection coming or going) until the check passes or
-// ctx ends.
+// response_url post, an envelope sent, an applied ack, a connection coming or going) until the
+// check passes or ctx ends.
 
 // notifyLocked wakes everyone waiting for a change; s.mu held.
 func (s *Server) notifyLocked() {

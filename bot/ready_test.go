@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/resetbot/resetbot/internal/slacktest"
+)
+
+// stopForReady stops the harness's bot so that the next one starts with ready as its
+// Config.Ready.
+func stopForReady(h *harness, ready func(ctx context.Context) error) {
+	h.t.Helper()
+	h.stopBot()
+	h.stopBot = func() {}
+	if err := h.slack.WaitUntil(h.ctx(), func() bool { return len(h.slack.Connections()) == 0 }); err != nil {
+		h.t.Fatalf("the stopped bot's connection did not close: %v", err)
+	}
+	h.botCfg.Ready = ready
+}
+
+// TestRunHandlesNoEnvelopeBeforeReady: a command Slack sends while Config.Ready has not
+// returned stays unacknowledged and unanswered on the open connection, and is answered once
+// it has.
+func TestRunHandlesNoEnvelopeBeforeReady(t *testing.T) {
+	h := newHarness(t)
+	sent := len(h.slack.Envelopes())
+	var before []slacktest.EnvelopeRecord
+	stopForReady(h, func(ctx context.Context) error {
+		err := h.slack.WaitUntil(ctx, func() bool { return len(h.slack.Envelopes()) > sent })
+		before = h.slack.Envelopes()[sent:]
+		return err
+	})
+	h.startBot()
+	if err := h.slack.WaitConnections(h.ctx(), 1); err != nil {
+		t.Fatalf("the bot did not connect before it was ready: %v", err)
+	}
+	h.cmd(uAlice, chSupport, "help")
+	if len(before) != 1 || before[0].Status != slacktest.StatusPending {
+		t.Errorf("before Ready returned, the envelopes were %+v, want one pending", before)
+	}
+	if help := h.ephemeralText(uAlice); !strings.Contains(help, "*prod*") {
+		t.Errorf("help not answered once ready:\n%s", help)
+	}
+}
+
+// TestRunStopsWhenItCannotGetReady: an error from Config.Ready stops Run with it and closes
+// the connection, leaving the command Slack sent meanwhile unacknowledged, for Slack to give
+// to another connection.
+func TestRunStopsWhenItCannotGetReady(t *testing.T) {
+	h := newHarness(t)
+	sent := len(h.slack.Envelopes())
+	refused := errors.New("the store cannot be opened")
+	stopForReady(h, func(ctx context.Context) error {
+		if err := h.slack.WaitUntil(ctx, func() bool { return len(h.slack.Envelopes()) > sent }); err != nil {
+			return err
+		}
+		return refused
+	})
+	b, err := New(h.botCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	ran := make(chan error, 1)
+	go func() { ran <- b.Run(ctx) }()
+	if err := h.slack.WaitConnections(h.ctx(), 1); err != nil {
+		t.Fatalf("the bot did not connect: %v", err)
+	}
+	cmdCtx, stopCmd := context.WithCancel(h.ctx())
+	defer stopCmd()
+	go func() { _, _ = h.slack.SlashCommand(cmdCtx, uAlice, chSupport, h.command, "help") }()
+
+	if err := <-ran; !errors.Is(err, refused) {
+		t.Errorf("Run = %v, want the error of Ready", err)
+	}
+	if err := h.slack.WaitUntil(h.ctx(), func() bool { return len(h.slack.Connections()) == 0 }); err != nil {
+		t.Errorf("the connection stayed open: %v", err)
+	}
+	for _, e := range h.slack.Envelopes()[sent:] {
+		if e.Status == slacktest.StatusAcked {
+			t.Errorf("the command was acknowledged: %+v", e)
+		}
+	}
+	if got := h.ephemeralText(uAlice); got != "" {
+		t.Errorf("the command was answered:\n%s", got)
+	}
+}
