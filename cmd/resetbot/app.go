@@ -32,30 +32,43 @@ type App struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics.Metrics
-	store   approval.Store
 	policy  *policyfile.Holder
-	service *approval.Service
 	bot     *bot.Bot
 	http    *httpserver.Server
 	sweep   time.Duration
+
+	// opening is the store, the AWS configuration and the workflow built on them, which New
+	// opens while the Socket Mode connection may already be opening (see opening.go).
+	opening
 }
 
-// New opens the store, loads the policy, builds the Cognito and Slack clients, the workflow
+// New loads the policy, opens the store, builds the Cognito and Slack clients, the workflow
 // and the bot, and binds the HTTP listener. Nothing talks to Slack until Run.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	return newAppWith(ctx, cfg, log, appOptions{})
 }
 
-// appOptions change how New builds an App, for the demo: an AWS configuration of its own
-// instead of the SDK's default chain and a hook told about every Cognito call.
+// Start is New that returns before the store, the AWS configuration and the workflow are
+// open: they open in the background, so that Run connects to Slack meanwhile. The bot handles
+// no envelope and /readyz answers 503 until they are open; when they fail to open, Run
+// returns why (a startFailure).
+func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	return newAppWith(ctx, cfg, log, appOptions{background: true})
+}
+
+// appOptions change how New builds an App: for the demo, an AWS configuration of its own
+// instead of the SDK's default chain and a hook told about every Cognito call; for Start,
+// opening in the background.
 type appOptions struct {
 	aws            *aws.Config                                      // nil: the SDK's default chain
 	observeCognito func(op string, d time.Duration, errCode string) // nil: the metrics alone
+	background     bool
 }
 
 // newAppWith is New with options.
 func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptions) (_ *App, err error) {
-	a := &App{cfg: cfg, log: log, metrics: metrics.New(buildVersion()), sweep: cmp.Or(cfg.SweepInterval, sweepInterval)}
+	a := &App{cfg: cfg, log: log, metrics: metrics.New(buildVersion()), sweep: cmp.Or(cfg.SweepInterval, sweepInterval),
+		opening: newOpening()}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, a.Close())
@@ -65,21 +78,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	if a.policy, err = policyfile.NewHolder(cfg.PolicyFile, log); err != nil {
 		return nil, badConfig{fmt.Errorf("policy file %s: %w", cfg.PolicyFile, err)}
 	}
-	if a.store, err = openStore(ctx, cfg, log); err != nil {
-		return nil, err
-	}
-	observe := a.metrics.CognitoCall
-	if opts.observeCognito != nil {
-		observe = func(op string, d time.Duration, errCode string) {
-			a.metrics.CognitoCall(op, d, errCode)
-			opts.observeCognito(op, d, errCode)
-		}
-	}
 	shared := newHTTPTransport(cfg.Workers)
-	cog, err := newCognito(ctx, cfg, opts.aws, &http.Client{Transport: shared}, log, observe)
-	if err != nil {
-		return nil, err
-	}
 	slackTransport, err := slackhttp.New(slackhttp.Config{Base: shared, Logger: log, ObserveRetry: a.metrics.SlackRetry})
 	if err != nil {
 		return nil, fmt.Errorf("slack client: %w", err)
@@ -95,26 +94,13 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	if err != nil {
 		return nil, fmt.Errorf("slack notifier: %w", err)
 	}
-	a.service, err = approval.New(approval.Config{
-		Store:      a.auditedStore(),
-		Directory:  cognito.NewDirectory(cog),
-		Policy:     a.policy,
-		Notifier:   notifier,
-		Membership: notifier,
-		Logger:     log,
-		Observer:   a.metrics,
-		DryRun:     cfg.DryRun,
-		Lease:      cfg.RunLease,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("approval service: %w", err)
-	}
 	a.bot, err = bot.New(bot.Config{
 		Notifier:         notifier,
-		Workflow:         a.service,
+		Workflow:         &a.workflow,
 		Policy:           a.policy,
 		Logger:           log,
-		Claims:           a.store,
+		Claims:           &a.claims,
+		Ready:            a.waitOpen,
 		ObserveAck:       a.metrics.Ack,
 		ObserveReconnect: a.metrics.Reconnect,
 		ObservePanic:     a.metrics.Panicked,
@@ -127,7 +113,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		return nil, fmt.Errorf("slack bot: %w", err)
 	}
 	a.http, err = httpserver.Listen(cfg.HTTPAddr, httpserver.NewHandler(httpserver.Config{
-		Ready:     []httpserver.Check{{Name: "slack", Run: a.slackReady}, {Name: "store", Run: a.store.Ping}},
+		Ready:     []httpserver.Check{{Name: "slack", Run: a.slackReady}, {Name: "store", Run: a.storeReady}},
 		Metrics:   a.metrics.Handler(),
 		Profiling: cfg.Profiling,
 		Logger:    log,
@@ -135,7 +121,50 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	if err != nil {
 		return nil, err
 	}
+	open := func(ctx context.Context) error { return a.open(ctx, opts, shared, notifier) }
+	if opts.background {
+		a.openInBackground(ctx, open)
+		return a, nil
+	}
+	if err := a.openNow(ctx, open); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// open opens the store and the AWS configuration, and builds the workflow on them and the
+// Slack notifier.
+func (a *App) open(ctx context.Context, opts appOptions, shared http.RoundTripper, notifier *bot.Notifier) (err error) {
+	if a.store, err = openStore(ctx, a.cfg, a.log); err != nil {
+		return err
+	}
+	observe := a.metrics.CognitoCall
+	if opts.observeCognito != nil {
+		observe = func(op string, d time.Duration, errCode string) {
+			a.metrics.CognitoCall(op, d, errCode)
+			opts.observeCognito(op, d, errCode)
+		}
+	}
+	cog, err := newCognito(ctx, a.cfg, opts.aws, &http.Client{Transport: shared}, a.log, observe)
+	if err != nil {
+		return err
+	}
+	a.service, err = approval.New(approval.Config{
+		Store:      a.auditedStore(),
+		Directory:  cognito.NewDirectory(cog),
+		Policy:     a.policy,
+		Notifier:   notifier,
+		Membership: notifier,
+		Logger:     a.log,
+		Observer:   a.metrics,
+		DryRun:     a.cfg.DryRun,
+		Lease:      a.cfg.RunLease,
+	})
+	if err != nil {
+		return fmt.Errorf("approval service: %w", err)
+	}
+	a.workflow.Workflow, a.claims.EnvelopeClaims = a.service, a.store
+	return nil
 }
 
 // auditedStore is the store the workflow writes to: with RESETBOT_AUDIT_LOG, every audit
@@ -184,7 +213,8 @@ func (a *App) ReloadPolicy() error { return a.policy.Reload() }
 // Run serves until ctx is done, then shuts down: it closes the Socket Mode connection (no more
 // envelopes), waits up to the shutdown grace for the work in flight — Cognito runs included —
 // and stops the HTTP server. It returns an error when the bot or the HTTP server stopped on
-// their own, or when the grace ran out with work still in flight.
+// their own, when the grace ran out with work still in flight, or (after Start) when the store,
+// the AWS configuration or the workflow did not open: a startFailure.
 func (a *App) Run(ctx context.Context) error {
 	a.log.Info("starting", "version", buildVersion(), "http_addr", a.http.Addr().String(),
 		"store", a.cfg.Store.String(), "policy_file", a.cfg.PolicyFile, "command", a.cfg.Command, "dry_run", a.cfg.DryRun)
@@ -194,28 +224,17 @@ func (a *App) Run(ctx context.Context) error {
 
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- a.http.Serve() }()
+	botDone := make(chan error, 1)
+	go func() { botDone <- a.bot.Run(runCtx) }()
 	sweepDone := make(chan struct{})
 	go func() {
 		defer close(sweepDone)
-		a.service.RunSweeper(runCtx, a.sweep)
+		if a.waitOpen(runCtx) == nil {
+			a.service.RunSweeper(runCtx, a.sweep)
+		}
 	}()
-	botDone := make(chan error, 1)
-	go func() { botDone <- a.bot.Run(runCtx) }()
 
-	var failed error
-	botStopped := false
-	select {
-	case <-ctx.Done():
-		a.log.Info("shutting down: closing the Slack connection, waiting for work in flight",
-			"grace", a.cfg.ShutdownGrace.String(), "hint", "a second SIGINT or SIGTERM stops at once; runs cut off are reported as interrupted")
-	case err := <-botDone:
-		botStopped = true
-		failed = fmt.Errorf("the Slack connection stopped: %w", errOrStopped(err))
-		a.log.Error("shutting down: the Slack connection stopped", "err", errOrStopped(err))
-	case err := <-httpDone:
-		failed = fmt.Errorf("the HTTP server stopped: %w", errOrStopped(err))
-		a.log.Error("shutting down: the HTTP server stopped", "err", errOrStopped(err))
-	}
+	failed, botStopped := a.serve(ctx, httpDone, botDone)
 	stop()
 
 	drained := make(chan error, 1)
@@ -223,9 +242,15 @@ func (a *App) Run(ctx context.Context) error {
 		<-sweepDone
 		var err error
 		if !botStopped {
-			err = <-botDone
+			// A bot that stopped for what did not open says so again: failed has it.
+			if berr := <-botDone; !errors.As(berr, new(startFailure)) {
+				err = berr
+			}
 		}
-		a.service.Wait()
+		<-a.done
+		if a.opened() {
+			a.service.Wait()
+		}
 		drained <- err
 	}()
 	grace := time.NewTimer(a.cfg.ShutdownGrace)
@@ -248,6 +273,35 @@ func (a *App) Run(ctx context.Context) error {
 	return failed
 }
 
+// serve waits until ctx is done, the bot or the HTTP server stops, or the opening fails, and
+// says why it stopped serving (nil for ctx) and whether the bot stopped.
+func (a *App) serve(ctx context.Context, httpDone, botDone <-chan error) (failed error, botStopped bool) {
+	openDone := a.done
+	for {
+		select {
+		case <-ctx.Done():
+			a.log.Info("shutting down: closing the Slack connection, waiting for work in flight",
+				"grace", a.cfg.ShutdownGrace.String(), "hint", "a second SIGINT or SIGTERM stops at once; runs cut off are reported as interrupted")
+			return nil, false
+		case <-openDone:
+			if a.err == nil {
+				openDone = nil
+				continue
+			}
+			return a.err, false
+		case err := <-botDone:
+			if sf := (startFailure{}); errors.As(err, &sf) {
+				return sf, true // the bot stopped waiting for what did not open
+			}
+			a.log.Error("shutting down: the Slack connection stopped", "err", errOrStopped(err))
+			return fmt.Errorf("the Slack connection stopped: %w", errOrStopped(err)), true
+		case err := <-httpDone:
+			a.log.Error("shutting down: the HTTP server stopped", "err", errOrStopped(err))
+			return fmt.Errorf("the HTTP server stopped: %w", errOrStopped(err)), false
+		}
+	}
+}
+
 // errOrStopped names a stop that came with no error.
 func errOrStopped(err error) error {
 	if err == nil {
@@ -256,17 +310,13 @@ func errOrStopped(err error) error {
 	return err
 }
 
-// Close releases the HTTP listener and closes the store. Call it after Run has returned, or
-// instead of Run.
+// Close releases the HTTP listener, stops an opening still under way and closes the store.
+// Call it after Run has returned, or instead of Run.
 func (a *App) Close() error {
 	var errs []error
 	if a.http != nil {
 		errs = append(errs, a.http.Close())
 	}
-	if a.store != nil {
-		if err := a.store.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("closing the store: %w", err))
-		}
-	}
+	errs = append(errs, a.closeOpening())
 	return errors.Join(errs...)
 }

@@ -40,8 +40,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// newApp builds an App from the fixture's environment, logging to the returned buffer.
-func newApp(t *testing.T, f *fixture, change func(*Config)) (*App, *syncBuffer) {
+// fixtureConfig is the configuration the fixture's environment makes, changed by change.
+func fixtureConfig(t *testing.T, f *fixture, change func(*Config)) Config {
 	t.Helper()
 	f.setenv(t)
 	cfg, err := LoadConfig()
@@ -51,8 +51,14 @@ func newApp(t *testing.T, f *fixture, change func(*Config)) (*App, *syncBuffer) 
 	if change != nil {
 		change(&cfg)
 	}
+	return cfg
+}
+
+// newApp builds an App from the fixture's environment, logging to the returned buffer.
+func newApp(t *testing.T, f *fixture, change func(*Config)) (*App, *syncBuffer) {
+	t.Helper()
 	logs := &syncBuffer{}
-	app, err := New(t.Context(), cfg, newLogger(logs, LogJSON, slog.LevelDebug))
+	app, err := New(t.Context(), fixtureConfig(t, f, change), newLogger(logs, LogJSON, slog.LevelDebug))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -25,10 +26,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	applyMemoryLimit(cfg.MemoryLimitMiB, os.Getenv, log)
 
-	app, err := New(ctx, cfg, log)
+	// The store, the AWS configuration and the workflow open while Run connects to Slack.
+	app, err := Start(ctx, cfg, log)
 	if err != nil {
-		log.Error("resetbot cannot start; run `resetbot check` for what to fix", "err", err)
-		return exitCode(err)
+		return cannotStart(log, err)
 	}
 	defer func() {
 		if err := app.Close(); err != nil {
@@ -40,11 +41,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer stopHUP()
 
 	if err := app.Run(ctx); err != nil {
+		if sf := (startFailure{}); errors.As(err, &sf) {
+			return cannotStart(log, sf.error)
+		}
 		log.Error("resetbot stopped", "err", err)
 		return exitCode(err)
 	}
 	log.Info("resetbot stopped")
 	return exitOK
+}
+
+// cannotStart says why serve could not start, and returns its exit code.
+func cannotStart(log *slog.Logger, err error) int {
+	log.Error("resetbot cannot start; run `resetbot check` for what to fix", "err", err)
+	return exitCode(err)
 }
 
 // reloadOnHangup reloads the policy on every SIGHUP until ctx is done or the returned stop is

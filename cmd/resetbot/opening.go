@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/bot"
+)
+
+// opening is what an App opens that takes time — the store (its file or server, and the
+// schema's migrations) and the AWS configuration — and the workflow built on them. Start opens
+// it in the background while Run connects to Slack; the bot waits for it (bot.Config.Ready)
+// before it handles an envelope. Its fields are set before done is closed.
+type opening struct {
+	started bool          // set when the opening began; before, there is nothing to wait for
+	done    chan struct{} // closed when the opening ended, err saying how
+	err     error
+	cancel  context.CancelFunc // stops an opening in the background
+
+	store   approval.Store
+	service *approval.Service
+	// workflow and claims are what the bot is built with, before the service and the store
+	// exist. The opening sets them; the bot calls them only once Ready has returned.
+	workflow lateWorkflow
+	claims   lateClaims
+}
+
+// lateWorkflow is the workflow, set once the opening has built it.
+type lateWorkflow struct{ bot.Workflow }
+
+// lateClaims is the store's record of envelopes handled, set once the store is open.
+type lateClaims struct{ bot.EnvelopeClaims }
+
+// startFailure is why an App started with Start could not open: Run returns it, and serve
+// says it could not start, as it does when New fails.
+type startFailure struct{ error }
+
+func (e startFailure) Unwrap() error { return e.error }
+
+func newOpening() opening { return opening{done: make(chan struct{})} }
+
+// openNow runs open and waits for it.
+func (o *opening) openNow(ctx context.Context, open func(ctx context.Context) error) error {
+	o.started = true
+	o.err = open(ctx)
+	close(o.done)
+	return o.err
+}
+
+// openInBackground runs open in a goroutine; closeOpening stops it.
+func (o *opening) openInBackground(ctx context.Context, open func(ctx context.Context) error) {
+	o.started = true
+	ctx, o.cancel = context.WithCancel(ctx)
+	go func() {
+		defer close(o.done)
+		if err := open(ctx); err != nil {
+			o.err = startFailure{err}
+		}
+	}()
+}
+
+// waitOpen waits until the opening has ended, and returns its error; or ctx's, when ctx ends
+// first.
+func (o *opening) waitOpen(ctx context.Context) error {
+	select {
+	case <-o.done:
+		return o.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// opened reports whether the opening has ended well, without waiting for it.
+func (o *opening) opened() bool {
+	select {
+	case <-o.done:
+		return o.err == nil
+	default:
+		return false
+	}
+}
+
+// storeReady is the readiness check of the store: open, and answering.
+func (o *opening) storeReady(ctx context.Context) error {
+	select {
+	case <-o.done:
+	default:
+		return errors.New("the store is still opening")
+	}
+	if o.err != nil {
+		return fmt.Errorf("the store or the AWS configuration did not open: %w", o.err)
+	}
+	return o.store.Ping(ctx)
+}
+
+// closeOpening stops an opening still under way, waits for it, and closes the store it
+// opened.
+func (o *opening) closeOpening() error {
+	if !o.started {
+		return nil
+	}
+	if o.cancel != nil {
+		o.cancel()
+	}
+	<-o.done
+	if o.store == nil {
+		return nil
+	}
+	if err := o.store.Close(); err != nil {
+		return fmt.Errorf("closing the store: %w", err)
+	}
+	return nil
+}
