@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -33,6 +34,10 @@ func cardOf(ctx context.Context) Thread {
 	return card
 }
 
+// CardFoundLog is the message of the log line that says a request's card, whose thread was
+// not saved yet, was found and saved as its thread (found_by: click or sweeper).
+const CardFoundLog = "a request's card was found: it is the request's thread now"
+
 // cardClockSkew is how long before a request's CreatedAt its card is looked for: Slack's clock,
 // which stamps the card, may be a little behind the bot's.
 const cardClockSkew = time.Minute
@@ -55,8 +60,11 @@ func (s *Service) adopt(ctx context.Context, r *Request, card Thread, how string
 	if err != nil {
 		return nil, err
 	}
-	s.log.WarnContext(ctx, "a card whose thread was never saved was found: it is the request's thread now",
-		"request_id", r.ID, "found_by", how, "channel", card.Channel, "ts", card.TS, "state", adopted.State)
+	level := slog.LevelInfo // a click may come a moment before the process posting the card saves it
+	if how == "sweeper" {
+		level = slog.LevelWarn // its process stopped before saving it
+	}
+	s.log.Log(ctx, level, CardFoundLog, "request_id", r.ID, "found_by", how, "channel", card.Channel, "ts", card.TS, "state", adopted.State)
 	if adopted.State != StatePending || len(adopted.Approvals) > 0 {
 		if err := s.notify.UpdateCard(context.WithoutCancel(ctx), adopted); err != nil {
 			s.log.ErrorContext(ctx, "card not updated", "request_id", r.ID, "err", err)

@@ -39,7 +39,7 @@ const (
 type proofCounts struct {
 	requests                                                             int
 	states                                                               map[approval.State]int
-	cognitoWrites, reminders, orphans, behind                            int
+	cognitoWrites, reminders, foundByClick, foundBySweep, behind         int
 	kills, restarts, rolled, dbStops                                     int
 	commands, clicks, doubleClicks, redeliveries, retries, failedDeliver int64
 	envelopes, acked, notAcked, rollEnvelopes, rollNotAcked, rollLost    int
@@ -53,8 +53,8 @@ func (c proofCounts) log(t *testing.T, seed uint64) {
 		c.requests, c.states[approval.StateSucceeded], c.states[approval.StateFailed], c.states[approval.StateDenied],
 		c.states[approval.StateExpired], c.states[approval.StateCancelled], c.states[approval.StateInterrupted],
 		c.states[approval.StatePending]+c.states[approval.StateApproved])
-	t.Logf("Cognito writes %d; reminders %d; cards of requests withdrawn after their replica died %d; cards one step behind, their teller killed %d",
-		c.cognitoWrites, c.reminders, c.orphans, c.behind)
+	t.Logf("Cognito writes %d; reminders %d; cards whose thread was saved from a click on them %d, found by a sweeper after their replica died %d; cards one step behind, their teller killed %d",
+		c.cognitoWrites, c.reminders, c.foundByClick, c.foundBySweep, c.behind)
 	t.Logf("SIGKILLs %d, restarts %d, replicas restarted one by one %d, database stops %d", c.kills, c.restarts, c.rolled, c.dbStops)
 	t.Logf("slash commands %d, clicks %d (double %d), redeliveries %d, tried again %d, deliveries that failed %d",
 		c.commands, c.clicks, c.doubleClicks, c.redeliveries, c.retries, c.failedDeliver)
@@ -65,7 +65,7 @@ func (c proofCounts) log(t *testing.T, seed uint64) {
 // check waits for the replicas to settle what the load left (runs finished or found
 // interrupted, cards updated), then holds every request, card, thread, Cognito write and
 // envelope to what the issue promises, and returns the counts.
-func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad, fire *proofFire) proofCounts {
+func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad, fire *proofFire, fleet *proofFleet) proofCounts {
 	t.Helper()
 	st, err := postgres.Open(ctx, postgres.Config{URL: pf.storeURL, SkipMigrate: true}, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -114,7 +114,6 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 	}
 	ran := map[string]int{} // by Cognito user: runs started
 	cards := map[string]*approval.Request{}
-	var withdrawn []*approval.Request
 	for _, r := range reqs {
 		c.states[r.State]++
 		if !r.State.Final() && !listed[r.ID] {
@@ -125,9 +124,6 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 		}
 		if r.Thread.TS != "" {
 			cards[r.Thread.TS] = r
-		}
-		if r.Withdrawn {
-			withdrawn = append(withdrawn, r)
 		}
 		events, err := st.Events(ctx, r.ID)
 		if err != nil {
@@ -157,7 +153,8 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 		t.Errorf("the fake Cognito answered %d AdminResetUserPassword calls and sent %d codes", n, c.cognitoWrites)
 	}
 
-	pf.checkMessages(t, &c, cards, withdrawn)
+	pf.checkMessages(t, &c, cards, reqs)
+	c.foundByClick, c.foundBySweep = fleet.cardsFound()
 	pf.countEnvelopes(t, &c, fire)
 	return c
 }
@@ -187,6 +184,11 @@ func (pf *proofFixture) unsettled(ctx context.Context, st *postgres.DB, reqs []*
 			continue
 		}
 		if r.Thread.TS == "" {
+			if r.State == approval.StatePending {
+				// Its card is being posted, or its replica died before storing where the card
+				// is: a sweeper finds the card, or withdraws the request if it has none.
+				problems = append(problems, "request "+r.ID+" ("+r.Ticket+") is pending and has no card yet")
+			}
 			continue
 		}
 		m, ok := pf.f.slack.Message(r.Thread.Channel, r.Thread.TS)
@@ -229,10 +231,11 @@ func killedAfter(kills []time.Time, t time.Time) bool {
 }
 
 // checkMessages holds the channel to the requests: every message of the bot's at the top is
-// the card of a request (no notice beside a card, no second card) or of a request withdrawn
-// because its replica died before storing where its card is (counted), no thread holds two
-// reminders, and no succeeded run is also said to be interrupted. It counts the reminders.
-func (pf *proofFixture) checkMessages(t *testing.T, c *proofCounts, cards map[string]*approval.Request, withdrawn []*approval.Request) {
+// the card of a request that has it as its thread (no notice beside a card, no second card, no
+// card whose replica died before storing where it is left to a request without a thread), no
+// thread holds two reminders, and no succeeded run is also said to be interrupted. It counts
+// the reminders.
+func (pf *proofFixture) checkMessages(t *testing.T, c *proofCounts, cards map[string]*approval.Request, reqs []*approval.Request) {
 	t.Helper()
 	bot := pf.f.slack.BotUserID()
 	for _, m := range pf.f.slack.Messages(proofChannel) {
@@ -241,11 +244,9 @@ func (pf *proofFixture) checkMessages(t *testing.T, c *proofCounts, cards map[st
 		}
 		r, ok := cards[m.TS]
 		if !ok {
-			if w := withdrawnOn(m, withdrawn); w != nil {
-				// The replica that posted it was killed before it stored where the card is;
-				// another replica withdrew the request (README: A replica that dies).
-				t.Logf("request %s (%s) was withdrawn: its replica died before it stored its card", w.ID, w.Ticket)
-				c.orphans++
+			if w := requestOn(m, reqs); w != nil {
+				t.Errorf("the card of request %s (%s, %s, withdrawn %v) is not its thread (%+v): a card left without its request\n%s",
+					w.ID, w.Ticket, w.State, w.Withdrawn, w.Thread, m.Content())
 				continue
 			}
 			t.Errorf("a message of the bot's that is no request's card, posted beside the cards:\n%s", m.Content())
@@ -263,9 +264,9 @@ func (pf *proofFixture) checkMessages(t *testing.T, c *proofCounts, cards map[st
 	}
 }
 
-// withdrawnOn returns the withdrawn request whose card m is, or nil.
-func withdrawnOn(m slacktest.Message, withdrawn []*approval.Request) *approval.Request {
-	for _, r := range withdrawn {
+// requestOn returns the request whose card m is, by the request id the card shows, or nil.
+func requestOn(m slacktest.Message, reqs []*approval.Request) *approval.Request {
+	for _, r := range reqs {
 		if strings.Contains(m.Content(), r.ID) {
 			return r
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
 	"github.com/resetbot/resetbot/internal/pgtest"
 	"github.com/resetbot/resetbot/internal/slacktest"
@@ -112,7 +113,7 @@ func TestThreeReplicasUnderFire(t *testing.T) {
 	fire.run(t, ctx, rng, fleet, cluster, loadDone)
 	<-loadDone
 
-	counts := pf.check(t, ctx, load, &fire)
+	counts := pf.check(t, ctx, load, &fire, fleet)
 	counts.elapsed = time.Since(start)
 	counts.log(t, seed)
 	for _, p := range fleet.procs {
@@ -203,6 +204,8 @@ type proofFleet struct {
 	t     *testing.T
 	f     *fixture
 	procs []*process
+	// all is every replica started, the ones stopped since included, for their logs.
+	all []*process
 }
 
 // start starts one more replica and waits until it is ready.
@@ -211,6 +214,7 @@ func (fl *proofFleet) start(ctx context.Context) {
 	p := startProcess(fl.t, fl.f)
 	p.waitReady(fl.t, ctx, fl.f)
 	fl.procs = append(fl.procs, p)
+	fl.all = append(fl.all, p)
 }
 
 // replace starts a replica in the place of the i-th and waits until it is ready.
@@ -219,6 +223,27 @@ func (fl *proofFleet) replace(ctx context.Context, i int) {
 	p := startProcess(fl.t, fl.f)
 	p.waitReady(fl.t, ctx, fl.f)
 	fl.procs[i] = p
+	fl.all = append(fl.all, p)
+}
+
+// cardsFound counts, from every replica's log, the cards whose thread was saved from a click
+// on them (before the replica posting them did, or after it died) and by a sweeper (their
+// replica died before saving it).
+func (fl *proofFleet) cardsFound() (byClick, bySweep int) {
+	for _, p := range fl.all {
+		for _, l := range p.logLines() {
+			if l["msg"] != approval.CardFoundLog {
+				continue
+			}
+			switch l["found_by"] {
+			case "click":
+				byClick++
+			case "sweeper":
+				bySweep++
+			}
+		}
+	}
+	return byClick, bySweep
 }
 
 // kill stops the i-th replica with SIGKILL and waits until it is gone.
