@@ -121,7 +121,11 @@ func (s *Service) tell(ctx context.Context, r *Request, n Notice) {
 	if err := s.notify.Notify(ctx, r, n); err != nil {
 		s.log.ErrorContext(ctx, "notice not posted", "request_id", r.ID, "kind", n.Kind, "err", err)
 	}
-	s.redrawCard(ctx, r)
+	if !n.CardDrawn {
+		// A notice that left the card as the notice before it drew it has nothing to check:
+		// that notice checks after its own update.
+		s.redrawCard(ctx, r)
+	}
 }
 
 // maxRedraws bounds how often tell draws a card again that keeps changing under it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,10 +12,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/bot"
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
+	"github.com/resetbot/resetbot/internal/slackhttp"
+	"github.com/resetbot/resetbot/internal/slacktest"
 	"github.com/resetbot/resetbot/policy"
 	"github.com/resetbot/resetbot/policy/policyfile"
 	"github.com/resetbot/resetbot/store/sqlite"
@@ -63,10 +68,16 @@ func (b *benchNotifier) DeliverSecret(context.Context, *approval.Request, approv
 	return nil
 }
 
-// BenchmarkResetRequest measures one whole request: submit (policy, Cognito lookup over HTTP
-// with the real AWS SDK, store, card), one approval, the second lookup and the
-// AdminResetUserPassword call, and the recorded result, on SQLite and the fake Cognito.
-func BenchmarkResetRequest(b *testing.B) {
+// benchWorld is the workflow on SQLite, the real AWS SDK against the fake Cognito (100 users
+// in pool prod) and the notifier given.
+type benchWorld struct {
+	svc   *approval.Service
+	cog   *cognitotest.Server
+	users int
+}
+
+func newBenchWorld(b *testing.B, notifier approval.Notifier, members approval.Membership) *benchWorld {
+	b.Helper()
 	ctx := b.Context()
 	srv := cognitotest.New()
 	b.Cleanup(srv.Close)
@@ -88,24 +99,92 @@ func BenchmarkResetRequest(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = db.Close() })
-	svc, err := approval.New(approval.Config{Store: db, Directory: dir, Policy: pol, Notifier: &benchNotifier{},
+	svc, err := approval.New(approval.Config{Store: db, Directory: dir, Policy: pol, Notifier: notifier, Membership: members,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
+	return &benchWorld{svc: svc, cog: srv, users: len(users)}
+}
+
+// submit makes the i-th request.
+func (w *benchWorld) submit(b *testing.B, i int) *approval.Request {
+	b.Helper()
+	r, err := w.svc.Submit(b.Context(), approval.Submission{Team: "T1", Channel: "C1", Requester: "U0REQ", Pool: "prod",
+		Target: fmt.Sprintf("user%03d@example.com", i%w.users), Action: policy.ActionReset})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
+// approve approves a request, its envelope claimed with the approval, and checks it ran.
+func (w *benchWorld) approve(b *testing.B, id string, i int) {
+	b.Helper()
+	r, err := w.svc.ApproveEnvelope(b.Context(), id, policy.Approver{User: "U0LEAD"},
+		approval.Envelope{ID: fmt.Sprintf("env-%d", i), ReceivedAt: time.Now()})
+	if err != nil || r.State != approval.StateSucceeded {
+		b.Fatalf("approve: %v (state %v)", err, r.State)
+	}
+}
+
+// BenchmarkResetRequest measures one whole request: submit (policy, Cognito lookup over HTTP
+// with the real AWS SDK, store, card), one approval, the second lookup and the
+// AdminResetUserPassword call, and the recorded result, on SQLite and the fake Cognito.
+func BenchmarkResetRequest(b *testing.B) {
+	w := newBenchWorld(b, &benchNotifier{}, nil)
 	i := 0
 	for b.Loop() {
-		r, err := svc.Submit(ctx, approval.Submission{Team: "T1", Channel: "C1", Requester: "U0REQ", Pool: "prod",
-			Target: fmt.Sprintf("user%03d@example.com", i%len(users)), Action: policy.ActionReset})
+		w.approve(b, w.submit(b, i).ID, i)
+		i++
+	}
+	if got := w.cog.Calls("AdminResetUserPassword"); got != i {
+		b.Fatalf("AdminResetUserPassword calls = %d, want %d", got, i)
+	}
+}
+
+// BenchmarkApprove measures the approval alone, each request submitted with the timer stopped:
+// the click's write (which claims its envelope and the run), the lookup again, the
+// AdminResetUserPassword call, the recorded result and the notices. "counting" tells the
+// notices to a notifier that only counts them; "slack" tells them through the bot's Notifier,
+// with slack-go and the bot's transport, to the fake Slack, and reads the Slack user groups as
+// the bot does. The allocations include those of the fake Cognito and the fake Slack, which run
+// in the same process.
+func BenchmarkApprove(b *testing.B) {
+	b.Run("counting", func(b *testing.B) {
+		benchApprove(b, newBenchWorld(b, &benchNotifier{}, nil))
+	})
+	b.Run("slack", func(b *testing.B) {
+		fs, err := slacktest.Start(slacktest.WithTeam("T1", "bench"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		if r, err = svc.Approve(ctx, r.ID, policy.Approver{User: "U0LEAD"}); err != nil || r.State != approval.StateSucceeded {
-			b.Fatalf("approve: %v (state %v)", err, r.State)
+		b.Cleanup(fs.Close)
+		fs.AddUser(slacktest.User{ID: "U0REQ", Name: "req"})
+		fs.AddUser(slacktest.User{ID: "U0LEAD", Name: "lead"})
+		fs.AddChannel("C1", "support", "U0REQ", "U0LEAD", fs.BotUserID())
+		log := slog.New(slog.DiscardHandler)
+		transport, err := slackhttp.New(slackhttp.Config{Logger: log})
+		if err != nil {
+			b.Fatal(err)
 		}
+		client := slack.New(fs.BotToken(), slack.OptionAPIURL(fs.APIURL()), slack.OptionHTTPClient(&http.Client{Transport: transport}))
+		n, err := bot.NewNotifier(bot.NotifierConfig{Client: client, Logger: log})
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchApprove(b, newBenchWorld(b, n, n))
+	})
+}
+
+func benchApprove(b *testing.B, w *benchWorld) {
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		r := w.submit(b, i)
+		b.StartTimer()
+		w.approve(b, r.ID, i)
 		i++
-	}
-	if got := srv.Calls("AdminResetUserPassword"); got != i {
-		b.Fatalf("AdminResetUserPassword calls = %d, want %d", got, i)
 	}
 }

@@ -15,11 +15,17 @@ const (
 // (it is briefly away) and the run's lease lasts: within the lease no sweeper marks the run
 // interrupted, so the result written late is still the only one. It stops at once on a
 // conflict (the sweeper marked the run interrupted), and when the lease has run out: the
-// sweeper then marks it interrupted, and that is the outcome people are told.
+// sweeper then marks it interrupted, and that is the outcome people are told. The first
+// attempt starts from r, the request as claimed, without reading it again: while the run
+// holds its claim nobody else writes it, and a write that finds it moved on reads it again
+// as any other.
 func (s *Service) recordResult(ctx context.Context, r *Request, change func(cur *Request) ([]Event, error)) (*Request, error) {
 	wait := resultRetryFirst
+	cp := *r // change sets fields of its own; the slices are shared, never written
+	claimed := &cp
 	for attempt := 1; ; attempt++ {
-		final, err := s.mutate(ctx, r.ID, change)
+		final, err := s.mutateFrom(ctx, r.ID, claimed, change)
+		claimed = nil
 		if err == nil || ErrorCode(err) == ECONFLICT {
 			return final, err
 		}

@@ -20,7 +20,7 @@ const maxEcho = 1 << 20
 // and posting it). Every other field passes through unchanged; an answer that is not a JSON
 // object, or too large, passes through as it came.
 func dropEcho(resp *http.Response) error {
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxEcho+1))
+	b, err := readAll(resp.Body, resp.ContentLength, maxEcho+1)
 	rest := resp.Body
 	if err != nil {
 		_ = rest.Close()

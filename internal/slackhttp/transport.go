@@ -227,7 +227,7 @@ func readBody(req *http.Request) ([]byte, error) {
 		return nil, nil
 	}
 	defer func() { _ = req.Body.Close() }()
-	b, err := io.ReadAll(io.LimitReader(req.Body, maxBody+1))
+	b, err := readAll(req.Body, req.ContentLength, maxBody+1)
 	if err != nil {
 		return nil, fmt.Errorf("slackhttp: reading the request body: %w", err)
 	}
@@ -258,4 +258,17 @@ func (c *cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
 	c.cancel()
 	return err
+}
+
+// readAll reads at most limit bytes of r into a buffer sized once from size, the length the
+// body declares (-1 or 0 when unknown), instead of growing it as io.ReadAll does: a card's
+// form or Slack's answer is read without copying it over and over.
+func readAll(r io.Reader, size, limit int64) ([]byte, error) {
+	if size <= 0 || size >= limit {
+		return io.ReadAll(io.LimitReader(r, limit))
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(size) + bytes.MinRead)
+	_, err := buf.ReadFrom(io.LimitReader(r, limit))
+	return buf.Bytes(), err
 }
