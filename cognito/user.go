@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -14,13 +13,29 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/textform"
 	"github.com/resetbot/resetbot/policy"
 )
 
 // maxPages bounds a listing, in case a paginator never ends.
 const maxPages = 1000
 
-var subPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var hexDigits = textform.Chars("0-9a-fA-F")
+
+// isSub reports whether ref is a user's sub, a UUID:
+// ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$.
+func isSub(ref string) bool {
+	parts := strings.Split(ref, "-")
+	if len(parts) != 5 {
+		return false
+	}
+	for i, n := range []int{8, 4, 4, 4, 12} {
+		if !textform.Only(parts[i], hexDigits, n, n) {
+			return false
+		}
+	}
+	return true
+}
 
 // Lookup finds a user by username, email or sub, with their groups, as the workflow's one
 // type of a Cognito user (approval.User).
@@ -130,7 +145,7 @@ type finder struct {
 
 var finders = []finder{
 	{"email", isEmail, emailForms},
-	{"sub", subPattern.MatchString, func(ref string) []string { return []string{ref} }},
+	{"sub", isSub, func(ref string) []string { return []string{ref} }},
 }
 
 func isEmail(ref string) bool { return strings.Contains(ref, "@") }

@@ -2,10 +2,10 @@ package policy
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/resetbot/resetbot/internal/textform"
 	"github.com/resetbot/resetbot/internal/words"
 )
 
@@ -41,12 +41,15 @@ func deny(d *Decision, format string, args ...any) bool {
 	return false
 }
 
-// echoable matches what may be quoted back to a person as typed: nothing that could be markup.
-var echoable = regexp.MustCompile(`^[A-Za-z0-9._-]{1,40}$`)
+// echoableChars are what may be quoted back to a person as typed: nothing that could be markup.
+var echoableChars = textform.Chars("A-Za-z0-9._-")
+
+// echoable reports whether typed may be quoted back: ^[A-Za-z0-9._-]{1,40}$.
+func echoable(typed string) bool { return textform.Only(typed, echoableChars, 1, 40) }
 
 // named says "the pool" or "the pool \"x\"" when x is safe to quote back.
 func named(what, typed string) string {
-	if echoable.MatchString(typed) {
+	if echoable(typed) {
 		return fmt.Sprintf("%s %q", what, typed)
 	}
 	return what

@@ -2,10 +2,11 @@ package policy
 
 import (
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/resetbot/resetbot/internal/textform"
 )
 
 // PrincipalKind is how a requester or approver entry names people.
@@ -27,11 +28,24 @@ type Principal struct {
 // Handle reports whether p names a user group by its @handle, which can be renamed.
 func (p Principal) Handle() bool { return p.Kind == Group && strings.HasPrefix(p.ID, "@") }
 
+// The forms of a principal (textform: no regular expression to compile at start).
 var (
-	userIDPattern  = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
-	groupIDPattern = regexp.MustCompile(`^S[A-Z0-9]{2,}$`)
-	handlePattern  = regexp.MustCompile(`^@[a-z0-9][a-z0-9._-]{0,79}$`)
+	userIDFirst, groupIDFirst = textform.Chars("UW"), textform.Chars("S")
+	slackIDRest               = textform.Chars("A-Z0-9")
+	handleFirst, handleRest   = textform.Chars("a-z0-9"), textform.Chars("a-z0-9._-")
 )
+
+// isUserID reports whether s is a Slack user id: ^[UW][A-Z0-9]{2,}$.
+func isUserID(s string) bool { return textform.Run(s, userIDFirst, slackIDRest, 2, -1) }
+
+// isGroupID reports whether s is a Slack user-group id: ^S[A-Z0-9]{2,}$.
+func isGroupID(s string) bool { return textform.Run(s, groupIDFirst, slackIDRest, 2, -1) }
+
+// isHandle reports whether s is a user-group @handle in lower case: ^@[a-z0-9][a-z0-9._-]{0,79}$.
+func isHandle(s string) bool {
+	h, ok := strings.CutPrefix(s, "@")
+	return ok && textform.Run(h, handleFirst, handleRest, 0, 79)
+}
 
 // PrincipalExpected says what an entry of requesters or approvers may be.
 const PrincipalExpected = `a Slack user id (U0123ABCD), a user-group id (S0123ABCD) or a user-group @handle`
@@ -44,11 +58,11 @@ func ParsePrincipal(s string, anyoneOK bool) (Principal, error) {
 		return Principal{Kind: Anyone}, nil
 	case s == "*":
 		return Principal{}, errors.New(`"*" (anyone) is for requesters; approvers are named: ` + PrincipalExpected)
-	case userIDPattern.MatchString(s):
+	case isUserID(s):
 		return Principal{Kind: User, ID: s}, nil
-	case groupIDPattern.MatchString(s):
+	case isGroupID(s):
 		return Principal{Kind: Group, ID: s}, nil
-	case handlePattern.MatchString(strings.ToLower(s)):
+	case isHandle(strings.ToLower(s)):
 		return Principal{Kind: Group, ID: strings.ToLower(s)}, nil
 	}
 	expected := PrincipalExpected

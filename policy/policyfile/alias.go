@@ -2,7 +2,7 @@ package policyfile
 
 import (
 	"fmt"
-	"regexp"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -18,11 +18,30 @@ type use struct {
 	at     ast.Node // the alias, or the anchor
 }
 
-// indexes are the list indexes of a field path, which shape removes.
-var indexes = regexp.MustCompile(`\[[0-9]+\]`)
-
-// shape names the kind of field at path: rules[2].actions is rules[].actions.
-func shape(path string) string { return indexes.ReplaceAllString(path, "[]") }
+// shape names the kind of field at path: rules[2].actions is rules[].actions. Every list index
+// ([0-9]+ in brackets) becomes [].
+func shape(path string) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(path, '[')
+		if open < 0 {
+			b.WriteString(path)
+			return b.String()
+		}
+		n := 0
+		for open+1+n < len(path) && path[open+1+n] >= '0' && path[open+1+n] <= '9' {
+			n++
+		}
+		if n > 0 && open+1+n < len(path) && path[open+1+n] == ']' {
+			b.WriteString(path[:open])
+			b.WriteString("[]")
+			path = path[open+2+n:]
+			continue
+		}
+		b.WriteString(path[:open+1])
+		path = path[open+1:]
+	}
+}
 
 // used records that the value at path is the value of an anchor, when n, the node written
 // there, is an alias or an anchor.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"github.com/resetbot/resetbot/internal/textform"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -105,7 +106,7 @@ func (r *reader) pools(c *policy.Config, pools keyed[poolDoc]) {
 		if r.bad(path) || !r.good(id) {
 			continue
 		}
-		idRegion := poolIDPattern.FindStringSubmatch(e.Value.ID)[1]
+		idRegion, _ := textform.PoolID(e.Value.ID)
 		if region == "" || r.bad(join(path, "region")) {
 			region = idRegion
 		}

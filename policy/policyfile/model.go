@@ -3,28 +3,57 @@ package policyfile
 // The policy file as typed values, which reader fills from the syntax tree. The yaml tag names
 // a field; what says in plain words what its value is, for "expected X, got Y", and item what
 // each entry of a list or keyed mapping is; text names the check of textChecks each text must
-// pass, keys what a chosen key is (a name of namePattern), unique refuses a text listed twice,
+// pass, keys what a chosen key is (a name: isName), unique refuses a text listed twice,
 // and range bounds a whole number. What the tags cannot say is checked in check.go.
 
 import (
-	"regexp"
 	"unicode"
+
+	"github.com/resetbot/resetbot/internal/textform"
 )
 
-// textChecks are the forms a text may have to take, and what to say when it does not.
+// textChecks are the forms a text may have to take, and what to say when it does not. The
+// forms are written with textform, not regular expressions, which would be compiled at every
+// start; forms_test.go holds each to the regular expression it stands for.
 var textChecks = map[string]struct {
 	ok       func(string) bool
 	expected string
 }{
-	"team":       {regexp.MustCompile(`^T[A-Z0-9]{2,}$`).MatchString, "a Slack team id like T0123ABCD"},
-	"enterprise": {regexp.MustCompile(`^E[A-Z0-9]{2,}$`).MatchString, "a Slack enterprise id like E0123ABCD"},
-	"channel":    {regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`).MatchString, "a Slack channel id like C0123ABCD (not its #name)"},
-	"region":     {regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`).MatchString, "an AWS region like eu-west-1"},
-	"pool":       {poolIDPattern.MatchString, "a user pool id like eu-west-1_AbCdEf123"},
-	"rule":       {regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`).MatchString, "a rule name of letters, digits, ., - and _ (up to 64)"},
-	"effect":     {regexp.MustCompile(`^(allow|deny)$`).MatchString, "allow or deny"},
+	"team":       {slackID("T"), "a Slack team id like T0123ABCD"},
+	"enterprise": {slackID("E"), "a Slack enterprise id like E0123ABCD"},
+	"channel":    {slackID("CGD"), "a Slack channel id like C0123ABCD (not its #name)"},
+	"region":     {textform.Region, "an AWS region like eu-west-1"},
+	"pool":       {isPoolID, "a user pool id like eu-west-1_AbCdEf123"},
+	"rule":       {isRuleName, "a rule name of letters, digits, ., - and _ (up to 64)"},
+	"effect":     {func(s string) bool { return s == "allow" || s == "deny" }, "allow or deny"},
 	"group":      {isGroupName, "a Cognito group name"},
 }
+
+// slackIDRest are the characters of a Slack id after its first.
+var slackIDRest = textform.Chars("A-Z0-9")
+
+// slackID is the check of a Slack id whose first character is one of first: ^[first][A-Z0-9]{2,}$.
+func slackID(first string) func(string) bool {
+	set := textform.Chars(first)
+	return func(s string) bool { return textform.Run(s, set, slackIDRest, 2, -1) }
+}
+
+// isPoolID reports whether s is a user pool id: ^[a-z]{2}(-[a-z]+)+-[0-9]+_[0-9A-Za-z]+$.
+func isPoolID(s string) bool {
+	_, ok := textform.PoolID(s)
+	return ok
+}
+
+var ruleFirst, ruleRest = textform.Chars("A-Za-z0-9"), textform.Chars("A-Za-z0-9._-")
+
+// isRuleName reports whether s is a rule's name: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$.
+func isRuleName(s string) bool { return textform.Run(s, ruleFirst, ruleRest, 0, 63) }
+
+var nameFirst, nameRest = textform.Chars("a-z0-9"), textform.Chars("a-z0-9_-")
+
+// isName reports whether s is a name the policy file chooses (a pool, an identity check):
+// ^[a-z0-9][a-z0-9_-]{0,31}$.
+func isName(s string) bool { return textform.Run(s, nameFirst, nameRest, 0, 31) }
 
 // groupNameRunes are the characters of a Cognito group name: letters, marks, symbols, digits
 // and punctuation.
@@ -42,11 +71,6 @@ func isGroupName(s string) bool {
 	}
 	return n >= 1 && n <= 128
 }
-
-var (
-	poolIDPattern = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-[0-9]+)_[0-9A-Za-z]+$`)
-	namePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
-)
 
 const nameExpected = "a short name in lower case: letters, digits, - and _"
 

@@ -161,7 +161,7 @@ func (r *reader) mapping(n ast.Node, v reflect.Value, path string, s spec) {
 	for i, e := range es {
 		item, p := v.Index(i), join(path, e.key)
 		item.Field(0).SetString(e.key)
-		if namePattern.MatchString(e.key) {
+		if isName(e.key) {
 			r.read(e.value, e.keyAt, item.Field(1), p, spec{what: s.item})
 		} else {
 			r.at[p] = place{e.keyAt, nil}
