@@ -147,6 +147,14 @@ var controlRoutes = []controlRoute{
 		s.Latency(a.Method, time.Duration(a.MS)*time.Millisecond)
 		return okBody, nil
 	})},
+	{"POST /control/scopes", decoded(func(s *Server, _ context.Context, a struct {
+		Revoke []string `json:"revoke"`
+		Grant  []string `json:"grant"`
+	}) (any, error) {
+		s.RevokeScopes(a.Revoke...)
+		s.GrantScopes(a.Grant...)
+		return okBody, nil
+	})},
 	{"POST /control/ratelimits", decoded(func(s *Server, _ context.Context, a struct {
 		Enabled bool `json:"enabled"`
 	}) (any, error) {

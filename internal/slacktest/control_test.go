@@ -124,6 +124,15 @@ func TestControlAPI(t *testing.T) {
 	if _, _, err := api(srv).PostMessageContext(testCtx(t), support, slack.MsgOptionText("x", false)); err == nil || err.Error() != "fatal_error" {
 		t.Errorf("after /control/fail: %v", err)
 	}
+	history := &slack.GetConversationHistoryParameters{ChannelID: support}
+	control(t, srv, "POST", "scopes", map[string][]string{"revoke": {"channels:history"}}, nil)
+	if _, err := api(srv).GetConversationHistoryContext(testCtx(t), history); err == nil || err.Error() != "missing_scope" {
+		t.Errorf("after /control/scopes revoked channels:history: %v", err)
+	}
+	control(t, srv, "POST", "scopes", map[string][]string{"grant": {"channels:history"}}, nil)
+	if _, err := api(srv).GetConversationHistoryContext(testCtx(t), history); err != nil {
+		t.Errorf("after /control/scopes granted channels:history: %v", err)
+	}
 	var conns []slacktest.ConnInfo
 	if control(t, srv, "GET", "connections", nil, &conns); len(conns) != 1 {
 		t.Errorf("connections = %+v", conns)

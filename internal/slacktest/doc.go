@@ -105,6 +105,7 @@
 //	POST /control/ratelimits   {"enabled"}              POST /control/ping    {"interval_ms"}
 //	POST /control/disconnect   {"reason","conn"}        POST /control/drop
 //	POST /control/route        {"mode":"random|oldest|newest|conn","conn"}
+//	POST /control/scopes       {"revoke":[scope…],"grant":[scope…]}
 //
 // Run it standalone with
 //
