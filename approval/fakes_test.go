@@ -561,6 +561,13 @@ func (f *faultStore) Pending(ctx context.Context) ([]*approval.Request, error) {
 	return f.Store.Pending(ctx)
 }
 
+func (f *faultStore) EachPending(ctx context.Context, fn func(*approval.Request) error) error {
+	if err := f.err("EachPending"); err != nil {
+		return err
+	}
+	return f.Store.EachPending(ctx, fn)
+}
+
 func (f *faultStore) History(ctx context.Context, poolID, username string, limit int) ([]*approval.Request, error) {
 	if err := f.err("History"); err != nil {
 		return nil, err

@@ -59,26 +59,43 @@ func (s *Service) Sweep(ctx context.Context) error {
 		}
 	}
 	defer s.warnScopeMissing(ctx)
-	open, err := s.store.Pending(ctx)
+	left, err := s.leftHalfway(ctx, now)
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("sweep: list pending requests: %w", err))...)
 	}
-	for _, r := range open {
-		if now.Before(r.UpdatedAt.Add(s.lease)) {
-			continue // its process may still be working on it
-		}
-		for _, step := range resumeSteps {
-			if !step.applies(r) {
-				continue
-			}
-			s.log.InfoContext(ctx, "resuming a request left halfway", "request_id", r.ID, "state", r.State, "step", step.name)
-			if _, err := step.do(s, ctx, r); err != nil && !errors.Is(skipConflict(err), errSkip) {
-				errs = append(errs, fmt.Errorf("sweep: %s %s: %w", step.name, r.ID, err))
-			}
-			break
+	for _, l := range left {
+		s.log.InfoContext(ctx, "resuming a request left halfway", "request_id", l.r.ID, "state", l.r.State, "step", l.step.name)
+		if _, err := l.step.do(s, ctx, l.r); err != nil && !errors.Is(skipConflict(err), errSkip) {
+			errs = append(errs, fmt.Errorf("sweep: %s %s: %w", l.step.name, l.r.ID, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// halfway is a request a stopped process left halfway, and the step that finishes it.
+type halfway struct {
+	r    *Request
+	step resumeStep
+}
+
+// leftHalfway reads the pending and approved requests one at a time and keeps those untouched
+// for a lease that a resume step applies to: a pass over thousands of open requests holds
+// only the few left halfway, and acts on them once the read is over.
+func (s *Service) leftHalfway(ctx context.Context, now time.Time) ([]halfway, error) {
+	var left []halfway
+	err := s.store.EachPending(ctx, func(r *Request) error {
+		if now.Before(r.UpdatedAt.Add(s.lease)) {
+			return nil // its process may still be working on it
+		}
+		for _, step := range resumeSteps {
+			if step.applies(r) {
+				left = append(left, halfway{r: r, step: step})
+				return nil
+			}
+		}
+		return nil
+	})
+	return left, err
 }
 
 // resumeStep finishes what a process that stopped halfway left: when applies, do it.

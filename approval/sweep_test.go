@@ -129,7 +129,7 @@ func TestSweepResumesAnApprovedRequestNobodyClaimed(t *testing.T) {
 }
 
 func TestSweepErrors(t *testing.T) {
-	for _, method := range []string{"Due", "Pending", "Update"} {
+	for _, method := range []string{"Due", "EachPending", "Update"} {
 		t.Run(method, func(t *testing.T) {
 			h := newHarness(t)
 			r := h.submit(sub(prod, policy.ActionReset))
