@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -36,10 +37,11 @@ func TestEveryConnectionIsConfigured(t *testing.T) {
 		db        *sql.DB
 		n         int
 		queryOnly string
+		cacheSize string
 	}{
 		// The writer's connection is taken from under the stopped writer: nothing writes here.
-		{"writer", s.wdb, 1, "0"},
-		{"reader", s.rdb, readConns, "1"},
+		{"writer", s.wdb, 1, "0", "-2000"},                           // SQLite's default
+		{"reader", s.rdb, readConns, "1", fmt.Sprint(-readCacheKiB)}, // a small cache: WAL drops it at every commit
 	} {
 		for i := range pool.n {
 			c, err := pool.db.Conn(ctx)
@@ -55,11 +57,15 @@ func TestEveryConnectionIsConfigured(t *testing.T) {
 				}
 				got[name] = v
 			}
-			var queryOnly string
+			var queryOnly, cacheSize string
 			if err := c.QueryRowContext(ctx, "PRAGMA query_only").Scan(&queryOnly); err != nil {
 				t.Fatal(err)
 			}
+			if err := c.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cacheSize); err != nil {
+				t.Fatal(err)
+			}
 			got["query_only"], want["query_only"] = queryOnly, pool.queryOnly
+			got["cache_size"], want["cache_size"] = cacheSize, pool.cacheSize
 			if diff := cmp.Diff(got, want); diff != "" {
 				t.Errorf("%s connection %d settings (-got +want):\n%s", pool.name, i, diff)
 			}

@@ -29,7 +29,7 @@ func OpenReader(ctx context.Context, path string, logger *slog.Logger) (*DB, err
 		return nil, fmt.Errorf("sqlite: open reader %s: %w", path, err)
 	}
 	s := &DB{log: logger.With("store", "sqlite", "path", abs), health: health{now: time.Now},
-		ops: make(chan *writeOp), quit: make(chan struct{}), stopped: make(chan struct{})}
+		ops: make(chan *writeOp), shrink: make(chan chan error), quit: make(chan struct{}), stopped: make(chan struct{})}
 	fail := func(err error) (*DB, error) {
 		_ = s.closeAll()
 		return nil, fmt.Errorf("sqlite: open reader %s: %w", path, err)

@@ -43,7 +43,8 @@ func (s *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // writeLoop is the one writer: it takes the first waiting write, every other waiting one up
-// to maxBatch, and commits them together, until the store is closed.
+// to maxBatch, and commits them together, until the store is closed. Between batches it frees
+// its connection's cache when ReleaseMemory asks.
 func (s *DB) writeLoop() {
 	defer close(s.stopped)
 	batch := make([]*writeOp, 0, maxBatch)
@@ -52,6 +53,9 @@ func (s *DB) writeLoop() {
 		select {
 		case op := <-s.ops:
 			batch = append(batch[:0], op)
+		case done := <-s.shrink:
+			done <- s.shrinkWriter()
+			continue
 		case <-s.quit:
 			return
 		}
