@@ -17,6 +17,7 @@ import (
 	"github.com/resetbot/resetbot/bot"
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/internal/httpserver"
+	"github.com/resetbot/resetbot/internal/idlerelease"
 	"github.com/resetbot/resetbot/internal/metrics"
 	"github.com/resetbot/resetbot/internal/slackhttp"
 	"github.com/resetbot/resetbot/policy/policyfile"
@@ -36,6 +37,7 @@ type App struct {
 	bot     *bot.Bot
 	http    *httpserver.Server
 	sweep   time.Duration
+	release *idlerelease.Watcher
 
 	// opening is the store, the AWS configuration and the workflow built on them, which New
 	// opens while the Socket Mode connection may already be opening (see opening.go).
@@ -94,6 +96,9 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	if err != nil {
 		return nil, fmt.Errorf("slack notifier: %w", err)
 	}
+	if a.release, err = newIdleRelease(shared, a.openedStore, log); err != nil {
+		return nil, err
+	}
 	a.bot, err = bot.New(bot.Config{
 		Notifier:         notifier,
 		Workflow:         &a.workflow,
@@ -107,7 +112,10 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		Workers:          cfg.Workers,
 		QueueSize:        cfg.WorkQueue,
 		ObserveQueueWait: a.metrics.QueueWait,
-		ObserveInFlight:  a.metrics.InFlight,
+		ObserveInFlight: func(delta int) {
+			a.metrics.InFlight(delta)
+			a.release.Observe(delta)
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("slack bot: %w", err)
@@ -314,6 +322,9 @@ func errOrStopped(err error) error {
 // Call it after Run has returned, or instead of Run.
 func (a *App) Close() error {
 	var errs []error
+	if a.release != nil {
+		a.release.Stop()
+	}
 	if a.http != nil {
 		errs = append(errs, a.http.Close())
 	}

@@ -82,6 +82,14 @@ func (o *opening) opened() bool {
 	}
 }
 
+// openedStore is the store once the opening has ended well, and nil before.
+func (o *opening) openedStore() approval.Store {
+	if !o.opened() {
+		return nil
+	}
+	return o.store
+}
+
 // storeReady is the readiness check of the store: open, and answering.
 func (o *opening) storeReady(ctx context.Context) error {
 	select {

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/internal/idlerelease"
+)
+
+// When a busy bot gives memory back (internal/idlerelease): once the work pool has run
+// releaseBusy pieces at once and then none for releaseQuiet, at most once per releaseGap.
+const (
+	releaseQuiet = time.Second
+	releaseGap   = 30 * time.Second
+	releaseBusy  = 32
+	// releaseStoreTimeout bounds the store's part of a release.
+	releaseStoreTimeout = 10 * time.Second
+	// connectionsClosing is how long the release lets the closed connections' goroutines end
+	// before collecting, so that their stacks and buffers go in the same collection.
+	connectionsClosing = 100 * time.Millisecond
+)
+
+// memoryReleaser is a store that can give back the memory its connections hold (SQLite's page
+// caches); PostgreSQL's pool sizes itself.
+type memoryReleaser interface {
+	ReleaseMemory(ctx context.Context) error
+}
+
+// newIdleRelease watches the work pool and runs releaseMemory after a busy period.
+func newIdleRelease(shared *http.Transport, store func() approval.Store, log *slog.Logger) (*idlerelease.Watcher, error) {
+	return idlerelease.New(idlerelease.Config{
+		Quiet:   releaseQuiet,
+		Gap:     releaseGap,
+		Busy:    releaseBusy,
+		Release: releaseMemory(shared, store, log),
+	})
+}
+
+// releaseMemory closes the idle HTTP connections of the shared transport, has the store free
+// its caches (once it is open: store returns nil before), and gives the Go heap's free memory
+// back to the OS. Without it, what a burst grew
+// stays: the heap until the next collection, which an idle bot may not run for two minutes, and
+// the connections (two goroutines and their buffers each) for their idle timeout. Two
+// collections: the first leaves what sync.Pools held to the second.
+func releaseMemory(shared *http.Transport, store func() approval.Store, log *slog.Logger) func() {
+	return func() {
+		start := time.Now()
+		shared.CloseIdleConnections()
+		if r, ok := store().(memoryReleaser); ok {
+			ctx, cancel := context.WithTimeout(context.Background(), releaseStoreTimeout)
+			if err := r.ReleaseMemory(ctx); err != nil {
+				log.Warn("the store kept its caches after a busy period", "err", err)
+			}
+			cancel()
+		}
+		time.Sleep(connectionsClosing)
+		runtime.GC()
+		debug.FreeOSMemory()
+		log.Debug("memory given back after a busy period", "took", time.Since(start).String())
+	}
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/resetbot/resetbot/approval"
+)
+
+// releasingStore counts the releases asked of it.
+type releasingStore struct {
+	approval.Store
+	released atomic.Int32
+}
+
+func (s *releasingStore) ReleaseMemory(context.Context) error {
+	s.released.Add(1)
+	return nil
+}
+
+// TestReleaseMemoryClosesIdleConnectionsAndTheStoresCaches: the release after a busy period
+// closes the shared transport's idle connections and has the store free its caches.
+func TestReleaseMemoryClosesIdleConnectionsAndTheStoresCaches(t *testing.T) {
+	closed := make(chan struct{}, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "ok")
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			closed <- struct{}{}
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	shared := newHTTPTransport(4)
+	resp, err := (&http.Client{Transport: shared}).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+
+	store := &releasingStore{}
+	releaseMemory(shared, func() approval.Store { return store }, slog.New(slog.DiscardHandler))()
+
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Error("the idle connection is still open after the release")
+	}
+	if got := store.released.Load(); got != 1 {
+		t.Errorf("the store was asked to release %d times, want 1", got)
+	}
+}
