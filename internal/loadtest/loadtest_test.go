@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"debug/elf"
 	"path/filepath"
 	"testing"
 	"time"
@@ -23,6 +24,7 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	assertShipped(t, binary)
 	cfg := func(name string) Config {
 		return Config{Binary: binary, Dir: filepath.Join(dir, name), CognitoLatency: 10 * time.Millisecond}
 	}
@@ -61,5 +63,24 @@ func TestSmoke(t *testing.T) {
 	}
 	if diff := cmp.Diff(countsOf(approvals), counts{Envelopes: 10, Posted: 5, Resets: 5}); diff != "" {
 		t.Errorf("approvals (-got +want):\n%s\n%+v", diff, approvals)
+	}
+}
+
+// assertShipped checks that the binary is built as the one people run: static, with no
+// interpreter to load it, and without symbol tables.
+func assertShipped(t *testing.T, binary string) {
+	t.Helper()
+	f, err := elf.Open(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Error("the binary is dynamically linked (it has an interpreter); the Dockerfile builds it with CGO_ENABLED=0")
+		}
+	}
+	if f.Section(".symtab") != nil {
+		t.Error("the binary has a symbol table; the Dockerfile builds it with -ldflags \"-s -w\"")
 	}
 }

@@ -11,12 +11,14 @@ import (
 	"time"
 )
 
-// Build compiles cmd/resetbot into dir and returns the binary's path. moduleDir is the
-// repository's root (where go.mod is).
+// Build compiles cmd/resetbot into dir as the Dockerfile and the README build the binary
+// people run — static (CGO_ENABLED=0), without symbol tables (-s -w) — and returns its path.
+// moduleDir is the repository's root (where go.mod is).
 func Build(ctx context.Context, moduleDir, dir string) (string, error) {
 	out := filepath.Join(dir, "resetbot")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./cmd/resetbot")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./cmd/resetbot")
 	cmd.Dir = moduleDir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building resetbot: %w\n%s", err, b)
 	}
