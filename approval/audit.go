@@ -102,11 +102,12 @@ func (s *Service) appendEvent(ctx context.Context, e Event) {
 	}
 }
 
-// tell posts a notice in a request's thread. A failure is logged: Slack being down must not
-// undo a decision already stored. A request has a thread before anyone can decide on it
-// (awaitCard, stillOpen); a notice about one that has none (its card was never posted) is
-// logged and not posted, rather than posted beside the cards where nobody can tell which
-// request it is about.
+// tell posts a notice in a request's thread, draws its card (unless the notice before drew it
+// from the same version) and marks the version drawn. A failure is logged: Slack being down must
+// not undo a decision already stored, and a card left behind is drawn again by a sweeper. A
+// request has a thread before anyone can decide on it (awaitCard, stillOpen); a notice about one
+// that has none (its card was never posted) is logged and not posted, rather than posted beside
+// the cards where nobody can tell which request it is about.
 func (s *Service) tell(ctx context.Context, r *Request, n Notice) {
 	if r.Thread.TS == "" {
 		if cur, err := s.store.Get(context.WithoutCancel(ctx), r.ID); err == nil {
@@ -118,42 +119,20 @@ func (s *Service) tell(ctx context.Context, r *Request, n Notice) {
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
-	if err := s.notify.Notify(ctx, r, n); err != nil {
+	err := s.notify.Notify(ctx, r, n)
+	if err != nil {
 		s.log.ErrorContext(ctx, "notice not posted", "request_id", r.ID, "kind", n.Kind, "err", err)
 	}
-	if !n.CardDrawn {
-		// A notice that left the card as the notice before it drew it has nothing to check:
-		// that notice checks after its own update.
-		s.redrawCard(ctx, r)
+	if n.CardDrawn {
+		// A notice that left the card as the notice before it drew it has nothing to check
+		// or mark: that notice checks after its own update, and marks what it drew.
+		return
 	}
-}
-
-// maxRedraws bounds how often tell draws a card again that keeps changing under it.
-const maxRedraws = 5
-
-// redrawCard draws the card again while the stored request is newer than the one it was last
-// drawn from. Decisions on one request are told at once, by several replicas, and Slack applies
-// their card updates in the order they arrive, which need not be the order of the changes: an
-// "approved (1 of 2)" drawn after the denial that followed it would leave the card waiting for
-// approval. Whoever updated a card last reads the request again after the update and draws it
-// anew when it has moved on, so the last update of a card is of the newest request.
-func (s *Service) redrawCard(ctx context.Context, r *Request) {
-	drawn := r
-	for range maxRedraws {
-		cur, err := s.store.Get(ctx, r.ID)
-		if err != nil {
-			s.log.WarnContext(ctx, "card not checked after its update", "request_id", r.ID, "err", err)
-			return
-		}
-		if cur.Version == drawn.Version || cur.Thread.TS == "" {
-			return
-		}
-		if err := s.notify.UpdateCard(ctx, cur); err != nil {
-			s.log.ErrorContext(ctx, "card not updated", "request_id", r.ID, "err", err)
-			return
-		}
-		drawn = cur
+	var drawn int64 // the version the card was drawn from here, 0 for none
+	if err == nil {
+		drawn = r.Version
 	}
+	s.markDrawn(ctx, r.ID, s.redrawCard(ctx, r, drawn))
 }
 
 // threadWait bounds how long a decision waits for its request's card to be posted.

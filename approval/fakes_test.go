@@ -235,6 +235,11 @@ type fakeNotifier struct {
 	// findErr, when set, is FindCard's answer; finds counts its calls.
 	findErr error
 	finds   int
+	// drawErr, when set, makes every draw of a card fail: UpdateCard, and the update of the
+	// card a notice makes (the notice itself is posted).
+	drawErr error
+	// shown is, per request, what its card shows: the last draw that succeeded.
+	shown map[string]cardUpdate
 	// onCard, when set, runs while a card is being posted (outside the lock).
 	onCard func(r *approval.Request)
 	// onNotify, when set, runs while a notice is being posted (outside the lock).
@@ -257,6 +262,7 @@ func (f *fakeNotifier) PostCard(_ context.Context, r *approval.Request) (approva
 		f.posted = map[string]approval.Thread{}
 	}
 	f.posted[r.ID] = t
+	f.draw(r)
 	return t, nil
 }
 
@@ -283,7 +289,43 @@ func (f *fakeNotifier) Notify(_ context.Context, r *approval.Request, n approval
 		close(f.told)
 		f.told = nil
 	}
-	return f.notifyErr
+	if f.notifyErr != nil || n.CardDrawn {
+		return f.notifyErr
+	}
+	if f.drawErr != nil {
+		return f.drawErr
+	}
+	f.draw(r)
+	return nil
+}
+
+// draw records that r's card shows r now. The caller holds f.mu.
+func (f *fakeNotifier) draw(r *approval.Request) {
+	if f.shown == nil {
+		f.shown = map[string]cardUpdate{}
+	}
+	f.shown[r.ID] = cardUpdate{ID: r.ID, State: r.State, Version: r.Version}
+}
+
+// shows is what the card of request id shows: the request as it was last drawn.
+func (f *fakeNotifier) shows(id string) cardUpdate {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.shown[id]
+}
+
+// setDrawErr makes every draw of a card fail with err from now on (nil: succeed).
+func (f *fakeNotifier) setDrawErr(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.drawErr = err
+}
+
+// drawn counts the cards drawn again with no notice.
+func (f *fakeNotifier) drawn() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.updates)
 }
 
 // waitNotice returns once a notice of the kind has been told about a request, or ctx ends.
@@ -311,7 +353,14 @@ func (f *fakeNotifier) UpdateCard(_ context.Context, r *approval.Request) error 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.updates = append(f.updates, cardUpdate{ID: r.ID, State: r.State, Version: r.Version})
-	return f.notifyErr
+	switch {
+	case f.notifyErr != nil:
+		return f.notifyErr
+	case f.drawErr != nil:
+		return f.drawErr
+	}
+	f.draw(r)
+	return nil
 }
 
 func (f *fakeNotifier) DeliverSecret(_ context.Context, r *approval.Request, s approval.Secret) error {

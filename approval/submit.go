@@ -92,8 +92,14 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		cur.Thread = thread
 		return nil, nil
 	})
-	if errors.Is(err, errSkip) {
+	switch {
+	case errors.Is(err, errSkip):
 		err = nil
+	case err == nil:
+		// The card, posted from the version before, shows this one: saving where it is
+		// changed nothing on it. (A card a click saved first is left to that click's notice,
+		// or to a sweeper.)
+		s.markDrawn(ctx, r.ID, r.Version)
 	}
 	if err != nil {
 		log.ErrorContext(ctx, "saving the request's thread failed", "err", err)

@@ -39,7 +39,8 @@ func remindDue(r *Request, now time.Time) bool {
 // interrupted, and finishes what a stopped process left halfway (resumeSteps): approved
 // requests nobody claimed run, requests that need no approval run, requests whose card was
 // never posted are withdrawn. Every change is a compare-and-swap, so several
-// processes may sweep at once: each thing is done once.
+// processes may sweep at once: each thing is done once. Last, it draws again the cards left
+// behind their request (drawCardsBehind), which any process may do, twice without harm.
 func (s *Service) Sweep(ctx context.Context) error {
 	now := s.now()
 	due, err := s.store.Due(ctx, now)
@@ -68,6 +69,9 @@ func (s *Service) Sweep(ctx context.Context) error {
 		if _, err := l.step.do(s, ctx, l.r); err != nil && !errors.Is(skipConflict(err), errSkip) {
 			errs = append(errs, fmt.Errorf("sweep: %s %s: %w", l.step.name, l.r.ID, err))
 		}
+	}
+	if err := s.drawCardsBehind(ctx, now); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

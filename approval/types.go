@@ -241,6 +241,20 @@ type Store interface {
 	// is ErrClaimedBefore (whatever the request's version); on a conflict it writes nothing,
 	// the claim neither. A zero e claims nothing: it is Update.
 	UpdateClaiming(ctx context.Context, r *Request, e Envelope, events ...Event) error
+	// MarkDrawn records that the request's card was drawn from version: the drawn version the
+	// store keeps for the request becomes the larger of the stored one and version, never more
+	// than the request's Version, so that a late or repeated mark never lowers it. It records
+	// no change of the request: its Version, UpdatedAt and every other field stay as they are
+	// and no event is written, so it never conflicts with an Update, and an Update after it
+	// still needs the request's Version. A request with no thread has no card to draw: Create
+	// and Update keep its drawn version at its Version (a request created with a thread starts
+	// drawn at 0). An unknown id is an error with code ENOTFOUND.
+	MarkDrawn(ctx context.Context, id string, version int64) error
+	// CardsBehind lists, oldest first, the requests whose card is behind them: they have a
+	// thread, their drawn version (MarkDrawn) is older than their Version, and their UpdatedAt
+	// is before settled (nobody has changed them since). It reads only such requests, from an
+	// index of them, however many the store holds.
+	CardsBehind(ctx context.Context, settled time.Time) ([]*Request, error)
 	// Append adds an audit event that records no state change (status, history, refusals).
 	Append(ctx context.Context, e Event) error
 	// ClaimEnvelope records a Slack envelope id as handled. It reports true for the first

@@ -10,3 +10,6 @@ func WithoutIdlePing(c Config) Config {
 
 // EventQuery is the SELECT that ScanEvents runs for a filter, for tests that read its plan.
 var EventQuery = eventQuery
+
+// BehindSQL is the SELECT that CardsBehind runs, for the test that reads its plan.
+const BehindSQL = behindSQL

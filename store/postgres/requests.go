@@ -18,14 +18,14 @@ import (
 // requestColumns are read by every query that returns requests.
 const requestColumns = "version, body"
 
-// insertRequest stores a request at version 1 ($1..$13) and, in the same statement, its events
-// (from $14 on, see eventsFrom).
+// insertRequest stores a request at version 1 ($1..$13, $14 its drawn version) and, in the same
+// statement, its events (from $15 on, see eventsFrom).
 var insertRequest = `WITH r AS (
 	INSERT INTO requests
-		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, body)
-		VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, body, drawn_version)
+		VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 	RETURNING id
-), e AS (` + eventsFrom(14, "r") + `)
+), e AS (` + eventsFrom(15, "r") + `)
 SELECT count(*) FROM r`
 
 // Create stores a new request with version 1, and its events, in one statement.
@@ -86,7 +86,8 @@ func requestArgs(r *approval.Request, events []approval.Event) ([]any, error) {
 		return nil, err
 	}
 	args := []any{r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
-		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body}
+		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
+		reqjson.Drawn(r, 1, true)}
 	return append(args, eventArgs(r.ID, events)...), nil
 }
 
@@ -169,7 +170,7 @@ func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
 		return err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, &approval.Error{Code: approval.ENOTFOUND, Message: "There is no such request.", Err: fmt.Errorf("request %q", id)}
+		return nil, notFound(id)
 	}
 	if err != nil {
 		return nil, wrap("get request "+id, err)
@@ -178,14 +179,16 @@ func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
 }
 
 // updateRequest writes a request at version $14 if it is still at $15 ($1..$13 as
-// insertRequest's, $1 the id) and, only then, its events (from $16 on).
+// insertRequest's, $1 the id; $16 its drawn version, NULL to keep it) and, only then, its
+// events (from $17 on).
 var updateRequest = `WITH u AS (
 	UPDATE requests SET
 		state = $2, requester = $3, pool_id = $4, username = $5, action = $6, created_at = $7,
-		expires_at = $8, remind_at = $9, reminded = $10, lease_until = $11, withdrawn = $12, body = $13, version = $14
+		expires_at = $8, remind_at = $9, reminded = $10, lease_until = $11, withdrawn = $12, body = $13, version = $14,
+		drawn_version = coalesce($16, drawn_version)
 	WHERE id = $1 AND version = $15
 	RETURNING id
-), e AS (` + eventsFrom(16, "u") + `)
+), e AS (` + eventsFrom(17, "u") + `)
 SELECT count(*) FROM u`
 
 // Update writes r and its events if the stored version is still r.Version, and moves r to the
@@ -209,7 +212,7 @@ func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval
 	}
 	args := []any{r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
 		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
-		next, r.Version}
+		next, r.Version, reqjson.Drawn(r, next, false)}
 	args = append(args, eventArgs(r.ID, events)...)
 	var n int
 	err = s.retryWrite(ctx, "update request", func(ctx context.Context) error {
@@ -253,6 +256,46 @@ func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval
 	return &approval.Error{Code: approval.ECONFLICT, Message: "Someone else changed this request first.",
 		Err: fmt.Errorf("request %s: version %d is stale", r.ID, r.Version)}
 }
+
+// MarkDrawn raises the version the request's card was last drawn from to version, never
+// lowering it and never past the request's own; nothing else of the request changes. It takes
+// the row's lock for a moment, as an Update does, and never makes an Update conflict.
+func (s *DB) MarkDrawn(ctx context.Context, id string, version int64) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var n int64
+	if err := s.retryWrite(ctx, "mark the card drawn", func(ctx context.Context) error {
+		tag, err := s.pool.Exec(ctx, markDrawnSQL, id, version)
+		n = tag.RowsAffected()
+		return err
+	}); err != nil {
+		return wrap("mark the card of "+id+" drawn", err)
+	}
+	if n != 1 {
+		return notFound(id)
+	}
+	return nil
+}
+
+// notFound is the error for a request id the store does not have.
+func notFound(id string) error {
+	return &approval.Error{Code: approval.ENOTFOUND, Message: "There is no such request.", Err: fmt.Errorf("request %q", id)}
+}
+
+// markDrawnSQL raises the drawn version of request $1 to $2, never past its version.
+const markDrawnSQL = `UPDATE requests SET drawn_version = GREATEST(drawn_version, LEAST($2, version)) WHERE id = $1`
+
+// CardsBehind lists the requests with a thread whose card is behind them and that nobody
+// changed since settled, oldest first. The query reads the partial index of cards behind; the
+// few rows it finds are filtered by their thread and time here.
+func (s *DB) CardsBehind(ctx context.Context, settled time.Time) ([]*approval.Request, error) {
+	rs, err := s.query(ctx, "cards behind", behindSQL)
+	return reqjson.Settled(rs, settled), err
+}
+
+// behindSQL's condition is the predicate of the partial index requests_behind, which holds only
+// these rows.
+const behindSQL = `SELECT ` + requestColumns + ` FROM requests WHERE drawn_version < version ORDER BY created_at, seq`
 
 // Due lists the requests the sweeper must look at by now.
 func (s *DB) Due(ctx context.Context, now time.Time) ([]*approval.Request, error) {

@@ -83,3 +83,29 @@ func containsAny(s string, subs []string) bool {
 	}
 	return false
 }
+
+// TestCardsBehindUsesItsIndex: among 50,000 requests whose cards show them, CardsBehind finds
+// the few whose card is behind through the partial index that holds only those, never by a
+// read of the whole table.
+func TestCardsBehindUsesItsIndex(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	db := open(t, postgres.Config{URL: url})
+	first := t0.UnixNano()
+	pgtest.Exec(t, url, `INSERT INTO requests (id, version, state, requester, pool_id, username, action, created_at, drawn_version, body)
+		SELECT 'r' || i, 3, 'succeeded', 'U' || (i % 600), 'eu-west-1_Prod1', 'user' || i, 'reset',
+			`+strconv.FormatInt(first, 10)+` + i * 60000000000::bigint, CASE WHEN i % 5000 = 0 THEN 2 ELSE 3 END,
+			'{"ID": "r' || i || '", "UpdatedAt": "2026-01-01T09:00:00Z", "Thread": {"Channel": "C1", "TS": "1.' || i || '"}}'
+		FROM generate_series(0, 49999) AS i;
+		ANALYZE requests`)
+	plan := explain(t, url, postgres.BehindSQL, nil)
+	if strings.Contains(plan, "Seq Scan") || !strings.Contains(plan, "requests_behind") {
+		t.Errorf("plan of %s\n%s\nwant an index scan of requests_behind, no Seq Scan", postgres.BehindSQL, plan)
+	}
+	rs, err := db.CardsBehind(t.Context(), t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 10 {
+		t.Errorf("CardsBehind listed %d requests, want the 10 whose card is behind", len(rs))
+	}
+}

@@ -35,6 +35,14 @@ func (s *DB) Pending(ctx context.Context) ([]*approval.Request, error) {
 	return s.query(ctx, "pending requests", s.st.pending, string(approval.StatePending), string(approval.StateApproved))
 }
 
+// CardsBehind lists the requests with a thread whose card is behind them and that nobody
+// changed since settled, oldest first. The query reads the partial index of cards behind; the
+// few rows it finds are filtered by their thread and time here.
+func (s *DB) CardsBehind(ctx context.Context, settled time.Time) ([]*approval.Request, error) {
+	rs, err := s.query(ctx, "cards behind", s.st.behind)
+	return reqjson.Settled(rs, settled), err
+}
+
 // EachPending calls fn with each pending and approved request, oldest first, streaming the
 // rows of one read transaction, which in WAL mode never blocks the bot's writes.
 func (s *DB) EachPending(ctx context.Context, fn func(*approval.Request) error) error {

@@ -42,7 +42,8 @@ func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []ap
 		}
 		_, err := tx.StmtContext(bg, s.st.insertRequest).ExecContext(bg,
 			r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
-			r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body)
+			r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn,
+			reqjson.Drawn(r, 1, true), body)
 		if isUniqueViolation(err) {
 			return &approval.Error{Code: approval.ECONFLICT, Message: "A request with this id already exists.", Err: err}
 		}
@@ -102,7 +103,7 @@ func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval
 		}
 		res, err := tx.StmtContext(bg, s.st.updateRequest).ExecContext(bg,
 			next, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), r.CreatedAt.UnixNano(),
-			nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
+			nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, reqjson.Drawn(r, next, false), body,
 			r.ID, r.Version)
 		if err != nil {
 			return err
@@ -127,6 +128,29 @@ func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval
 		return err
 	}
 	return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
+}
+
+// MarkDrawn raises the version the request's card was last drawn from to version, never
+// lowering it and never past the request's own; nothing else of the request changes.
+func (s *DB) MarkDrawn(ctx context.Context, id string, version int64) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.StmtContext(bg, s.st.markDrawn).ExecContext(bg, version, id)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			return notFound(id)
+		}
+		return nil
+	})
+	if err != nil && approval.ErrorCode(err) != approval.ENOTFOUND {
+		return fmt.Errorf("sqlite: mark the card of %s drawn: %w", id, err)
+	}
+	return err
 }
 
 // missingOrStale is the error of an update that matched no row: requests are never deleted,

@@ -13,12 +13,14 @@ import (
 // The SQL the store runs, prepared once when it opens.
 const (
 	insertRequestSQL = `INSERT INTO requests
-		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, body)
-		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, drawn_version, body)
+		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updateRequestSQL = `UPDATE requests SET
 		version = ?, state = ?, requester = ?, pool_id = ?, username = ?, action = ?, created_at = ?,
-		expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?, withdrawn = ?, body = ?
+		expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?, withdrawn = ?, drawn_version = coalesce(?, drawn_version), body = ?
 		WHERE id = ? AND version = ?`
+	// markDrawnSQL raises the drawn version, never past the request's own.
+	markDrawnSQL     = "UPDATE requests SET drawn_version = max(drawn_version, min(?, version)) WHERE id = ?"
 	requestExistsSQL = "SELECT count(*) FROM requests WHERE id = ?"
 	insertEventSQL   = `INSERT INTO events
 		(request_id, at, actor, kind, rule, outcome, aws_request_id, detail)
@@ -37,6 +39,10 @@ const (
 		ORDER BY created_at, rowid`
 	pendingSQL = `SELECT ` + requestColumns + ` FROM requests
 		WHERE state IN (?, ?) ORDER BY created_at, rowid`
+	// behindSQL's condition is the predicate of the partial index requests_behind, which
+	// holds only these rows.
+	behindSQL = `SELECT ` + requestColumns + ` FROM requests
+		WHERE drawn_version < version ORDER BY created_at, rowid`
 	historySQL = `SELECT ` + requestColumns + ` FROM requests
 		WHERE pool_id = ? AND username = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`
 	pingSQL = "SELECT beats FROM heartbeat WHERE id = 1"
@@ -60,9 +66,9 @@ const (
 type statements struct {
 	savepoint, rollbackTo, release                           *sql.Stmt
 	insertRequest, updateRequest, requestExists, insertEvent *sql.Stmt
-	purgeEnvelopes, claimEnvelope                            *sql.Stmt
+	purgeEnvelopes, claimEnvelope, markDrawn                 *sql.Stmt
 	limits                                                   map[approval.LimitScope]*sql.Stmt // on the writer, for CreateLimited
-	getRequest, events, due, pending, history, ping          *sql.Stmt
+	getRequest, events, due, pending, behind, history, ping  *sql.Stmt
 	counts                                                   map[approval.LimitScope]*sql.Stmt // on the read pool
 }
 
@@ -92,6 +98,7 @@ func prepare(ctx context.Context, w, r *sql.DB) (*statements, error) {
 	st.savepoint, st.rollbackTo, st.release = p(w, "SAVEPOINT write"), p(w, "ROLLBACK TO write"), p(w, "RELEASE write")
 	st.insertRequest, st.updateRequest, st.requestExists = p(w, insertRequestSQL), p(w, updateRequestSQL), p(w, requestExistsSQL)
 	st.insertEvent, st.purgeEnvelopes, st.claimEnvelope = p(w, insertEventSQL), p(w, purgeEnvelopesSQL), p(w, claimEnvelopeSQL)
+	st.markDrawn, st.behind = p(w, markDrawnSQL), p(r, behindSQL)
 	st.getRequest, st.events, st.due, st.pending, st.history = p(r, getRequestSQL), p(r, eventsSQL), p(r, dueSQL), p(r, pendingSQL), p(r, historySQL)
 	st.ping = p(r, pingSQL)
 	for scope, q := range limitQueries {
@@ -107,7 +114,8 @@ func prepare(ctx context.Context, w, r *sql.DB) (*statements, error) {
 // close closes every prepared statement.
 func (st *statements) close() {
 	all := []*sql.Stmt{st.savepoint, st.rollbackTo, st.release, st.insertRequest, st.updateRequest, st.requestExists,
-		st.insertEvent, st.purgeEnvelopes, st.claimEnvelope, st.getRequest, st.events, st.due, st.pending, st.history, st.ping}
+		st.insertEvent, st.purgeEnvelopes, st.claimEnvelope, st.markDrawn, st.getRequest, st.events, st.due, st.pending,
+		st.behind, st.history, st.ping}
 	for _, m := range []map[approval.LimitScope]*sql.Stmt{st.limits, st.counts} {
 		for _, stmt := range m {
 			all = append(all, stmt)

@@ -1,11 +1,13 @@
 // Package reqjson is how the SQL stores keep a request's body: the whole approval.Request as
 // JSON, beside the columns their queries filter on. A field added to approval.Request is kept
-// by every backend with no change here.
+// by every backend with no change here. It also holds the rules of the drawn version both
+// keep beside the body (Drawn, Settled).
 package reqjson
 
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/resetbot/resetbot/approval"
 )
@@ -29,4 +31,31 @@ func Decode(body string, version int64) (*approval.Request, error) {
 	}
 	r.Version = version
 	return r, nil
+}
+
+// Drawn is the drawn version (approval.Store.MarkDrawn) a write of r at version v stores, or
+// nil for an update to keep the stored one: a request with no thread has no card, so it is
+// kept drawn at its own version and is never behind; a request created with a thread starts
+// at 0, as the store never saw its card drawn.
+func Drawn(r *approval.Request, v int64, create bool) *int64 {
+	switch {
+	case r.Thread.TS == "":
+		return &v
+	case create:
+		var never int64
+		return &never
+	}
+	return nil
+}
+
+// Settled keeps, in order, the requests of rs that have a thread and were last updated before
+// settled: what approval.Store.CardsBehind lists of the rows whose card is behind.
+func Settled(rs []*approval.Request, settled time.Time) []*approval.Request {
+	out := rs[:0]
+	for _, r := range rs {
+		if r.Thread.TS != "" && r.UpdatedAt.Before(settled) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
