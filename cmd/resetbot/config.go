@@ -38,7 +38,7 @@ type Config struct {
 	DryRun                 bool          `envconfig:"DRY_RUN" default:"false" desc:"Run the whole flow but only read from Cognito; every message says DRY RUN."`
 	AuditLog               bool          `envconfig:"AUDIT_LOG" default:"true" desc:"Also write every audit event as one log line (\"msg\":\"audit\", its fields at the top level) for SIEM pipelines; the store stays the record of truth."`
 	ShutdownGrace          time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"How long a SIGTERM waits for running Cognito actions to finish."`
-	SweepInterval          time.Duration `envconfig:"SWEEP_INTERVAL" default:"30s" desc:"How often each replica looks for requests to expire or remind and for runs whose lease ran out."`
+	SweepInterval          time.Duration `envconfig:"SWEEP_INTERVAL" default:"30s" desc:"How often each replica looks for requests to expire or remind, for runs whose lease ran out and for cards left behind their request."`
 	RunLease               time.Duration `envconfig:"RUN_LEASE" default:"2m" desc:"How long a run holds its claim on a request: its Cognito calls must start within it, and a run whose replica died is reported interrupted once it has passed."`
 	PermanentPasswordDMTTL time.Duration `envconfig:"PERMANENT_PASSWORD_DM_TTL" default:"15m" desc:"How long a permanent password sent by direct message stays before the bot deletes it; 0 keeps it. A restart before then leaves it in place."`
 	SlackAPIURL            string        `envconfig:"SLACK_API_URL" desc:"Base URL of the Slack Web API; empty means Slack itself. For tests and local fakes."`
