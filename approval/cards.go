@@ -18,6 +18,10 @@ import (
 // costs one chat.update of the same blocks, nothing more.
 const cardSettle = 10 * time.Second
 
+// CardRedrawnLog is the message of the log line that says a sweeper drew a card again, left
+// behind its request (the proof test counts them).
+const CardRedrawnLog = "card drawn again: it was behind its request"
+
 // maxRedraws bounds how often redrawCard draws a card again that keeps changing under it.
 const maxRedraws = 5
 
@@ -117,7 +121,7 @@ func (s *Service) drawBehind(ctx context.Context, r *Request) error {
 	if err := s.notify.UpdateCard(ctx, r); err != nil {
 		return err
 	}
-	s.log.InfoContext(ctx, "card drawn again: it was behind its request", "request_id", r.ID, "state", r.State, "version", r.Version)
+	s.log.InfoContext(ctx, CardRedrawnLog, "request_id", r.ID, "state", r.State, "version", r.Version)
 	s.markDrawn(ctx, r.ID, s.redrawCard(ctx, r, r.Version))
 	return nil
 }

@@ -40,7 +40,7 @@ type proofCounts struct {
 	requests                                                             int
 	states                                                               map[approval.State]int
 	cognitoWrites, reminders, foundByClick, foundBySweep, untold         int
-	untoldKilled                                                         int
+	untoldKilled, redrawn                                                int
 	kills, restarts, rolled, dbStops                                     int
 	commands, clicks, doubleClicks, redeliveries, retries, failedDeliver int64
 	envelopes, acked, notAcked, rollEnvelopes, rollNotAcked, rollLost    int
@@ -56,8 +56,8 @@ func (c proofCounts) log(t *testing.T, seed uint64) {
 		c.states[approval.StatePending]+c.states[approval.StateApproved])
 	t.Logf("Cognito writes %d; reminders %d; cards whose thread was saved from a click on them %d, found by a sweeper after their replica died %d",
 		c.cognitoWrites, c.reminders, c.foundByClick, c.foundBySweep)
-	t.Logf("threads without their last step's notice %d (a replica killed within %s after the step: %d)",
-		c.untold, tellWindow, c.untoldKilled)
+	t.Logf("cards drawn again by a sweeper, left behind their request %d; threads without their last step's notice %d (a replica killed within %s after the step: %d)",
+		c.redrawn, c.untold, tellWindow, c.untoldKilled)
 	t.Logf("SIGKILLs %d, restarts %d, replicas restarted one by one %d, database stops %d", c.kills, c.restarts, c.rolled, c.dbStops)
 	t.Logf("slash commands %d, clicks %d (double %d), redeliveries %d, tried again %d, deliveries that failed %d",
 		c.commands, c.clicks, c.doubleClicks, c.redeliveries, c.retries, c.failedDeliver)
@@ -156,6 +156,7 @@ func (pf *proofFixture) check(t *testing.T, ctx context.Context, load *proofLoad
 
 	pf.checkMessages(t, &c, cards, reqs)
 	c.foundByClick, c.foundBySweep = fleet.cardsFound()
+	c.redrawn = fleet.logged(approval.CardRedrawnLog)
 	pf.countUntold(t, &c, reqs, fire.killedAt)
 	pf.countEnvelopes(t, &c, fire)
 	return c

@@ -246,6 +246,19 @@ func (fl *proofFleet) cardsFound() (byClick, bySweep int) {
 	return byClick, bySweep
 }
 
+// logged counts the log lines with the message msg of every replica started.
+func (fl *proofFleet) logged(msg string) int {
+	n := 0
+	for _, p := range fl.all {
+		for _, l := range p.logLines() {
+			if l["msg"] == msg {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // kill stops the i-th replica with SIGKILL and waits until it is gone.
 func (fl *proofFleet) kill(ctx context.Context, i int) {
 	fl.t.Helper()
