@@ -1,4 +1,5 @@
-// Package bot is resetbot's Slack side: it holds the Socket Mode connection (slack-go), parses
+// Package bot is resetbot's Slack side: it holds the Socket Mode connection (socket.go, its
+// own reader on gorilla/websocket; slack-go serves the Web API), parses
 // the slash command and the request modal into approval submissions, answers button clicks,
 // renders Block Kit cards and thread replies, and implements approval.Notifier.
 //
@@ -14,8 +15,10 @@
 // Run first asks Slack which workspace and app the bot token belongs to (auth.test, bots.info)
 // and from then on drops every envelope from another workspace or for another app.
 //
-// The flow: every envelope is acknowledged at once and routed by table — slash commands by
-// command name, block actions by action_id, view submissions by callback_id — to a handler
+// The flow: every envelope is acknowledged at once. The goroutine that reads the connection
+// reads only a frame's outer part (frame.go) and writes the ack before the payload is
+// decoded, in the work pool (payload.go). Envelopes are routed by table — by envelope type,
+// then block actions by action_id and view submissions by callback_id — to a handler
 // (an envelope_id Slack delivers a second time is acknowledged and dropped) that calls the
 // Workflow (workflow.go: the methods of approval.Service the bot uses, declared here as
 // approval declares its ports) and answers in Slack: people alone through the response_url, an
