@@ -158,3 +158,23 @@ func TestAClickInAnotherChannelIsNotTheCard(t *testing.T) {
 		t.Fatalf("a message in another channel became the thread: %+v", got.Thread)
 	}
 }
+
+func TestACardPostedDespiteAnErrorAndClickedIsNotWithdrawn(t *testing.T) {
+	h := newHarness(t)
+	h.note.cardErr = errors.New("slack: context deadline exceeded")
+	var card approval.Thread
+	h.note.onCard = func(r *approval.Request) {
+		// Slack posted the card after all, and a lead clicked it before the post's answer was lost.
+		card = approval.Thread{Channel: r.Channel, TS: "1700000000.000777"}
+		if _, err := h.svc.Approve(approval.WithCard(t.Context(), card), r.ID, lead1); err != nil {
+			t.Errorf("Approve from the card: %v", err)
+		}
+	}
+	r, err := h.svc.Submit(t.Context(), sub(prod, policy.ActionReset))
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	if r.Withdrawn || r.Thread != card || r.State != approval.StateSucceeded {
+		t.Fatalf("submitted: %s (withdrawn %v) with thread %+v, want succeeded in the card's %+v", r.State, r.Withdrawn, r.Thread, card)
+	}
+}

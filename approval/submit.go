@@ -267,7 +267,8 @@ func (s *Service) openRequest(ctx context.Context, r *Request) *OpenRequestError
 // withdrawnText is the outcome of a request whose card could not be posted.
 const withdrawnText = "The request could not be posted in Slack, so it was withdrawn; nothing was changed. Try again."
 
-// withdraw cancels a pending request that has no card: nobody could see it to decide.
+// withdraw cancels a pending request that has no card: nobody could see it to decide. A
+// request that has a card by now is not withdrawn: errSkip, with the request as read.
 func (s *Service) withdraw(ctx context.Context, r *Request, cause error) (*Request, error) {
 	cur, err := s.mutate(ctx, r.ID, func(cur *Request) ([]Event, error) {
 		if cur.State != StatePending || cur.Thread.TS != "" {
@@ -279,6 +280,9 @@ func (s *Service) withdraw(ctx context.Context, r *Request, cause error) (*Reque
 		return recording(move(cur, StateCancelled),
 			Event{Actor: "system", Kind: "cancelled", Outcome: string(StateCancelled), Detail: "no card: " + cause.Error()})
 	})
+	if errors.Is(err, errSkip) {
+		return cur, err
+	}
 	if err != nil {
 		return nil, err
 	}
