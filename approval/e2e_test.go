@@ -226,11 +226,11 @@ type holdingDirectory struct {
 	before atomic.Pointer[func()]
 }
 
-func (d *holdingDirectory) Run(ctx context.Context, pool policy.Pool, username string, action policy.Action) (approval.RunResult, error) {
+func (d *holdingDirectory) Run(ctx context.Context, pool policy.Pool, user approval.User, action policy.Action) (approval.RunResult, error) {
 	if f := d.before.Load(); f != nil {
 		(*f)()
 	}
-	return d.Directory.Run(ctx, pool, username, action)
+	return d.Directory.Run(ctx, pool, user, action)
 }
 
 func TestE2ECrashBetweenClaimAndResult(t *testing.T) {

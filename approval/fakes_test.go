@@ -166,7 +166,8 @@ var actions = map[policy.Action]func(u *approval.User, n int) (approval.RunResul
 // secretFor is the n-th generated password: distinctive, so a scan for it cannot miss.
 func secretFor(n int) string { return fmt.Sprintf("Qz7#leak-canary-%04d!", n) }
 
-func (d *fakeDir) Run(ctx context.Context, pool policy.Pool, username string, action policy.Action) (approval.RunResult, error) {
+func (d *fakeDir) Run(ctx context.Context, pool policy.Pool, user approval.User, action policy.Action) (approval.RunResult, error) {
+	username := user.Username
 	d.mu.Lock()
 	hold := d.hold
 	d.mu.Unlock()

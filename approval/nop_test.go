@@ -14,7 +14,7 @@ type nopStore struct{ Store }
 type nopDir struct{}
 
 func (nopDir) Lookup(context.Context, policy.Pool, string) (User, error) { return User{}, nil }
-func (nopDir) Run(context.Context, policy.Pool, string, policy.Action) (RunResult, error) {
+func (nopDir) Run(context.Context, policy.Pool, User, policy.Action) (RunResult, error) {
 	return RunResult{}, nil
 }
 func (nopDir) SignOut(context.Context, policy.Pool, string) (RunResult, error) {

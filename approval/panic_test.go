@@ -14,7 +14,7 @@ import (
 // panicDir is a directory whose runs panic.
 type panicDir struct{ approval.Directory }
 
-func (panicDir) Run(context.Context, policy.Pool, string, policy.Action) (approval.RunResult, error) {
+func (panicDir) Run(context.Context, policy.Pool, approval.User, policy.Action) (approval.RunResult, error) {
 	panic("a bug in the directory")
 }
 

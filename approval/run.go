@@ -158,7 +158,7 @@ func (s *Service) execute(ctx context.Context, r *Request, ahead *lookAhead) run
 		return runOutcome{err: err}
 	}
 	region := trace.StartRegion(ctx, "cognito action")
-	res, err := s.dir.Run(ctx, r.Pool, user.Username, r.Action)
+	res, err := s.dir.Run(ctx, r.Pool, user, r.Action)
 	region.End()
 	if err != nil {
 		return runOutcome{res: RunResult{AWSRequestID: res.AWSRequestID}, err: fmt.Errorf("%s %s: %w", r.Action, user.Username, err)}

@@ -310,9 +310,11 @@ type RunResult struct {
 type Directory interface {
 	// Lookup finds a user by username, email or sub.
 	Lookup(ctx context.Context, pool policy.Pool, ref string) (User, error)
-	// Run performs a write action on a user (never status or history). When the call fails
-	// after Cognito answered, the RunResult still carries the AWS request id, for the audit.
-	Run(ctx context.Context, pool policy.Pool, username string, action policy.Action) (RunResult, error)
+	// Run performs a write action on user (never status or history): named by their Username,
+	// the user as Lookup found them right before, whose contacts may say where a code went
+	// without reading them again. When the call fails after Cognito answered, the RunResult
+	// still carries the AWS request id, for the audit.
+	Run(ctx context.Context, pool policy.Pool, user User, action policy.Action) (RunResult, error)
 	// SignOut signs the user out of every session (AdminUserGlobalSignOut). Its RunResult
 	// carries the AWS request id as Run's does, on failure too.
 	SignOut(ctx context.Context, pool policy.Pool, username string) (RunResult, error)

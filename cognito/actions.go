@@ -57,6 +57,13 @@ func checkUsername(username string) error {
 // choose a new password. Without a verified contact it fails with ENOVERIFIEDCONTACT. It is
 // not retried after a failure Cognito may have acted on (see retryUnappliedOnly).
 func (c *Client) ResetPassword(ctx context.Context, pool policy.Pool, username string) (Result, error) {
+	return c.resetPassword(ctx, pool, username, nil)
+}
+
+// resetPassword is ResetPassword; known, when not nil, is the user as looked up right before
+// (a run looks them up again first), which says where the code went without reading them
+// once more.
+func (c *Client) resetPassword(ctx context.Context, pool policy.Pool, username string, known *approval.User) (Result, error) {
 	if err := checkUsername(username); err != nil {
 		return Result{}, err
 	}
@@ -66,15 +73,16 @@ func (c *Client) ResetPassword(ctx context.Context, pool policy.Pool, username s
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{RequestID: requestID(out.ResultMetadata), Detail: c.codeDestination(ctx, pool, username)}
+	res := Result{RequestID: requestID(out.ResultMetadata), Detail: c.codeDestination(ctx, pool, username, known)}
 	c.log.InfoContext(ctx, "cognito password reset", "pool", pool.ID, "username", username, "aws_request_id", res.RequestID)
 	return res, nil
 }
 
 // codeDestination says where Cognito sent the reset code: to the first verified contact in
-// the pool's recovery order. It reads the user and the pool again; when that fails the answer
-// is vaguer, as the reset itself succeeded.
-func (c *Client) codeDestination(ctx context.Context, pool policy.Pool, username string) string {
+// the pool's recovery order. It reads the pool and, unless known gives them as looked up right
+// before the reset, the user again; when that fails the answer is vaguer, as the reset itself
+// succeeded.
+func (c *Client) codeDestination(ctx context.Context, pool policy.Pool, username string, known *approval.User) string {
 	const vague = "Cognito sent the user a reset code at their verified email or phone. At their next sign-in they enter it and choose a new password."
 	// The user and the pool are read at the same time (the pool mostly from the cache).
 	type described struct {
@@ -86,7 +94,15 @@ func (c *Client) codeDestination(ctx context.Context, pool policy.Pool, username
 		info, _, err := c.poolInfo(ctx, pool)
 		pooled <- described{info, err}
 	}()
-	u, err := c.getUser(ctx, pool, username)
+	var (
+		u   approval.User
+		err error
+	)
+	if known != nil {
+		u = *known
+	} else {
+		u, err = c.getUser(ctx, pool, username)
+	}
 	p := <-pooled
 	if err != nil || p.err != nil {
 		return vague

@@ -68,14 +68,14 @@ func TestAgainstCognitoLocal(t *testing.T) {
 	wantCode(t, err, approval.ENOTFOUND)
 
 	d := cognito.NewDirectory(c)
-	if _, err := d.Run(ctx, pool, "alice", policy.ActionVerifyEmail); err != nil {
+	if _, err := d.Run(ctx, pool, approval.User{Username: "alice"}, policy.ActionVerifyEmail); err != nil {
 		t.Fatal(err)
 	}
-	res, err := d.Run(ctx, pool, "alice", policy.ActionTempPassword)
+	res, err := d.Run(ctx, pool, approval.User{Username: "alice"}, policy.ActionTempPassword)
 	if err != nil || res.Password.Empty() || res.ValidDays != 7 {
 		t.Fatalf("temp-password = %+v, %v", res.ValidDays, err)
 	}
-	if _, err := d.Run(ctx, pool, "alice", policy.ActionPermanentPassword); err != nil {
+	if _, err := d.Run(ctx, pool, approval.User{Username: "alice"}, policy.ActionPermanentPassword); err != nil {
 		t.Fatal(err)
 	}
 	u, err := c.Lookup(ctx, pool, "alice")

@@ -27,10 +27,18 @@ func (d *Directory) Lookup(ctx context.Context, pool policy.Pool, ref string) (a
 }
 
 // Run performs a write action on a user. Read-only and unknown actions are refused (EINVALID).
-func (d *Directory) Run(ctx context.Context, pool policy.Pool, username string, action policy.Action) (approval.RunResult, error) {
+// A reset of a user as Lookup found them (with their sub) says where the code went from their
+// contacts as found, without reading the user once more; a user named by Username alone is
+// read again.
+func (d *Directory) Run(ctx context.Context, pool policy.Pool, user approval.User, action policy.Action) (approval.RunResult, error) {
+	username := user.Username
 	switch action {
 	case policy.ActionReset:
-		return result(d.c.ResetPassword(ctx, pool, username))
+		var known *approval.User
+		if user.Sub != "" { // as Lookup found them, contacts and all
+			known = &user
+		}
+		return result(d.c.resetPassword(ctx, pool, username, known))
 	case policy.ActionTempPassword:
 		return passwordResult(d.c.SetTemporaryPassword(ctx, pool, username))
 	case policy.ActionPermanentPassword:

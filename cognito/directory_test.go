@@ -40,7 +40,7 @@ func TestDirectoryRun(t *testing.T) {
 			srv := fake(t, user("alice", tc.attrs...))
 			c := client(t, srv, cognito.Options{})
 			d := cognito.NewDirectory(c)
-			res, err := d.Run(t.Context(), prod, "alice", tc.action)
+			res, err := d.Run(t.Context(), prod, approval.User{Username: "alice"}, tc.action)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,20 +76,20 @@ func TestDirectoryRefuses(t *testing.T) {
 	srv := fake(t, user("alice"))
 	d := cognito.NewDirectory(client(t, srv, cognito.Options{}))
 	for _, a := range []policy.Action{policy.ActionStatus, policy.ActionHistory, "delete-user"} {
-		_, err := d.Run(t.Context(), prod, "alice", a)
+		_, err := d.Run(t.Context(), prod, approval.User{Username: "alice"}, a)
 		wantDomainCode(t, err, approval.EINVALID)
 	}
 	for _, a := range []policy.Action{policy.ActionVerifyEmail, policy.ActionVerifyPhone} {
-		_, err := d.Run(t.Context(), prod, "alice", a)
+		_, err := d.Run(t.Context(), prod, approval.User{Username: "alice"}, a)
 		wantDomainCode(t, err, approval.EINVALID)
 		if msg := approval.ErrorMessage(err); !strings.Contains(msg, "has no") {
 			t.Errorf("%s of a user without the contact: %q", a, msg)
 		}
 	}
 	for _, a := range []policy.Action{policy.ActionReset, policy.ActionTempPassword, policy.ActionPermanentPassword, policy.ActionVerifyEmail, policy.ActionSignOut} {
-		_, err := d.Run(t.Context(), prod, "", a)
+		_, err := d.Run(t.Context(), prod, approval.User{}, a)
 		wantDomainCode(t, err, approval.EINVALID)
-		_, err = d.Run(t.Context(), prod, "nobody", a)
+		_, err = d.Run(t.Context(), prod, approval.User{Username: "nobody"}, a)
 		wantDomainCode(t, err, approval.ENOTFOUND)
 	}
 }
@@ -142,18 +142,18 @@ func TestResetSaysWhereTheCodeWent(t *testing.T) {
 func TestDirectoryKeepsTheRequestIDOfAFailedCall(t *testing.T) {
 	srv := fake(t, user("alice", "email", "alice@example.com", "email_verified", "false"))
 	d := cognito.NewDirectory(client(t, srv, cognito.Options{}))
-	res, err := d.Run(t.Context(), prod, "alice", policy.ActionReset)
+	res, err := d.Run(t.Context(), prod, approval.User{Username: "alice"}, policy.ActionReset)
 	wantDomainCode(t, err, approval.ENOVERIFIEDCONTACT)
 	if res.AWSRequestID == "" || !strings.Contains(err.Error(), res.AWSRequestID) {
 		t.Errorf("failed reset: request id %q, error %v", res.AWSRequestID, err)
 	}
 	srv.Inject(cognitotest.Fault{Op: "AdminSetUserPassword", Code: "InvalidPasswordException"})
-	res, err = d.Run(t.Context(), prod, "alice", policy.ActionTempPassword)
+	res, err = d.Run(t.Context(), prod, approval.User{Username: "alice"}, policy.ActionTempPassword)
 	wantDomainCode(t, err, approval.EPASSWORD)
 	if res.AWSRequestID == "" || !res.Password.Empty() {
 		t.Errorf("failed temporary password: request id %q, secret set %v", res.AWSRequestID, !res.Password.Empty())
 	}
-	res, err = d.Run(t.Context(), prod, "", policy.ActionReset)
+	res, err = d.Run(t.Context(), prod, approval.User{}, policy.ActionReset)
 	wantDomainCode(t, err, approval.EINVALID)
 	if res.AWSRequestID != "" {
 		t.Errorf("a call refused before it left has request id %q", res.AWSRequestID)
@@ -167,11 +167,40 @@ func TestRunWithoutAnAnswerInTimeIsOutcomeUnknown(t *testing.T) {
 	srv.SetLatency(time.Hour)
 	t.Cleanup(srv.ClearFaults)
 	dir := cognito.NewDirectory(client(t, srv, cognito.Options{CallTimeout: 20 * time.Millisecond, Retryer: aws.NopRetryer{}}))
-	_, err := dir.Run(t.Context(), prod, "alice", policy.ActionVerifyEmail)
+	_, err := dir.Run(t.Context(), prod, approval.User{Username: "alice"}, policy.ActionVerifyEmail)
 	wantDomainCode(t, err, approval.EUNKNOWN)
 	if msg := approval.ErrorMessage(err); !strings.Contains(msg, "did not answer within 20ms") || !strings.Contains(msg, "may or may not have happened") {
 		t.Errorf("message %q", msg)
 	}
 	_, err = dir.Lookup(t.Context(), prod, "alice")
 	wantDomainCode(t, err, approval.EINTERNAL)
+}
+
+// A reset of the user a run has just looked up again says where the code went from what that
+// lookup found: AdminGetUser is not called a second time. Named by username alone, the user is
+// read after the reset.
+func TestResetOfAUserLookedUpReadsThemNoMore(t *testing.T) {
+	srv := fake(t, user("alice", "email", "alice@example.com", "email_verified", "true"))
+	d := cognito.NewDirectory(client(t, srv, cognito.Options{}))
+	u, err := d.Lookup(t.Context(), prod, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := srv.Calls("AdminGetUser")
+	res, err := d.Run(t.Context(), prod, u, policy.ActionReset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Detail, "by email") {
+		t.Errorf("detail %q, want the code sent by email", res.Detail)
+	}
+	if got := srv.Calls("AdminGetUser") - reads; got != 0 {
+		t.Errorf("the reset of a user looked up read them %d more times, want 0", got)
+	}
+	if _, err := d.Run(t.Context(), prod, approval.User{Username: "alice"}, policy.ActionReset); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Calls("AdminGetUser") - reads; got != 1 {
+		t.Errorf("the reset of a user named by username read them %d times, want 1", got)
+	}
 }

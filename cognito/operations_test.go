@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
 	"github.com/resetbot/resetbot/policy"
@@ -72,7 +73,7 @@ func TestOperationsAreWhatIsCalled(t *testing.T) {
 		if a.ReadOnly() {
 			continue
 		}
-		if _, err := d.Run(ctx, prod, "alice", a); err != nil {
+		if _, err := d.Run(ctx, prod, approval.User{Username: "alice"}, a); err != nil {
 			t.Fatalf("%s: %v", a, err)
 		}
 	}
@@ -178,7 +179,7 @@ func TestEachActionCallsItsOperations(t *testing.T) {
 				}
 			}
 			if !spec.ReadOnly {
-				if _, err := d.Run(t.Context(), prod, "alice", spec.Action); err != nil {
+				if _, err := d.Run(t.Context(), prod, approval.User{Username: "alice"}, spec.Action); err != nil {
 					t.Fatal(err)
 				}
 			}

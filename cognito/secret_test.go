@@ -93,7 +93,7 @@ func TestPasswordNeverLeaks(t *testing.T) {
 	t.Run("set through the directory", func(t *testing.T) {
 		srv := fake(t, user("alice"))
 		w := watch(t, srv, 4)
-		res, err := cognito.NewDirectory(w.c).Run(t.Context(), prod, "alice", policy.ActionTempPassword)
+		res, err := cognito.NewDirectory(w.c).Run(t.Context(), prod, approval.User{Username: "alice"}, policy.ActionTempPassword)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +124,7 @@ func TestPasswordNeverLeaks(t *testing.T) {
 		srv := fake(t, user("alice"))
 		srv.Inject(cognitotest.Fault{Op: "AdminSetUserPassword", Code: "InternalErrorException"})
 		w := watch(t, srv, 3)
-		_, err := cognito.NewDirectory(w.c).Run(t.Context(), prod, "alice", policy.ActionTempPassword)
+		_, err := cognito.NewDirectory(w.c).Run(t.Context(), prod, approval.User{Username: "alice"}, policy.ActionTempPassword)
 		wantDomainCode(t, err, approval.EUNKNOWN)
 		w.check(t, err.Error(), approval.ErrorMessage(err), fmt.Sprintf("%#v", err))
 	})

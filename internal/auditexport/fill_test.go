@@ -106,8 +106,8 @@ func (fakeDirectory) Lookup(_ context.Context, _ policy.Pool, ref string) (appro
 	return u, nil
 }
 
-func (fakeDirectory) Run(_ context.Context, _ policy.Pool, username string, a policy.Action) (approval.RunResult, error) {
-	res := approval.RunResult{AWSRequestID: "aws-" + username, Detail: "done"}
+func (fakeDirectory) Run(_ context.Context, _ policy.Pool, u approval.User, a policy.Action) (approval.RunResult, error) {
+	res := approval.RunResult{AWSRequestID: "aws-" + u.Username, Detail: "done"}
 	if a == policy.ActionTempPassword {
 		res.Password, res.ValidDays = secret.New("Temp-Secret-Canary-1!"), 7
 	}
