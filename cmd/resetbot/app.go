@@ -51,20 +51,20 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 }
 
 // Start is New that returns before the store, the AWS configuration and the workflow are
-// open: they open in the background, so that Run connects to Slack meanwhile. The bot handles
-// no envelope and /readyz answers 503 until they are open; when they fail to open, Run
-// returns why (a startFailure).
+// open: Run opens them while the bot connects to Slack. The bot handles no envelope and
+// /readyz answers 503 until they are open; when they fail to open, Run returns why (a
+// startFailure).
 func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
-	return newAppWith(ctx, cfg, log, appOptions{background: true})
+	return newAppWith(ctx, cfg, log, appOptions{openInRun: true})
 }
 
 // appOptions change how New builds an App: for the demo, an AWS configuration of its own
 // instead of the SDK's default chain and a hook told about every Cognito call; for Start,
-// opening in the background.
+// opening in Run.
 type appOptions struct {
 	aws            *aws.Config                                      // nil: the SDK's default chain
 	observeCognito func(op string, d time.Duration, errCode string) // nil: the metrics alone
-	background     bool
+	openInRun      bool
 }
 
 // newAppWith is New with options.
@@ -130,8 +130,8 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		return nil, err
 	}
 	open := func(ctx context.Context) error { return a.open(ctx, opts, shared, notifier) }
-	if opts.background {
-		a.openInBackground(ctx, open)
+	if opts.openInRun {
+		a.openLater(open)
 		return a, nil
 	}
 	if err := a.openNow(ctx, open); err != nil {
@@ -241,6 +241,7 @@ func (a *App) Run(ctx context.Context) error {
 			a.service.RunSweeper(runCtx, a.sweep)
 		}
 	}()
+	a.openLeft(ctx) // after Start: the store opens while the bot connects
 
 	failed, botStopped := a.serve(ctx, httpDone, botDone)
 	stop()
@@ -292,7 +293,7 @@ func (a *App) serve(ctx context.Context, httpDone, botDone <-chan error) (failed
 				"grace", a.cfg.ShutdownGrace.String(), "hint", "a second SIGINT or SIGTERM stops at once; runs cut off are reported as interrupted")
 			return nil, false
 		case <-openDone:
-			if a.err == nil {
+			if a.err == nil || ctx.Err() != nil { // an opening cut short by ctx is no failure
 				openDone = nil
 				continue
 			}

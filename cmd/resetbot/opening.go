@@ -10,14 +10,17 @@ import (
 )
 
 // opening is what an App opens that takes time — the store (its file or server, and the
-// schema's migrations) and the AWS configuration — and the workflow built on them. Start opens
-// it in the background while Run connects to Slack; the bot waits for it (bot.Config.Ready)
-// before it handles an envelope. Its fields are set before done is closed.
+// schema's migrations) and the AWS configuration — and the workflow built on them. After
+// Start, Run opens it while the bot connects to Slack; the bot waits for it
+// (bot.Config.Ready) before it handles an envelope. Its fields are set before done is closed.
 type opening struct {
 	started bool          // set when the opening began; before, there is nothing to wait for
 	done    chan struct{} // closed when the opening ended, err saying how
 	err     error
-	cancel  context.CancelFunc // stops an opening in the background
+	// later is the opening Start leaves to Run. Run calls it on its own goroutine, whose
+	// stack the process's start has grown already: on a new goroutine, the store's deep calls
+	// grow and copy a small stack, reading a megabyte more of the binary's tables into memory.
+	later func(ctx context.Context) error
 
 	store   approval.Store
 	service *approval.Service
@@ -49,16 +52,22 @@ func (o *opening) openNow(ctx context.Context, open func(ctx context.Context) er
 	return o.err
 }
 
-// openInBackground runs open in a goroutine; closeOpening stops it.
-func (o *opening) openInBackground(ctx context.Context, open func(ctx context.Context) error) {
-	o.started = true
-	ctx, o.cancel = context.WithCancel(ctx)
-	go func() {
-		defer close(o.done)
+// openLater leaves open to openLeft: its error will be a startFailure.
+func (o *opening) openLater(open func(ctx context.Context) error) {
+	o.later = func(ctx context.Context) error {
 		if err := open(ctx); err != nil {
-			o.err = startFailure{err}
+			return startFailure{err}
 		}
-	}()
+		return nil
+	}
+}
+
+// openLeft runs what openLater left, if anything, and waits for it.
+func (o *opening) openLeft(ctx context.Context) {
+	if open := o.later; open != nil {
+		o.later = nil
+		_ = o.openNow(ctx, open)
+	}
 }
 
 // waitOpen waits until the opening has ended, and returns its error; or ctx's, when ctx ends
@@ -103,14 +112,10 @@ func (o *opening) storeReady(ctx context.Context) error {
 	return o.store.Ping(ctx)
 }
 
-// closeOpening stops an opening still under way, waits for it, and closes the store it
-// opened.
+// closeOpening closes the store the opening opened.
 func (o *opening) closeOpening() error {
 	if !o.started {
 		return nil
-	}
-	if o.cancel != nil {
-		o.cancel()
 	}
 	<-o.done
 	if o.store == nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/resetbot/resetbot/internal/slacktest"
 )
 
-// startApp is newApp for Start: the store opens in the background.
+// startApp is newApp for Start: the store opens in Run.
 func startApp(t *testing.T, f *fixture, change func(*Config)) *App {
 	t.Helper()
 	app, err := Start(t.Context(), fixtureConfig(t, f, change), slog.New(slog.DiscardHandler))
