@@ -84,6 +84,7 @@ func (l *link) close() {
 // refused app-level token). Envelopes wait to be answered until known is closed (the bot
 // knows its workspace and app); received is told of every frame read.
 func (b *Bot) hold(ctx context.Context, known <-chan struct{}, received chan<- struct{}) error {
+	wait := dialBackoffMin
 	for opened := 0; ; opened++ {
 		l, err := b.dial(ctx)
 		if err != nil {
@@ -93,7 +94,7 @@ func (b *Bot) hold(ctx context.Context, known <-chan struct{}, received chan<- s
 			b.cfg.ObserveReconnect()
 		}
 		err = b.read(ctx, l, known, received)
-		b.connected.Store(false)
+		greeted := b.connected.Swap(false)
 		l.close()
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -103,6 +104,28 @@ func (b *Bot) hold(ctx context.Context, known <-chan struct{}, received chan<- s
 		} else {
 			b.log.WarnContext(ctx, "the Slack connection failed; opening a new one", "err", err)
 		}
+		if greeted {
+			wait = dialBackoffMin
+			continue
+		}
+		// A connection that ends before Slack's hello counts as a failed attempt: the next
+		// waits, so that a connection refused at once is not opened again and again.
+		if err := sleepCtx(ctx, wait+rand.N(wait/10+1)); err != nil { // #nosec G404 -- spreading retries needs no secret randomness.
+			return err
+		}
+		wait = min(2*wait, dialBackoffMax)
+	}
+}
+
+// sleepCtx waits for d or until ctx is done, and returns ctx's error then.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -129,12 +152,8 @@ func (b *Bot) dial(ctx context.Context) (*link, error) {
 		}
 		wait = min(2*wait, dialBackoffMax)
 		b.log.WarnContext(ctx, "connecting to Slack failed; retrying", "err", err, "attempt", attempt, "retry_in", pause)
-		t := time.NewTimer(pause)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
+		if err := sleepCtx(ctx, pause); err != nil {
+			return nil, err
 		}
 	}
 }
