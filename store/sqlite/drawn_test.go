@@ -12,9 +12,11 @@ import (
 	"github.com/resetbot/resetbot/store/sqlite"
 )
 
-// TestCardsBehindUsesItsIndex: CardsBehind reads the partial index of the cards behind their
-// request, never the whole table.
-func TestCardsBehindUsesItsIndex(t *testing.T) {
+// TestListsUseTheirPartialIndexes: CardsBehind reads the partial index of the cards behind
+// their request, and Pending and EachPending that of the open requests, each in its order:
+// neither reads the whole table nor sorts (a sort of every open request held them all in
+// memory).
+func TestListsUseTheirPartialIndexes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "resetbot.db")
 	db := open(t, path)
 	if err := db.Close(); err != nil {
@@ -25,7 +27,21 @@ func TestCardsBehindUsesItsIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = raw.Close() }()
-	rows, err := raw.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+sqlite.BehindSQL)
+	for _, tc := range []struct{ query, index string }{
+		{sqlite.BehindSQL, "requests_behind"},
+		{sqlite.PendingSQL, "requests_open"},
+	} {
+		got := queryPlan(t, raw, tc.query)
+		if !strings.Contains(got, "USING INDEX "+tc.index) || strings.Contains(got, "TEMP B-TREE") {
+			t.Errorf("plan of %s:\n%s\nwant the index %s, in its order", tc.query, got, tc.index)
+		}
+	}
+}
+
+// queryPlan is SQLite's plan of query, a line per step.
+func queryPlan(t *testing.T, db *sql.DB, query string) string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,10 +58,7 @@ func TestCardsBehindUsesItsIndex(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Join(plan, "\n")
-	if !strings.Contains(got, "USING INDEX requests_behind") || strings.Contains(got, "TEMP B-TREE") {
-		t.Errorf("plan of %s:\n%s\nwant the index requests_behind, in its order", sqlite.BehindSQL, got)
-	}
+	return strings.Join(plan, "\n")
 }
 
 // TestMigrationTakesOldCardsAsDrawn opens a database written before the store kept which

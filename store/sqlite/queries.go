@@ -32,7 +32,7 @@ func (s *DB) Due(ctx context.Context, now time.Time) ([]*approval.Request, error
 
 // Pending lists every pending and approved request, oldest first.
 func (s *DB) Pending(ctx context.Context) ([]*approval.Request, error) {
-	return s.query(ctx, "pending requests", s.st.pending, string(approval.StatePending), string(approval.StateApproved))
+	return s.query(ctx, "pending requests", s.st.pending)
 }
 
 // CardsBehind lists the requests with a thread whose card is behind them and that nobody
@@ -46,7 +46,7 @@ func (s *DB) CardsBehind(ctx context.Context, settled time.Time) ([]*approval.Re
 // EachPending calls fn with each pending and approved request, oldest first, streaming the
 // rows of one read transaction, which in WAL mode never blocks the bot's writes.
 func (s *DB) EachPending(ctx context.Context, fn func(*approval.Request) error) error {
-	rows, err := s.st.pending.QueryContext(ctx, string(approval.StatePending), string(approval.StateApproved))
+	rows, err := s.st.pending.QueryContext(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: pending requests: %w", err)
 	}

@@ -37,8 +37,11 @@ const (
 		WHERE (state = ? AND (expires_at <= ? OR (reminded = 0 AND remind_at <= ?)))
 		   OR (state = ? AND lease_until <= ?)
 		ORDER BY created_at, rowid`
-	pendingSQL = `SELECT ` + requestColumns + ` FROM requests
-		WHERE state IN (?, ?) ORDER BY created_at, rowid`
+	// pendingSQL's condition is the predicate of the partial index requests_open, written
+	// the same. The index is named: by the state alone, SQLite would search requests_by_state
+	// for each of the two states and sort every open request in memory.
+	pendingSQL = `SELECT ` + requestColumns + ` FROM requests INDEXED BY requests_open
+		WHERE state IN ('` + string(approval.StatePending) + `', '` + string(approval.StateApproved) + `') ORDER BY created_at, rowid`
 	// behindSQL's condition is the predicate of the partial index requests_behind, which
 	// holds only these rows.
 	behindSQL = `SELECT ` + requestColumns + ` FROM requests
