@@ -22,6 +22,12 @@ const cardSettle = 10 * time.Second
 // behind its request (the proof test counts them).
 const CardRedrawnLog = "card drawn again: it was behind its request"
 
+// cardGiveUp is how long after a request's last change the sweepers keep drawing a card that
+// Slack refuses to update: the message was deleted, or the bot was removed from its channel.
+// Past it, the card is marked drawn as it is and left alone, rather than tried at every sweep
+// for ever; a change of the request makes it behind again.
+const cardGiveUp = time.Hour
+
 // maxRedraws bounds how often redrawCard draws a card again that keeps changing under it.
 const maxRedraws = 5
 
@@ -109,7 +115,7 @@ func (s *Service) drawCardsBehind(ctx context.Context, now time.Time) error {
 	rand.Shuffle(len(rs), func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
 	var errs []error
 	for _, r := range rs {
-		if err := s.drawBehind(ctx, r); err != nil {
+		if err := s.drawBehind(ctx, r, now); err != nil {
 			errs = append(errs, fmt.Errorf("sweep: draw the card of %s: %w", r.ID, err))
 		}
 	}
@@ -117,9 +123,16 @@ func (s *Service) drawCardsBehind(ctx context.Context, now time.Time) error {
 }
 
 // drawBehind draws the card of r, listed behind, again, then as redrawCard does, and marks it.
-func (s *Service) drawBehind(ctx context.Context, r *Request) error {
+// A card Slack still refuses cardGiveUp after the request's last change is marked and left.
+func (s *Service) drawBehind(ctx context.Context, r *Request, now time.Time) error {
 	if err := s.notify.UpdateCard(ctx, r); err != nil {
-		return err
+		if now.Sub(r.UpdatedAt) < cardGiveUp {
+			return err
+		}
+		s.log.WarnContext(ctx, "card left behind its request: Slack refused to draw it again since its last change", "request_id", r.ID,
+			"state", r.State, "version", r.Version, "since", r.UpdatedAt, "err", err)
+		s.markDrawn(ctx, r.ID, r.Version)
+		return nil
 	}
 	s.log.InfoContext(ctx, CardRedrawnLog, "request_id", r.ID, "state", r.State, "version", r.Version)
 	s.markDrawn(ctx, r.ID, s.redrawCard(ctx, r, r.Version))

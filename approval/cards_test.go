@@ -108,3 +108,28 @@ func TestCardOfAProcessThatDiedIsDrawnByAnother(t *testing.T) {
 		t.Errorf("notices posted by the sweep (-got +want):\n%s", diff)
 	}
 }
+
+// TestCardSlackRefusesIsLeftAfterAWhile: a card Slack keeps refusing to update (its message was
+// deleted) is tried at every sweep while its request changed less than CardGiveUp ago, then
+// marked drawn and left alone; the sweep itself goes on.
+func TestCardSlackRefusesIsLeftAfterAWhile(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(dual, policy.ActionReset))
+	h.note.setDrawErr(errSlackDown)
+	h.approve(r.ID, lead2)
+
+	h.clock.Advance(approval.CardSettle + time.Second)
+	if err := h.svc.Sweep(t.Context()); !errors.Is(err, errSlackDown) {
+		t.Errorf("Sweep = %v, want Slack's refusal", err)
+	}
+	tries := h.note.drawn()
+	h.clock.Advance(approval.CardGiveUp)
+	h.sweep()
+	if got := h.note.drawn(); got != tries+1 {
+		t.Errorf("%d card updates tried by the sweep past CardGiveUp, want 1", got-tries)
+	}
+	h.sweep()
+	if got := h.note.drawn(); got != tries+1 {
+		t.Errorf("%d card updates tried after the card was left, want none", got-tries-1)
+	}
+}
