@@ -44,6 +44,14 @@ func (s *auditLogStore) Update(ctx context.Context, r *Request, events ...Event)
 	return err
 }
 
+func (s *auditLogStore) UpdateClaiming(ctx context.Context, r *Request, e Envelope, events ...Event) error {
+	err := s.Store.UpdateClaiming(ctx, r, e, events...)
+	if err == nil {
+		s.write(ctx, r, events)
+	}
+	return err
+}
+
 func (s *auditLogStore) Append(ctx context.Context, e Event) error {
 	err := s.Store.Append(ctx, e)
 	if err != nil {
