@@ -33,7 +33,6 @@ type App struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics.Metrics
-	policy  *policyfile.Holder
 	bot     *bot.Bot
 	http    *httpserver.Server
 	sweep   time.Duration
@@ -44,14 +43,14 @@ type App struct {
 	opening
 }
 
-// New loads the policy, opens the store, builds the Cognito and Slack clients, the workflow
-// and the bot, and binds the HTTP listener. Nothing talks to Slack until Run.
+// New builds the Slack client and the bot, binds the HTTP listener, loads the policy, opens
+// the store, and builds the Cognito client and the workflow. Nothing talks to Slack until Run.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	return newAppWith(ctx, cfg, log, appOptions{})
 }
 
-// Start is New that returns before the store, the AWS configuration and the workflow are
-// open: Run opens them while the bot connects to Slack. The bot handles no envelope and
+// Start is New that returns before the policy, the store, the AWS configuration and the
+// workflow are open: Run opens them while the bot connects to Slack. The bot handles no envelope and
 // /readyz answers 503 until they are open; when they fail to open, Run returns why (a
 // startFailure).
 func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
@@ -77,9 +76,6 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 		}
 	}()
 
-	if a.policy, err = policyfile.NewHolder(cfg.PolicyFile, log); err != nil {
-		return nil, badConfig{fmt.Errorf("policy file %s: %w", cfg.PolicyFile, err)}
-	}
 	shared := newHTTPTransport(cfg.Workers)
 	slackTransport, err := slackhttp.New(slackhttp.Config{Base: shared, Logger: log, ObserveRetry: a.metrics.SlackRetry})
 	if err != nil {
@@ -102,7 +98,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	a.bot, err = bot.New(bot.Config{
 		Notifier:         notifier,
 		Workflow:         &a.workflow,
-		Policy:           a.policy,
+		Policy:           &a.botPolicy,
 		Logger:           log,
 		Claims:           &a.claims,
 		Ready:            a.waitOpen,
@@ -140,9 +136,13 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	return a, nil
 }
 
-// open opens the store and the AWS configuration, and builds the workflow on them and the
-// Slack notifier.
+// open loads the policy, opens the store and the AWS configuration, and builds the workflow
+// on them and the Slack notifier.
 func (a *App) open(ctx context.Context, opts appOptions, shared http.RoundTripper, notifier *bot.Notifier) (err error) {
+	if a.policy, err = policyfile.NewHolder(a.cfg.PolicyFile, a.log); err != nil {
+		return badConfig{fmt.Errorf("policy file %s: %w", a.cfg.PolicyFile, err)}
+	}
+	a.botPolicy.Policy = a.policy
 	if a.store, err = openStore(ctx, a.cfg, a.log); err != nil {
 		return err
 	}
@@ -215,8 +215,14 @@ func (a *App) slackReady(context.Context) error {
 // HTTPAddr is the address /healthz, /readyz and /metrics are served on.
 func (a *App) HTTPAddr() net.Addr { return a.http.Addr() }
 
-// ReloadPolicy loads the policy file again; an invalid file leaves the policy in force.
-func (a *App) ReloadPolicy() error { return a.policy.Reload() }
+// ReloadPolicy loads the policy file again; an invalid file leaves the policy in force. While
+// the App is still opening, there is no policy in force to reload yet.
+func (a *App) ReloadPolicy() error {
+	if !a.opened() {
+		return errors.New("resetbot is still starting: the policy file is being read")
+	}
+	return a.policy.Reload()
+}
 
 // Run serves until ctx is done, then shuts down: it closes the Socket Mode connection (no more
 // envelopes), waits up to the shutdown grace for the work in flight — Cognito runs included —

@@ -7,10 +7,12 @@ import (
 
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/bot"
+	"github.com/resetbot/resetbot/policy/policyfile"
 )
 
-// opening is what an App opens that takes time — the store (its file or server, and the
-// schema's migrations) and the AWS configuration — and the workflow built on them. After
+// opening is what an App opens that takes time — the policy file, the store (its file or
+// server, and the schema's migrations) and the AWS configuration — and the workflow built on
+// them. After
 // Start, Run opens it while the bot connects to Slack; the bot waits for it
 // (bot.Config.Ready) before it handles an envelope. Its fields are set before done is closed.
 type opening struct {
@@ -22,12 +24,15 @@ type opening struct {
 	// grow and copy a small stack, reading a megabyte more of the binary's tables into memory.
 	later func(ctx context.Context) error
 
+	policy  *policyfile.Holder
 	store   approval.Store
 	service *approval.Service
-	// workflow and claims are what the bot is built with, before the service and the store
-	// exist. The opening sets them; the bot calls them only once Ready has returned.
-	workflow lateWorkflow
-	claims   lateClaims
+	// workflow, claims and botPolicy are what the bot is built with, before the service, the
+	// store and the policy exist. The opening sets them; the bot calls them only once Ready
+	// has returned.
+	workflow  lateWorkflow
+	claims    lateClaims
+	botPolicy lateBotPolicy
 }
 
 // lateWorkflow is the workflow, set once the opening has built it.
@@ -35,6 +40,9 @@ type lateWorkflow struct{ bot.Workflow }
 
 // lateClaims is the store's record of envelopes handled, set once the store is open.
 type lateClaims struct{ bot.EnvelopeClaims }
+
+// lateBotPolicy is the policy in force, set once the policy file is read.
+type lateBotPolicy struct{ bot.Policy }
 
 // startFailure is why an App started with Start could not open: Run returns it, and serve
 // says it could not start, as it does when New fails.
@@ -107,7 +115,7 @@ func (o *opening) storeReady(ctx context.Context) error {
 		return errors.New("the store is still opening")
 	}
 	if o.err != nil {
-		return fmt.Errorf("the store or the AWS configuration did not open: %w", o.err)
+		return fmt.Errorf("resetbot did not start: %w", o.err)
 	}
 	return o.store.Ping(ctx)
 }

@@ -76,6 +76,9 @@ func TestStartConnectsWhileTheStoreOpens(t *testing.T) {
 	if code, body := p.get(t, "/readyz"); code != 503 || !strings.Contains(body, "the store is still opening") {
 		t.Errorf("/readyz while the store opens = %d %q, want 503 saying the store is still opening", code, body)
 	}
+	if err := app.ReloadPolicy(); err == nil {
+		t.Error("ReloadPolicy while the App opens succeeded, with no policy in force yet")
+	}
 	sent := make(chan error, 1)
 	go func() {
 		_, err := f.slack.SlashCommand(ctx, requester, exampleChannel, "/cognito",
@@ -95,6 +98,9 @@ func TestStartConnectsWhileTheStoreOpens(t *testing.T) {
 	}
 	waitCard(t, ctx, f)
 	p.waitReady(t, ctx, f)
+	if err := app.ReloadPolicy(); err != nil {
+		t.Errorf("ReloadPolicy once open: %v", err)
+	}
 	if err := stop(); err != nil {
 		t.Errorf("Run: %v", err)
 	}
