@@ -7,6 +7,7 @@ import (
 	"runtime/trace"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/resetbot/resetbot/internal/logctx"
 
@@ -49,11 +50,12 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 	read := s.awaitCard(ctx, id)
 	log := s.log.With("request_id", id, "approver", a.User)
 	var (
-		refusal string
-		refused error
-		dropped []notCounted
-		enough  bool       // the approvals that still count were enough without this one
-		ahead   *lookAhead // the run's lookup, started with the write that claims the run
+		refusal  string
+		refused  error
+		dropped  []notCounted
+		enough   bool       // the approvals that still count were enough without this one
+		ahead    *lookAhead // the run's lookup, started with the write that claims the run
+		deadline time.Time  // the end of the run's lease, taken with the claim (leaseDeadline)
 	)
 	defer func() { ahead.stop() }() // a lookup the run did not take
 	s.runs.Add(1)                   // a run this approval claims is waited for from its claim on
@@ -61,7 +63,8 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 	claimRun := func(r *Request, approved []Event) ([]Event, error) {
 		events, err := s.claimWith(r, approved)
 		if err == nil {
-			ahead = s.lookAhead(ctx, r)
+			deadline = s.leaseDeadline()
+			ahead = s.lookAhead(ctx, r, deadline)
 		}
 		return events, err
 	}
@@ -149,7 +152,7 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))})
 		run := ahead
 		ahead = nil
-		return s.runClaimed(ctx, r, approved, true, run)
+		return s.runClaimed(ctx, r, approved, true, deadline, run)
 	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
@@ -162,7 +165,7 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)})
 	run := ahead
 	ahead = nil
-	return s.runClaimed(ctx, r, approved, true, run)
+	return s.runClaimed(ctx, r, approved, true, deadline, run)
 }
 
 // firstDelivery claims, on its own, the envelope of a decision that wrote nothing, before it

@@ -96,10 +96,14 @@ func TestLastApprovalLooksUpWhileItsClaimIsWritten(t *testing.T) {
 
 // TestLookupAheadOfALostClaim: the requester cancels while the last approval's write is under
 // way and its lookup started. The write loses its compare-and-swap, the decision read again is
-// refused, and nothing runs: the lookup made ahead is dropped.
+// refused, and nothing runs: the lookup made ahead is dropped, and has returned by the time
+// the approval is answered (Cognito answers it only once it is given up).
 func TestLookupAheadOfALostClaim(t *testing.T) {
 	h := newHarness(t)
 	r := h.submit(sub(prod, policy.ActionReset))
+	h.dir.mu.Lock()
+	h.dir.holdLookup = func(ctx context.Context) { <-ctx.Done() }
+	h.dir.mu.Unlock()
 	var once sync.Once
 	h.store.setBeforeWrite(func(w *approval.Request) {
 		if w.State != approval.StateRunning {
@@ -113,6 +117,9 @@ func TestLookupAheadOfALostClaim(t *testing.T) {
 	})
 	_, err := h.svc.ApproveEnvelope(t.Context(), r.ID, lead1, approval.Envelope{ID: "env-1", ReceivedAt: t0})
 	wantCode(t, err, approval.ECONFLICT)
+	if n := h.dir.Calls("lookup"); n != 2 {
+		t.Errorf("%d lookups returned when the approval was answered, want 2 (submit, the lookup ahead)", n)
+	}
 	h.svc.Wait()
 	if got := h.dir.Calls("run"); got != 0 {
 		t.Errorf("%d runs after the claim was lost", got)

@@ -45,7 +45,12 @@ func (s *Service) claimAndRun(ctx context.Context, id string, approved told) (*R
 	// Not cut off by the caller, but bounded: the lease, then the time to record the result.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lease+recordGrace)
 	defer cancel()
-	r, err := s.mutate(ctx, id, s.claim)
+	var deadline time.Time
+	r, err := s.mutate(ctx, id, func(r *Request) ([]Event, error) {
+		events, err := s.claim(r)
+		deadline = s.leaseDeadline()
+		return events, err
+	})
 	if err != nil {
 		approved.wait()
 		if r != nil && ErrorCode(err) == ECONFLICT {
@@ -54,7 +59,7 @@ func (s *Service) claimAndRun(ctx context.Context, id string, approved told) (*R
 		}
 		return nil, err
 	}
-	return s.runClaimed(ctx, r, approved, false, nil)
+	return s.runClaimed(ctx, r, approved, false, deadline, nil)
 }
 
 // claim is the change that claims an approved request for this process: approved → running,
@@ -68,11 +73,18 @@ func (s *Service) claim(r *Request) ([]Event, error) {
 	return []Event{{Actor: "system", Kind: "running", Outcome: string(StateRunning), Detail: "owner " + s.owner}}, nil
 }
 
+// leaseDeadline is when the lease of a claim made now runs out, in real time: the deadline of
+// the run's calls, taken with the claim so that a lookup started with the claim's write and a
+// run that starts a moment later share it. The lease itself (Request.LeaseUntil) is on the
+// service's clock, which sweepers read; leaseHeld checks it before each Cognito call.
+func (s *Service) leaseDeadline() time.Time { return time.Now().Add(s.lease) }
+
 // runClaimed runs a request this process has claimed and records the result. The caller
 // holds s.runs from before the claim. approved is as for claimAndRun; drawn says it draws the
-// card from r, as claimed, so that "Running" need not draw it again; ahead, when not nil, is
-// the user's lookup started with the claim's write (see lookAhead).
-func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, drawn bool, ahead *lookAhead) (_ *Request, err error) {
+// card from r, as claimed, so that "Running" need not draw it again; deadline is the claim's
+// leaseDeadline; ahead, when not nil, is the user's lookup started with the claim's write (see
+// lookAhead).
+func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, drawn bool, deadline time.Time, ahead *lookAhead) (_ *Request, err error) {
 	defer ahead.stop()
 	ctx = logctx.With(ctx, "request_id", r.ID)
 	id := r.ID
@@ -92,7 +104,7 @@ func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, dra
 	s.log.InfoContext(ctx, "run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
 	notices = s.tellAhead(ctx, notices, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display()), CardDrawn: drawn})
 	start := s.now()
-	out := s.execute(ctx, r, ahead)
+	out := s.execute(ctx, r, deadline, ahead)
 	notices.wait() // the result is told after "Running"
 	return s.finish(ctx, r, out, start)
 }
@@ -100,14 +112,16 @@ func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, dra
 // execute looks the user up again (or takes the lookup ahead started with the claim's write)
 // and runs the action only if the user and the policy decision still are what was approved.
 // Every Cognito call happens within the run's lease: once it has run out, a sweeper may mark
-// the run interrupted, so nothing more is started and a call in flight is cancelled.
-func (s *Service) execute(ctx context.Context, r *Request, ahead *lookAhead) runOutcome {
-	ctx, cancel := context.WithTimeout(ctx, r.LeaseUntil.Sub(s.now()))
+// the run interrupted, so nothing more is started and a call in flight is cancelled (at
+// deadline, the lease's end in real time). A lookup that began with the claim is waited for
+// even when the lease ran out meanwhile, and then nothing more starts.
+func (s *Service) execute(ctx context.Context, r *Request, deadline time.Time, ahead *lookAhead) runOutcome {
+	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	if err := s.leaseHeld(r); err != nil {
-		return runOutcome{err: err}
-	}
 	user, err := s.lookAgain(ctx, r, ahead)
+	if lease := s.leaseHeld(r); lease != nil {
+		return runOutcome{err: lease} // it ran out before or while the user was looked up
+	}
 	if err != nil {
 		return runOutcome{err: fmt.Errorf("look %s up again: %w", r.Target.Username, err)}
 	}
@@ -172,11 +186,14 @@ func (s *Service) execute(ctx context.Context, r *Request, ahead *lookAhead) run
 }
 
 // lookAgain is the user as the directory has them now: the answer of the lookup ahead when
-// there is one, else a lookup made now.
+// there is one, else a lookup made now, only while the lease lasts.
 func (s *Service) lookAgain(ctx context.Context, r *Request, ahead *lookAhead) (User, error) {
 	if ahead != nil {
 		defer trace.StartRegion(ctx, "await lookup").End()
 		return ahead.wait(ctx)
+	}
+	if err := s.leaseHeld(r); err != nil {
+		return User{}, err
 	}
 	defer trace.StartRegion(ctx, "lookup again").End()
 	return s.dir.Lookup(ctx, r.Pool, r.Target.Username)

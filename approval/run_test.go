@@ -376,20 +376,32 @@ func TestRunResultNotRecordedWithinItsLease(t *testing.T) {
 
 // TestRunNotStartedAfterItsLease: looking the user up again took longer than the run's lease
 // (Cognito was slow), so another process's sweeper may already have marked the run
-// interrupted. The Cognito action must not start then.
+// interrupted. The Cognito action must not start then. The lookup starts with the write that
+// claims the run, so the run waits for it even when the lease ran out before the run started
+// (the claim's write was slow): the sweeper's Interrupted is then the one outcome told, and
+// nothing the approval started is still running when it is answered.
 func TestRunNotStartedAfterItsLease(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
-		sweep bool // another process sweeps once the lease ran out, before the run records
+		sweep bool // another process sweeps once the lease ran out, before the lookup answers
+		early bool // the lease runs out while the claim is written, before the run starts
 		state approval.State
 	}{
-		{"recorded as failed", false, approval.StateFailed},
-		{"already interrupted", true, approval.StateInterrupted},
+		{"recorded as failed", false, false, approval.StateFailed},
+		{"already interrupted", true, false, approval.StateInterrupted},
+		{"ran out before the run started", true, true, approval.StateInterrupted},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
 			other := h.second("test-2")
 			r := h.submit(sub(prod, policy.ActionReset))
+			if tt.early {
+				h.store.setBeforeWrite(func(w *approval.Request) {
+					if w.State == approval.StateRunning {
+						h.clock.Advance(3 * time.Minute)
+					}
+				})
+			}
 			h.dir.mu.Lock()
 			h.dir.holdLookup = func(ctx context.Context) {
 				// The lookup starts alongside the write that claims the run: it is slower than
@@ -397,7 +409,9 @@ func TestRunNotStartedAfterItsLease(t *testing.T) {
 				for !slices.Contains(h.store.statesWritten(r.ID), approval.StateRunning) && ctx.Err() == nil {
 					time.Sleep(time.Millisecond)
 				}
-				h.clock.Advance(3 * time.Minute)
+				if !tt.early {
+					h.clock.Advance(3 * time.Minute)
+				}
 				if tt.sweep {
 					if err := other.Sweep(t.Context()); err != nil {
 						t.Errorf("Sweep: %v", err)
