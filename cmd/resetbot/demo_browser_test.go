@@ -14,6 +14,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/resetbot/resetbot/internal/golden"
 )
 
 // The demo people the browser test plays (internal/demo/people.go).
@@ -24,7 +26,8 @@ const (
 	demoOtto  = "U0DEMOOTTO"  // the outsider
 )
 
-// screenshotPath is the README's picture of the demo, written by TestDemoInABrowser.
+// screenshotPath is the README's picture of the demo, written by TestDemoInABrowser when the
+// tests run with -update (into the test's temporary directory otherwise).
 const screenshotPath = "../../docs/demo.png"
 
 // chromiumPath finds Debian's chromium. Without it the browser test is skipped, except in CI
@@ -226,7 +229,7 @@ func (b *browser) screenshot(path string) {
 // engineer asks for a reset, a lead approves, the thread shows the result and Cognito's side
 // panel RESET_REQUIRED; a temporary password is shown to the requester alone; the form shows a
 // missing field's error beside it; self-approval and an outsider's click are refused. It
-// writes the README's screenshot (docs/demo.png) on the way.
+// takes the README's screenshot on the way, and writes it to docs/demo.png with -update.
 func TestDemoInABrowser(t *testing.T) {
 	chromium := chromiumPath(t)
 	p := startDemoProcess(t)
@@ -251,7 +254,11 @@ func TestDemoInABrowser(t *testing.T) {
 	b.waitText("#audit", "succeeded")
 
 	b.run("scrolling to the thread's last reply", chromedp.Evaluate[chromedp.Void](`document.querySelector("#thread-messages").scrollTop = 1e6`))
-	b.screenshot(screenshotPath)
+	shot := filepath.Join(t.TempDir(), "demo.png")
+	if golden.Updating() {
+		shot = screenshotPath
+	}
+	b.screenshot(shot)
 	b.run("closing the thread", chromedp.Click(chromedp.ID("close-thread")))
 
 	// A temporary password: on the page for the requester alone.

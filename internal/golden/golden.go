@@ -18,6 +18,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files with what the code produces now")
 
+// Updating reports whether the tests run with -update: a test that writes a file people read
+// (a screenshot) writes it only then, so that a test run leaves the tree as it found it.
+func Updating() bool { return *update }
+
 // Assert fails t when the file at path does not hold got, showing the difference. With -update
 // it writes got to path first (creating its directory), so the test passes and the file is new.
 func Assert(t testing.TB, path string, got []byte) {
