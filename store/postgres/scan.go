@@ -22,7 +22,7 @@ func (s *DB) ScanEvents(ctx context.Context, f approval.EventFilter, fn func(app
 // EachPending calls fn with each pending and approved request, oldest first, streaming the
 // rows of one read-only transaction.
 func (s *DB) EachPending(ctx context.Context, fn func(*approval.Request) error) error {
-	return scan(ctx, s, "pending requests", pendingSQL, []any{string(approval.StatePending), string(approval.StateApproved)},
+	return scan(ctx, s, "pending requests", pendingSQL, nil,
 		func(row pgx.CollectableRow) (*approval.Request, error) { return scanRequest(row) }, fn)
 }
 

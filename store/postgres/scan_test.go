@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/resetbot/resetbot/approval"
@@ -107,5 +108,54 @@ func TestCardsBehindUsesItsIndex(t *testing.T) {
 	}
 	if len(rs) != 10 {
 		t.Errorf("CardsBehind listed %d requests, want the 10 whose card is behind", len(rs))
+	}
+}
+
+// TestPendingUsesItsIndex: among 50,000 requests, nearly all of them final, Pending and
+// EachPending list the few pending and approved ones, oldest first, through the partial index
+// that holds only those, in its order (no sort), never by a read of the whole table.
+func TestPendingUsesItsIndex(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	db := open(t, postgres.Config{URL: url})
+	first := t0.UnixNano()
+	// One request in 2,500 is open: 10 pending and 10 approved, the newest listed first in seq
+	// order, so that only the index's order (created_at, seq) gives them oldest first.
+	pgtest.Exec(t, url, `INSERT INTO requests (id, version, state, requester, pool_id, username, action, created_at, drawn_version, body)
+		SELECT 'r' || i, 3,
+			CASE WHEN i % 5000 = 0 THEN 'pending' WHEN i % 5000 = 2500 THEN 'approved'
+				WHEN i % 3 = 0 THEN 'denied' WHEN i % 3 = 1 THEN 'expired' ELSE 'succeeded' END,
+			'U' || (i % 600), 'eu-west-1_Prod1', 'user' || i, 'reset',
+			`+strconv.FormatInt(first, 10)+` + (49999 - i) * 60000000000::bigint, 3,
+			'{"ID": "r' || i || '", "UpdatedAt": "2026-01-01T09:00:00Z"}'
+		FROM generate_series(0, 49999) AS i;
+		ANALYZE requests`)
+	plan := explain(t, url, postgres.PendingSQL, nil)
+	if strings.Contains(plan, "Seq Scan") || !strings.Contains(plan, "requests_open") || strings.Contains(plan, "Sort") {
+		t.Errorf("plan of %s\n%s\nwant an index scan of requests_open, no Seq Scan, no sort", postgres.PendingSQL, plan)
+	}
+	var want []string
+	for i := 47500; i >= 0; i -= 2500 {
+		want = append(want, "r"+strconv.Itoa(i))
+	}
+	rs, err := db.Pending(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rs {
+		got = append(got, r.ID)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Pending listed (-want +got):\n%s", diff)
+	}
+	got = nil
+	if err := db.EachPending(t.Context(), func(r *approval.Request) error {
+		got = append(got, r.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("EachPending listed (-want +got):\n%s", diff)
 	}
 }
