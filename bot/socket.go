@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/resetbot/resetbot/internal/logctx"
+	"github.com/resetbot/resetbot/internal/slackhttp"
 )
 
 // The Socket Mode connection. One goroutine reads it: for each frame it reads the outer part
@@ -110,22 +111,10 @@ func (b *Bot) hold(ctx context.Context, known <-chan struct{}, received chan<- s
 		}
 		// A connection that ends before Slack's hello counts as a failed attempt: the next
 		// waits, so that a connection refused at once is not opened again and again.
-		if err := sleepCtx(ctx, wait+rand.N(wait/10+1)); err != nil { // #nosec G404 -- spreading retries needs no secret randomness.
+		if err := slackhttp.Sleep(ctx, wait+rand.N(wait/10+1)); err != nil { // #nosec G404 -- spreading retries needs no secret randomness.
 			return err
 		}
 		wait = min(2*wait, dialBackoffMax)
-	}
-}
-
-// sleepCtx waits for d or until ctx is done, and returns ctx's error then.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
@@ -152,7 +141,7 @@ func (b *Bot) dial(ctx context.Context) (*link, error) {
 		}
 		wait = min(2*wait, dialBackoffMax)
 		b.log.WarnContext(ctx, "connecting to Slack failed; retrying", "err", err, "attempt", attempt, "retry_in", pause)
-		if err := sleepCtx(ctx, pause); err != nil {
+		if err := slackhttp.Sleep(ctx, pause); err != nil {
 			return nil, err
 		}
 	}
