@@ -45,7 +45,7 @@ const cardClockSkew = time.Minute
 // adopt saves card as r's thread, when r has none and card is in r's channel, and returns the
 // request as written; a request that has a thread already comes back as read. The card was
 // drawn when the request was pending with no approval: one that has moved on since is drawn
-// again.
+// again, as a teller draws it (checked after its update, and marked drawn).
 func (s *Service) adopt(ctx context.Context, r *Request, card Thread, how string) (*Request, error) {
 	adopted, err := s.mutateFrom(ctx, r.ID, r, func(cur *Request) ([]Event, error) {
 		if cur.Thread.TS != "" || card.Channel != cur.Channel {
@@ -65,11 +65,20 @@ func (s *Service) adopt(ctx context.Context, r *Request, card Thread, how string
 		level = slog.LevelWarn // its process stopped before saving it
 	}
 	s.log.Log(ctx, level, CardFoundLog, "request_id", r.ID, "found_by", how, "channel", card.Channel, "ts", card.TS, "state", adopted.State)
-	if adopted.State != StatePending || len(adopted.Approvals) > 0 {
-		if err := s.notify.UpdateCard(context.WithoutCancel(ctx), adopted); err != nil {
-			s.log.ErrorContext(ctx, "card not updated", "request_id", r.ID, "err", err)
-		}
+	if adopted.State == StatePending && len(adopted.Approvals) == 0 {
+		// The card, posted from a version before, shows this one: saving where it is changed
+		// nothing on it (as Submit's own save of the thread).
+		s.markDrawn(ctx, r.ID, adopted.Version)
+		return adopted, nil
 	}
+	ctx = context.WithoutCancel(ctx)
+	var drawn int64 // the version the card was drawn from here, 0 for none
+	if err := s.notify.UpdateCard(ctx, adopted); err != nil {
+		s.log.ErrorContext(ctx, "card not updated", "request_id", r.ID, "err", err)
+	} else {
+		drawn = adopted.Version
+	}
+	s.markDrawn(ctx, r.ID, s.redrawCard(ctx, adopted, drawn))
 	return adopted, nil
 }
 

@@ -146,6 +146,16 @@ func TestAClickOnTheCardOfASettledRequestDrawsItAgain(t *testing.T) {
 	if len(drawn) == 0 || drawn[len(drawn)-1] != approval.StateExpired {
 		t.Errorf("the card was drawn as %v, want expired last", drawn)
 	}
+	// Drawn by the click, and marked so: no sweeper draws it again.
+	behind, err := h.db.CardsBehind(t.Context(), h.clock.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range behind {
+		if b.ID == r.ID {
+			t.Errorf("the card the click drew is listed behind its request (version %d)", b.Version)
+		}
+	}
 }
 
 func TestAClickInAnotherChannelIsNotTheCard(t *testing.T) {
