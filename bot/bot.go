@@ -40,16 +40,13 @@ type Config struct {
 	// Notifier is the Slack side of the workflow, built with NewNotifier; the bot posts with
 	// its Slack client. Required.
 	Notifier *Notifier
-	// Workflow is the approval workflow, built with Notifier: an *approval.Service.
-	// Required.
+	// Workflow, Policy and Claims are what the bot serves with (see Deps). Required, unless
+	// Ready hands them.
 	Workflow Workflow
-	// Policy is the policy in force. Required.
-	Policy Policy
+	Policy   Policy
+	Claims   EnvelopeClaims
 	// Logger is required.
 	Logger *slog.Logger
-	// Claims records the envelopes handled, so that one Slack delivers again is handled once
-	// across restarts and replicas: the store. Required.
-	Claims EnvelopeClaims
 	// TeamID and AppID are the workspace and app whose envelopes the bot answers; Run asks
 	// Slack for them (auth.test, bots.info) when they are empty. Envelopes from another
 	// workspace or for another app are acknowledged, logged and dropped.
@@ -84,10 +81,38 @@ type Config struct {
 	// ObservePanic, when set, counts a panic recovered in a handler ("handler").
 	ObservePanic func(where string)
 	// Ready, when set, is what Run waits for, while the connection opens, before it handles
-	// or acknowledges any envelope: the process may still be opening what the Workflow and
-	// Claims need. An error stops Run, and Slack gives the envelopes it had sent to another
+	// or acknowledges any envelope: the process may still be opening the workflow, the policy
+	// and the store. It hands the bot what it serves with, in place of Workflow, Policy and
+	// Claims. An error stops Run, and Slack gives the envelopes it had sent to another
 	// connection.
-	Ready func(ctx context.Context) error
+	Ready func(ctx context.Context) (Deps, error)
+}
+
+// Deps is what the bot serves with, which the process may open while the bot connects
+// (Config.Ready).
+type Deps struct {
+	// Workflow is the approval workflow, built with Config.Notifier: an *approval.Service.
+	Workflow Workflow
+	// Policy is the policy in force.
+	Policy Policy
+	// Claims records the envelopes handled, so that one Slack delivers again is handled once
+	// across restarts and replicas: the store.
+	Claims EnvelopeClaims
+}
+
+// missing names the dependencies d lacks.
+func (d Deps) missing() []string {
+	var names []string
+	if d.Workflow == nil {
+		names = append(names, "Workflow")
+	}
+	if d.Policy == nil {
+		names = append(names, "Policy")
+	}
+	if d.Claims == nil {
+		names = append(names, "Claims")
+	}
+	return names
 }
 
 // Bot holds the Socket Mode connection and answers what comes over it.
@@ -102,6 +127,8 @@ type Bot struct {
 	cfg      Config
 	routes   routes
 	claims   EnvelopeClaims
+	// served is done once the bot serves with what Config.Ready handed (serveWith).
+	served sync.Once
 	// id is the workspace and app whose envelopes the bot answers, set by Run.
 	id atomic.Pointer[identity]
 
@@ -118,19 +145,14 @@ type Bot struct {
 // New returns a Bot; Run connects it.
 func New(cfg Config) (*Bot, error) {
 	var missing []string
-	for _, dep := range []struct {
-		name    string
-		missing bool
-	}{
-		{"Notifier", cfg.Notifier == nil},
-		{"Workflow", cfg.Workflow == nil},
-		{"Policy", cfg.Policy == nil},
-		{"Logger", cfg.Logger == nil},
-		{"Claims", cfg.Claims == nil},
-	} {
-		if dep.missing {
-			missing = append(missing, dep.name)
-		}
+	if cfg.Notifier == nil {
+		missing = append(missing, "Notifier")
+	}
+	if cfg.Logger == nil {
+		missing = append(missing, "Logger")
+	}
+	if cfg.Ready == nil {
+		missing = append(missing, Deps{cfg.Workflow, cfg.Policy, cfg.Claims}.missing()...)
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("bot: new: missing %v", missing)
@@ -161,14 +183,19 @@ func New(cfg Config) (*Bot, error) {
 		notifier: cfg.Notifier,
 		svc:      cfg.Workflow,
 		pol:      cfg.Policy,
+		claims:   cfg.Claims,
 		log:      cfg.Logger,
 		rd:       cfg.Notifier.rd,
 		groups:   cfg.Notifier.groups,
 		cfg:      cfg,
-		claims:   cfg.Claims,
 		pool:     newPool(cfg.Workers, cfg.QueueSize, cfg.ObserveQueueWait, cfg.ObserveInFlight),
 		checks:   make(chan struct{}, cfg.Workers),
 		homes:    homeMarks{dirty: map[string]struct{}{}},
+	}
+	if cfg.Ready != nil {
+		// Until Ready hands the workflow, a change marks the Home tabs it concerns without
+		// publishing them (serveWith).
+		b.homes.running = true
 	}
 	b.routes = b.newRoutes()
 	cfg.Notifier.onChange(b.republishHomes)

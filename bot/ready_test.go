@@ -10,8 +10,9 @@ import (
 	"github.com/resetbot/resetbot/internal/slacktest"
 )
 
-// stopForReady stops the harness's bot so that the next one starts with ready as its
-// Config.Ready.
+// stopForReady stops the harness's bot so that the next one starts with a Config.Ready that
+// waits for ready, then hands the workflow, the policy and the store, which the Config leaves
+// out.
 func stopForReady(h *harness, ready func(ctx context.Context) error) {
 	h.t.Helper()
 	h.stopBot()
@@ -19,7 +20,14 @@ func stopForReady(h *harness, ready func(ctx context.Context) error) {
 	if err := h.slack.WaitUntil(h.ctx(), func() bool { return len(h.slack.Connections()) == 0 }); err != nil {
 		h.t.Fatalf("the stopped bot's connection did not close: %v", err)
 	}
-	h.botCfg.Ready = ready
+	deps := Deps{Workflow: h.botCfg.Workflow, Policy: h.botCfg.Policy, Claims: h.botCfg.Claims}
+	h.botCfg.Workflow, h.botCfg.Policy, h.botCfg.Claims = nil, nil, nil
+	h.botCfg.Ready = func(ctx context.Context) (Deps, error) {
+		if err := ready(ctx); err != nil {
+			return Deps{}, err
+		}
+		return deps, nil
+	}
 }
 
 // TestRunHandlesNoEnvelopeBeforeReady: a command Slack sends while Config.Ready has not
@@ -88,5 +96,42 @@ func TestRunStopsWhenItCannotGetReady(t *testing.T) {
 	}
 	if got := h.ephemeralText(uAlice); got != "" {
 		t.Errorf("the command was answered:\n%s", got)
+	}
+}
+
+// TestAChangeBeforeReadyIsOnTheHomeTabOnceReady: a request that changes while the bot waits
+// for Config.Ready (a sweeper may run once the store is open, before the bot has what Ready
+// hands) has the Home tabs it concerns published once the bot is ready.
+func TestAChangeBeforeReadyIsOnTheHomeTabOnceReady(t *testing.T) {
+	h := newHarness(t)
+	h.cmd(uAlice, chSupport, "reset carol --ticket SUP-5 --verified-by callback locked out")
+	_, r := h.lastCard(chSupport)
+	waiting := func(n string) bool {
+		v, _ := h.slack.Home(uLena)
+		return strings.Contains(waitingPart(v.Content()), "Waiting for your approval* ("+n+")")
+	}
+	if !waiting("1") {
+		t.Fatal("lena's Home tab does not show the request waiting")
+	}
+	release := make(chan struct{})
+	stopForReady(h, func(ctx context.Context) error {
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	h.startBot()
+	if err := h.slack.WaitConnections(h.ctx(), 1); err != nil {
+		t.Fatalf("the bot did not connect before it was ready: %v", err)
+	}
+	if _, err := h.svc.Cancel(h.ctx(), r.ID, uAlice); err != nil {
+		t.Fatalf("cancel before the bot is ready: %v", err)
+	}
+	close(release)
+	if err := h.slack.WaitUntil(h.ctx(), func() bool { return waiting("0") }); err != nil {
+		v, _ := h.slack.Home(uLena)
+		t.Errorf("the cancelled request is still waiting on lena's Home tab once the bot is ready: %v\n%s", err, v.Content())
 	}
 }

@@ -97,11 +97,8 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	}
 	a.bot, err = bot.New(bot.Config{
 		Notifier:         notifier,
-		Workflow:         &a.workflow,
-		Policy:           &a.botPolicy,
 		Logger:           log,
-		Claims:           &a.claims,
-		Ready:            a.waitOpen,
+		Ready:            a.botReady,
 		ObserveAck:       a.metrics.Ack,
 		ObserveReconnect: a.metrics.Reconnect,
 		ObservePanic:     a.metrics.Panicked,
@@ -142,7 +139,6 @@ func (a *App) open(ctx context.Context, opts appOptions, shared http.RoundTrippe
 	if a.policy, err = policyfile.NewHolder(a.cfg.PolicyFile, a.log); err != nil {
 		return badConfig{fmt.Errorf("policy file %s: %w", a.cfg.PolicyFile, err)}
 	}
-	a.botPolicy.Policy = a.policy
 	if a.store, err = openStore(ctx, a.cfg, a.log); err != nil {
 		return err
 	}
@@ -171,7 +167,6 @@ func (a *App) open(ctx context.Context, opts appOptions, shared http.RoundTrippe
 	if err != nil {
 		return fmt.Errorf("approval service: %w", err)
 	}
-	a.workflow.Workflow, a.claims.EnvelopeClaims = a.service, a.store
 	return nil
 }
 

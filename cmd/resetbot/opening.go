@@ -27,22 +27,7 @@ type opening struct {
 	policy  *policyfile.Holder
 	store   approval.Store
 	service *approval.Service
-	// workflow, claims and botPolicy are what the bot is built with, before the service, the
-	// store and the policy exist. The opening sets them; the bot calls them only once Ready
-	// has returned.
-	workflow  lateWorkflow
-	claims    lateClaims
-	botPolicy lateBotPolicy
 }
-
-// lateWorkflow is the workflow, set once the opening has built it.
-type lateWorkflow struct{ bot.Workflow }
-
-// lateClaims is the store's record of envelopes handled, set once the store is open.
-type lateClaims struct{ bot.EnvelopeClaims }
-
-// lateBotPolicy is the policy in force, set once the policy file is read.
-type lateBotPolicy struct{ bot.Policy }
 
 // startFailure is why an App started with Start could not open: Run returns it, and serve
 // says it could not start, as it does when New fails.
@@ -87,6 +72,15 @@ func (o *opening) waitOpen(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// botReady is the bot's Config.Ready: it waits for the opening, and hands the bot the
+// workflow, the policy and the store it opened.
+func (o *opening) botReady(ctx context.Context) (bot.Deps, error) {
+	if err := o.waitOpen(ctx); err != nil {
+		return bot.Deps{}, err
+	}
+	return bot.Deps{Workflow: o.service, Policy: o.policy, Claims: o.store}, nil
 }
 
 // opened reports whether the opening has ended well, without waiting for it.
