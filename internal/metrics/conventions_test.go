@@ -15,9 +15,9 @@ import (
 	"github.com/resetbot/resetbot/policy"
 )
 
-// everyFamily returns the gathered families after feeding every hook once, so that every
+// everyFamily returns the parsed families after feeding every hook once, so that every
 // vector has a child to show.
-func everyFamily(t *testing.T) []*dto.MetricFamily {
+func everyFamily(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
 	m := New("v1.2.3")
 	m.Submitted(policy.ActionReset, "created")
@@ -29,17 +29,18 @@ func everyFamily(t *testing.T) []*dto.MetricFamily {
 	m.SlackRetry("chat.postMessage", "ratelimited")
 	m.InFlight(1)
 	m.QueueWait(time.Millisecond)
-	fams, err := m.Registry().Gather()
-	if err != nil {
-		t.Fatalf("Gather: %v", err)
-	}
-	return fams
+	m.Panicked("run")
+	return parse(t, m)
 }
 
 // TestMetricsFollowPrometheusConventions lints every family the way promtool does: base units
 // in the name (_seconds), _total on counters, help on every metric, no reserved suffixes.
 func TestMetricsFollowPrometheusConventions(t *testing.T) {
-	problems, err := promlint.NewWithMetricFamilies(everyFamily(t)).Lint()
+	var fams []*dto.MetricFamily
+	for _, f := range everyFamily(t) {
+		fams = append(fams, f)
+	}
+	problems, err := promlint.NewWithMetricFamilies(fams).Lint()
 	if err != nil {
 		t.Fatal(err)
 	}

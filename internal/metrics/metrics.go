@@ -1,168 +1,129 @@
 package metrics
 
 import (
+	"io"
 	"net/http"
 	"runtime"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/resetbot/resetbot/policy"
 )
 
-// namespace prefixes every metric.
+// namespace prefixes every metric of resetbot's own.
 const namespace = "resetbot"
 
-// Metrics is the set of collectors of one process.
+// Metrics is the metrics of one process: resetbot's families, the Go runtime's and the
+// process's, on a registry of its own.
 type Metrics struct {
-	reg *prometheus.Registry
+	reg registry
 
-	requests       *prometheus.CounterVec
-	approvals      *prometheus.CounterVec
-	runDuration    *prometheus.HistogramVec
-	cognitoLatency *prometheus.HistogramVec
-	cognitoErrors  *prometheus.CounterVec
-	ackLatency     *prometheus.HistogramVec
-	reconnects     prometheus.Counter
-	panics         *prometheus.CounterVec
-	slackRetries   *prometheus.CounterVec
-	workInFlight   prometheus.Gauge
-	queueWait      prometheus.Histogram
+	requests       *vec[*counter]
+	approvals      *vec[*counter]
+	runDuration    *vec[*histogram]
+	cognitoLatency *vec[*histogram]
+	cognitoErrors  *vec[*counter]
+	ackLatency     *vec[*histogram]
+	reconnects     *counter
+	panics         *vec[*counter]
+	slackRetries   *vec[*counter]
+	workInFlight   *gauge
+	queueWait      *histogram
 }
 
-// New registers every collector, the Go runtime and process collectors and a build_info
-// gauge stamped with version, on a registry of its own.
+// sources are where the Go runtime's and the process's figures come from; tests give fixed ones.
+type sources struct {
+	goVersion string
+	readGo    func(*goStats)
+	readProc  func(*procStats)
+}
+
+// New returns the metrics of this process, with a resetbot_build_info gauge stamped with
+// version.
 func New(version string) *Metrics {
-	m := &Metrics{
-		reg: prometheus.NewRegistry(),
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace,
-			Name:      "requests_total",
-			Help:      "Submitted requests by action and outcome (created, denied, invalid, limited, already_open, not_in_channel, error).",
-		}, []string{"action", "outcome"}),
-		approvals: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace,
-			Name:      "approvals_total",
-			Help:      "Approvals counted, by action.",
-		}, []string{"action"}),
-		runDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace,
-			Name:      "run_duration_seconds",
-			Help:      "Time from claiming an approved request to its result, by action and outcome (succeeded, failed, dry_run).",
-			Buckets:   prometheus.ExponentialBuckets(0.05, 2, 10),
-		}, []string{"action", "outcome"}),
-		cognitoLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace,
-			Name:      "cognito_call_duration_seconds",
-			Help:      "Latency of Cognito API calls by operation, errors included.",
-			Buckets:   prometheus.ExponentialBuckets(0.01, 2, 10),
-		}, []string{"operation"}),
-		cognitoErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace,
-			Name:      "cognito_errors_total",
-			Help:      "Failed Cognito API calls by operation and AWS error code.",
-		}, []string{"operation", "code"}),
-		ackLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace,
-			Name:      "slack_ack_duration_seconds",
-			Help:      "Time from receiving a Socket Mode envelope to acknowledging it, by envelope kind (Slack allows 3s).",
-			Buckets:   []float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3},
-		}, []string{"kind"}),
-		reconnects: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace,
-			Name:      "socket_reconnects_total",
-			Help:      "Socket Mode connections opened again after the first one.",
-		}),
-		panics: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace,
-			Name:      "panics_total",
-			Help:      "Panics recovered, by where they happened (handler, run, sweep); the process went on serving.",
-		}, []string{"where"}),
-		slackRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace,
-			Name:      "slack_retries_total",
-			Help:      "Slack Web API calls sent again, by method and reason (ratelimited, server_error, connection).",
-		}, []string{"method", "reason"}),
-		workInFlight: prometheus.NewGauge(prometheus.GaugeOpts{
-			Namespace: namespace,
-			Name:      "work_in_flight",
-			Help:      "Work started by Slack envelopes running now.",
-		}),
-		queueWait: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Namespace: namespace,
-			Name:      "work_queue_wait_seconds",
-			Help:      "Time work started by Slack envelopes waited for a worker.",
-			Buckets:   []float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30},
-		}),
-	}
-	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{
-		Namespace:   namespace,
-		Name:        "build_info",
-		Help:        "Always 1; the labels say which build is running.",
-		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
-	})
-	buildInfo.Set(1)
-	m.reg.MustRegister(
-		m.requests, m.approvals, m.runDuration,
-		m.cognitoLatency, m.cognitoErrors,
-		m.ackLatency, m.reconnects, m.panics, m.slackRetries, m.workInFlight, m.queueWait, buildInfo,
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
+	return newMetrics(version, sources{goVersion: runtime.Version(), readGo: readGoStats, readProc: new(procReader).read})
+}
+
+func newMetrics(version string, src sources) *Metrics {
+	m := &Metrics{}
+	r := &m.reg
+	m.requests = r.counterFamily(namespace+"_requests_total",
+		"Submitted requests by action and outcome (created, denied, invalid, limited, already_open, not_in_channel, error).",
+		"action", "outcome")
+	m.approvals = r.counterFamily(namespace+"_approvals_total", "Approvals counted, by action.", "action")
+	m.runDuration = r.histogramFamily(namespace+"_run_duration_seconds",
+		"Time from claiming an approved request to its result, by action and outcome (succeeded, failed, dry_run).",
+		exponentialBuckets(0.05, 2, 10), "action", "outcome")
+	m.cognitoLatency = r.histogramFamily(namespace+"_cognito_call_duration_seconds",
+		"Latency of Cognito API calls by operation, errors included.",
+		exponentialBuckets(0.01, 2, 10), "operation")
+	m.cognitoErrors = r.counterFamily(namespace+"_cognito_errors_total",
+		"Failed Cognito API calls by operation and AWS error code.", "operation", "code")
+	m.ackLatency = r.histogramFamily(namespace+"_slack_ack_duration_seconds",
+		"Time from receiving a Socket Mode envelope to acknowledging it, by envelope kind (Slack allows 3s).",
+		[]float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3}, "kind")
+	m.reconnects = r.counterFamily(namespace+"_socket_reconnects_total",
+		"Socket Mode connections opened again after the first one.").with()
+	m.panics = r.counterFamily(namespace+"_panics_total",
+		"Panics recovered, by where they happened (handler, run, sweep); the process went on serving.", "where")
+	m.slackRetries = r.counterFamily(namespace+"_slack_retries_total",
+		"Slack Web API calls sent again, by method and reason (ratelimited, server_error, connection).", "method", "reason")
+	m.workInFlight = r.gaugeFamily(namespace+"_work_in_flight", "Work started by Slack envelopes running now.").with()
+	m.queueWait = r.histogramFamily(namespace+"_work_queue_wait_seconds",
+		"Time work started by Slack envelopes waited for a worker.",
+		[]float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30}).with()
+	r.gaugeFamily(namespace+"_build_info", "Always 1; the labels say which build is running.",
+		"version", "goversion").with(version, src.goVersion).Set(1)
+	r.register(goCollector{read: src.readGo}, processCollector{read: src.readProc})
 	for _, where := range []string{"handler", "run", "sweep"} {
-		m.panics.WithLabelValues(where) // served at 0 from the start, so that a rate can be taken
+		m.panics.with(where) // served at 0 from the start, so that a rate can be taken
 	}
 	return m
 }
 
-// Registry returns the registry the collectors are on.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+// Handler serves the metrics in the Prometheus text exposition format.
+func (m *Metrics) Handler() http.Handler { return &m.reg }
 
-// Handler serves the metrics in the Prometheus exposition format.
-func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
-}
+// WriteTo writes the metrics in the Prometheus text exposition format to w.
+func (m *Metrics) WriteTo(w io.Writer) (int64, error) { return m.reg.WriteTo(w) }
 
 // Submitted counts a submission (approval.Observer).
 func (m *Metrics) Submitted(action policy.Action, outcome string) {
-	m.requests.WithLabelValues(string(action), outcome).Inc()
+	m.requests.with(string(action), outcome).Inc()
 }
 
 // Approved counts one approval (approval.Observer).
 func (m *Metrics) Approved(action policy.Action) {
-	m.approvals.WithLabelValues(string(action)).Inc()
+	m.approvals.with(string(action)).Inc()
 }
 
 // Ran records a finished run (approval.Observer).
 func (m *Metrics) Ran(action policy.Action, outcome string, d time.Duration) {
-	m.runDuration.WithLabelValues(string(action), outcome).Observe(d.Seconds())
+	m.runDuration.with(string(action), outcome).Observe(d.Seconds())
 }
 
 // CognitoCall records one Cognito API call; errCode is "" when it succeeded.
 func (m *Metrics) CognitoCall(op string, d time.Duration, errCode string) {
-	m.cognitoLatency.WithLabelValues(op).Observe(d.Seconds())
+	m.cognitoLatency.with(op).Observe(d.Seconds())
 	if errCode != "" {
-		m.cognitoErrors.WithLabelValues(op, errCode).Inc()
+		m.cognitoErrors.with(op, errCode).Inc()
 	}
 }
 
 // Ack records how long an envelope of a kind (slash_commands, block_actions, ...) waited for
 // its acknowledgement.
 func (m *Metrics) Ack(kind string, d time.Duration) {
-	m.ackLatency.WithLabelValues(kind).Observe(d.Seconds())
+	m.ackLatency.with(kind).Observe(d.Seconds())
 }
 
 // Panicked counts a panic recovered in the workflow or a handler, by where it happened.
-func (m *Metrics) Panicked(where string) { m.panics.WithLabelValues(where).Inc() }
+func (m *Metrics) Panicked(where string) { m.panics.with(where).Inc() }
 
 // Reconnect counts a Socket Mode reconnection.
 func (m *Metrics) Reconnect() { m.reconnects.Inc() }
 
 // SlackRetry counts a Slack Web API call sent again, by method and reason.
 func (m *Metrics) SlackRetry(method, reason string) {
-	m.slackRetries.WithLabelValues(method, reason).Inc()
+	m.slackRetries.with(method, reason).Inc()
 }
 
 // InFlight follows the work running: +1 when a piece starts, -1 when it ends.
