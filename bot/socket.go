@@ -37,7 +37,7 @@ const (
 	socketHandshakeTimeout = 45 * time.Second
 	// maxBadFrames unreadable frames in a row make the bot open a new connection.
 	maxBadFrames = 10
-	// The wait between failed attempts to connect doubles from dialBackoffMin to
+	// The wait between failed attempts to connect (hold) doubles from dialBackoffMin to
 	// dialBackoffMax, with up to a tenth more at random.
 	dialBackoffMin = 100 * time.Millisecond
 	dialBackoffMax = 5 * time.Minute
@@ -84,66 +84,54 @@ func (l *link) close() {
 // ends. It returns ctx's error, or the error that keeps the bot from connecting for good (a
 // refused app-level token). Envelopes wait to be answered until known is closed (the bot
 // knows its workspace and app); received is told of every frame read.
+//
+// An attempt fails when Slack cannot be reached or the connection ends before Slack's hello (a
+// connection Slack refuses at once, too_many_websockets): the next attempt waits, twice as
+// long after each failure, so that Slack is not asked again and again without a pause. A
+// connection Slack greeted is opened again at once, and the wait starts over.
 func (b *Bot) hold(ctx context.Context, known <-chan struct{}, received chan<- struct{}) error {
 	wait := dialBackoffMin
-	for opened := 0; ; opened++ {
-		l, err := b.dial(ctx)
-		if err != nil {
-			return err
-		}
-		if opened > 0 && b.cfg.ObserveReconnect != nil {
-			b.cfg.ObserveReconnect()
-		}
-		err = b.read(ctx, l, known, received)
-		greeted := b.connected.Swap(false)
-		l.close()
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if errors.Is(err, errDisconnect) {
-			b.log.DebugContext(ctx, "opening a new Slack connection, as Slack asked")
-		} else {
-			b.log.WarnContext(ctx, "the Slack connection failed; opening a new one", "err", err)
-		}
-		if greeted {
-			wait = dialBackoffMin
-			continue
-		}
-		// A connection that ends before Slack's hello counts as a failed attempt: the next
-		// waits, so that a connection refused at once is not opened again and again.
-		if err := slackhttp.Sleep(ctx, wait+rand.N(wait/10+1)); err != nil { // #nosec G404 -- spreading retries needs no secret randomness.
-			return err
-		}
-		wait = min(2*wait, dialBackoffMax)
-	}
-}
-
-// dial opens a Socket Mode connection, trying again after a growing wait while Slack cannot
-// be reached. It gives up when ctx is done or Slack refuses the app-level token.
-func (b *Bot) dial(ctx context.Context) (*link, error) {
-	wait := dialBackoffMin
-	for attempt := 1; ; attempt++ {
+	for attempt, opened := 1, 0; ; attempt++ {
 		b.log.DebugContext(ctx, "connecting to Slack", "attempt", attempt)
-		l, err := b.openLink(ctx)
-		if err == nil {
-			return l, nil
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if tokenRefused(err) {
-			b.log.ErrorContext(ctx, "Slack refused the app-level token", "err", err)
-			return nil, err
-		}
 		pause := wait + rand.N(wait/10+1) // #nosec G404 -- spreading retries needs no secret randomness.
-		if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
-			pause = max(pause, rl.RetryAfter)
+		l, err := b.openLink(ctx)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil && tokenRefused(err):
+			b.log.ErrorContext(ctx, "Slack refused the app-level token", "err", err)
+			return err
+		case err != nil:
+			if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
+				pause = max(pause, rl.RetryAfter)
+			}
+			b.log.WarnContext(ctx, "connecting to Slack failed; retrying", "err", err, "attempt", attempt, "retry_in", pause)
+		default:
+			if opened++; opened > 1 && b.cfg.ObserveReconnect != nil {
+				b.cfg.ObserveReconnect()
+			}
+			err = b.read(ctx, l, known, received)
+			greeted := b.connected.Swap(false)
+			l.close()
+			switch {
+			case ctx.Err() != nil:
+				return ctx.Err()
+			case !greeted:
+				b.log.WarnContext(ctx, "the Slack connection ended before Slack's hello; retrying", "err", err, "attempt", attempt, "retry_in", pause)
+			case errors.Is(err, errDisconnect):
+				b.log.DebugContext(ctx, "opening a new Slack connection, as Slack asked")
+			default:
+				b.log.WarnContext(ctx, "the Slack connection failed; opening a new one", "err", err)
+			}
+			if greeted {
+				wait, attempt = dialBackoffMin, 0
+				continue
+			}
+		}
+		if err := slackhttp.Sleep(ctx, pause); err != nil {
+			return err
 		}
 		wait = min(2*wait, dialBackoffMax)
-		b.log.WarnContext(ctx, "connecting to Slack failed; retrying", "err", err, "attempt", attempt, "retry_in", pause)
-		if err := slackhttp.Sleep(ctx, pause); err != nil {
-			return nil, err
-		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,8 @@ type rawSlack struct {
 	t     *testing.T
 	srv   *httptest.Server
 	conns chan *rawConn // each connection the bot opens
+	// refuse is how many of the next apps.connections.open calls fail.
+	refuse atomic.Int32
 }
 
 // rawConn is the server's side of one connection.
@@ -45,6 +48,10 @@ func newRawSlack(t *testing.T) *rawSlack {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/apps.connections.open", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if n := s.refuse.Load(); n > 0 && s.refuse.CompareAndSwap(n, n-1) {
+			_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "internal_error"})
+			return
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/link"})
 	})
 	mux.HandleFunc("/link", func(w http.ResponseWriter, r *http.Request) {
@@ -231,5 +238,73 @@ func TestConnectionOpenedAgain(t *testing.T) {
 				t.Error("not Connected on the new connection")
 			}
 		})
+	}
+}
+
+// retryWaits is a log handler that hands over the retry_in of every line that has one: how
+// long the bot waits before it tries to connect again.
+type retryWaits chan time.Duration
+
+func (w retryWaits) Enabled(context.Context, slog.Level) bool { return true }
+func (w retryWaits) WithAttrs([]slog.Attr) slog.Handler       { return w }
+func (w retryWaits) WithGroup(string) slog.Handler            { return w }
+func (w retryWaits) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "retry_in" {
+			w <- a.Value.Duration()
+		}
+		return true
+	})
+	return nil
+}
+
+// TestAttemptsThatFailShareOneGrowingWait: a failed apps.connections.open and a connection
+// that ends before Slack's hello are failed attempts alike: each waits twice as long as the
+// one before, whichever way that one failed, and a hello starts the wait over.
+func TestAttemptsThatFailShareOneGrowingWait(t *testing.T) {
+	s := newRawSlack(t)
+	waits := make(retryWaits, 10)
+	b, c := s.runBot(Config{Logger: slog.New(waits)})
+	connected := func() {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !b.Connected() {
+			if time.Now().After(deadline) {
+				t.Fatal("the bot did not take the hello")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	wantWait := func(what string, least time.Duration) {
+		t.Helper()
+		select {
+		case got := <-waits:
+			if got < least || got > least+least/10 {
+				t.Errorf("after %s the bot waits %v, want %v (and up to a tenth more)", what, got, least)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("after %s the bot said no wait", what)
+		}
+	}
+	connected()
+
+	s.refuse.Store(1)
+	_ = c.ws.Close() // a greeted connection ends: opened again at once, and refused
+	wantWait("a refused apps.connections.open", dialBackoffMin)
+	s.refuse.Store(1)
+	_ = s.next().ws.Close() // ends before Slack's hello
+	wantWait("a connection that ended before hello", 2*dialBackoffMin)
+	wantWait("a refused apps.connections.open after it", 4*dialBackoffMin)
+
+	third := s.next()
+	third.write(`{"type":"hello"}`)
+	connected()
+	s.refuse.Store(1)
+	_ = third.ws.Close()
+	wantWait("a refused apps.connections.open once greeted", dialBackoffMin)
+	s.next().write(`{"type":"hello"}`)
+	connected()
+	if len(waits) != 0 {
+		t.Errorf("the bot waited %d more times", len(waits))
 	}
 }
