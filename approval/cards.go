@@ -73,21 +73,8 @@ func (s *Service) redrawCard(ctx context.Context, r *Request, drawn int64) int64
 // readForCard reads a request, trying again while the store fails, for at most cardReads
 // reads and until the service's clock passes until.
 func (s *Service) readForCard(ctx context.Context, id string, until time.Time) (*Request, error) {
-	wait := cardReadFirst
-	for read := 1; ; read++ {
-		r, err := s.store.Get(ctx, id)
-		if err == nil || ErrorCode(err) == ENOTFOUND || read == cardReads || !s.now().Before(until) {
-			return r, err
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, err
-		}
-		wait = min(2*wait, cardReadMax)
-	}
+	return s.retry(ctx, retrying{first: cardReadFirst, most: cardReadMax, until: until, tries: cardReads, final: ENOTFOUND},
+		func() (*Request, error) { return s.store.Get(ctx, id) })
 }
 
 // markDrawn records that the card of request id was drawn from version. A failure is logged

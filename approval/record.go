@@ -20,29 +20,16 @@ const (
 // holds its claim nobody else writes it, and a write that finds it moved on reads it again
 // as any other.
 func (s *Service) recordResult(ctx context.Context, r *Request, change func(cur *Request) ([]Event, error)) (*Request, error) {
-	wait := resultRetryFirst
 	cp := *r // change sets fields of its own; the slices are shared, never written
 	claimed := &cp
-	for attempt := 1; ; attempt++ {
-		final, err := s.mutateFrom(ctx, r.ID, claimed, change)
-		claimed = nil
-		if err == nil || ErrorCode(err) == ECONFLICT {
+	return s.retry(ctx, retrying{first: resultRetryFirst, most: resultRetryMax, until: r.LeaseUntil, final: ECONFLICT,
+		waiting: func(attempt int, wait time.Duration, err error) {
+			s.log.WarnContext(ctx, "run result not written yet; trying again while the run's claim lasts",
+				"request_id", r.ID, "attempt", attempt, "retry_in", wait, "lease_until", r.LeaseUntil, "err", err)
+		}},
+		func() (*Request, error) {
+			final, err := s.mutateFrom(ctx, r.ID, claimed, change)
+			claimed = nil
 			return final, err
-		}
-		left := r.LeaseUntil.Sub(s.now())
-		if left <= 0 {
-			return nil, err
-		}
-		wait = min(wait, left)
-		s.log.WarnContext(ctx, "run result not written yet; trying again while the run's claim lasts",
-			"request_id", r.ID, "attempt", attempt, "retry_in", wait, "lease_until", r.LeaseUntil, "err", err)
-		timer := time.NewTimer(wait)
-		select {
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, err
-		}
-		wait = min(2*wait, resultRetryMax)
-	}
+		})
 }
