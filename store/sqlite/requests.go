@@ -101,18 +101,11 @@ func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval
 				return approval.ErrClaimedBefore
 			}
 		}
-		res, err := tx.StmtContext(bg, s.st.updateRequest).ExecContext(bg,
-			next, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), r.CreatedAt.UnixNano(),
-			nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, reqjson.Drawn(r, next, false), body,
-			r.ID, r.Version)
+		written, err := s.updateIn(tx, r, next, body)
 		if err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n != 1 {
+		if !written {
 			return s.missingOrStale(tx, r)
 		}
 		return s.insertEvents(tx, r.ID, events)
@@ -130,15 +123,40 @@ func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval
 	return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
 }
 
+// updateIn writes r at version next in tx if the stored version is still r.Version: false when
+// no row was at it. The columns of the indexes by requester and by user are written only when
+// one of them changed (rewriteRequestSQL): SQLite rewrites an index whose column an UPDATE
+// sets, whether or not its value changed.
+func (s *DB) updateIn(tx *sql.Tx, r *approval.Request, next int64, body string) (bool, error) {
+	drawn := reqjson.Drawn(r, next, false)
+	created := r.CreatedAt.UnixNano()
+	res, err := tx.StmtContext(bg, s.st.updateRequest).ExecContext(bg,
+		next, string(r.State), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), drawn, body,
+		r.ID, r.Version, r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), created, r.Withdrawn)
+	if n, err := rowsWritten(res, err); n == 1 || err != nil {
+		return n == 1, err
+	}
+	res, err = tx.StmtContext(bg, s.st.rewriteRequest).ExecContext(bg,
+		next, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), created,
+		nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, drawn, body,
+		r.ID, r.Version)
+	n, err := rowsWritten(res, err)
+	return n == 1, err
+}
+
+// rowsWritten is the count of rows an Exec wrote, or its error.
+func rowsWritten(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // MarkDrawn raises the version the request's card was last drawn from to version, never
 // lowering it and never past the request's own; nothing else of the request changes.
 func (s *DB) MarkDrawn(ctx context.Context, id string, version int64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.StmtContext(bg, s.st.markDrawn).ExecContext(bg, version, id)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
+		n, err := rowsWritten(tx.StmtContext(bg, s.st.markDrawn).ExecContext(bg, version, id))
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,19 @@ const (
 	insertRequestSQL = `INSERT INTO requests
 		(id, version, state, requester, pool_id, username, action, created_at, expires_at, remind_at, reminded, lease_until, withdrawn, drawn_version, body)
 		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// updateRequestSQL writes a request whose requester, user, action, creation time and
+	// withdrawn mark are as stored: the columns of the indexes by requester and by user, which
+	// SQLite rewrites whenever an UPDATE sets one of their columns, changed value or not. They
+	// never change after a request is created (but for a withdrawal), so nearly every update
+	// leaves those indexes alone; one that does change them matches no row here and goes
+	// through rewriteRequestSQL.
 	updateRequestSQL = `UPDATE requests SET
+		version = ?, state = ?, expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?,
+		drawn_version = coalesce(?, drawn_version), body = ?
+		WHERE id = ? AND version = ?
+		  AND requester = ? AND pool_id = ? AND username = ? AND action = ? AND created_at = ? AND withdrawn = ?`
+	// rewriteRequestSQL writes every column of a request.
+	rewriteRequestSQL = `UPDATE requests SET
 		version = ?, state = ?, requester = ?, pool_id = ?, username = ?, action = ?, created_at = ?,
 		expires_at = ?, remind_at = ?, reminded = ?, lease_until = ?, withdrawn = ?, drawn_version = coalesce(?, drawn_version), body = ?
 		WHERE id = ? AND version = ?`
@@ -67,12 +79,13 @@ const (
 // statements are the store's prepared statements: those that write on the writer's one
 // connection, those that read on the read pool (prepared on each connection as it is used).
 type statements struct {
-	savepoint, rollbackTo, release                           *sql.Stmt
-	insertRequest, updateRequest, requestExists, insertEvent *sql.Stmt
-	purgeEnvelopes, claimEnvelope, markDrawn                 *sql.Stmt
-	limits                                                   map[approval.LimitScope]*sql.Stmt // on the writer, for CreateLimited
-	getRequest, events, due, pending, behind, history, ping  *sql.Stmt
-	counts                                                   map[approval.LimitScope]*sql.Stmt // on the read pool
+	savepoint, rollbackTo, release                          *sql.Stmt
+	insertRequest, updateRequest, rewriteRequest            *sql.Stmt
+	requestExists, insertEvent                              *sql.Stmt
+	purgeEnvelopes, claimEnvelope, markDrawn                *sql.Stmt
+	limits                                                  map[approval.LimitScope]*sql.Stmt // on the writer, for CreateLimited
+	getRequest, events, due, pending, behind, history, ping *sql.Stmt
+	counts                                                  map[approval.LimitScope]*sql.Stmt // on the read pool
 }
 
 // limitQueries count, per scope, the requests created at or after a time (the last argument).
@@ -99,7 +112,8 @@ func prepare(ctx context.Context, w, r *sql.DB) (*statements, error) {
 		return stmt
 	}
 	st.savepoint, st.rollbackTo, st.release = p(w, "SAVEPOINT write"), p(w, "ROLLBACK TO write"), p(w, "RELEASE write")
-	st.insertRequest, st.updateRequest, st.requestExists = p(w, insertRequestSQL), p(w, updateRequestSQL), p(w, requestExistsSQL)
+	st.insertRequest, st.updateRequest, st.rewriteRequest = p(w, insertRequestSQL), p(w, updateRequestSQL), p(w, rewriteRequestSQL)
+	st.requestExists = p(w, requestExistsSQL)
 	st.insertEvent, st.purgeEnvelopes, st.claimEnvelope = p(w, insertEventSQL), p(w, purgeEnvelopesSQL), p(w, claimEnvelopeSQL)
 	st.markDrawn, st.behind = p(w, markDrawnSQL), p(r, behindSQL)
 	st.getRequest, st.events, st.due, st.pending, st.history = p(r, getRequestSQL), p(r, eventsSQL), p(r, dueSQL), p(r, pendingSQL), p(r, historySQL)
@@ -116,7 +130,7 @@ func prepare(ctx context.Context, w, r *sql.DB) (*statements, error) {
 
 // close closes every prepared statement.
 func (st *statements) close() {
-	all := []*sql.Stmt{st.savepoint, st.rollbackTo, st.release, st.insertRequest, st.updateRequest, st.requestExists,
+	all := []*sql.Stmt{st.savepoint, st.rollbackTo, st.release, st.insertRequest, st.updateRequest, st.rewriteRequest, st.requestExists,
 		st.insertEvent, st.purgeEnvelopes, st.claimEnvelope, st.markDrawn, st.getRequest, st.events, st.due, st.pending,
 		st.behind, st.history, st.ping}
 	for _, m := range []map[approval.LimitScope]*sql.Stmt{st.limits, st.counts} {

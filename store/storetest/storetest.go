@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) approval.Store) {
 		{"EachPendingStops", testEachPendingStops},
 		{"History", testHistory},
 		{"Counts", testCounts},
+		{"UpdateMovesCounts", testUpdateMovesCounts},
 		{"Times", testTimes},
 		{"Ping", testPing},
 	}
@@ -689,6 +690,65 @@ func testCounts(t *testing.T, s approval.Store) {
 		}
 		if got != tt.want {
 			t.Errorf("%s: count %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// testUpdateMovesCounts changes, in Updates, every field the counts and History select on:
+// the counts and History follow each change, back and forth.
+func testUpdateMovesCounts(t *testing.T, s approval.Store) {
+	ctx := t.Context()
+	r := create(t, s, request("r-1"))
+	type counts struct{ U1, U2, Alice, Bob, History int }
+	read := func() counts {
+		t.Helper()
+		var c counts
+		for _, n := range []struct {
+			to    *int
+			count func() (int, error)
+		}{
+			{&c.U1, func() (int, error) { return s.CountByRequester(ctx, "U1", t0) }},
+			{&c.U2, func() (int, error) { return s.CountByRequester(ctx, "U2", t0) }},
+			{&c.Alice, func() (int, error) { return s.CountByTarget(ctx, prod.ID, "alice", t0) }},
+			{&c.Bob, func() (int, error) { return s.CountByTarget(ctx, prod.ID, "bob", t0) }},
+		} {
+			var err error
+			if *n.to, err = n.count(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rs, err := s.History(ctx, prod.ID, "bob", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.History = len(rs)
+		return c
+	}
+	for _, step := range []struct {
+		name   string
+		change func(r *approval.Request)
+		want   counts
+	}{
+		{"as created", func(*approval.Request) {}, counts{U1: 1, Alice: 1}},
+		{"another requester", func(r *approval.Request) { r.Requester = "U2" }, counts{U2: 1, Alice: 1}},
+		{"another user", func(r *approval.Request) { r.Target.Username = "bob" }, counts{U2: 1, Bob: 1, History: 1}},
+		{"withdrawn", func(r *approval.Request) { r.Withdrawn = true }, counts{History: 1}},
+		{"no longer withdrawn", func(r *approval.Request) { r.Withdrawn = false }, counts{U2: 1, Bob: 1, History: 1}},
+		{"a read-only action", func(r *approval.Request) { r.Action = policy.ActionStatus }, counts{History: 1}},
+		{"created before the window", func(r *approval.Request) { r.Action, r.CreatedAt = policy.ActionReset, t0.Add(-time.Hour) },
+			counts{History: 1}},
+		{"back in the window", func(r *approval.Request) { r.CreatedAt = t0 }, counts{U2: 1, Bob: 1, History: 1}},
+		{"a state change alone", func(r *approval.Request) { r.State = approval.StateApproved }, counts{U2: 1, Bob: 1, History: 1}},
+	} {
+		step.change(r)
+		if err := s.Update(ctx, r); err != nil {
+			t.Fatalf("%s: Update: %v", step.name, err)
+		}
+		if diff := cmp.Diff(read(), step.want); diff != "" {
+			t.Errorf("%s: counts (-got +want):\n%s", step.name, diff)
+		}
+		if diff := cmp.Diff(get(t, s, r.ID), r); diff != "" {
+			t.Errorf("%s: Get (-got +want):\n%s", step.name, diff)
 		}
 	}
 }
