@@ -3,7 +3,6 @@ package slackhttp
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 )
 
@@ -15,11 +14,7 @@ func channelOf(req *http.Request, body []byte) string {
 	}
 	ct := req.Header.Get("Content-Type")
 	if strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-		v, err := url.ParseQuery(string(body))
-		if err == nil {
-			return v.Get("channel")
-		}
-		return ""
+		return formValue(body, "channel")
 	}
 	return jsonChannel(body)
 }

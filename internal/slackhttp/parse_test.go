@@ -2,6 +2,7 @@ package slackhttp
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -35,11 +36,14 @@ func TestChannelOf(t *testing.T) {
 		func() (*http.Request, []byte) { return jsonReq(`{"channel":"C2","text":"hi"}`) },
 		func() (*http.Request, []byte) { return query, nil },
 		func() (*http.Request, []byte) { return form("%zz") },
+		func() (*http.Request, []byte) { return form("text=%zz&channel=C4") },
+		func() (*http.Request, []byte) { return form("blocks=%5B%5D&ch%61nnel=C%35+x&channel=C6") },
+		func() (*http.Request, []byte) { return form("channel=C7;text=hi") },
 		func() (*http.Request, []byte) { return jsonReq("{") },
 	} {
 		got = append(got, channelOf(c()))
 	}
-	if diff := cmp.Diff(got, []string{"C1", "C2", "C3", "", ""}); diff != "" {
+	if diff := cmp.Diff(got, []string{"C1", "C2", "C3", "", "", "C5 x", "", ""}); diff != "" {
 		t.Errorf("(-got +want):\n%s", diff)
 	}
 }
@@ -59,6 +63,7 @@ func FuzzChannelOf(f *testing.F) {
 	f.Add("application/x-www-form-urlencoded", "channel=C1&text=x")
 	f.Add("application/json", `{"channel":"C2"}`)
 	f.Add("application/json", `{"channel":7}`)
+	f.Add("application/x-www-form-urlencoded", "ch%61nnel=C%31&channel=C2&text=%zz")
 	f.Fuzz(func(_ *testing.T, ct, body string) {
 		r, err := http.NewRequest(http.MethodPost, "http://slack/api/chat.postMessage", strings.NewReader(body))
 		if err != nil {
@@ -66,5 +71,23 @@ func FuzzChannelOf(f *testing.F) {
 		}
 		r.Header.Set("Content-Type", ct)
 		_ = channelOf(r, []byte(body))
+	})
+}
+
+// FuzzFormValue: formValue reads a form as url.ParseQuery does, the first value of the key,
+// and "" for a form ParseQuery refuses.
+func FuzzFormValue(f *testing.F) {
+	for _, s := range []string{"channel=C1&text=x", "text=a%26b&channel=C%31", "ch%61nnel=C1", "channel", "channel=&channel=C2",
+		"a=1;b=2&channel=C1", "channel=C1&x=%g1", "channel=%", "+channel=C1&channel+=C2&channel=C3", "&&channel=C1&"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		want := ""
+		if v, err := url.ParseQuery(body); err == nil {
+			want = v.Get("channel")
+		}
+		if got := formValue([]byte(body), "channel"); got != want {
+			t.Errorf("formValue(%q) = %q, want %q", body, got, want)
+		}
 	})
 }
