@@ -36,7 +36,7 @@ func formValue(body []byte, key string) string {
 
 // isKey reports whether k, as the form writes it, is key.
 func isKey(k []byte, key string) bool {
-	if bytes.IndexAny(k, "%+") < 0 {
+	if !bytes.ContainsAny(k, "%+") {
 		return string(k) == key
 	}
 	u, err := url.QueryUnescape(string(k))
