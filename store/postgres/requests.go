@@ -166,7 +166,7 @@ func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
 	defer cancel()
 	var r *approval.Request
 	err := s.retryRead(ctx, "get request", func(ctx context.Context) (err error) {
-		r, err = scanRequest(s.pool.QueryRow(ctx, "SELECT "+requestColumns+" FROM requests WHERE id = $1", id))
+		r, err = reqjson.Scan(s.pool.QueryRow(ctx, "SELECT "+requestColumns+" FROM requests WHERE id = $1", id))
 		return err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -362,24 +362,13 @@ func (s *DB) query(ctx context.Context, what, query string, args ...any) ([]*app
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*approval.Request, error) { return scanRequest(row) })
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (*approval.Request, error) { return reqjson.Scan(row) })
 		return err
 	})
 	if err != nil {
 		return nil, wrap(what, err)
 	}
 	return out, nil
-}
-
-func scanRequest(row pgx.Row) (*approval.Request, error) {
-	var (
-		version int64
-		body    string
-	)
-	if err := row.Scan(&version, &body); err != nil {
-		return nil, err
-	}
-	return reqjson.Decode(body, version)
 }
 
 // nanos is t in Unix nanoseconds, or NULL for the zero time.

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/store/internal/reqjson"
 )
 
 // ScanEvents calls fn with each audit event f selects, streaming the rows of one read-only
@@ -23,7 +24,7 @@ func (s *DB) ScanEvents(ctx context.Context, f approval.EventFilter, fn func(app
 // rows of one read-only transaction.
 func (s *DB) EachPending(ctx context.Context, fn func(*approval.Request) error) error {
 	return scan(ctx, s, "pending requests", pendingSQL, nil,
-		func(row pgx.CollectableRow) (*approval.Request, error) { return scanRequest(row) }, fn)
+		func(row pgx.CollectableRow) (*approval.Request, error) { return reqjson.Scan(row) }, fn)
 }
 
 // scan calls fn with each row of query, read by read, streaming the rows of one read-only

@@ -14,7 +14,7 @@ import (
 
 // Get returns the request with the id.
 func (s *DB) Get(ctx context.Context, id string) (*approval.Request, error) {
-	r, err := scanRequest(s.st.getRequest.QueryRowContext(ctx, id))
+	r, err := reqjson.Scan(s.st.getRequest.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(id)
 	}
@@ -52,7 +52,7 @@ func (s *DB) EachPending(ctx context.Context, fn func(*approval.Request) error) 
 	}
 	defer func() { _ = rows.Close() }()
 	for rows.Next() {
-		r, err := scanRequest(rows)
+		r, err := reqjson.Scan(rows)
 		if err != nil {
 			return fmt.Errorf("sqlite: pending requests: %w", err)
 		}
@@ -105,7 +105,7 @@ func (s *DB) query(ctx context.Context, what string, stmt *sql.Stmt, args ...any
 	defer func() { _ = rows.Close() }()
 	var out []*approval.Request
 	for rows.Next() {
-		r, err := scanRequest(rows)
+		r, err := reqjson.Scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 		}
@@ -115,19 +115,6 @@ func (s *DB) query(ctx context.Context, what string, stmt *sql.Stmt, args ...any
 		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	return out, nil
-}
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanRequest(row scanner) (*approval.Request, error) {
-	var (
-		version int64
-		body    string
-	)
-	if err := row.Scan(&version, &body); err != nil {
-		return nil, err
-	}
-	return reqjson.Decode(body, version)
 }
 
 // sinceNanos is the lower bound of a count in Unix nanoseconds: the zero time counts everything.

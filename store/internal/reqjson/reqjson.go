@@ -33,6 +33,21 @@ func Decode(body string, version int64) (*approval.Request, error) {
 	return r, nil
 }
 
+// Row is a row a query returns: *sql.Row, *sql.Rows, pgx.Row.
+type Row interface{ Scan(dest ...any) error }
+
+// Scan reads the request of a row that selects its version and then its body.
+func Scan(row Row) (*approval.Request, error) {
+	var (
+		version int64
+		body    string
+	)
+	if err := row.Scan(&version, &body); err != nil {
+		return nil, err
+	}
+	return Decode(body, version)
+}
+
 // Drawn is the drawn version (approval.Store.MarkDrawn) a write of r at version v stores, or
 // nil for an update to keep the stored one: a request with no thread has no card, so it is
 // kept drawn at its own version and is never behind; a request created with a thread starts
