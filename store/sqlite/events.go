@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/resetbot/resetbot/approval"
 )
@@ -39,24 +38,5 @@ func (s *DB) insertEvents(tx *sql.Tx, id string, events []approval.Event) error 
 // Events lists a request's events, oldest first.
 func (s *DB) Events(ctx context.Context, requestID string) ([]approval.Event, error) {
 	rows, err := s.st.events.QueryContext(ctx, requestID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: events for %q: %w", requestID, err)
-	}
-	defer func() { _ = rows.Close() }()
-	var out []approval.Event
-	for rows.Next() {
-		var (
-			e  approval.Event
-			at int64
-		)
-		if err := rows.Scan(&e.ID, &e.RequestID, &at, &e.Actor, &e.Kind, &e.Rule, &e.Outcome, &e.AWSRequestID, &e.Detail); err != nil {
-			return nil, fmt.Errorf("sqlite: events for %q: %w", requestID, err)
-		}
-		e.At = time.Unix(0, at).UTC()
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: events for %q: %w", requestID, err)
-	}
-	return out, nil
+	return collect(rows, err, fmt.Sprintf("events for %q", requestID), scanEvent)
 }

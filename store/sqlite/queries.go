@@ -47,26 +47,7 @@ func (s *DB) CardsBehind(ctx context.Context, settled time.Time) ([]*approval.Re
 // rows of one read transaction, which in WAL mode never blocks the bot's writes.
 func (s *DB) EachPending(ctx context.Context, fn func(*approval.Request) error) error {
 	rows, err := s.st.pending.QueryContext(ctx)
-	if err != nil {
-		return fmt.Errorf("sqlite: pending requests: %w", err)
-	}
-	defer func() { _ = rows.Close() }()
-	for rows.Next() {
-		r, err := reqjson.Scan(rows)
-		if err != nil {
-			return fmt.Errorf("sqlite: pending requests: %w", err)
-		}
-		if err := fn(r); err != nil {
-			if errors.Is(err, approval.ErrStopScan) {
-				return nil
-			}
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite: pending requests: %w", err)
-	}
-	return nil
+	return scan(rows, err, "pending requests", reqjson.Scan, fn)
 }
 
 // History lists the newest requests for a target user, newest first.
@@ -99,22 +80,7 @@ func (s *DB) count(ctx context.Context, what string, stmt *sql.Stmt, args ...any
 
 func (s *DB) query(ctx context.Context, what string, stmt *sql.Stmt, args ...any) ([]*approval.Request, error) {
 	rows, err := stmt.QueryContext(ctx, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-	}
-	defer func() { _ = rows.Close() }()
-	var out []*approval.Request
-	for rows.Next() {
-		r, err := reqjson.Scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-	}
-	return out, nil
+	return collect(rows, err, what, reqjson.Scan)
 }
 
 // sinceNanos is the lower bound of a count in Unix nanoseconds: the zero time counts everything.

@@ -2,12 +2,14 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/store/internal/reqjson"
 )
 
 // ScanEvents calls fn with each audit event f selects, streaming the rows: one read
@@ -15,20 +17,23 @@ import (
 func (s *DB) ScanEvents(ctx context.Context, f approval.EventFilter, fn func(approval.Event) error) error {
 	query, args := eventQuery(f)
 	rows, err := s.rdb.QueryContext(ctx, query, args...)
+	return scan(rows, err, "scan events", scanEvent, fn)
+}
+
+// scan calls fn with each of a query's rows, as read reads it, and closes them; err is the
+// query's own. An error of fn ends the scan and is returned as is (approval.ErrStopScan ends
+// it without an error); any other is named by what.
+func scan[T any](rows *sql.Rows, err error, what string, read func(reqjson.Row) (T, error), fn func(T) error) error {
 	if err != nil {
-		return fmt.Errorf("sqlite: scan events: %w", err)
+		return fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	defer func() { _ = rows.Close() }()
 	for rows.Next() {
-		var (
-			e  approval.Event
-			at int64
-		)
-		if err := rows.Scan(&e.ID, &e.RequestID, &at, &e.Actor, &e.Kind, &e.Rule, &e.Outcome, &e.AWSRequestID, &e.Detail); err != nil {
-			return fmt.Errorf("sqlite: scan events: %w", err)
+		v, err := read(rows)
+		if err != nil {
+			return fmt.Errorf("sqlite: %s: %w", what, err)
 		}
-		e.At = time.Unix(0, at).UTC()
-		if err := fn(e); err != nil {
+		if err := fn(v); err != nil {
 			if errors.Is(err, approval.ErrStopScan) {
 				return nil
 			}
@@ -36,9 +41,34 @@ func (s *DB) ScanEvents(ctx context.Context, f approval.EventFilter, fn func(app
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite: scan events: %w", err)
+		return fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	return nil
+}
+
+// collect is scan that lists what read reads.
+func collect[T any](rows *sql.Rows, err error, what string, read func(reqjson.Row) (T, error)) ([]T, error) {
+	var out []T
+	if err := scan(rows, err, what, read, func(v T) error {
+		out = append(out, v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanEvent reads the event of a row of eventColumns.
+func scanEvent(row reqjson.Row) (approval.Event, error) {
+	var (
+		e  approval.Event
+		at int64
+	)
+	if err := row.Scan(&e.ID, &e.RequestID, &at, &e.Actor, &e.Kind, &e.Rule, &e.Outcome, &e.AWSRequestID, &e.Detail); err != nil {
+		return approval.Event{}, err
+	}
+	e.At = time.Unix(0, at).UTC()
+	return e, nil
 }
 
 // eventQuery is the SELECT of the events f selects, and its arguments.
