@@ -17,3 +17,6 @@ func BenchmarkStore(b *testing.B) { storetest.Bench(b, benchDB) }
 // BenchmarkConcurrentWriters measures request lives written from many goroutines at once
 // (storetest.BenchConcurrentWriters), through one pool of DefaultMaxConns connections.
 func BenchmarkConcurrentWriters(b *testing.B) { storetest.BenchConcurrentWriters(b, benchDB) }
+
+// BenchmarkSubmissions measures the writes of submissions made at once (storetest.BenchSubmissions).
+func BenchmarkSubmissions(b *testing.B) { storetest.BenchSubmissions(b, benchDB) }

@@ -26,3 +26,6 @@ func BenchmarkStore(b *testing.B) { storetest.Bench(b, benchDB) }
 // BenchmarkConcurrentWriters measures request lives written from many goroutines at once
 // (storetest.BenchConcurrentWriters).
 func BenchmarkConcurrentWriters(b *testing.B) { storetest.BenchConcurrentWriters(b, benchDB) }
+
+// BenchmarkSubmissions measures the writes of submissions made at once (storetest.BenchSubmissions).
+func BenchmarkSubmissions(b *testing.B) { storetest.BenchSubmissions(b, benchDB) }

@@ -3,8 +3,12 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -162,4 +166,103 @@ func requestLife(ctx context.Context, db approval.Store, i int, now time.Time, l
 		return fmt.Errorf("claim envelope: %v, %w", ok, err)
 	}
 	return nil
+}
+
+// BenchSubmissions measures the writes of submissions as the bot makes them: the claim of the
+// slash command's envelope, the request with its event under the three rate limits (one open
+// request, per requester, per user), the card's thread saved, and the card marked drawn.
+// Twenty requesters ask, each for a user of their own, on a store that already holds 5,000
+// requests; one goroutine after another, then 64 at once. Besides the time per submission it
+// reports the CPU time the process spent per submission (cpu-µs/op) and its write system calls
+// (writes/op, from /proc/self/io, pages written to the disk), which other work on the machine
+// moves far less than the time; one writer makes the same writes run after run.
+func BenchSubmissions(b *testing.B, open func(b *testing.B) approval.Store) {
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	limits := []approval.Limit{{Scope: approval.LimitOpen, Max: 1}, {Scope: approval.LimitRequester, Max: 1 << 30, Since: now.Add(-time.Hour)},
+		{Scope: approval.LimitTarget, Max: 1 << 30, Since: now.Add(-time.Hour)}}
+	for _, writers := range []int{1, 64} {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			ctx := b.Context()
+			db := open(b)
+			for i := range 5000 {
+				if err := db.Create(ctx, benchRequest(-1-i, now.Add(-time.Duration(i)*time.Second))); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var (
+				next   atomic.Int64
+				failed atomic.Int64
+				first  atomic.Pointer[error]
+				wg     sync.WaitGroup
+			)
+			cpu, writes := cpuTime(), writeCalls()
+			b.ResetTimer()
+			for range writers {
+				wg.Go(func() {
+					for {
+						i := int(next.Add(1))
+						if i > b.N {
+							return
+						}
+						if err := submission(ctx, db, i, now, limits); err != nil {
+							failed.Add(1)
+							first.CompareAndSwap(nil, &err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			b.StopTimer()
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64(writeCalls()-writes)/float64(b.N), "writes/op")
+			if n := failed.Load(); n > 0 {
+				b.Fatalf("%d of %d submissions failed, first: %v", n, b.N, *first.Load())
+			}
+		})
+	}
+}
+
+// submission is one submission's writes, as approval.Service.Submit and the bot make them.
+func submission(ctx context.Context, db approval.Store, i int, now time.Time, limits []approval.Limit) error {
+	if ok, err := db.ClaimEnvelope(ctx, fmt.Sprintf("env-%d", i), now); err != nil || !ok {
+		return fmt.Errorf("claim envelope: %v, %w", ok, err)
+	}
+	r := benchRequest(i, now)
+	r.Requester, r.Target.Username = fmt.Sprintf("U%04d", i%20), fmt.Sprintf("user%08d", i)
+	if err := db.CreateLimited(ctx, r, limits, approval.Event{At: now, Actor: r.Requester, Kind: "submitted"}); err != nil {
+		return fmt.Errorf("create: %w", err)
+	}
+	r.Thread = approval.Thread{Channel: "C1", TS: fmt.Sprintf("1700000000.%06d", i)}
+	if err := db.Update(ctx, r); err != nil {
+		return fmt.Errorf("save the thread: %w", err)
+	}
+	if err := db.MarkDrawn(ctx, r.ID, r.Version); err != nil {
+		return fmt.Errorf("mark drawn: %w", err)
+	}
+	return nil
+}
+
+// cpuTime is the CPU time the process has spent so far, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// writeCalls is the count of write system calls the process has made so far (syscw in
+// /proc/self/io), 0 where the system does not say.
+func writeCalls() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "syscw: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
