@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -57,38 +56,11 @@ func claimIn(ctx context.Context, q querier, envelopeID string, at time.Time) (b
 // purgeClaims deletes, when a purge is due at t, the claims older than
 // approval.EnvelopeClaimTTL before t; a failure is logged and the next claim tries again.
 func (s *DB) purgeClaims(ctx context.Context, at time.Time) {
-	if !s.claims.due(at) {
+	if !s.claims.Due(at) {
 		return
 	}
 	if _, err := s.pool.Exec(ctx, "DELETE FROM envelope_claims WHERE claimed_at < $1", at.Add(-approval.EnvelopeClaimTTL).UnixNano()); err != nil {
 		s.log.Warn("purging old envelope claims failed; the next claim tries again", "err", err)
-		s.claims.failed()
+		s.claims.Failed()
 	}
-}
-
-// purgeEvery is how often a process purges expired envelope claims.
-const purgeEvery = time.Minute
-
-// purger says when the expired claims are next purged.
-type purger struct {
-	mu   sync.Mutex
-	next time.Time
-}
-
-// due reports whether a purge is due at t, and if so puts the next one purgeEvery later.
-func (p *purger) due(t time.Time) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if t.Before(p.next) {
-		return false
-	}
-	p.next = t.Add(purgeEvery)
-	return true
-}
-
-// failed makes the next claim purge again.
-func (p *purger) failed() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.next = time.Time{}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/store/internal/purge"
 )
 
 // Defaults of Config.
@@ -57,7 +58,7 @@ type DB struct {
 	pool    *pgxpool.Pool
 	log     *slog.Logger
 	timeout time.Duration
-	claims  purger
+	claims  purge.Schedule
 }
 
 var _ approval.Store = (*DB)(nil)

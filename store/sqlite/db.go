@@ -16,6 +16,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/resetbot/resetbot/approval"
+	"github.com/resetbot/resetbot/store/internal/purge"
 )
 
 // busyTimeoutMS is how long a statement waits for a lock before giving up. With one writer
@@ -43,6 +44,7 @@ type DB struct {
 	lock *os.File // held while the store is open: one process per database; nil for a reader
 
 	health health
+	claims purge.Schedule // when the writer next purges expired envelope claims
 
 	ops       chan *writeOp
 	shrink    chan chan error // asks the writer to free its connection's cache (release.go)

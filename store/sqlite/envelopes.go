@@ -9,9 +9,10 @@ import (
 	"github.com/resetbot/resetbot/approval"
 )
 
-// ClaimEnvelope records a Slack envelope id as handled: true for the first claim, false when
-// the id was claimed before. Claims older than approval.EnvelopeClaimTTL before at are purged
-// in the same transaction.
+// ClaimEnvelope records a Slack envelope id as handled: true for the first claim (or the first
+// after the last one expired), false when the id was claimed less than
+// approval.EnvelopeClaimTTL before at. Now and then the expired claims are purged in the same
+// transaction.
 func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time) (bool, error) {
 	var claimed bool
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -25,16 +26,17 @@ func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time)
 	return claimed, nil
 }
 
-// claimIn claims an envelope id in tx, after purging the claims older than
-// approval.EnvelopeClaimTTL before at: true for the first claim.
+// claimIn claims an envelope id in tx: true for the first claim (or the first after the last
+// one expired). When a purge is due (once a minute, purge.Every), it first deletes the claims
+// that expired: they only take room, as a claim takes an expired id again.
 func (s *DB) claimIn(tx *sql.Tx, envelopeID string, at time.Time) (bool, error) {
-	if _, err := tx.StmtContext(bg, s.st.purgeEnvelopes).ExecContext(bg, at.Add(-approval.EnvelopeClaimTTL).UnixNano()); err != nil {
-		return false, fmt.Errorf("purge: %w", err)
+	expired := at.Add(-approval.EnvelopeClaimTTL).UnixNano()
+	if s.claims.Due(at) {
+		if _, err := tx.StmtContext(bg, s.st.purgeEnvelopes).ExecContext(bg, expired); err != nil {
+			s.claims.Failed()
+			return false, fmt.Errorf("purge: %w", err)
+		}
 	}
-	res, err := tx.StmtContext(bg, s.st.claimEnvelope).ExecContext(bg, envelopeID, at.UnixNano())
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
+	n, err := rowsWritten(tx.StmtContext(bg, s.st.claimEnvelope).ExecContext(bg, envelopeID, at.UnixNano(), expired))
 	return n == 1, err
 }

@@ -38,7 +38,11 @@ const (
 		(request_id, at, actor, kind, rule, outcome, aws_request_id, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	purgeEnvelopesSQL = "DELETE FROM envelopes WHERE claimed_at < ?"
-	claimEnvelopeSQL  = "INSERT INTO envelopes (id, claimed_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"
+	// claimEnvelopeSQL claims an envelope id at a time: the insert of a new id wins, and so
+	// does a claim of an id whose claim is older than the third argument; any other writes
+	// nothing.
+	claimEnvelopeSQL = `INSERT INTO envelopes (id, claimed_at) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET claimed_at = excluded.claimed_at WHERE claimed_at < ?`
 
 	// requestColumns are read by every query that returns requests.
 	requestColumns = "version, body"
