@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/cognito"
 	"github.com/resetbot/resetbot/cognito/cognitotest"
+	"github.com/resetbot/resetbot/internal/h1"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -29,10 +31,21 @@ const (
 
 var prod = policy.Pool{Name: "prod", ID: poolID, Region: "eu-west-1"}
 
+// transport is the HTTP transport of the tests' clients: the bot's (internal/h1), so that
+// every test of the package runs the SDK over it.
+var transport = func() *h1.Transport {
+	tr, err := h1.New(h1.Config{MaxIdle: 64})
+	if err != nil {
+		panic(err)
+	}
+	return tr
+}()
+
 func cfg() aws.Config {
 	return aws.Config{
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "not-a-secret", ""),
+		HTTPClient:  &http.Client{Transport: transport},
 	}
 }
 

@@ -77,6 +77,10 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	}()
 
 	shared := newHTTPTransport(cfg.Workers)
+	cognitoTransport, err := newCognitoTransport(cfg.Workers, shared)
+	if err != nil {
+		return nil, fmt.Errorf("cognito transport: %w", err)
+	}
 	slackTransport, err := slackhttp.New(slackhttp.Config{Base: shared, Logger: log, ObserveRetry: a.metrics.SlackRetry})
 	if err != nil {
 		return nil, fmt.Errorf("slack client: %w", err)
@@ -92,7 +96,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	if err != nil {
 		return nil, fmt.Errorf("slack notifier: %w", err)
 	}
-	if a.release, err = newIdleRelease(shared, a.openedStore, log); err != nil {
+	if a.release, err = newIdleRelease([]idleCloser{shared, cognitoTransport}, a.openedStore, log); err != nil {
 		return nil, err
 	}
 	a.bot, err = bot.New(bot.Config{
@@ -122,7 +126,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	if err != nil {
 		return nil, err
 	}
-	open := func(ctx context.Context) error { return a.open(ctx, opts, shared, notifier) }
+	open := func(ctx context.Context) error { return a.open(ctx, opts, cognitoTransport, notifier) }
 	if opts.openInRun {
 		a.openLater(open)
 		return a, nil
@@ -134,8 +138,8 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 }
 
 // open loads the policy, opens the store and the AWS configuration, and builds the workflow
-// on them and the Slack notifier.
-func (a *App) open(ctx context.Context, opts appOptions, shared http.RoundTripper, notifier *bot.Notifier) (err error) {
+// on them and the Slack notifier; the Cognito calls go through cognitoTransport.
+func (a *App) open(ctx context.Context, opts appOptions, cognitoTransport http.RoundTripper, notifier *bot.Notifier) (err error) {
 	if a.policy, err = policyfile.NewHolder(a.cfg.PolicyFile, a.log); err != nil {
 		return badConfig{fmt.Errorf("policy file %s: %w", a.cfg.PolicyFile, err)}
 	}
@@ -149,7 +153,7 @@ func (a *App) open(ctx context.Context, opts appOptions, shared http.RoundTrippe
 			opts.observeCognito(op, d, errCode)
 		}
 	}
-	cog, err := newCognito(ctx, a.cfg, opts.aws, &http.Client{Transport: shared}, a.log, observe)
+	cog, err := newCognito(ctx, a.cfg, opts.aws, &http.Client{Transport: cognitoTransport}, a.log, observe)
 	if err != nil {
 		return err
 	}

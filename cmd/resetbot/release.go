@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -31,26 +30,31 @@ type memoryReleaser interface {
 	ReleaseMemory(ctx context.Context) error
 }
 
+// idleCloser is an HTTP transport that can close its idle connections.
+type idleCloser interface{ CloseIdleConnections() }
+
 // newIdleRelease watches the work pool and runs releaseMemory after a busy period.
-func newIdleRelease(shared *http.Transport, store func() approval.Store, log *slog.Logger) (*idlerelease.Watcher, error) {
+func newIdleRelease(transports []idleCloser, store func() approval.Store, log *slog.Logger) (*idlerelease.Watcher, error) {
 	return idlerelease.New(idlerelease.Config{
 		Quiet:   releaseQuiet,
 		Gap:     releaseGap,
 		Busy:    releaseBusy,
-		Release: releaseMemory(shared, store, log),
+		Release: releaseMemory(transports, store, log),
 	})
 }
 
-// releaseMemory closes the idle HTTP connections of the shared transport, has the store free
+// releaseMemory closes the idle HTTP connections of the transports, has the store free
 // its caches (once it is open: store returns nil before), and gives the Go heap's free memory
 // back to the OS. Without it, what a burst grew
 // stays: the heap until the next collection, which an idle bot may not run for two minutes, and
 // the connections (two goroutines and their buffers each) for their idle timeout. Two
 // collections: the first leaves what sync.Pools held to the second.
-func releaseMemory(shared *http.Transport, store func() approval.Store, log *slog.Logger) func() {
+func releaseMemory(transports []idleCloser, store func() approval.Store, log *slog.Logger) func() {
 	return func() {
 		start := time.Now()
-		shared.CloseIdleConnections()
+		for _, t := range transports {
+			t.CloseIdleConnections()
+		}
 		if r, ok := store().(memoryReleaser); ok {
 			ctx, cancel := context.WithTimeout(context.Background(), releaseStoreTimeout)
 			if err := r.ReleaseMemory(ctx); err != nil {

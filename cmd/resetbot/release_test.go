@@ -26,9 +26,10 @@ func (s *releasingStore) ReleaseMemory(context.Context) error {
 }
 
 // TestReleaseMemoryClosesIdleConnectionsAndTheStoresCaches: the release after a busy period
-// closes the shared transport's idle connections and has the store free its caches.
+// closes the idle connections of the shared transport and of the Cognito transport, and has
+// the store free its caches.
 func TestReleaseMemoryClosesIdleConnectionsAndTheStoresCaches(t *testing.T) {
-	closed := make(chan struct{}, 1)
+	closed := make(chan struct{}, 2)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, "ok")
 	}))
@@ -40,20 +41,28 @@ func TestReleaseMemoryClosesIdleConnectionsAndTheStoresCaches(t *testing.T) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	shared := newHTTPTransport(4)
-	resp, err := (&http.Client{Transport: shared}).Get(srv.URL)
+	cognitoTransport, err := newCognitoTransport(4, shared)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close()
+	for _, tr := range []http.RoundTripper{shared, cognitoTransport} {
+		resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+	}
 
 	store := &releasingStore{}
-	releaseMemory(shared, func() approval.Store { return store }, slog.New(slog.DiscardHandler))()
+	releaseMemory([]idleCloser{shared, cognitoTransport}, func() approval.Store { return store }, slog.New(slog.DiscardHandler))()
 
-	select {
-	case <-closed:
-	case <-time.After(10 * time.Second):
-		t.Error("the idle connection is still open after the release")
+	for range 2 {
+		select {
+		case <-closed:
+		case <-time.After(10 * time.Second):
+			t.Fatal("an idle connection is still open after the release")
+		}
 	}
 	if got := store.released.Load(); got != 1 {
 		t.Errorf("the store was asked to release %d times, want 1", got)

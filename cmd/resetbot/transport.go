@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/resetbot/resetbot/internal/h1"
 )
 
 // Timeouts of the shared HTTP transport; each call has its own deadline on top (Cognito's
@@ -32,4 +34,23 @@ func newHTTPTransport(workers int) *http.Transport {
 	t.MaxIdleConnsPerHost = workers
 	t.MaxIdleConns = 2 * workers // Slack and Cognito, per region in use
 	return t
+}
+
+// newCognitoTransport is the transport of the Cognito calls (internal/h1): HTTP/1.1 spoken on
+// the goroutine that makes the call, so that a call waiting for Cognito holds its goroutine
+// and its connection's socket, and no goroutine or buffer of the connection's own. Under load
+// about a thousand calls wait at once (Cognito's latency times the calls a second), and with
+// net/http's transport each held two goroutines and 8 KiB of buffers besides. It keeps as many
+// idle connections as the workers make calls at once (a lookup reads the user and their groups
+// at once), with the shared transport's timeouts. A Cognito endpoint the environment gives a
+// proxy for (HTTPS_PROXY, NO_PROXY) is called through the shared transport instead.
+func newCognitoTransport(workers int, shared *http.Transport) (*h1.Transport, error) {
+	return h1.New(h1.Config{
+		DialTimeout:           dialTimeout,
+		TLSHandshakeTimeout:   tlsHandshakeTimeout,
+		ResponseHeaderTimeout: responseHeaderTimeout,
+		IdleTimeout:           idleConnTimeout,
+		MaxIdle:               2 * workers,
+		ProxyTransport:        shared,
+	})
 }
