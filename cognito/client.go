@@ -106,7 +106,7 @@ func New(cfg aws.Config, opts Options) *Client {
 		WithOwnBody(o)
 		// Request and response bodies carry passwords: never let the SDK log them.
 		o.ClientLogMode &^= aws.LogRequestWithBody | aws.LogResponseWithBody
-		o.APIOptions = append(o.APIOptions, c.instrument)
+		o.APIOptions = append(o.APIOptions, lean, c.instrument)
 	})
 	return c
 }
