@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -23,5 +25,26 @@ func BenchmarkCognitoCall(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.CognitoCall("AdminResetUserPassword", 40*time.Millisecond, "TooManyRequestsException")
+	}
+}
+
+// BenchmarkScrape measures one scrape of /metrics: the Go runtime's and the process's figures
+// read, every family written.
+func BenchmarkScrape(b *testing.B) {
+	m := New("bench")
+	for _, kind := range []string{"slash_commands", "block_actions", "view_submission"} {
+		m.Ack(kind, time.Millisecond)
+	}
+	m.CognitoCall("ListUsers", 40*time.Millisecond, "")
+	m.CognitoCall("AdminResetUserPassword", 40*time.Millisecond, "TooManyRequestsException")
+	h := m.Handler()
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
 	}
 }
