@@ -148,11 +148,11 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 	}
 	if enough {
 		log.InfoContext(ctx, "approvals enough under the policy in force", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded)
-		approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
-			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))})
 		run := ahead
 		ahead = nil
-		return s.runClaimed(ctx, r, approved, true, deadline, run)
+		return s.runClaimed(ctx, r, &Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
+			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))},
+			deadline, run)
 	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
@@ -161,11 +161,10 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 			Text: fmt.Sprintf("Approved (%d of %d). Waiting for %s.", len(r.Approvals), r.ApprovalsNeeded, plural(r.ApprovalsNeeded-len(r.Approvals), "more approval"))})
 		return r, nil
 	}
-	approved := s.tellAhead(ctx, nil, r, Notice{Kind: NoticeApproved, Actor: a.User,
-		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)})
 	run := ahead
 	ahead = nil
-	return s.runClaimed(ctx, r, approved, true, deadline, run)
+	return s.runClaimed(ctx, r, &Notice{Kind: NoticeApproved, Actor: a.User,
+		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)}, deadline, run)
 }
 
 // firstDelivery claims, on its own, the envelope of a decision that wrote nothing, before it

@@ -36,9 +36,7 @@ const recordGrace = time.Minute
 // claimAndRun claims an approved request (approved → running, with a lease), runs it and
 // records the result. When someone else claimed it first, it returns the request as it is.
 // The run goes on when ctx is cancelled: a Cognito call that was made must be recorded.
-// approved is the approval's notice, still being posted (nil for none): the run's own notices
-// come after it in the thread, and it is posted by the time claimAndRun returns.
-func (s *Service) claimAndRun(ctx context.Context, id string, approved told) (*Request, error) {
+func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) {
 	ctx = logctx.With(ctx, "request_id", id)
 	s.runs.Add(1)
 	defer s.runs.Done()
@@ -52,14 +50,13 @@ func (s *Service) claimAndRun(ctx context.Context, id string, approved told) (*R
 		return events, err
 	})
 	if err != nil {
-		approved.wait()
 		if r != nil && ErrorCode(err) == ECONFLICT {
 			s.log.InfoContext(ctx, "run not claimed: the request moved on", "request_id", id, "state", r.State)
 			return r, nil
 		}
 		return nil, err
 	}
-	return s.runClaimed(ctx, r, approved, false, deadline, nil)
+	return s.runClaimed(ctx, r, nil, deadline, nil)
 }
 
 // claim is the change that claims an approved request for this process: approved → running,
@@ -80,31 +77,39 @@ func (s *Service) claim(r *Request) ([]Event, error) {
 func (s *Service) leaseDeadline() time.Time { return time.Now().Add(s.lease) }
 
 // runClaimed runs a request this process has claimed and records the result. The caller
-// holds s.runs from before the claim. approved is as for claimAndRun; drawn says it draws the
-// card from r, as claimed, so that "Running" need not draw it again; deadline is the claim's
-// leaseDeadline; ahead, when not nil, is the user's lookup started with the claim's write (see
-// lookAhead).
-func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, drawn bool, deadline time.Time, ahead *lookAhead) (_ *Request, err error) {
+// holds s.runs from before the claim. approved, when not nil, is the notice of the approval
+// that claimed the run in its write: it draws the card from r, as claimed, so that "Running"
+// need not draw it again. Both are told in the background once the run has started its
+// Cognito action, or ended without one (see actionGate), and the result after them. deadline
+// is the claim's leaseDeadline; ahead, when not nil, is the user's lookup started with the
+// claim's write (see lookAhead).
+func (s *Service) runClaimed(ctx context.Context, r *Request, approved *Notice, deadline time.Time, ahead *lookAhead) (_ *Request, err error) {
 	defer ahead.stop()
 	ctx = logctx.With(ctx, "request_id", r.ID)
 	id := r.ID
-	notices := approved // the last notice told ahead
-	defer func() { notices.wait() }()
+	gate := newActionGate()
+	notices := gate.told() // the last notice told ahead
+	defer func() { gate.open(); notices.wait() }()
 	// Not cut off by the caller, but bounded: the lease, then the time to record the result.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lease+recordGrace)
 	defer cancel()
 	defer func() {
 		if v := recover(); v != nil {
 			s.panicked(ctx, "run", id, v)
+			gate.open()
 			notices.wait()
 			s.interruptAfterPanic(ctx, id)
 			err = &Error{Code: EINTERNAL, Message: panicText, Err: fmt.Errorf("run of %s: panic: %v", id, v)}
 		}
 	}()
 	s.log.InfoContext(ctx, "run claimed", "request_id", id, "owner", s.owner, "lease_until", r.LeaseUntil)
-	notices = s.tellAhead(ctx, notices, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display()), CardDrawn: drawn})
+	if approved != nil {
+		notices = s.tellAhead(ctx, notices, r, *approved)
+	}
+	notices = s.tellAhead(ctx, notices, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display()), CardDrawn: approved != nil})
 	start := s.now()
-	out := s.execute(ctx, r, deadline, ahead)
+	out := s.execute(ctx, r, deadline, ahead, gate.open)
+	gate.open()
 	notices.wait() // the result is told after "Running"
 	return s.finish(ctx, r, out, start)
 }
@@ -114,8 +119,9 @@ func (s *Service) runClaimed(ctx context.Context, r *Request, approved told, dra
 // Every Cognito call happens within the run's lease: once it has run out, a sweeper may mark
 // the run interrupted, so nothing more is started and a call in flight is cancelled (at
 // deadline, the lease's end in real time). A lookup that began with the claim is waited for
-// even when the lease ran out meanwhile, and then nothing more starts.
-func (s *Service) execute(ctx context.Context, r *Request, deadline time.Time, ahead *lookAhead) runOutcome {
+// even when the lease ran out meanwhile, and then nothing more starts. started is called as
+// the action is about to be called.
+func (s *Service) execute(ctx context.Context, r *Request, deadline time.Time, ahead *lookAhead, started func()) runOutcome {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	user, err := s.lookAgain(ctx, r, ahead)
@@ -172,6 +178,7 @@ func (s *Service) execute(ctx context.Context, r *Request, deadline time.Time, a
 		return runOutcome{err: err}
 	}
 	region := trace.StartRegion(ctx, "cognito action")
+	started()
 	res, err := s.dir.Run(ctx, r.Pool, user, r.Action)
 	region.End()
 	if err != nil {

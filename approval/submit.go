@@ -298,7 +298,7 @@ func (s *Service) autoApprove(ctx context.Context, r *Request) (*Request, error)
 	if err != nil {
 		return r, err
 	}
-	return s.claimAndRun(ctx, r.ID, nil)
+	return s.claimAndRun(ctx, r.ID)
 }
 
 // humanDuration says a duration in words, in its largest unit and the one below it: "24h" is

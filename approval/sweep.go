@@ -120,7 +120,7 @@ var resumeSteps = []resumeStep{
 	// Stopped between the last approval and the claim.
 	{"run", func(r *Request) bool { return r.State == StateApproved },
 		func(s *Service, ctx context.Context, r *Request) (*Request, error) {
-			return s.claimAndRun(ctx, r.ID, nil)
+			return s.claimAndRun(ctx, r.ID)
 		}},
 }
 

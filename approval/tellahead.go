@@ -1,6 +1,9 @@
 package approval
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // told is a notice being posted in the background; its channel closes once it is posted (or
 // has failed, which tell logs). A nil told is one already posted.
@@ -32,3 +35,23 @@ func (s *Service) tellAhead(ctx context.Context, before told, r *Request, n Noti
 	}()
 	return done
 }
+
+// actionGate holds back the notices of a claimed run ("Approved", "Running") until the run has
+// started its Cognito action, or ended without one: what the click is for, the reset, goes
+// first. Many approvals at once each post a notice and redraw a card; told before their runs,
+// those Slack calls, their store reads and marks took the CPU and the store's writer the runs
+// of the later clicks were waiting for. The request as stored says "running" from the claim's
+// write on, so a card drawn a moment later is never of an older state than the store's, and
+// the claim's audit event is stored before the action, as before.
+type actionGate struct {
+	ch   chan struct{}
+	once sync.Once
+}
+
+func newActionGate() *actionGate { return &actionGate{ch: make(chan struct{})} }
+
+// told is the gate as a notice to tell after: it is posted once the gate opens.
+func (g *actionGate) told() told { return g.ch }
+
+// open lets the notices held back go; it may be called more than once.
+func (g *actionGate) open() { g.once.Do(func() { close(g.ch) }) }
