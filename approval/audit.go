@@ -22,19 +22,22 @@ func (s *Service) mutate(ctx context.Context, id string, change func(r *Request)
 }
 
 // mutateFrom is mutate starting from read, the request as just read from the store (nil to
-// read it): a decision uses the read that awaited its card. A read that is no longer current
-// costs a compare-and-swap conflict and a fresh read, as any other.
+// read it). A read that is no longer current costs a compare-and-swap conflict and a fresh
+// read, as any other.
 func (s *Service) mutateFrom(ctx context.Context, id string, read *Request, change func(r *Request) ([]Event, error)) (*Request, error) {
-	return s.mutateClaiming(ctx, id, read, Envelope{}, change)
+	return s.mutateClaiming(ctx, id, cardRead{r: read}, Envelope{}, change)
 }
 
-// mutateClaiming is mutateFrom whose write also claims the envelope e (Store.UpdateClaiming):
-// when e was claimed before, it writes nothing and returns an error that is ErrClaimedBefore.
-func (s *Service) mutateClaiming(ctx context.Context, id string, read *Request, e Envelope, change func(r *Request) ([]Event, error)) (*Request, error) {
+// mutateClaiming is mutateFrom starting from the read that awaited the card (see awaitCard),
+// whose write also claims the envelope e (Store.UpdateClaiming): when e was claimed before, it
+// writes nothing and returns an error that is ErrClaimedBefore. A change that refuses the
+// version this process last wrote (read.guess) is asked again with the request as read from
+// the store, so that a refusal is always of the stored request.
+func (s *Service) mutateClaiming(ctx context.Context, id string, read cardRead, e Envelope, change func(r *Request) ([]Event, error)) (*Request, error) {
 	defer trace.StartRegion(ctx, "request write").End()
 	for range maxCASAttempts {
-		r := read
-		read = nil
+		r, guess := read.r, read.guess
+		read = cardRead{}
 		if r == nil {
 			var err error
 			if r, err = s.store.Get(ctx, id); err != nil {
@@ -42,6 +45,9 @@ func (s *Service) mutateClaiming(ctx context.Context, id string, read *Request, 
 			}
 		}
 		events, err := change(r)
+		if err != nil && guess {
+			continue // decided again on the request as stored
+		}
 		if err != nil {
 			return r, err
 		}
@@ -55,8 +61,10 @@ func (s *Service) mutateClaiming(ctx context.Context, id string, read *Request, 
 			err = s.store.UpdateClaiming(ctx, r, e, events...)
 		}
 		if err == nil {
+			s.known.wrote(r)
 			return r, nil
 		}
+		s.known.forget(id)
 		if ErrorCode(err) != ECONFLICT {
 			return nil, fmt.Errorf("write request %s: %w", id, err)
 		}
@@ -142,17 +150,29 @@ const threadWait = 10 * time.Second
 // request's card.
 const threadPoll = 50 * time.Millisecond
 
+// cardRead is the request a decision starts from: as read from the store, or, when guess is
+// set, the version this process last wrote (known), which may be behind the store's.
+type cardRead struct {
+	r     *Request
+	guess bool
+}
+
 // awaitCard waits, for at most threadWait, until the card of a pending request is posted and
 // its thread saved, by this process or another: Slack shows the card (and its buttons) a moment
 // before the process that posted it has saved where it is, and a click may reach another
 // replica in between. Deciding only once the thread is known (stillOpen refuses before) keeps
 // every notice in the card's thread and every card update on the card. It returns the request
-// as it last read it, for the decision to start from, or nil when it read none.
+// as it last read it, for the decision to start from, or none when it read none. A pending
+// request this process last wrote with its thread saved is not read at all: the decision
+// starts from that version (known), a guess that the compare-and-swap checks.
 //
 // A click that says where its card is (WithCard) does not wait: the card it came from becomes
 // the thread of a request that has none yet (adoptClicked).
-func (s *Service) awaitCard(ctx context.Context, id string) *Request {
+func (s *Service) awaitCard(ctx context.Context, id string) cardRead {
 	defer trace.StartRegion(ctx, "await card").End()
+	if r, ok := s.known.get(id); ok && r.State == StatePending && r.Thread.TS != "" && !r.Withdrawn {
+		return cardRead{r: r, guess: true}
+	}
 	timer := time.NewTimer(threadWait)
 	defer timer.Stop()
 	clicked := cardOf(ctx).TS != ""
@@ -160,9 +180,9 @@ func (s *Service) awaitCard(ctx context.Context, id string) *Request {
 		select {
 		case <-posted.(chan struct{}):
 		case <-timer.C:
-			return nil
+			return cardRead{}
 		case <-ctx.Done():
-			return nil
+			return cardRead{}
 		}
 	}
 	tick := time.NewTicker(threadPoll)
@@ -170,20 +190,20 @@ func (s *Service) awaitCard(ctx context.Context, id string) *Request {
 	for {
 		r, err := s.store.Get(ctx, id)
 		if err != nil {
-			return nil
+			return cardRead{}
 		}
 		if r.Thread.TS == "" && clicked {
-			return s.adoptClicked(ctx, r)
+			return cardRead{r: s.adoptClicked(ctx, r)}
 		}
 		if r.Thread.TS != "" || r.State != StatePending || r.Withdrawn {
-			return r
+			return cardRead{r: r}
 		}
 		select {
 		case <-tick.C:
 		case <-timer.C:
-			return nil
+			return cardRead{}
 		case <-ctx.Done():
-			return nil
+			return cardRead{}
 		}
 	}
 }

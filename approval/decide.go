@@ -210,7 +210,7 @@ func (s *Service) Deny(ctx context.Context, id string, a policy.Approver, reason
 	read := s.awaitCard(ctx, id)
 	reason = strings.TrimSpace(reason)
 	log := s.log.With("request_id", id, "approver", a.User)
-	r, err := s.mutateFrom(ctx, id, read, func(r *Request) ([]Event, error) {
+	r, err := s.mutateClaiming(ctx, id, read, Envelope{}, func(r *Request) ([]Event, error) {
 		if err := s.stillOpen(r); err != nil {
 			return nil, err
 		}
@@ -263,7 +263,7 @@ func (s *Service) Cancel(ctx context.Context, id, user string) (*Request, error)
 	ctx = logctx.With(ctx, "request_id", id)
 	read := s.awaitCard(ctx, id)
 	log := s.log.With("request_id", id, "user", user)
-	r, err := s.mutateFrom(ctx, id, read, func(r *Request) ([]Event, error) {
+	r, err := s.mutateClaiming(ctx, id, read, Envelope{}, func(r *Request) ([]Event, error) {
 		if r.Requester != user {
 			return nil, Errorf(EFORBIDDEN, "Only the person who made this request can cancel it.")
 		}

@@ -484,6 +484,23 @@ type faultStore struct {
 	written map[string][]approval.State
 	// beforeWrite, when set, is called by each Update before it writes; it may block.
 	beforeWrite func(r *approval.Request)
+	// gets counts the requests read with Get.
+	gets int
+}
+
+// Get reads a request, and counts it.
+func (f *faultStore) Get(ctx context.Context, id string) (*approval.Request, error) {
+	f.mu.Lock()
+	f.gets++
+	f.mu.Unlock()
+	return f.Store.Get(ctx, id)
+}
+
+// reads is how many requests were read with Get.
+func (f *faultStore) reads() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.gets
 }
 
 // setBeforeWrite sets the hook called by each Update before it writes.

@@ -70,6 +70,9 @@ type Service struct {
 	// scopeMissing counts, within a sweep, the requests withdrawn without their cards being
 	// looked for because the Slack app lacks the scope to read history (findOrWithdraw).
 	scopeMissing atomic.Int64
+	// known keeps the last version this process wrote of each open request: where a decision
+	// starts from (see awaitCard).
+	known known
 }
 
 // New returns a Service. Store, Directory, Policy, Notifier and Logger are required.
