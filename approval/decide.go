@@ -47,6 +47,8 @@ func (s *Service) Approve(ctx context.Context, id string, a policy.Approver) (*R
 func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Approver, e Envelope) (*Request, error) {
 	ctx, task := trace.NewTask(logctx.With(ctx, "request_id", id), "approve")
 	defer task.End()
+	started := s.starts.begin() // until the run this click may claim starts its action
+	defer started()
 	read := s.awaitCard(ctx, id)
 	log := s.log.With("request_id", id, "approver", a.User)
 	var (
@@ -121,6 +123,9 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 		return claimRun(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
 			Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}))
 	})
+	if err != nil || r.State != StateRunning {
+		started() // no run: nothing to wait for
+	}
 	if err != nil && !errors.Is(err, ErrClaimedBefore) && !s.firstDelivery(ctx, e) {
 		err = ErrClaimedBefore // answered, and told, when it was first delivered
 	}
@@ -152,7 +157,7 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 		ahead = nil
 		return s.runClaimed(ctx, r, &Notice{Kind: NoticeApproved, Actor: a.User, Text: fmt.Sprintf(
 			"The policy in force needs %s and the request has %d that count. Running it now.", plural(r.ApprovalsNeeded, "approval"), len(r.Approvals))},
-			deadline, run)
+			deadline, run, started)
 	}
 	s.obs.Approved(r.Action)
 	log.InfoContext(ctx, "approval counted", "approvals", len(r.Approvals), "approvals_needed", r.ApprovalsNeeded, "state", r.State)
@@ -164,7 +169,7 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 	run := ahead
 	ahead = nil
 	return s.runClaimed(ctx, r, &Notice{Kind: NoticeApproved, Actor: a.User,
-		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)}, deadline, run)
+		Text: fmt.Sprintf("Approved (%d of %d). Running it now.", len(r.Approvals), r.ApprovalsNeeded)}, deadline, run, started)
 }
 
 // firstDelivery claims, on its own, the envelope of a decision that wrote nothing, before it

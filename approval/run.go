@@ -40,6 +40,8 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) 
 	ctx = logctx.With(ctx, "request_id", id)
 	s.runs.Add(1)
 	defer s.runs.Done()
+	started := s.starts.begin()
+	defer started()
 	// Not cut off by the caller, but bounded: the lease, then the time to record the result.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lease+recordGrace)
 	defer cancel()
@@ -56,7 +58,7 @@ func (s *Service) claimAndRun(ctx context.Context, id string) (*Request, error) 
 		}
 		return nil, err
 	}
-	return s.runClaimed(ctx, r, nil, deadline, nil)
+	return s.runClaimed(ctx, r, nil, deadline, nil, started)
 }
 
 // claim is the change that claims an approved request for this process: approved → running,
@@ -77,25 +79,28 @@ func (s *Service) claim(r *Request) ([]Event, error) {
 func (s *Service) leaseDeadline() time.Time { return time.Now().Add(s.lease) }
 
 // runClaimed runs a request this process has claimed and records the result. The caller
-// holds s.runs from before the claim. approved, when not nil, is the notice of the approval
-// that claimed the run in its write: it draws the card from r, as claimed, so that "Running"
-// need not draw it again. Both are told in the background once the run has started its
-// Cognito action, or ended without one (see actionGate), and the result after them. deadline
+// holds s.runs from before the claim, and a ticket of s.starts that started ends once the
+// action has started. approved, when not nil, is the notice of the approval that claimed the
+// run in its write: it draws the card from r, as claimed, so that "Running" need not draw it
+// again. Both are told in the background once the run has started its Cognito action (or
+// ended without one) and the runs approved before it have started theirs, or at the latest
+// once its action has returned (see actionGate and starts); the result after them. deadline
 // is the claim's leaseDeadline; ahead, when not nil, is the user's lookup started with the
 // claim's write (see lookAhead).
-func (s *Service) runClaimed(ctx context.Context, r *Request, approved *Notice, deadline time.Time, ahead *lookAhead) (_ *Request, err error) {
+func (s *Service) runClaimed(ctx context.Context, r *Request, approved *Notice, deadline time.Time, ahead *lookAhead, started func()) (_ *Request, err error) {
 	defer ahead.stop()
 	ctx = logctx.With(ctx, "request_id", r.ID)
 	id := r.ID
 	gate := newActionGate()
 	notices := gate.told() // the last notice told ahead
-	defer func() { gate.open(); notices.wait() }()
+	defer func() { started(); gate.open(); notices.wait() }()
 	// Not cut off by the caller, but bounded: the lease, then the time to record the result.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lease+recordGrace)
 	defer cancel()
 	defer func() {
 		if v := recover(); v != nil {
 			s.panicked(ctx, "run", id, v)
+			started()
 			gate.open()
 			notices.wait()
 			s.interruptAfterPanic(ctx, id)
@@ -107,11 +112,12 @@ func (s *Service) runClaimed(ctx context.Context, r *Request, approved *Notice, 
 		notices = s.tellAhead(ctx, notices, r, *approved)
 	}
 	notices = s.tellAhead(ctx, notices, r, Notice{Kind: NoticeRunning, Text: fmt.Sprintf("Running %s for %s.", r.Action, r.Target.Display()), CardDrawn: approved != nil})
-	start := s.now()
-	out := s.execute(ctx, r, deadline, ahead, gate.open)
+	begun := s.now()
+	out := s.execute(ctx, r, deadline, ahead, func() { s.starts.openAfterEarlier(gate, started) })
+	started()
 	gate.open()
 	notices.wait() // the result is told after "Running"
-	return s.finish(ctx, r, out, start)
+	return s.finish(ctx, r, out, begun)
 }
 
 // execute looks the user up again (or takes the lookup ahead started with the claim's write)

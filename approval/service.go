@@ -73,6 +73,8 @@ type Service struct {
 	// known keeps the last version this process wrote of each open request: where a decision
 	// starts from (see awaitCard).
 	known known
+	// starts orders the notices of runs behind the starts of the runs approved before them.
+	starts starts
 }
 
 // New returns a Service. Store, Directory, Policy, Notifier and Logger are required.

@@ -38,11 +38,12 @@ func (s *Service) tellAhead(ctx context.Context, before told, r *Request, n Noti
 
 // actionGate holds back the notices of a claimed run ("Approved", "Running") until the run has
 // started its Cognito action, or ended without one: what the click is for, the reset, goes
-// first. Many approvals at once each post a notice and redraw a card; told before their runs,
-// those Slack calls, their store reads and marks took the CPU and the store's writer the runs
-// of the later clicks were waiting for. The request as stored says "running" from the claim's
-// write on, so a card drawn a moment later is never of an older state than the store's, and
-// the claim's audit event is stored before the action, as before.
+// first (and, through starts, the runs approved before it). Many approvals at once each post a
+// notice and redraw a card; told before the runs, those Slack calls, their store reads and
+// marks took the CPU, the store and Slack from the clicks and runs behind them. The request as
+// stored says "running" from the claim's write on, so a card drawn a moment later is never of
+// an older state than the store's, and the claim's audit event is stored before the action,
+// as before.
 type actionGate struct {
 	ch   chan struct{}
 	once sync.Once

@@ -26,7 +26,7 @@ func TestRunNoticesWaitForTheAction(t *testing.T) {
 		before := len(h.note.kinds(r.ID))
 		done := make(chan *approval.Request)
 		go func() {
-			got, err := h.svc.ApproveEnvelope(context.Background(), r.ID, lead1, approval.Envelope{ID: "env-1", ReceivedAt: t0})
+			got, err := h.svc.ApproveEnvelope(t.Context(), r.ID, lead1, approval.Envelope{ID: "env-1", ReceivedAt: t0})
 			if err != nil {
 				t.Errorf("ApproveEnvelope: %v", err)
 			}
@@ -53,6 +53,73 @@ func TestRunNoticesWaitForTheAction(t *testing.T) {
 		}
 		if shown := h.note.shows(r.ID); shown.State != approval.StateSucceeded {
 			t.Errorf("the card shows %s, want succeeded", shown.State)
+		}
+	})
+}
+
+// TestRunNoticesWaitForEarlierRuns: two approvals at once. The one clicked second reaches
+// Cognito first; its notices wait until the run approved before it has started its action
+// too, and are then told while its own action is still under way.
+func TestRunNoticesWaitForEarlierRuns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		first := h.submit(sub(prod, policy.ActionReset))
+		second := h.submit(another(sub(prod, policy.ActionReset), 1))
+		before := len(h.note.kinds(second.ID))
+		lookupFirst, runSecond := make(chan struct{}), make(chan struct{})
+		var lookups, runs int
+		h.dir.mu.Lock()
+		h.dir.holdLookup = func(context.Context) {
+			h.dir.mu.Lock()
+			lookups++
+			n := lookups
+			h.dir.mu.Unlock()
+			if n == 1 {
+				<-lookupFirst // the first click's run looks the user up slowly
+			}
+		}
+		h.dir.hold = func(context.Context) {
+			h.dir.mu.Lock()
+			runs++
+			n := runs
+			h.dir.mu.Unlock()
+			if n == 1 {
+				<-runSecond // the second click's action takes its time
+			}
+		}
+		h.dir.mu.Unlock()
+		done := make(chan struct{}, 2)
+		approve := func(id string, a policy.Approver) {
+			if _, err := h.svc.Approve(t.Context(), id, a); err != nil {
+				t.Errorf("Approve(%s): %v", id, err)
+			}
+			done <- struct{}{}
+		}
+		go approve(first.ID, lead1)
+		synctest.Wait() // the first run waits for its lookup
+		go approve(second.ID, lead1)
+		synctest.Wait() // the second run is in its action
+		h.dir.mu.Lock()
+		started := runs
+		h.dir.mu.Unlock()
+		if started != 1 || h.dir.Calls("run") != 0 {
+			t.Fatalf("%d actions started, %d done; want the second click's started only", started, h.dir.Calls("run"))
+		}
+		if got := h.note.kinds(second.ID)[before:]; len(got) != 0 {
+			t.Errorf("the second run told %v while the first had not started its action", got)
+		}
+		close(lookupFirst)
+		synctest.Wait() // the first run is done; the second's action still under way
+		want := []approval.NoticeKind{approval.NoticeApproved, approval.NoticeRunning}
+		if diff := cmp.Diff(h.note.kinds(second.ID)[before:], want); diff != "" {
+			t.Errorf("the second run's notices once the first started its action (-got +want):\n%s", diff)
+		}
+		close(runSecond)
+		<-done
+		<-done
+		want = append(want, approval.NoticeSucceeded)
+		if diff := cmp.Diff(h.note.kinds(second.ID)[before:], want); diff != "" {
+			t.Errorf("the second run's notices (-got +want):\n%s", diff)
 		}
 	})
 }
