@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -229,6 +231,53 @@ func TestLoadConfigErrors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "SeCrEtVaLuE") {
 				t.Errorf("error shows a token: %v", err)
+			}
+		})
+	}
+}
+
+// TestConfigReadAtOnceAsEachOnItsOwn: the configuration read all at once (as every start
+// that has nothing wrong does) is the one read a variable at a time, problems included.
+func TestConfigReadAtOnceAsEachOnItsOwn(t *testing.T) {
+	tests := []struct {
+		name     string
+		env      map[string]string // on top of validEnv
+		problems bool
+	}{
+		{"defaults", nil, false},
+		{"every variable set", map[string]string{
+			"RESETBOT_STORE": "postgres://db.internal/resetbot", "RESETBOT_STORE_PASSWORD_FILE": "/run/secrets/pg",
+			"RESETBOT_STORE_IAM_AUTH": "false", "RESETBOT_COMMAND": "/reset", "RESETBOT_HTTP_ADDR": "127.0.0.1:9090",
+			"RESETBOT_LOG_LEVEL": "warn", "RESETBOT_LOG_FORMAT": "TEXT", "RESETBOT_DRY_RUN": "true",
+			"RESETBOT_AUDIT_LOG": "false", "RESETBOT_SHUTDOWN_GRACE": "1m", "RESETBOT_SWEEP_INTERVAL": "10s",
+			"RESETBOT_RUN_LEASE": "3m", "RESETBOT_PERMANENT_PASSWORD_DM_TTL": "5m",
+			"RESETBOT_SLACK_API_URL": "http://127.0.0.1:3000/api", "RESETBOT_COGNITO_ENDPOINT": "http://127.0.0.1:9229",
+			"RESETBOT_WORKERS": "64", "RESETBOT_WORK_QUEUE": "100", "RESETBOT_MEMORY_LIMIT_MIB": "256", "RESETBOT_PPROF": "true",
+		}, false},
+		{"values that parse but are wrong", map[string]string{
+			"RESETBOT_SLACK_APP_TOKEN": "xoxb-not-an-app-token", "RESETBOT_COMMAND": "reset", "RESETBOT_WORKERS": "0",
+		}, true},
+	}
+	for _, v := range configVars() { // "every variable set" sets every variable
+		if _, ok := validEnv()[v.Key]; !ok && tests[1].env[v.Key] == "" {
+			t.Fatalf("%s is not set in %q", v.Key, tests[1].name)
+		}
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearEnv(t)
+			setEnv(t, validEnv())
+			setEnv(t, tt.env)
+			atOnce, atOnceProblems := readConfig()
+			each, eachProblems := readEachVariable()
+			if got := len(atOnceProblems) > 0; got != tt.problems {
+				t.Errorf("problems %v, want some: %v", atOnceProblems, tt.problems)
+			}
+			if diff := cmp.Diff(atOnce, each, cmp.Exporter(func(reflect.Type) bool { return true })); diff != "" {
+				t.Errorf("config read at once (-) and each on its own (+):\n%s", diff)
+			}
+			if diff := cmp.Diff(fmt.Sprint(joinProblems(atOnceProblems)), fmt.Sprint(joinProblems(eachProblems))); diff != "" {
+				t.Errorf("problems read at once (-) and each on its own (+):\n%s", diff)
 			}
 		})
 	}
