@@ -34,6 +34,24 @@ func (s *Service) mutateFrom(ctx context.Context, id string, read *Request, chan
 // version this process last wrote (read.guess) is asked again with the request as read from
 // the store, so that a refusal is always of the stored request.
 func (s *Service) mutateClaiming(ctx context.Context, id string, read cardRead, e Envelope, change func(r *Request) ([]Event, error)) (*Request, error) {
+	if e.ID == "" {
+		return s.mutateWith(ctx, id, read, s.store.Update, change)
+	}
+	return s.mutateWith(ctx, id, read, func(ctx context.Context, r *Request, events ...Event) error {
+		return s.store.UpdateClaiming(ctx, r, e, events...)
+	}, change)
+}
+
+// mutateDrawn is mutate whose write also records the card drawn from the version it writes
+// (Store.UpdateDrawn): for a change the card already shows.
+func (s *Service) mutateDrawn(ctx context.Context, id string, change func(r *Request) ([]Event, error)) (*Request, error) {
+	return s.mutateWith(ctx, id, cardRead{}, s.store.UpdateDrawn, change)
+}
+
+// mutateWith is mutateClaiming that writes with update, one of the Store's compare-and-swap
+// writes.
+func (s *Service) mutateWith(ctx context.Context, id string, read cardRead, update func(ctx context.Context, r *Request, events ...Event) error,
+	change func(r *Request) ([]Event, error)) (*Request, error) {
 	defer trace.StartRegion(ctx, "request write").End()
 	for range maxCASAttempts {
 		r, guess := read.r, read.guess
@@ -55,12 +73,7 @@ func (s *Service) mutateClaiming(ctx context.Context, id string, read cardRead, 
 		for i := range events {
 			events[i] = s.eventOf(r, events[i])
 		}
-		if e.ID == "" {
-			err = s.store.Update(ctx, r, events...)
-		} else {
-			err = s.store.UpdateClaiming(ctx, r, e, events...)
-		}
-		if err == nil {
+		if err = update(ctx, r, events...); err == nil {
 			s.known.wrote(r)
 			return r, nil
 		}

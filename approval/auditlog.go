@@ -44,6 +44,14 @@ func (s *auditLogStore) Update(ctx context.Context, r *Request, events ...Event)
 	return err
 }
 
+func (s *auditLogStore) UpdateDrawn(ctx context.Context, r *Request, events ...Event) error {
+	err := s.Store.UpdateDrawn(ctx, r, events...)
+	if err == nil {
+		s.write(ctx, r, events)
+	}
+	return err
+}
+
 func (s *auditLogStore) UpdateClaiming(ctx context.Context, r *Request, e Envelope, events ...Event) error {
 	err := s.Store.UpdateClaiming(ctx, r, e, events...)
 	if err == nil {

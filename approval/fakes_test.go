@@ -584,8 +584,19 @@ func (f *faultStore) Update(ctx context.Context, r *approval.Request, events ...
 	return f.UpdateClaiming(ctx, r, approval.Envelope{}, events...)
 }
 
+// UpdateDrawn fails as Update does.
+func (f *faultStore) UpdateDrawn(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	return f.write(r, func() error { return f.Store.UpdateDrawn(ctx, r, events...) })
+}
+
 // UpdateClaiming fails as Update does.
 func (f *faultStore) UpdateClaiming(ctx context.Context, r *approval.Request, e approval.Envelope, events ...approval.Event) error {
+	return f.write(r, func() error { return f.Store.UpdateClaiming(ctx, r, e, events...) })
+}
+
+// write is a compare-and-swap write of r made by write: it fails as Update does, and records
+// the state written.
+func (f *faultStore) write(r *approval.Request, write func() error) error {
 	if err := f.err("Update"); err != nil {
 		return err
 	}
@@ -595,7 +606,7 @@ func (f *faultStore) UpdateClaiming(ctx context.Context, r *approval.Request, e 
 	if hook != nil {
 		hook(r)
 	}
-	if err := f.Store.UpdateClaiming(ctx, r, e, events...); err != nil {
+	if err := write(); err != nil {
 		return err
 	}
 	f.mu.Lock()

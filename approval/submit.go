@@ -85,21 +85,18 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		return nil, &Error{Code: code, Message: withdrawnText, Err: fmt.Errorf("post card for %s: %w", r.ID, err)}
 	}
 	s.obs.Submitted(sub.Action, "created")
-	r, err = s.mutate(ctx, r.ID, func(cur *Request) ([]Event, error) {
+	// The card, posted from the version before, shows the one that saves where it is: the
+	// write marks it drawn. (A card a click saved first is left to that click's notice, or to
+	// a sweeper.)
+	r, err = s.mutateDrawn(ctx, r.ID, func(cur *Request) ([]Event, error) {
 		if cur.Thread == thread {
 			return nil, errSkip // a click on the card saved it first (adoptClicked)
 		}
 		cur.Thread = thread
 		return nil, nil
 	})
-	switch {
-	case errors.Is(err, errSkip):
+	if errors.Is(err, errSkip) {
 		err = nil
-	case err == nil:
-		// The card, posted from the version before, shows this one: saving where it is
-		// changed nothing on it. (A card a click saved first is left to that click's notice,
-		// or to a sweeper.)
-		s.markDrawn(ctx, r.ID, r.Version)
 	}
 	if err != nil {
 		log.ErrorContext(ctx, "saving the request's thread failed", "err", err)

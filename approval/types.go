@@ -241,6 +241,11 @@ type Store interface {
 	// is ErrClaimedBefore (whatever the request's version); on a conflict it writes nothing,
 	// the claim neither. A zero e claims nothing: it is Update.
 	UpdateClaiming(ctx context.Context, r *Request, e Envelope, events ...Event) error
+	// UpdateDrawn is Update that also records, in the same transaction, the request's card
+	// drawn from the version it writes (as MarkDrawn would right after): for a change the card
+	// already shows, such as where the card just posted from the version before is. On a
+	// conflict it writes nothing, the drawn version neither.
+	UpdateDrawn(ctx context.Context, r *Request, events ...Event) error
 	// MarkDrawn records that the request's card was drawn from version: the drawn version the
 	// store keeps for the request becomes the larger of the stored one and version, never more
 	// than the request's Version, so that a late or repeated mark never lowers it. It records

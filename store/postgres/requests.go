@@ -197,12 +197,23 @@ func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval
 	return s.UpdateClaiming(ctx, r, approval.Envelope{}, events...)
 }
 
+// UpdateDrawn is Update that also sets the drawn version to the version it writes.
+func (s *DB) UpdateDrawn(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	return s.update(ctx, r, approval.Envelope{}, true, events)
+}
+
 // errStale undoes a claiming update's transaction whose request was not at its version.
 var errStale = errors.New("stale version")
 
 // UpdateClaiming is Update that first claims the envelope e in the same transaction: an
 // envelope claimed before, or a stale version, rolls the claim back and writes nothing.
 func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval.Envelope, events ...approval.Event) error {
+	return s.update(ctx, r, e, false, events)
+}
+
+// update writes r at its next version as Update does, claiming e first unless it is zero, and
+// with the drawn version set to the version it writes when drawn is true.
+func (s *DB) update(ctx context.Context, r *approval.Request, e approval.Envelope, drawn bool, events []approval.Event) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	next := r.Version + 1
@@ -210,9 +221,13 @@ func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval
 	if err != nil {
 		return fmt.Errorf("postgres: update request %s: %w", r.ID, err)
 	}
+	drawnAt := reqjson.Drawn(r, next, false)
+	if drawn {
+		drawnAt = &next
+	}
 	args := []any{r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
 		r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, body,
-		next, r.Version, reqjson.Drawn(r, next, false)}
+		next, r.Version, drawnAt}
 	args = append(args, eventArgs(r.ID, events)...)
 	var n int
 	err = s.retryWrite(ctx, "update request", func(ctx context.Context) error {

@@ -83,9 +83,20 @@ func (s *DB) Update(ctx context.Context, r *approval.Request, events ...approval
 	return s.UpdateClaiming(ctx, r, approval.Envelope{}, events...)
 }
 
+// UpdateDrawn is Update that also sets the drawn version to the version it writes.
+func (s *DB) UpdateDrawn(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	return s.update(ctx, r, approval.Envelope{}, true, events)
+}
+
 // UpdateClaiming is Update that first claims the envelope e in the same savepoint: an envelope
 // claimed before, or a stale version, undoes the claim and writes nothing.
 func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval.Envelope, events ...approval.Event) error {
+	return s.update(ctx, r, e, false, events)
+}
+
+// update writes r at its next version as Update does, claiming e first unless it is zero, and
+// with the drawn version set to the version it writes when drawn is true.
+func (s *DB) update(ctx context.Context, r *approval.Request, e approval.Envelope, drawn bool, events []approval.Event) error {
 	next := r.Version + 1
 	body, err := reqjson.Encode(r, next)
 	if err != nil {
@@ -101,7 +112,7 @@ func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval
 				return approval.ErrClaimedBefore
 			}
 		}
-		written, err := s.updateIn(tx, r, next, body)
+		written, err := s.updateIn(tx, r, next, drawn, body)
 		if err != nil {
 			return err
 		}
@@ -123,12 +134,15 @@ func (s *DB) UpdateClaiming(ctx context.Context, r *approval.Request, e approval
 	return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
 }
 
-// updateIn writes r at version next in tx if the stored version is still r.Version: false when
-// no row was at it. The columns of the indexes by requester and by user are written only when
+// updateIn writes r at version next in tx if the stored version is still r.Version, drawn from
+// next when drawnNow is true: false when no row was at it. The columns of the indexes by requester and by user are written only when
 // one of them changed (rewriteRequestSQL): SQLite rewrites an index whose column an UPDATE
 // sets, whether or not its value changed.
-func (s *DB) updateIn(tx *sql.Tx, r *approval.Request, next int64, body string) (bool, error) {
+func (s *DB) updateIn(tx *sql.Tx, r *approval.Request, next int64, drawnNow bool, body string) (bool, error) {
 	drawn := reqjson.Drawn(r, next, false)
+	if drawnNow {
+		drawn = &next
+	}
 	created := r.CreatedAt.UnixNano()
 	res, err := tx.StmtContext(bg, s.st.updateRequest).ExecContext(bg,
 		next, string(r.State), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), drawn, body,

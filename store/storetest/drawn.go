@@ -88,6 +88,59 @@ func testMarkDrawn(t *testing.T, s approval.Store) {
 	wantCode(t, "MarkDrawn of an unknown id", s.MarkDrawn(t.Context(), "nope", 1), approval.ENOTFOUND)
 }
 
+// testUpdateDrawn: UpdateDrawn writes a request and its events as Update does, and leaves its
+// card drawn from the version it writes: CardsBehind does not list it, and a MarkDrawn of the
+// version before changes nothing. On a conflict it writes nothing, the drawn version neither.
+func testUpdateDrawn(t *testing.T, s approval.Store) {
+	ctx := t.Context()
+	r := request("r-1")
+	r.Thread = approval.Thread{} // no card yet: drawn at its own version
+	create(t, s, r)
+	stale := *get(t, s, "r-1")
+	r.Thread = approval.Thread{Channel: "C1", TS: "1700000000.000100"}
+	saved := approval.Event{At: t0, Actor: "system", Kind: "card_posted"}
+	if err := s.UpdateDrawn(ctx, r, saved); err != nil {
+		t.Fatalf("UpdateDrawn: %v", err)
+	}
+	if r.Version != 2 {
+		t.Errorf("after UpdateDrawn, Version = %d, want 2", r.Version)
+	}
+	if diff := cmp.Diff(get(t, s, "r-1"), r); diff != "" {
+		t.Errorf("Get after UpdateDrawn (-got +want):\n%s", diff)
+	}
+	saved.RequestID = "r-1"
+	if diff := cmp.Diff(events(t, s, "r-1"), []approval.Event{saved}, ignoreEventID); diff != "" {
+		t.Errorf("events after UpdateDrawn (-got +want):\n%s", diff)
+	}
+	markDrawn(t, s, "r-1", 1) // late: never lowers
+	if got := behind(t, s, settledAll); len(got) != 0 {
+		t.Errorf("CardsBehind after UpdateDrawn = %v, want none", got)
+	}
+
+	// The next change is behind its card again.
+	r.State = approval.StateApproved
+	update(t, s, r)
+	if diff := cmp.Diff(behind(t, s, settledAll), []string{"r-1"}); diff != "" {
+		t.Errorf("CardsBehind after an Update that follows UpdateDrawn (-got +want):\n%s", diff)
+	}
+
+	// A stale UpdateDrawn writes nothing: no event, the card still behind.
+	stale.Thread = approval.Thread{Channel: "C1", TS: "1700000000.000999"}
+	wantCode(t, "stale UpdateDrawn", s.UpdateDrawn(ctx, &stale, approval.Event{At: t0, Actor: "U1", Kind: "stale"}), approval.ECONFLICT)
+	if diff := cmp.Diff(get(t, s, "r-1"), r); diff != "" {
+		t.Errorf("Get after a stale UpdateDrawn (-got +want):\n%s", diff)
+	}
+	if got := len(events(t, s, "r-1")); got != 1 {
+		t.Errorf("%d events after a stale UpdateDrawn, want 1", got)
+	}
+	if diff := cmp.Diff(behind(t, s, settledAll), []string{"r-1"}); diff != "" {
+		t.Errorf("CardsBehind after a stale UpdateDrawn (-got +want):\n%s", diff)
+	}
+	missing := request("r-none")
+	missing.Version = 1
+	wantCode(t, "UpdateDrawn of a missing id", s.UpdateDrawn(ctx, missing), approval.ENOTFOUND)
+}
+
 // testCardsBehind: CardsBehind lists, oldest first, the requests with a thread whose card is
 // behind them and that nobody changed since the bound (final ones too); a request with no
 // thread has no card and is never listed, nor is one whose card was drawn from its Version.

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) approval.Store) {
 		{"UpdateClaimingStale", testUpdateClaimingStale},
 		{"ConcurrentUpdateClaiming", testConcurrentUpdateClaiming},
 		{"MarkDrawn", testMarkDrawn},
+		{"UpdateDrawn", testUpdateDrawn},
 		{"CardsBehind", testCardsBehind},
 		{"ConcurrentMarkDrawn", testConcurrentMarkDrawn},
 		{"Due", testDue},
