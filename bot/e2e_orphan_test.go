@@ -21,6 +21,11 @@ func (diedBeforeSaving) Update(context.Context, *approval.Request, ...approval.E
 	return errors.New("the process died")
 }
 
+// UpdateDrawn is the write that saves a posted card's thread.
+func (d diedBeforeSaving) UpdateDrawn(ctx context.Context, r *approval.Request, events ...approval.Event) error {
+	return d.Update(ctx, r, events...)
+}
+
 // orphanCard has alice's request for carol submitted by another process on the harness's
 // store and Slack, which posts the card and dies before saving where it is. It returns the card
 // and its request, which has no thread.
