@@ -45,7 +45,7 @@ type Config struct {
 	CognitoEndpoint        string        `envconfig:"COGNITO_ENDPOINT" desc:"Endpoint of the Cognito API; empty means AWS. For tests and local fakes."`
 	Workers                int           `envconfig:"WORKERS" default:"512" desc:"How much of the work Slack's envelopes start (Slack, Cognito and store calls) runs at once; the rest waits its turn."`
 	WorkQueue              int           `envconfig:"WORK_QUEUE" default:"10000" desc:"How much work may wait for a worker; when it is full, reading Slack's envelopes waits."`
-	MemoryLimitMiB         int           `envconfig:"MEMORY_LIMIT_MIB" default:"128" desc:"Soft memory limit of the Go runtime, in MiB (GOMEMLIMIT wins when set); 0 for none."`
+	MemoryLimitMiB         int           `envconfig:"MEMORY_LIMIT_MIB" default:"88" desc:"Soft memory limit of the Go runtime, in MiB (GOMEMLIMIT wins when set); 0 for none."`
 	Profiling              bool          `envconfig:"PPROF" default:"false" desc:"Serve Go's profiler (net/http/pprof) under /debug/pprof/ on RESETBOT_HTTP_ADDR."`
 }
 

@@ -68,7 +68,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		PermanentPasswordDMTTL: 15 * time.Minute,
 		Workers:                512,
 		WorkQueue:              10000,
-		MemoryLimitMiB:         128,
+		MemoryLimitMiB:         88,
 		Profiling:              false,
 		AuditLog:               true,
 	}
