@@ -66,6 +66,18 @@ func (s *starts) end(t uint64) {
 // ticket, is ended first.
 func (s *starts) openAfterEarlier(g *actionGate, done func()) {
 	done()
+	s.openWhenDone(g)
+}
+
+// after returns a channel closed once every ticket issued so far is done.
+func (s *starts) after() <-chan struct{} {
+	g := newActionGate()
+	s.openWhenDone(g)
+	return g.ch
+}
+
+// openWhenDone opens g once every ticket issued so far is done: at once when none is active.
+func (s *starts) openWhenDone(g *actionGate) {
 	s.mu.Lock()
 	waiting := len(s.active) > 0 // every ticket active was issued before now
 	if waiting {
@@ -76,3 +88,9 @@ func (s *starts) openAfterEarlier(g *actionGate, done func()) {
 		g.open()
 	}
 }
+
+// StartsDone returns a channel closed once every click and run this process has on its way to
+// Cognito now has started its action, or ended without one: work that can wait, as the Home
+// tabs can, waits for it, so that the CPU and the store go to those runs first. Clicks that
+// come after do not hold it back.
+func (s *Service) StartsDone() <-chan struct{} { return s.starts.after() }

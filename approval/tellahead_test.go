@@ -123,3 +123,42 @@ func TestRunNoticesWaitForEarlierRuns(t *testing.T) {
 		}
 	})
 }
+
+// TestStartsDone: StartsDone is closed at once when no click is on its way to Cognito; while
+// one is, it is closed once that click's run has started its action, whatever comes after.
+func TestStartsDone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t)
+		r := h.submit(sub(prod, policy.ActionReset))
+		select {
+		case <-h.svc.StartsDone():
+		default:
+			t.Fatal("StartsDone not closed with nothing on its way to Cognito")
+		}
+		release := make(chan struct{})
+		h.dir.mu.Lock()
+		h.dir.holdLookup = func(context.Context) { <-release }
+		h.dir.mu.Unlock()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if _, err := h.svc.Approve(t.Context(), r.ID, lead1); err != nil {
+				t.Errorf("Approve: %v", err)
+			}
+		}()
+		synctest.Wait() // the run waits for its lookup
+		started := h.svc.StartsDone()
+		synctest.Wait()
+		select {
+		case <-started:
+			t.Fatal("StartsDone closed while the run waits for its lookup")
+		default:
+		}
+		close(release)
+		<-started
+		<-done
+		if got := h.dir.Calls("run"); got != 1 {
+			t.Errorf("%d runs, want 1", got)
+		}
+	})
+}

@@ -113,10 +113,23 @@ type homeMarks struct {
 	running bool // a publishMarkedHomes is running
 }
 
+// homeStartsWait bounds how long a pass waits for the clicks and runs on their way to Cognito
+// to start their actions (Workflow.StartsDone).
+const homeStartsWait = 5 * time.Second
+
 // publishMarkedHomes publishes the marked people's tabs, pass after pass, until none is
-// marked.
+// marked. Each pass first lets the clicks and runs on their way to Cognito start their actions
+// (for at most homeStartsWait): with hundreds of approvals at once, a pass over every open
+// request and a tab for each person concerned took the CPU and a store connection from them,
+// and a tab published a moment later costs nothing.
 func (b *Bot) publishMarkedHomes(ctx context.Context) {
 	for {
+		wait := time.NewTimer(homeStartsWait)
+		select {
+		case <-b.svc.StartsDone():
+		case <-wait.C:
+		}
+		wait.Stop()
 		began := time.Now()
 		b.homes.mu.Lock()
 		if len(b.homes.dirty) == 0 {

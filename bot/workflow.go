@@ -32,6 +32,9 @@ type Workflow interface {
 	MayDeny(ctx context.Context, id string, a policy.Approver) (*approval.Request, error)
 	Deny(ctx context.Context, id string, a policy.Approver, reason string) (*approval.Request, error)
 	Cancel(ctx context.Context, id, user string) (*approval.Request, error)
+	// StartsDone is closed once the clicks and runs on their way to Cognito now have started
+	// their actions: what can wait waits for it.
+	StartsDone() <-chan struct{}
 }
 
 var _ Workflow = (*approval.Service)(nil)
