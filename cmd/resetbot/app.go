@@ -77,7 +77,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	}()
 
 	shared := newHTTPTransport(cfg.Workers)
-	cognitoTransport, err := newCognitoTransport(cfg.Workers, shared)
+	cognitoTransport, err := newCognitoTransport(cfg.Workers, shared, a.metrics.CognitoConnectionOpened)
 	if err != nil {
 		return nil, fmt.Errorf("cognito transport: %w", err)
 	}

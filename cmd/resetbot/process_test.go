@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -292,6 +293,10 @@ func TestProcessResetsAPasswordEndToEnd(t *testing.T) {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
+	}
+	// The Cognito calls go through internal/h1, which counts the connections it opens.
+	if m := regexp.MustCompile(`(?m)^resetbot_cognito_connections_opened_total ([0-9]+)$`).FindStringSubmatch(metrics); m == nil || m[1] == "0" {
+		t.Errorf("/metrics counts no connection opened to Cognito: %q", m)
 	}
 
 	requestID := ""

@@ -41,7 +41,7 @@ func TestReleaseMemoryClosesIdleConnectionsAndTheStoresCaches(t *testing.T) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	shared := newHTTPTransport(4)
-	cognitoTransport, err := newCognitoTransport(4, shared)
+	cognitoTransport, err := newCognitoTransport(4, shared, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,8 +43,9 @@ func newHTTPTransport(workers int) *http.Transport {
 // net/http's transport each held two goroutines and 8 KiB of buffers besides. It keeps as many
 // idle connections as the workers make calls at once (a lookup reads the user and their groups
 // at once), with the shared transport's timeouts. A Cognito endpoint the environment gives a
-// proxy for (HTTPS_PROXY, NO_PROXY) is called through the shared transport instead.
-func newCognitoTransport(workers int, shared *http.Transport) (*h1.Transport, error) {
+// proxy for (HTTPS_PROXY, NO_PROXY) is called through the shared transport instead. Each
+// connection it opens is reported to opened.
+func newCognitoTransport(workers int, shared *http.Transport, opened func()) (*h1.Transport, error) {
 	return h1.New(h1.Config{
 		DialTimeout:           dialTimeout,
 		TLSHandshakeTimeout:   tlsHandshakeTimeout,
@@ -52,5 +53,6 @@ func newCognitoTransport(workers int, shared *http.Transport) (*h1.Transport, er
 		IdleTimeout:           idleConnTimeout,
 		MaxIdle:               2 * workers,
 		ProxyTransport:        shared,
+		ObserveDial:           opened,
 	})
 }

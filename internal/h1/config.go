@@ -47,6 +47,8 @@ type Config struct {
 	// Proxy says which proxy a request goes through, nil for none. Default
 	// http.ProxyFromEnvironment.
 	Proxy func(*http.Request) (*url.URL, error)
+	// ObserveDial, when set, is told about every connection opened (after its TLS handshake).
+	ObserveDial func()
 	// ProxyTransport makes the requests Proxy gives a proxy for (such as a shared
 	// *http.Transport with the same Proxy). Nil: such requests fail.
 	ProxyTransport http.RoundTripper

@@ -130,6 +130,9 @@ func (t *Transport) dial(ctx context.Context, k key) (*conn, error) {
 		state := tc.ConnectionState()
 		c.nc, c.tls = tc, &state
 	}
+	if t.cfg.ObserveDial != nil {
+		t.cfg.ObserveDial()
+	}
 	return c, nil
 }
 

@@ -8,13 +8,15 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 )
 
 // TestIdleConnectionsBounded: of the connections a round of concurrent calls opened, MaxIdle
-// are kept and the rest closed; CloseIdleConnections closes those kept.
+// are kept and the rest closed; CloseIdleConnections closes those kept. ObserveDial hears of
+// every connection opened.
 func TestIdleConnectionsBounded(t *testing.T) {
 	const calls, maxIdle = 6, 2
 	arrived := make(chan struct{}, calls)
@@ -26,7 +28,8 @@ func TestIdleConnectionsBounded(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, "ok")
 	})
-	tr := transport(t, srv, Config{MaxIdle: maxIdle})
+	var dialled atomic.Int64
+	tr := transport(t, srv, Config{MaxIdle: maxIdle, ObserveDial: func() { dialled.Add(1) }})
 	var wg sync.WaitGroup
 	for range calls {
 		wg.Go(func() { call(t, tr, "GET", srv.URL+"/hold", "") })
@@ -55,6 +58,9 @@ func TestIdleConnectionsBounded(t *testing.T) {
 	call(t, tr, "GET", srv.URL, "")
 	if n := srv.opened.Load(); n != calls+1 {
 		t.Errorf("%d connections opened after CloseIdleConnections and a call, want %d", n, calls+1)
+	}
+	if n, want := dialled.Load(), srv.opened.Load(); n != want {
+		t.Errorf("ObserveDial heard of %d connections, the server saw %d", n, want)
 	}
 }
 

@@ -24,6 +24,7 @@ func everyFamily(t *testing.T) map[string]*dto.MetricFamily {
 	m.Approved(policy.ActionReset)
 	m.Ran(policy.ActionReset, "succeeded", time.Second)
 	m.CognitoCall("AdminResetUserPassword", time.Second, "UserNotFoundException")
+	m.CognitoConnectionOpened()
 	m.Ack("slash_commands", time.Millisecond)
 	m.Reconnect()
 	m.SlackRetry("chat.postMessage", "ratelimited")

@@ -57,6 +57,7 @@ func fed() *Metrics {
 	m.CognitoCall("ListUsers", 40*time.Millisecond, "")
 	m.CognitoCall("AdminResetUserPassword", 250*time.Millisecond, "")
 	m.CognitoCall("AdminResetUserPassword", 20*time.Millisecond, "InvalidParameterException")
+	m.CognitoConnectionOpened()
 	m.Ack("slash_commands", 700*time.Microsecond)
 	m.Ack("block_actions", 5*time.Millisecond)
 	m.Ack("interactive", 4*time.Second)

@@ -22,6 +22,7 @@ type Metrics struct {
 	runDuration    *vec[*histogram]
 	cognitoLatency *vec[*histogram]
 	cognitoErrors  *vec[*counter]
+	cognitoConns   *counter
 	ackLatency     *vec[*histogram]
 	reconnects     *counter
 	panics         *vec[*counter]
@@ -58,6 +59,8 @@ func newMetrics(version string, src sources) *Metrics {
 		exponentialBuckets(0.01, 2, 10), "operation")
 	m.cognitoErrors = r.counterFamily(namespace+"_cognito_errors_total",
 		"Failed Cognito API calls by operation and AWS error code.", "operation", "code")
+	m.cognitoConns = r.counterFamily(namespace+"_cognito_connections_opened_total",
+		"Connections opened to Cognito; a call over a connection already open opens none.").with()
 	m.ackLatency = r.histogramFamily(namespace+"_slack_ack_duration_seconds",
 		"Time from receiving a Socket Mode envelope to acknowledging it, by envelope kind (Slack allows 3s).",
 		[]float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3}, "kind")
@@ -108,6 +111,9 @@ func (m *Metrics) CognitoCall(op string, d time.Duration, errCode string) {
 		m.cognitoErrors.with(op, errCode).Inc()
 	}
 }
+
+// CognitoConnectionOpened counts a connection opened to Cognito.
+func (m *Metrics) CognitoConnectionOpened() { m.cognitoConns.Inc() }
 
 // Ack records how long an envelope of a kind (slash_commands, block_actions, ...) waited for
 // its acknowledgement.

@@ -90,6 +90,7 @@ func TestEventsReachTheirCollectors(t *testing.T) {
 		"resetbot_cognito_call_duration_seconds{operation=ListUsers}:count":                              1,
 		"resetbot_cognito_call_duration_seconds{operation=ListUsers}:sum":                                0.04,
 		"resetbot_cognito_errors_total{code=InvalidParameterException,operation=AdminResetUserPassword}": 1,
+		"resetbot_cognito_connections_opened_total":                                                      1,
 		"resetbot_slack_ack_duration_seconds{kind=slash_commands}:count":                                 1,
 		"resetbot_slack_ack_duration_seconds{kind=slash_commands}:sum":                                   0.0007,
 		"resetbot_slack_ack_duration_seconds{kind=block_actions}:count":                                  1,
