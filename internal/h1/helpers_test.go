@@ -21,7 +21,7 @@ type server struct {
 }
 
 // serve starts h on a server, over TLS when overTLS is set.
-func serve(t *testing.T, overTLS bool, h http.HandlerFunc) *server {
+func serve(t testing.TB, overTLS bool, h http.HandlerFunc) *server {
 	t.Helper()
 	s := &server{}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
