@@ -2,9 +2,12 @@ package h1
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -43,7 +46,13 @@ func fakeCognito(t *testing.T) (*cognitotest.Server, *counting) {
 		t.Fatal(err)
 	}
 	cl := &counting{Listener: l}
-	srv := cognitotest.New(cognitotest.WithListener(cl))
+	return seeded(t, cl), cl
+}
+
+// seeded starts the fake Cognito on l with alice in the prod pool.
+func seeded(t *testing.T, l net.Listener) *cognitotest.Server {
+	t.Helper()
+	srv := cognitotest.New(cognitotest.WithListener(l))
 	t.Cleanup(srv.Close)
 	srv.MustLoad(t, cognitotest.Seed{Pools: []cognitotest.SeedPool{{
 		ID: prod.ID, Name: prod.Name, AccountRecovery: []string{"verified_email"},
@@ -51,16 +60,21 @@ func fakeCognito(t *testing.T) (*cognitotest.Server, *counting) {
 		Users: []cognitotest.SeedUser{{Username: "alice", Password: "Old-password-1234", Groups: []string{"support"},
 			Attributes: map[string]string{"email": "alice@example.com", "email_verified": "true"}}},
 	}}})
-	return srv, cl
+	return srv
 }
 
-// sdkClient is the Cognito adapter, on the real AWS SDK, calling through tr.
+// sdkClient is the Cognito adapter, on the real AWS SDK, calling srv through tr.
 func sdkClient(srv *cognitotest.Server, tr *Transport) *cognito.Client {
+	return sdkClientAt(srv.URL(), tr)
+}
+
+// sdkClientAt is the Cognito adapter calling endpoint through tr.
+func sdkClientAt(endpoint string, tr *Transport) *cognito.Client {
 	return cognito.New(aws.Config{
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "not-a-secret", ""),
 		HTTPClient:  &http.Client{Transport: tr},
-	}, cognito.Options{Endpoint: srv.URL(), Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
+	}, cognito.Options{Endpoint: endpoint, Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
 		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
 	})})
 }
@@ -142,5 +156,47 @@ func TestSDKCancelledWhileWaiting(t *testing.T) {
 	}
 	if n := conns.n.Load(); n <= before {
 		t.Errorf("no new connection after the calls that timed out (%d before, %d after)", before, n)
+	}
+}
+
+// TestSDKOverTLS: the AWS SDK over TLS, as against AWS: the calls share their connections,
+// and a connection opened after the first resumes its TLS session.
+func TestSDKOverTLS(t *testing.T) {
+	// httptest's certificate, valid for 127.0.0.1.
+	cert := httptest.NewUnstartedServer(nil)
+	cert.StartTLS()
+	certs, roots := cert.TLS.Certificates, x509.NewCertPool()
+	roots.AddCert(cert.Certificate())
+	cert.Close()
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := &counting{Listener: l}
+	var resumed atomic.Int64
+	seeded(t, tls.NewListener(cl, &tls.Config{Certificates: certs, MinVersion: tls.VersionTLS12,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if cs.DidResume {
+				resumed.Add(1)
+			}
+			return nil
+		}}))
+	tr := transport(t, nil, Config{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}})
+	c := sdkClientAt("https://"+l.Addr().String(), tr)
+	for range 10 {
+		if u, err := c.Lookup(t.Context(), prod, "alice"); err != nil || len(u.Groups) != 1 {
+			t.Fatalf("Lookup = %+v, %v", u, err)
+		}
+	}
+	if n := cl.n.Load(); n > 2 {
+		t.Errorf("%d connections for 10 lookups one after another (two calls at once each), want at most 2", n)
+	}
+	tr.CloseIdleConnections()
+	if _, err := c.Lookup(t.Context(), prod, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if resumed.Load() == 0 {
+		t.Error("no connection resumed a TLS session")
 	}
 }
