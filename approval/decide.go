@@ -62,11 +62,11 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 	defer func() { ahead.stop() }() // a lookup the run did not take
 	s.runs.Add(1)                   // a run this approval claims is waited for from its claim on
 	defer s.runs.Done()
-	claimRun := func(r *Request, approved []Event) ([]Event, error) {
+	claimRun := func(r *Request, d policy.Decision, approved []Event) ([]Event, error) {
 		events, err := s.claimWith(r, approved)
 		if err == nil {
 			deadline = s.leaseDeadline()
-			ahead = s.lookAhead(ctx, r, deadline)
+			ahead = s.lookAhead(ctx, r, deadline, d.DependsOnTarget)
 		}
 		return events, err
 	}
@@ -96,7 +96,7 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 			if err := move(r, StateApproved); err != nil {
 				return nil, err
 			}
-			return claimRun(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+			return claimRun(r, d, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
 				Detail: fmt.Sprintf("%d of %d under the policy in force; this click was not needed", len(counted), d.Approvals)}))
 		case slices.Contains(approvers(r), a.User):
 			refused = Errorf(ECONFLICT, "You have already approved this request.")
@@ -120,7 +120,7 @@ func (s *Service) ApproveEnvelope(ctx context.Context, id string, a policy.Appro
 		if err := move(r, StateApproved); err != nil {
 			return nil, err
 		}
-		return claimRun(r, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
+		return claimRun(r, d, append(events, Event{Actor: a.User, Kind: "approved", Outcome: string(r.State),
 			Detail: fmt.Sprintf("%d of %d", len(r.Approvals), r.ApprovalsNeeded)}))
 	})
 	if err != nil || r.State != StateRunning {

@@ -17,7 +17,7 @@ import (
 
 // dirCall is one call that reached the fake directory.
 type dirCall struct {
-	Op       string // "lookup", "run", "signout"
+	Op       string // "lookup", "lookup-user" (no groups), "run", "signout"
 	Pool     string // pool id
 	Username string // the ref for a lookup
 	Action   policy.Action
@@ -106,6 +106,17 @@ func (d *fakeDir) edit(poolID, username string, change func(u *approval.User)) {
 }
 
 func (d *fakeDir) Lookup(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
+	return d.lookup(ctx, pool, ref, "lookup")
+}
+
+// LookupUser is Lookup without the groups, recorded as op "lookup-user".
+func (d *fakeDir) LookupUser(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
+	u, err := d.lookup(ctx, pool, ref, "lookup-user")
+	u.Groups = nil
+	return u, err
+}
+
+func (d *fakeDir) lookup(ctx context.Context, pool policy.Pool, ref, op string) (approval.User, error) {
 	d.mu.Lock()
 	hold := d.holdLookup
 	d.mu.Unlock()
@@ -114,7 +125,7 @@ func (d *fakeDir) Lookup(ctx context.Context, pool policy.Pool, ref string) (app
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.record(dirCall{Op: "lookup", Pool: pool.ID, Username: ref})
+	d.record(dirCall{Op: op, Pool: pool.ID, Username: ref})
 	if err := d.fail["lookup"]; err != nil {
 		return approval.User{}, err
 	}

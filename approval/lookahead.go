@@ -13,23 +13,30 @@ import (
 // claim would be; a claim lost stops it. It never outlives the call that started it: wait and
 // stop return once the lookup has.
 type lookAhead struct {
-	done   chan struct{}
-	cancel context.CancelFunc
-	user   User
-	err    error
+	done    chan struct{}
+	cancel  context.CancelFunc
+	grouped bool // the user's groups are read too
+	user    User
+	err     error
 }
 
 // lookAhead starts looking r's user up in the background. Not cut off by the caller, but
 // bounded by deadline, the end of the run's lease that the claim being written starts (see
-// leaseDeadline), which the run's own calls share.
-func (s *Service) lookAhead(ctx context.Context, r *Request, deadline time.Time) *lookAhead {
+// leaseDeadline), which the run's own calls share. The user's groups are read only when
+// grouped: when the decision that claims the run weighed them (policy.Decision's
+// DependsOnTarget); a run whose decision comes to weigh them after all reads them then.
+func (s *Service) lookAhead(ctx context.Context, r *Request, deadline time.Time, grouped bool) *lookAhead {
 	ctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
-	l := &lookAhead{done: make(chan struct{}), cancel: cancel}
+	l := &lookAhead{done: make(chan struct{}), cancel: cancel, grouped: grouped}
 	pool, username := r.Pool, r.Target.Username
 	go func() {
 		defer close(l.done)
 		defer trace.StartRegion(ctx, "lookup again").End()
-		l.user, l.err = s.dir.Lookup(ctx, pool, username)
+		if grouped {
+			l.user, l.err = s.dir.Lookup(ctx, pool, username)
+		} else {
+			l.user, l.err = s.dir.LookupUser(ctx, pool, username)
+		}
 	}()
 	return l
 }

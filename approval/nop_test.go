@@ -13,7 +13,8 @@ type nopStore struct{ Store }
 
 type nopDir struct{}
 
-func (nopDir) Lookup(context.Context, policy.Pool, string) (User, error) { return User{}, nil }
+func (nopDir) Lookup(context.Context, policy.Pool, string) (User, error)     { return User{}, nil }
+func (nopDir) LookupUser(context.Context, policy.Pool, string) (User, error) { return User{}, nil }
 func (nopDir) Run(context.Context, policy.Pool, User, policy.Action) (RunResult, error) {
 	return RunResult{}, nil
 }

@@ -130,23 +130,9 @@ func (s *Service) runClaimed(ctx context.Context, r *Request, approved *Notice, 
 func (s *Service) execute(ctx context.Context, r *Request, deadline time.Time, ahead *lookAhead, started func()) runOutcome {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	user, err := s.lookAgain(ctx, r, ahead)
-	if lease := s.leaseHeld(r); lease != nil {
-		return runOutcome{err: lease} // it ran out before or while the user was looked up
-	}
-	if err != nil {
-		return runOutcome{err: fmt.Errorf("look %s up again: %w", r.Target.Username, err)}
-	}
-	if user.Sub != r.Target.Sub {
-		return runOutcome{err: &Error{Code: ECONFLICT,
-			Message: fmt.Sprintf("Not run: %s is no longer the account the request was made for (its sub changed).", r.Target.Display()),
-			Err:     fmt.Errorf("sub %q at submit, %q now", r.Target.Sub, user.Sub)}}
-	}
-	spec, known := policy.Spec(r.Action)
-	if spec.ContactBound && r.Target.ContactDigest != "" && contactDigest(user) != r.Target.ContactDigest {
-		return runOutcome{err: Errorf(ECONFLICT, "Not run: the email or phone number of %s changed since the request was made, "+
-			"so Cognito would use an address the approvers did not see. Check the change with the user, then make a new request.",
-			r.Target.Display())}
+	user, grouped, err := s.lookAgain(ctx, r, ahead)
+	if out, ok := s.stillTheUser(r, user, err); !ok {
+		return out
 	}
 	requesterGroups := r.Groups
 	if s.members != nil {
@@ -159,6 +145,15 @@ func (s *Service) execute(ctx context.Context, r *Request, deadline time.Time, a
 		requesterGroups = groups
 	}
 	d := s.decideAgain(r, requesterGroups, user.Groups)
+	if d.DependsOnTarget && !grouped {
+		// The policy in force weighs the target's groups, which the lookup ahead left out
+		// (the decision at the claim did not): look the user up again with them.
+		user, err = s.lookupWithGroups(ctx, r)
+		if out, ok := s.stillTheUser(r, user, err); !ok {
+			return out
+		}
+		d = s.decideAgain(r, requesterGroups, user.Groups)
+	}
 	if ok, why := stillHolds(r, d); !ok {
 		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: since it was approved, %s.", why)}
 	}
@@ -174,6 +169,7 @@ func (s *Service) execute(ctx context.Context, r *Request, deadline time.Time, a
 		return runOutcome{err: Errorf(EFORBIDDEN, "Not run: the policy in force needs %s and only %d of the %d given still count: "+
 			"the others' approvers may no longer approve it.", plural(d.Approvals, "approval"), len(counted), len(r.Approvals))}
 	}
+	spec, known := policy.Spec(r.Action)
 	if !known || spec.ReadOnly {
 		return runOutcome{err: Errorf(EINVALID, "Not run: %q is not an action the bot runs.", r.Action)}
 	}
@@ -198,13 +194,44 @@ func (s *Service) execute(ctx context.Context, r *Request, deadline time.Time, a
 	return out
 }
 
+// stillTheUser checks the user as just looked up again (err, the lookup's error): the run's
+// lease still held, and the same account with the same contacts as when the request was made.
+// ok is false, with the outcome to record, when the run must stop.
+func (s *Service) stillTheUser(r *Request, user User, err error) (out runOutcome, ok bool) {
+	if lease := s.leaseHeld(r); lease != nil {
+		return runOutcome{err: lease}, false // it ran out before or while the user was looked up
+	}
+	if err != nil {
+		return runOutcome{err: fmt.Errorf("look %s up again: %w", r.Target.Username, err)}, false
+	}
+	if user.Sub != r.Target.Sub {
+		return runOutcome{err: &Error{Code: ECONFLICT,
+			Message: fmt.Sprintf("Not run: %s is no longer the account the request was made for (its sub changed).", r.Target.Display()),
+			Err:     fmt.Errorf("sub %q at submit, %q now", r.Target.Sub, user.Sub)}}, false
+	}
+	if spec, _ := policy.Spec(r.Action); spec.ContactBound && r.Target.ContactDigest != "" && contactDigest(user) != r.Target.ContactDigest {
+		return runOutcome{err: Errorf(ECONFLICT, "Not run: the email or phone number of %s changed since the request was made, "+
+			"so Cognito would use an address the approvers did not see. Check the change with the user, then make a new request.",
+			r.Target.Display())}, false
+	}
+	return runOutcome{}, true
+}
+
 // lookAgain is the user as the directory has them now: the answer of the lookup ahead when
-// there is one, else a lookup made now, only while the lease lasts.
-func (s *Service) lookAgain(ctx context.Context, r *Request, ahead *lookAhead) (User, error) {
+// there is one, else a lookup made now, with their groups, only while the lease lasts. grouped
+// says whether the user's groups were read.
+func (s *Service) lookAgain(ctx context.Context, r *Request, ahead *lookAhead) (_ User, grouped bool, _ error) {
 	if ahead != nil {
 		defer trace.StartRegion(ctx, "await lookup").End()
-		return ahead.wait(ctx)
+		u, err := ahead.wait(ctx)
+		return u, ahead.grouped, err
 	}
+	u, err := s.lookupWithGroups(ctx, r)
+	return u, true, err
+}
+
+// lookupWithGroups looks the request's user up now, with their groups, while the lease lasts.
+func (s *Service) lookupWithGroups(ctx context.Context, r *Request) (User, error) {
 	if err := s.leaseHeld(r); err != nil {
 		return User{}, err
 	}

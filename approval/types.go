@@ -315,6 +315,9 @@ type RunResult struct {
 type Directory interface {
 	// Lookup finds a user by username, email or sub.
 	Lookup(ctx context.Context, pool policy.Pool, ref string) (User, error)
+	// LookupUser is Lookup without the user's groups (User.Groups nil), one Cognito call
+	// fewer: for a run whose policy decision does not weigh the target's groups.
+	LookupUser(ctx context.Context, pool policy.Pool, ref string) (User, error)
 	// Run performs a write action on user (never status or history): named by their Username,
 	// the user as Lookup found them right before, whose contacts may say where a code went
 	// without reading them again. When the call fails after Cognito answered, the RunResult

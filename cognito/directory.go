@@ -26,6 +26,12 @@ func (d *Directory) Lookup(ctx context.Context, pool policy.Pool, ref string) (a
 	return u, domain(err)
 }
 
+// LookupUser finds a user by username, email or sub, without their groups.
+func (d *Directory) LookupUser(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
+	u, err := d.c.LookupUser(ctx, pool, ref)
+	return u, domain(err)
+}
+
 // Run performs a write action on a user. Read-only and unknown actions are refused (EINVALID).
 // A reset of a user as Lookup found them (with their sub) says where the code went from their
 // contacts as found, without reading the user once more; a user named by Username alone is

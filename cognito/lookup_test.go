@@ -69,6 +69,28 @@ func TestLookup(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			// LookupUser finds the same user, or fails the same way, without reading groups.
+			groupCalls := srv.Calls("AdminListGroupsForUser")
+			alone, err := c.LookupUser(t.Context(), prod, tc.ref)
+			if calls := srv.Calls("AdminListGroupsForUser") - groupCalls; calls != 0 {
+				t.Errorf("LookupUser(%q) read the groups (%d calls)", tc.ref, calls)
+			}
+			if tc.code != "" {
+				wantCode(t, err, tc.code)
+			} else if err != nil {
+				t.Errorf("LookupUser(%q): %v", tc.ref, err)
+			} else {
+				want := tc.want
+				want.Groups = nil
+				opts := cmpopts.IgnoreFields(approval.User{}, "Created", "Modified")
+				if want.Sub == "" {
+					opts = cmpopts.IgnoreFields(approval.User{}, "Created", "Modified", "Sub")
+				}
+				if diff := cmp.Diff(want, alone, opts); diff != "" {
+					t.Errorf("LookupUser(%q) (-want +got):\n%s", tc.ref, diff)
+				}
+			}
+
 			got, err := c.Lookup(t.Context(), prod, tc.ref)
 			if tc.code != "" {
 				e := wantCode(t, err, tc.code)
@@ -152,6 +174,16 @@ func TestDirectoryLookup(t *testing.T) {
 		t.Errorf("Lookup (-want +got):\n%s", diff)
 	}
 	_, err = d.Lookup(t.Context(), prod, "nobody")
+	wantDomainCode(t, err, approval.ENOTFOUND)
+	alone, err := d.LookupUser(t.Context(), prod, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Groups = nil
+	if diff := cmp.Diff(want, alone, cmpopts.IgnoreTypes(time.Time{})); diff != "" {
+		t.Errorf("LookupUser (-want +got):\n%s", diff)
+	}
+	_, err = d.LookupUser(t.Context(), prod, "nobody")
 	wantDomainCode(t, err, approval.ENOTFOUND)
 }
 

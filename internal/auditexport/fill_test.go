@@ -106,6 +106,12 @@ func (fakeDirectory) Lookup(_ context.Context, _ policy.Pool, ref string) (appro
 	return u, nil
 }
 
+func (d fakeDirectory) LookupUser(ctx context.Context, pool policy.Pool, ref string) (approval.User, error) {
+	u, err := d.Lookup(ctx, pool, ref)
+	u.Groups = nil
+	return u, err
+}
+
 func (fakeDirectory) Run(_ context.Context, _ policy.Pool, u approval.User, a policy.Action) (approval.RunResult, error) {
 	res := approval.RunResult{AWSRequestID: "aws-" + u.Username, Detail: "done"}
 	if a == policy.ActionTempPassword {
