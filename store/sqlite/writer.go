@@ -79,13 +79,26 @@ func (s *DB) writeLoop() {
 }
 
 // commit runs a batch of writes in one transaction, each under a savepoint, and commits what
-// succeeded. errs receives each write's result.
+// succeeded. errs receives each write's result. A write alone in its batch (as every write is
+// at a low rate) runs without a savepoint: when it fails, the transaction is rolled back.
 func (s *DB) commit(batch []*writeOp, errs []error) {
 	ctx := context.Background()
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		s.health.wrote(err)
 		failAll(errs, fmt.Errorf("begin: %w", err))
+		return
+	}
+	if len(batch) == 1 {
+		if errs[0] = batch[0].ctx.Err(); errs[0] == nil {
+			errs[0] = batch[0].fn(tx)
+		}
+		if errs[0] != nil {
+			s.health.wrote(errs[0])
+			_ = tx.Rollback()
+			return
+		}
+		s.finish(tx, errs)
 		return
 	}
 	wrote := false
@@ -106,7 +119,12 @@ func (s *DB) commit(batch []*writeOp, errs []error) {
 		_ = tx.Rollback()
 		return
 	}
-	err = tx.Commit()
+	s.finish(tx, errs)
+}
+
+// finish commits tx, giving the writes that succeeded in it the commit's failure if it fails.
+func (s *DB) finish(tx *sql.Tx, errs []error) {
+	err := tx.Commit()
 	s.health.wrote(err)
 	if err != nil {
 		for i := range errs {
