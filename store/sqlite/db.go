@@ -46,6 +46,7 @@ type DB struct {
 	health health
 	claims purge.Schedule // when the writer next purges expired envelope claims
 
+	tx        wtx // the writer's transaction, used by writeLoop alone
 	ops       chan *writeOp
 	shrink    chan chan error // asks the writer to free its connection's cache (release.go)
 	quit      chan struct{}   // closed by Close

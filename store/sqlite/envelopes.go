@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 // transaction.
 func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time) (bool, error) {
 	var claimed bool
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *wtx) error {
 		var err error
 		claimed, err = s.claimIn(tx, envelopeID, at)
 		return err
@@ -29,14 +28,14 @@ func (s *DB) ClaimEnvelope(ctx context.Context, envelopeID string, at time.Time)
 // claimIn claims an envelope id in tx: true for the first claim (or the first after the last
 // one expired). When a purge is due (once a minute, purge.Every), it first deletes the claims
 // that expired: they only take room, as a claim takes an expired id again.
-func (s *DB) claimIn(tx *sql.Tx, envelopeID string, at time.Time) (bool, error) {
+func (s *DB) claimIn(tx *wtx, envelopeID string, at time.Time) (bool, error) {
 	expired := at.Add(-approval.EnvelopeClaimTTL).UnixNano()
 	if s.claims.Due(at) {
-		if _, err := tx.StmtContext(bg, s.st.purgeEnvelopes).ExecContext(bg, expired); err != nil {
+		if _, err := tx.stmt(s.st.purgeEnvelopes).ExecContext(bg, expired); err != nil {
 			s.claims.Failed()
 			return false, fmt.Errorf("purge: %w", err)
 		}
 	}
-	n, err := rowsWritten(tx.StmtContext(bg, s.st.claimEnvelope).ExecContext(bg, envelopeID, at.UnixNano(), expired))
+	n, err := rowsWritten(tx.stmt(s.st.claimEnvelope).ExecContext(bg, envelopeID, at.UnixNano(), expired))
 	return n == 1, err
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/resetbot/resetbot/approval"
@@ -10,7 +9,7 @@ import (
 
 // Append adds an audit event that records no state change.
 func (s *DB) Append(ctx context.Context, e approval.Event) error {
-	err := s.write(ctx, func(tx *sql.Tx) error { return s.insertEvents(tx, e.RequestID, []approval.Event{e}) })
+	err := s.write(ctx, func(tx *wtx) error { return s.insertEvents(tx, e.RequestID, []approval.Event{e}) })
 	if err != nil {
 		return fmt.Errorf("sqlite: append event %s for %q: %w", e.Kind, e.RequestID, err)
 	}
@@ -19,11 +18,11 @@ func (s *DB) Append(ctx context.Context, e approval.Event) error {
 
 // insertEvents adds, in tx, the events of a change to request id (their RequestID set to id
 // when empty).
-func (s *DB) insertEvents(tx *sql.Tx, id string, events []approval.Event) error {
+func (s *DB) insertEvents(tx *wtx, id string, events []approval.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	stmt := tx.StmtContext(bg, s.st.insertEvent)
+	stmt := tx.stmt(s.st.insertEvent)
 	for _, e := range events {
 		if e.RequestID == "" {
 			e.RequestID = id

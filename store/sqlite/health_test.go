@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"database/sql"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -90,7 +89,7 @@ func TestWriteRefusedForLackOfSpaceIsReported(t *testing.T) {
 	s := openInternal(t)
 	setMaxPages := func(n int64) {
 		t.Helper()
-		err := s.write(ctx, func(tx *sql.Tx) error {
+		err := s.write(ctx, func(tx *wtx) error {
 			_, err := tx.ExecContext(bg, "PRAGMA max_page_count = "+itoa(n))
 			return err
 		})

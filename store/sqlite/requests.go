@@ -30,7 +30,7 @@ func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []ap
 	if err != nil {
 		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *wtx) error {
 		for _, l := range limits {
 			n, err := s.countLimit(tx, r, l)
 			if err != nil {
@@ -40,7 +40,7 @@ func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []ap
 				return &approval.LimitError{Limit: l, Count: n}
 			}
 		}
-		_, err := tx.StmtContext(bg, s.st.insertRequest).ExecContext(bg,
+		_, err := tx.stmt(s.st.insertRequest).ExecContext(bg,
 			r.ID, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action),
 			r.CreatedAt.UnixNano(), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn,
 			reqjson.Drawn(r, 1, true), body)
@@ -64,14 +64,14 @@ func (s *DB) CreateLimited(ctx context.Context, r *approval.Request, limits []ap
 }
 
 // countLimit counts, in tx, the requests a limit covers for a new request r.
-func (s *DB) countLimit(tx *sql.Tx, r *approval.Request, l approval.Limit) (int, error) {
+func (s *DB) countLimit(tx *wtx, r *approval.Request, l approval.Limit) (int, error) {
 	stmt, ok := s.st.limits[l.Scope]
 	if !ok {
 		return 0, fmt.Errorf("rate limit of unknown scope %q", l.Scope)
 	}
 	var n int
 	args := append(limitQueries[l.Scope].args(r), sinceNanos(l.Since))
-	if err := tx.StmtContext(bg, stmt).QueryRowContext(bg, args...).Scan(&n); err != nil {
+	if err := tx.stmt(stmt).QueryRowContext(bg, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count requests per %s: %w", l.Scope, err)
 	}
 	return n, nil
@@ -102,7 +102,7 @@ func (s *DB) update(ctx context.Context, r *approval.Request, e approval.Envelop
 	if err != nil {
 		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *wtx) error {
 		if e.ID != "" {
 			claimed, err := s.claimIn(tx, e.ID, e.ReceivedAt)
 			if err != nil {
@@ -138,19 +138,19 @@ func (s *DB) update(ctx context.Context, r *approval.Request, e approval.Envelop
 // next when drawnNow is true: false when no row was at it. The columns of the indexes by requester and by user are written only when
 // one of them changed (rewriteRequestSQL): SQLite rewrites an index whose column an UPDATE
 // sets, whether or not its value changed.
-func (s *DB) updateIn(tx *sql.Tx, r *approval.Request, next int64, drawnNow bool, body string) (bool, error) {
+func (s *DB) updateIn(tx *wtx, r *approval.Request, next int64, drawnNow bool, body string) (bool, error) {
 	drawn := reqjson.Drawn(r, next, false)
 	if drawnNow {
 		drawn = &next
 	}
 	created := r.CreatedAt.UnixNano()
-	res, err := tx.StmtContext(bg, s.st.updateRequest).ExecContext(bg,
+	res, err := tx.stmt(s.st.updateRequest).ExecContext(bg,
 		next, string(r.State), nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), drawn, body,
 		r.ID, r.Version, r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), created, r.Withdrawn)
 	if n, err := rowsWritten(res, err); n == 1 || err != nil {
 		return n == 1, err
 	}
-	res, err = tx.StmtContext(bg, s.st.rewriteRequest).ExecContext(bg,
+	res, err = tx.stmt(s.st.rewriteRequest).ExecContext(bg,
 		next, string(r.State), r.Requester, r.Pool.ID, r.Target.Username, string(r.Action), created,
 		nanos(r.ExpiresAt), nanos(r.RemindAt), r.Reminded, nanos(r.LeaseUntil), r.Withdrawn, drawn, body,
 		r.ID, r.Version)
@@ -169,8 +169,8 @@ func rowsWritten(res sql.Result, err error) (int64, error) {
 // MarkDrawn raises the version the request's card was last drawn from to version, never
 // lowering it and never past the request's own; nothing else of the request changes.
 func (s *DB) MarkDrawn(ctx context.Context, id string, version int64) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		n, err := rowsWritten(tx.StmtContext(bg, s.st.markDrawn).ExecContext(bg, version, id))
+	err := s.write(ctx, func(tx *wtx) error {
+		n, err := rowsWritten(tx.stmt(s.st.markDrawn).ExecContext(bg, version, id))
 		if err != nil {
 			return err
 		}
@@ -187,9 +187,9 @@ func (s *DB) MarkDrawn(ctx context.Context, id string, version int64) error {
 
 // missingOrStale is the error of an update that matched no row: requests are never deleted,
 // so when the row exists its version has moved on.
-func (s *DB) missingOrStale(tx *sql.Tx, r *approval.Request) error {
+func (s *DB) missingOrStale(tx *wtx, r *approval.Request) error {
 	var n int
-	if err := tx.StmtContext(bg, s.st.requestExists).QueryRowContext(bg, r.ID).Scan(&n); err != nil {
+	if err := tx.stmt(s.st.requestExists).QueryRowContext(bg, r.ID).Scan(&n); err != nil {
 		return err
 	}
 	if n == 0 {

@@ -17,7 +17,7 @@ var errClosed = errors.New("sqlite: the store is closed")
 // commit's failure, goes back on done.
 type writeOp struct {
 	ctx  context.Context
-	fn   func(tx *sql.Tx) error
+	fn   func(tx *wtx) error
 	done chan error
 }
 
@@ -27,7 +27,7 @@ type writeOp struct {
 // others' writes still commit. write returns fn's error, or the commit's. Within the batch
 // fn's statements run under the writer's own context: a caller giving up never interrupts the
 // transaction others share; a caller whose ctx is done before its turn is skipped.
-func (s *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *DB) write(ctx context.Context, fn func(tx *wtx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -83,12 +83,15 @@ func (s *DB) writeLoop() {
 // at a low rate) runs without a savepoint: when it fails, the transaction is rolled back.
 func (s *DB) commit(batch []*writeOp, errs []error) {
 	ctx := context.Background()
-	tx, err := s.wdb.BeginTx(ctx, nil)
+	begun, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		s.health.wrote(err)
 		failAll(errs, fmt.Errorf("begin: %w", err))
 		return
 	}
+	tx := &s.tx
+	tx.Tx = begun
+	clear(tx.stmts)
 	if len(batch) == 1 {
 		if errs[0] = batch[0].ctx.Err(); errs[0] == nil {
 			errs[0] = batch[0].fn(tx)
@@ -123,7 +126,7 @@ func (s *DB) commit(batch []*writeOp, errs []error) {
 }
 
 // finish commits tx, giving the writes that succeeded in it the commit's failure if it fails.
-func (s *DB) finish(tx *sql.Tx, errs []error) {
+func (s *DB) finish(tx *wtx, errs []error) {
 	err := tx.Commit()
 	s.health.wrote(err)
 	if err != nil {
@@ -138,22 +141,42 @@ func (s *DB) finish(tx *sql.Tx, errs []error) {
 // runSavepoint runs one write under a savepoint, setting *result to its error and undoing what
 // it wrote when it fails. The error returned is the savepoint's own: the transaction is then
 // unusable.
-func (s *DB) runSavepoint(ctx context.Context, tx *sql.Tx, op *writeOp, result *error) error {
-	if _, err := tx.StmtContext(ctx, s.st.savepoint).ExecContext(ctx); err != nil {
+func (s *DB) runSavepoint(ctx context.Context, tx *wtx, op *writeOp, result *error) error {
+	if _, err := tx.stmt(s.st.savepoint).ExecContext(ctx); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
 	*result = op.fn(tx)
 	if *result != nil {
 		s.health.wrote(*result)
-		if _, err := tx.StmtContext(ctx, s.st.rollbackTo).ExecContext(ctx); err != nil {
+		if _, err := tx.stmt(s.st.rollbackTo).ExecContext(ctx); err != nil {
 			// SQLite may have rolled the whole transaction back (a full disk): say why.
 			return fmt.Errorf("%w (and the transaction is lost: %w)", *result, err)
 		}
 	}
-	if _, err := tx.StmtContext(ctx, s.st.release).ExecContext(ctx); err != nil {
+	if _, err := tx.stmt(s.st.release).ExecContext(ctx); err != nil {
 		return fmt.Errorf("release savepoint: %w", err)
 	}
 	return nil
+}
+
+// wtx is the writer's transaction: the statements the writes of a batch run, each bound to the
+// transaction once (sql.Tx.StmtContext makes a new statement at every call).
+type wtx struct {
+	*sql.Tx
+	stmts map[*sql.Stmt]*sql.Stmt
+}
+
+// stmt is st bound to the transaction.
+func (tx *wtx) stmt(st *sql.Stmt) *sql.Stmt {
+	bound, ok := tx.stmts[st]
+	if !ok {
+		if tx.stmts == nil {
+			tx.stmts = map[*sql.Stmt]*sql.Stmt{}
+		}
+		bound = tx.StmtContext(bg, st)
+		tx.stmts[st] = bound
+	}
+	return bound
 }
 
 // failAll gives every write of a batch that has no error of its own the batch's error: none
