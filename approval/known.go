@@ -1,13 +1,15 @@
 package approval
 
 import (
+	"context"
 	"slices"
 	"sync"
 )
 
-// knownMax bounds how many requests known keeps: the open requests of a busy day, a few KB
-// each. Past it, a request written is kept in place of another, taken at random.
-const knownMax = 4096
+// knownMax bounds how many requests known keeps, a few KB each: the open requests a burst of
+// clicks may come for. Past it, a request written is kept in place of another, taken at
+// random; a click on one not kept reads it.
+const knownMax = 1024
 
 // known keeps, per open request, a copy of the version this process last wrote, so that a
 // decision on it starts from that copy instead of reading the store: a burst of clicks then
@@ -61,6 +63,14 @@ func (k *known) forget(id string) {
 	delete(k.m, id)
 }
 
+// drop forgets every request kept: after a busy period the copies would hold megabytes that
+// the next decisions, whenever they come, can read again.
+func (k *known) drop() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.m = nil
+}
+
 // cloneRequest copies r and the slices it holds, so that a change made to the copy (an
 // approval appended) never reaches another's.
 func cloneRequest(r *Request) *Request {
@@ -73,4 +83,12 @@ func cloneRequest(r *Request) *Request {
 		c.Approvals[i].Groups = slices.Clone(c.Approvals[i].Groups)
 	}
 	return &c
+}
+
+// ReleaseMemory forgets the versions of open requests the Service keeps for the decisions to
+// come (they read the store instead), so that memory a busy period grew can be given back.
+// It never fails; it takes a context as a store's ReleaseMemory does.
+func (s *Service) ReleaseMemory(context.Context) error {
+	s.known.drop()
+	return nil
 }

@@ -74,3 +74,27 @@ func TestRefusalIsOfTheStoredRequest(t *testing.T) {
 		t.Errorf("state %s, approvals %+v; want pending with lead2's approval", got.State, got.Approvals)
 	}
 }
+
+// TestClickAfterReleaseMemoryReadsTheRequest: once the Service has given back the versions it
+// keeps (after a busy period), a click reads the request from the store, and runs it as before.
+func TestClickAfterReleaseMemoryReadsTheRequest(t *testing.T) {
+	h := newHarness(t)
+	r := h.submit(sub(prod, policy.ActionReset))
+	if err := h.svc.ReleaseMemory(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	before := h.store.reads()
+	readsBeforeClaim := -1
+	h.store.setBeforeWrite(func(w *approval.Request) {
+		if w.State == approval.StateRunning {
+			readsBeforeClaim = h.store.reads() - before
+		}
+	})
+	got := h.approve(r.ID, lead1)
+	if got.State != approval.StateSucceeded || h.dir.Calls("run") != 1 {
+		t.Fatalf("state %s, %d runs", got.State, h.dir.Calls("run"))
+	}
+	if readsBeforeClaim < 1 {
+		t.Errorf("%d reads of the request before the claim's write, want at least 1", readsBeforeClaim)
+	}
+}

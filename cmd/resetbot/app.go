@@ -96,7 +96,7 @@ func newAppWith(ctx context.Context, cfg Config, log *slog.Logger, opts appOptio
 	if err != nil {
 		return nil, fmt.Errorf("slack notifier: %w", err)
 	}
-	if a.release, err = newIdleRelease([]idleCloser{shared, cognitoTransport}, a.openedStore, log); err != nil {
+	if a.release, err = newIdleRelease([]idleCloser{shared, cognitoTransport}, a.openedReleasers, log); err != nil {
 		return nil, err
 	}
 	a.bot, err = bot.New(bot.Config{

@@ -93,12 +93,17 @@ func (o *opening) opened() bool {
 	}
 }
 
-// openedStore is the store once the opening has ended well, and nil before.
-func (o *opening) openedStore() approval.Store {
+// openedReleasers is what the opening opened that can give memory back (the store when it
+// can, the workflow), once it has ended well, and none before.
+func (o *opening) openedReleasers() []memoryReleaser {
 	if !o.opened() {
 		return nil
 	}
-	return o.store
+	var out []memoryReleaser
+	if r, ok := o.store.(memoryReleaser); ok {
+		out = append(out, r)
+	}
+	return append(out, o.service)
 }
 
 // storeReady is the readiness check of the store: open, and answering.

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"runtime"
 	"runtime/debug"
 	"time"
 
-	"github.com/resetbot/resetbot/approval"
 	"github.com/resetbot/resetbot/internal/idlerelease"
 )
 
@@ -24,8 +24,8 @@ const (
 	connectionsClosing = 100 * time.Millisecond
 )
 
-// memoryReleaser is a store that can give back the memory its connections hold (SQLite's page
-// caches); PostgreSQL's pool sizes itself.
+// memoryReleaser is what can give back memory it holds: a store (SQLite's page caches;
+// PostgreSQL's pool sizes itself), the workflow (the versions of open requests it keeps).
 type memoryReleaser interface {
 	ReleaseMemory(ctx context.Context) error
 }
@@ -34,31 +34,31 @@ type memoryReleaser interface {
 type idleCloser interface{ CloseIdleConnections() }
 
 // newIdleRelease watches the work pool and runs releaseMemory after a busy period.
-func newIdleRelease(transports []idleCloser, store func() approval.Store, log *slog.Logger) (*idlerelease.Watcher, error) {
+func newIdleRelease(transports []idleCloser, opened func() []memoryReleaser, log *slog.Logger) (*idlerelease.Watcher, error) {
 	return idlerelease.New(idlerelease.Config{
 		Quiet:   releaseQuiet,
 		Gap:     releaseGap,
 		Busy:    releaseBusy,
-		Release: releaseMemory(transports, store, log),
+		Release: releaseMemory(transports, opened, log),
 	})
 }
 
-// releaseMemory closes the idle HTTP connections of the transports, has the store free
-// its caches (once it is open: store returns nil before), and gives the Go heap's free memory
-// back to the OS. Without it, what a burst grew
+// releaseMemory closes the idle HTTP connections of the transports, has what the opening
+// opened free its caches (the store's, the workflow's; opened returns none before), and gives
+// the Go heap's free memory back to the OS. Without it, what a burst grew
 // stays: the heap until the next collection, which an idle bot may not run for two minutes, and
 // the connections (two goroutines and their buffers each) for their idle timeout. Two
 // collections: the first leaves what sync.Pools held to the second.
-func releaseMemory(transports []idleCloser, store func() approval.Store, log *slog.Logger) func() {
+func releaseMemory(transports []idleCloser, opened func() []memoryReleaser, log *slog.Logger) func() {
 	return func() {
 		start := time.Now()
 		for _, t := range transports {
 			t.CloseIdleConnections()
 		}
-		if r, ok := store().(memoryReleaser); ok {
+		for _, r := range opened() {
 			ctx, cancel := context.WithTimeout(context.Background(), releaseStoreTimeout)
 			if err := r.ReleaseMemory(ctx); err != nil {
-				log.Warn("the store kept its caches after a busy period", "err", err)
+				log.Warn("caches kept after a busy period", "holder", fmt.Sprintf("%T", r), "err", err)
 			}
 			cancel()
 		}

@@ -55,7 +55,7 @@ func TestReleaseMemoryClosesIdleConnectionsAndTheStoresCaches(t *testing.T) {
 	}
 
 	store := &releasingStore{}
-	releaseMemory([]idleCloser{shared, cognitoTransport}, func() approval.Store { return store }, slog.New(slog.DiscardHandler))()
+	releaseMemory([]idleCloser{shared, cognitoTransport}, func() []memoryReleaser { return []memoryReleaser{store} }, slog.New(slog.DiscardHandler))()
 
 	for range 2 {
 		select {
@@ -66,5 +66,23 @@ func TestReleaseMemoryClosesIdleConnectionsAndTheStoresCaches(t *testing.T) {
 	}
 	if got := store.released.Load(); got != 1 {
 		t.Errorf("the store was asked to release %d times, want 1", got)
+	}
+}
+
+// TestReleaseReachesWhatTheOpeningOpened: the release asks nothing of the opening before it has
+// ended, then the store's caches and the workflow's are given back.
+func TestReleaseReachesWhatTheOpeningOpened(t *testing.T) {
+	o := newOpening()
+	store, service := &releasingStore{}, &approval.Service{}
+	o.store, o.service = store, service
+	if got := o.openedReleasers(); len(got) != 0 {
+		t.Fatalf("before the opening ended: %d to release, want none", len(got))
+	}
+	if err := o.openNow(t.Context(), func(context.Context) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	got := o.openedReleasers()
+	if len(got) != 2 || got[0] != memoryReleaser(store) || got[1] != memoryReleaser(service) {
+		t.Fatalf("released %v, want the store then the workflow", got)
 	}
 }
