@@ -122,34 +122,44 @@ func BenchConcurrentWriters(b *testing.B, open func(b *testing.B) approval.Store
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
 			ctx := b.Context()
 			db := open(b)
-			var (
-				next   atomic.Int64
-				failed atomic.Int64
-				first  atomic.Pointer[error]
-				wg     sync.WaitGroup
-			)
 			b.ResetTimer()
-			for range writers {
-				wg.Go(func() {
-					for {
-						i := int(next.Add(1))
-						if i > b.N {
-							return
-						}
-						if err := requestLife(ctx, db, i, now, limits); err != nil {
-							failed.Add(1)
-							first.CompareAndSwap(nil, &err)
-						}
-					}
-				})
+			if n, first := inParallel(b.N, writers, func(i int) error { return requestLife(ctx, db, i, now, limits) }); n > 0 {
+				b.StopTimer()
+				b.Fatalf("%d of %d request lives failed, first: %v", n, b.N, first)
 			}
-			wg.Wait()
 			b.StopTimer()
-			if n := failed.Load(); n > 0 {
-				b.Fatalf("%d of %d request lives failed, first: %v", n, b.N, *first.Load())
+		})
+	}
+}
+
+// inParallel runs op(1) … op(n) on the given number of goroutines, each taking the next i,
+// and returns how many failed and the first error.
+func inParallel(n, goroutines int, op func(i int) error) (failed int64, first error) {
+	var (
+		next     atomic.Int64
+		failures atomic.Int64
+		firstErr atomic.Pointer[error]
+		wg       sync.WaitGroup
+	)
+	for range goroutines {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1))
+				if i > n {
+					return
+				}
+				if err := op(i); err != nil {
+					failures.Add(1)
+					firstErr.CompareAndSwap(nil, &err)
+				}
 			}
 		})
 	}
+	wg.Wait()
+	if p := firstErr.Load(); p != nil {
+		first = *p
+	}
+	return failures.Load(), first
 }
 
 // requestLife is one request's writes: submitted, approved, and its envelope claimed.
@@ -189,34 +199,14 @@ func BenchSubmissions(b *testing.B, open func(b *testing.B) approval.Store) {
 					b.Fatal(err)
 				}
 			}
-			var (
-				next   atomic.Int64
-				failed atomic.Int64
-				first  atomic.Pointer[error]
-				wg     sync.WaitGroup
-			)
 			cpu, writes := cpuTime(), writeCalls()
 			b.ResetTimer()
-			for range writers {
-				wg.Go(func() {
-					for {
-						i := int(next.Add(1))
-						if i > b.N {
-							return
-						}
-						if err := submission(ctx, db, i, now, limits); err != nil {
-							failed.Add(1)
-							first.CompareAndSwap(nil, &err)
-						}
-					}
-				})
-			}
-			wg.Wait()
+			n, first := inParallel(b.N, writers, func(i int) error { return submission(ctx, db, i, now, limits) })
 			b.StopTimer()
 			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
 			b.ReportMetric(float64(writeCalls()-writes)/float64(b.N), "writes/op")
-			if n := failed.Load(); n > 0 {
-				b.Fatalf("%d of %d submissions failed, first: %v", n, b.N, *first.Load())
+			if n > 0 {
+				b.Fatalf("%d of %d submissions failed, first: %v", n, b.N, first)
 			}
 		})
 	}
