@@ -8,10 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// clockTicks is Linux's USER_HZ, the unit of /proc/PID/stat's CPU times.
-const clockTicks = 100
+	"github.com/resetbot/resetbot/internal/procstat"
+)
 
 // procStatus reads a process's resident memory now (VmRSS) and at its peak (VmHWM), in bytes.
 func procStatus(pid int) (rss, peak int64, err error) {
@@ -58,22 +57,9 @@ func procCPU(pid int) (time.Duration, error) {
 
 // parseStat reads the user and system CPU time from the text of /proc/PID/stat.
 func parseStat(b []byte) (time.Duration, error) {
-	// The command name (field 2) may hold spaces; the fields after its ')' are fixed.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("reading the bot's CPU time: malformed stat %q", b)
+	s, err := procstat.Parse(b)
+	if err != nil {
+		return 0, fmt.Errorf("reading the bot's CPU time: %w", err)
 	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return 0, fmt.Errorf("reading the bot's CPU time: short stat %q", b)
-	}
-	var ticks int64
-	for _, s := range f[11:13] { // utime, stime: fields 14 and 15
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 || n > 1<<40 {
-			return 0, fmt.Errorf("reading the bot's CPU time: bad field %q", s)
-		}
-		ticks += n
-	}
-	return time.Duration(ticks) * time.Second / clockTicks, nil
+	return s.CPU(), nil
 }

@@ -3,10 +3,9 @@ package metrics
 import (
 	"os"
 	"sync"
-)
 
-// clockTicks is Linux's USER_HZ, the unit of /proc/PID/stat's times.
-const clockTicks = 100
+	"github.com/resetbot/resetbot/internal/procstat"
+)
 
 // procStats is what /proc says about the process at a scrape; a part whose file could not be
 // read (another system than Linux) is left out with its families.
@@ -30,7 +29,7 @@ type procReader struct {
 
 func (r *procReader) read(s *procStats) {
 	if b, err := os.ReadFile("/proc/self/stat"); err == nil {
-		st, err := parseProcStat(b)
+		st, err := procstat.Parse(b)
 		r.bootOnce.Do(func() {
 			var b []byte
 			if b, r.bootErr = os.ReadFile("/proc/stat"); r.bootErr == nil {
@@ -38,8 +37,8 @@ func (r *procReader) read(s *procStats) {
 			}
 		})
 		if err == nil && r.bootErr == nil {
-			s.cpuSeconds = float64(st.utime+st.stime) / clockTicks
-			s.startTime = float64(r.boot) + float64(st.starttime)/clockTicks
+			s.cpuSeconds = st.CPU().Seconds()
+			s.startTime = float64(r.boot) + float64(st.StartTime)/procstat.ClockTicks
 			s.statOK = true
 		}
 	}

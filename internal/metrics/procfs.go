@@ -10,38 +10,6 @@ import (
 	"strings"
 )
 
-// procStat is what the process collector reads from /proc/self/stat.
-type procStat struct {
-	utime, stime uint64 // CPU time in user and system mode, in clock ticks
-	starttime    uint64 // when the process started, in clock ticks after boot
-}
-
-// parseProcStat reads utime, stime and starttime (fields 14, 15 and 22) from the text of
-// /proc/PID/stat. The command name (field 2, in parentheses) may hold spaces and parentheses:
-// the fields are counted from its last ')'.
-func parseProcStat(b []byte) (procStat, error) {
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return procStat{}, errors.New("stat: no ')' after the command name")
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 20 {
-		return procStat{}, fmt.Errorf("stat: %d fields after the command name, want at least 20", len(f))
-	}
-	var s procStat
-	for _, v := range []struct {
-		field int
-		to    *uint64
-	}{{14, &s.utime}, {15, &s.stime}, {22, &s.starttime}} {
-		n, err := strconv.ParseUint(f[v.field-3], 10, 64)
-		if err != nil {
-			return procStat{}, fmt.Errorf("stat: field %d: %w", v.field, err)
-		}
-		*v.to = n
-	}
-	return s, nil
-}
-
 // parseStatm reads the program's size and its resident set (fields 1 and 2), in pages, from
 // the text of /proc/PID/statm.
 func parseStatm(b []byte) (size, resident uint64, err error) {

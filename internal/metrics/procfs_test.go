@@ -4,35 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
-
-// statLine is /proc/PID/stat of a process whose command name holds spaces and parentheses.
-const statLine = "4242 (rb (x) y) S 1 4242 4242 0 -1 4194560 2339 0 0 0 153 47 0 0 20 0 9 0 8812345 1363148800 5888 18446744073709551615 1 1 0 0 0 0 0 0 2143420159 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
-
-func TestParseProcStat(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		want    procStat
-		wantErr string
-	}{
-		{"command with spaces and parentheses", statLine, procStat{utime: 153, stime: 47, starttime: 8812345}, ""},
-		{"no command", "4242 S 1", procStat{}, "no ')'"},
-		{"short", "4242 (rb) S 1 2 3", procStat{}, "fields after the command name"},
-		{"not a number", strings.Replace(statLine, " 153 ", " x ", 1), procStat{}, "field 14"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseProcStat([]byte(tt.in))
-			checkErr(t, err, tt.wantErr)
-			if diff := cmp.Diff(got, tt.want, cmp.AllowUnexported(procStat{})); diff != "" {
-				t.Errorf("(-got +want):\n%s", diff)
-			}
-		})
-	}
-}
 
 func TestParseStatm(t *testing.T) {
 	tests := []struct {
@@ -117,17 +89,6 @@ func checkErr(t *testing.T, err error, want string) {
 	case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
 		t.Fatalf("error %v, want one saying %q", err, want)
 	}
-}
-
-func FuzzParseProcStat(f *testing.F) {
-	f.Add([]byte(statLine))
-	f.Add([]byte("1 ()) ) S"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := parseProcStat(b)
-		if err != nil && s != (procStat{}) {
-			t.Errorf("error %v with a result %+v", err, s)
-		}
-	})
 }
 
 func FuzzParseStatm(f *testing.F) {
