@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/smithy-go/middleware"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/resetbot/resetbot/policy"
@@ -57,6 +58,7 @@ type Client struct {
 	now     func() time.Time
 	rand    io.Reader
 	observe func(string, time.Duration, string)
+	lean    lean // set once the SDK client is made, before any call
 
 	mu    sync.Mutex
 	pools map[string]poolInfo // by region/id
@@ -106,8 +108,10 @@ func New(cfg aws.Config, opts Options) *Client {
 		WithOwnBody(o)
 		// Request and response bodies carry passwords: never let the SDK log them.
 		o.ClientLogMode &^= aws.LogRequestWithBody | aws.LogResponseWithBody
-		o.APIOptions = append(o.APIOptions, lean, c.instrument)
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error { return c.lean.apply(s) }, c.instrument)
 	})
+	o := c.api.Options()
+	c.lean = lean{logs: o.ClientLogMode.IsRequest() || o.ClientLogMode.IsResponse(), endpoints: newEndpoints(o)}
 	return c
 }
 

@@ -1,6 +1,7 @@
 package cognito_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,9 +10,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/resetbot/resetbot/cognito"
+	"github.com/resetbot/resetbot/policy"
 )
 
 // TestCallsKeepWhatCognitoActsOn: with the middleware the bot does not need taken out, every
@@ -76,3 +80,94 @@ func TestCallsKeepWhatCognitoActsOn(t *testing.T) {
 		t.Errorf("what Cognito received (-got +want):\n%s", diff)
 	}
 }
+
+// TestEndpointsAsTheSDKResolvesThem: the endpoint each region's calls go to, resolved once per
+// region, is the one the SDK's own resolution picks at every call, with and without an
+// endpoint of the configuration's, FIPS and dual-stack; a region not of the plain form is
+// left to the SDK's resolution.
+func TestEndpointsAsTheSDKResolvesThem(t *testing.T) {
+	type setup struct {
+		name      string
+		base      string
+		fips      aws.FIPSEndpointState
+		dualStack aws.DualStackEndpointState
+	}
+	setups := []setup{
+		{name: "default"},
+		{name: "base endpoint", base: "http://127.0.0.1:9/cognito"},
+		{name: "fips", fips: aws.FIPSEndpointStateEnabled},
+		{name: "dual-stack", dualStack: aws.DualStackEndpointStateEnabled},
+	}
+	regions := []string{"eu-west-1", "us-east-1", "us-gov-west-1", "cn-north-1", "ap-southeast-5", "fips-us-east-1"}
+	for _, s := range setups {
+		t.Run(s.name, func(t *testing.T) {
+			for _, region := range regions {
+				// The project's client and the SDK's own, from the same configuration, each
+				// sending to a transport that answers without a network and notes where the
+				// call was sent.
+				ours, oursSeen := capturing(t)
+				sdk, sdkSeen := capturing(t)
+				sources := []any{endpointSource{s.fips, s.dualStack}}
+				c := cognito.New(aws.Config{Region: region, Credentials: cfg().Credentials, HTTPClient: &http.Client{Transport: ours}, ConfigSources: sources},
+					cognito.Options{Endpoint: s.base, Retryer: noBackoff()})
+				plain := cip.NewFromConfig(aws.Config{Region: region, Credentials: cfg().Credentials, HTTPClient: &http.Client{Transport: sdk}, ConfigSources: sources, Retryer: noBackoff},
+					func(o *cip.Options) {
+						if s.base != "" {
+							o.BaseEndpoint = aws.String(s.base)
+						}
+					})
+				pool := policy.Pool{Name: "p", ID: region + "_Abc", Region: region}
+				for range 2 { // the second call takes the endpoint kept from the first
+					_, ourErr := c.LookupUser(t.Context(), pool, "alice")
+					_, sdkErr := plain.AdminGetUser(t.Context(), &cip.AdminGetUserInput{UserPoolId: aws.String(pool.ID), Username: aws.String("alice")})
+					if (ourErr == nil) != (sdkErr == nil) {
+						t.Fatalf("%s: errors %v and the SDK's %v", region, ourErr, sdkErr)
+					}
+				}
+				if diff := cmp.Diff(*oursSeen, *sdkSeen); diff != "" {
+					t.Errorf("%s: where the calls went (-ours +the SDK's):\n%s", region, diff)
+				}
+				if len(*oursSeen) != 2 && !strings.HasPrefix(region, "fips-") { // the SDK refuses FIPS with an endpoint of one's own
+					t.Errorf("%s: %d calls sent, want 2", region, len(*oursSeen))
+				}
+			}
+		})
+	}
+}
+
+// capturing is a transport that answers every call with a user, noting the URL and Host of
+// each request.
+func capturing(t *testing.T) (http.RoundTripper, *[]string) {
+	t.Helper()
+	var mu sync.Mutex
+	seen := &[]string{}
+	return roundTripper(func(r *http.Request) (*http.Response, error) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		*seen = append(*seen, r.Method+" "+r.URL.String()+" host="+r.Host)
+		mu.Unlock()
+		rec := httptest.NewRecorder()
+		rec.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_, _ = io.WriteString(rec, `{"Username":"alice","Enabled":true,"UserStatus":"CONFIRMED","UserAttributes":[]}`)
+		return rec.Result(), nil
+	}), seen
+}
+
+// endpointSource is a configuration source of the FIPS and dual-stack settings, as the SDK's
+// shared configuration is.
+type endpointSource struct {
+	fips      aws.FIPSEndpointState
+	dualStack aws.DualStackEndpointState
+}
+
+func (s endpointSource) GetUseFIPSEndpoint(context.Context) (aws.FIPSEndpointState, bool, error) {
+	return s.fips, s.fips != aws.FIPSEndpointStateUnset, nil
+}
+
+func (s endpointSource) GetUseDualStackEndpoint(context.Context) (aws.DualStackEndpointState, bool, error) {
+	return s.dualStack, s.dualStack != aws.DualStackEndpointStateUnset, nil
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

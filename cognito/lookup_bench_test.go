@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/resetbot/resetbot/cognito"
@@ -40,4 +42,52 @@ func BenchmarkLookup(b *testing.B) {
 			b.Fatalf("Lookup = %+v, %v", u, err)
 		}
 	}
+}
+
+// BenchmarkLookupWaiting measures the goroutine stack a lookup by username holds while it
+// waits for Cognito (stack-B/lookup): under load hundreds wait at once, and their stacks are
+// memory the garbage collector scans. A lookup is two calls at once, one on the caller's
+// goroutine and one on a goroutine of its own, each waiting in the SDK's middleware; the
+// figure includes the test server's goroutine of each call.
+func BenchmarkLookupWaiting(b *testing.B) {
+	const waiting = 256
+	var (
+		release chan struct{}
+		arrived sync.WaitGroup
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		arrived.Done()
+		<-release
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		if r.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService.AdminGetUser" {
+			_, _ = io.WriteString(w, `{"Username":"alice","Enabled":true,"UserStatus":"CONFIRMED","UserAttributes":[]}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"Groups":[]}`)
+	}))
+	b.Cleanup(srv.Close)
+	c := cognito.New(cfg(), cognito.Options{Endpoint: srv.URL, Retryer: noBackoff()})
+	var stack uint64
+	for b.Loop() {
+		release = make(chan struct{})
+		arrived.Add(2 * waiting)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var done sync.WaitGroup
+		for range waiting {
+			done.Go(func() {
+				if _, err := c.Lookup(b.Context(), prod, "alice"); err != nil {
+					b.Error(err)
+				}
+			})
+		}
+		arrived.Wait()
+		runtime.ReadMemStats(&after)
+		stack += after.StackInuse - before.StackInuse
+		close(release)
+		done.Wait()
+	}
+	b.ReportMetric(float64(stack)/float64(b.N*waiting), "stack-B/lookup")
 }

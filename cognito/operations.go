@@ -45,18 +45,25 @@ func (c *Client) instrument(stack *middleware.Stack) error {
 			}
 			start := time.Now()
 			out, md, err := next.HandleInitialize(ctx, in)
-			elapsed := time.Since(start)
-			code := errorCode(err)
-			requestID, _ := awsmiddleware.GetRequestIDMetadata(md)
-			if requestID == "" {
-				requestID = requestIDOf(err)
-			}
-			c.log.DebugContext(ctx, "cognito call", "op", op, "elapsed", elapsed, "error_code", code, "aws_request_id", requestID)
-			if c.observe != nil {
-				c.observe(op, elapsed, code)
-			}
+			c.observed(ctx, op, time.Since(start), md, err)
 			return out, md, err
 		}), middleware.After)
+}
+
+// observed logs and observes one call. It is a function of its own so that the frame of the
+// middleware above, which stays on the stack while the call waits for Cognito, is small.
+//
+//go:noinline
+func (c *Client) observed(ctx context.Context, op string, elapsed time.Duration, md middleware.Metadata, err error) {
+	code := errorCode(err)
+	requestID, _ := awsmiddleware.GetRequestIDMetadata(md)
+	if requestID == "" {
+		requestID = requestIDOf(err)
+	}
+	c.log.DebugContext(ctx, "cognito call", "op", op, "elapsed", elapsed, "error_code", code, "aws_request_id", requestID)
+	if c.observe != nil {
+		c.observe(op, elapsed, code)
+	}
 }
 
 // errorCode is the AWS error code of a failed call, or what kept it from being answered.
