@@ -50,68 +50,89 @@ var missingField = map[string]func(d policy.Decision) string{
 // policy refuses, or the directory's error.
 // beforeLookup, when not nil, is asked with the decision made without the target's groups right
 // before the target is looked up, and stops the lookup with its error.
-func (s *Service) prepare(ctx context.Context, sub Submission, beforeLookup func(first policy.Decision) error) (prepared, error) {
+func (s *Service) prepare(ctx context.Context, p *prepared, sub Submission, beforeLookup func(first policy.Decision) error) error {
+	// The steps before and after the lookup are functions of their own, and p is the caller's:
+	// this frame stays on the stack while the directory waits on Cognito, under load on
+	// hundreds of goroutines at once, so it holds little.
+	if err := s.screen(p, sub); err != nil {
+		return err
+	}
+	if beforeLookup != nil {
+		if err := beforeLookup(p.decision); err != nil {
+			return err
+		}
+	}
+	user, err := s.dir.Lookup(ctx, p.decision.Pool, p.sub.Target)
+	return s.decideFound(p, &user, err)
+}
+
+// screen is what prepare does before the lookup: the submission's fields trimmed and checked,
+// and the decision made without the target's groups (p.decision), which names the pool. It
+// refuses a submission that cannot be made whoever the target is.
+//
+//go:noinline
+func (s *Service) screen(p *prepared, sub Submission) error {
 	sub.Target = strings.TrimSpace(sub.Target)
 	sub.Ticket = strings.TrimSpace(sub.Ticket)
 	sub.Reason = strings.TrimSpace(sub.Reason)
 	sub.VerifiedBy = strings.TrimSpace(sub.VerifiedBy)
-	p := prepared{sub: sub}
+	*p = prepared{sub: sub}
 	if _, ok := policy.ParseAction(string(sub.Action)); !ok {
-		return p, &ValidationError{Fields: map[string]string{"action": fmt.Sprintf("There is no action %q.", sub.Action)}}
+		return &ValidationError{Fields: map[string]string{"action": fmt.Sprintf("There is no action %q.", sub.Action)}}
 	}
 	if sub.Target == "" {
-		return p, &ValidationError{Fields: map[string]string{"target": "Say which user: a username, an email address or a sub."}}
+		return &ValidationError{Fields: map[string]string{"target": "Say which user: a username, an email address or a sub."}}
 	}
 
 	first := s.pol.Decide(submissionFacts(sub, nil))
+	p.decision = first
 	if first.Pool.ID == "" {
-		p.decision = first
 		if s.unknownPool(sub.Pool) {
-			return p, &ValidationError{Fields: map[string]string{"pool": orDefault(first.Reason, fmt.Sprintf("There is no pool %q.", sub.Pool))}}
+			return &ValidationError{Fields: map[string]string{"pool": orDefault(first.Reason, fmt.Sprintf("There is no pool %q.", sub.Pool))}}
 		}
-		return p, forbidden(first)
+		return forbidden(first)
 	}
 	if !slices.Contains(s.pol.Permitted(submissionFacts(sub, nil))[first.Pool.Name], sub.Action) {
 		// No allow rule could match this requester, whoever the target: refuse before looking
 		// the target up, so that an outsider neither costs a Cognito call nor learns from the
 		// answer whether the user exists or which groups they are in. The decision made without
 		// the target's groups says why, in words that do not depend on the target.
-		p.decision = first
-		return p, outsider(first)
+		return outsider(first)
 	}
+	return nil
+}
 
-	if beforeLookup != nil {
-		if err := beforeLookup(first); err != nil {
-			p.decision = first
-			return p, err
-		}
-	}
-	user, err := s.dir.Lookup(ctx, first.Pool, sub.Target)
+// decideFound is what prepare does after the lookup: the decision made with the target's
+// groups (none when the directory did not find the target: lookupErr), and what it refuses.
+//
+//go:noinline
+func (s *Service) decideFound(p *prepared, user *User, err error) error {
+	sub := p.sub
 	groups := user.Groups
 	if err != nil {
-		p.lookupErr = fmt.Errorf("look up %s in pool %s: %w", MaskRef(sub.Target), first.Pool.Name, err)
+		p.lookupErr = fmt.Errorf("look up %s in pool %s: %w", MaskRef(sub.Target), p.decision.Pool.Name, err)
 		groups = nil
 	}
 	if groups == nil {
 		groups = []string{}
 	}
-	p.user = user
+	p.user = *user
 	p.decision = s.pol.Decide(submissionFacts(sub, groups))
 	d := p.decision
 
 	if !d.Allowed && len(d.Missing) == 0 {
-		return p, forbidden(d)
+		return forbidden(d)
 	}
 	if fields := fieldProblems(d); len(fields) > 0 {
 		if target, ok := targetProblem(p.lookupErr); ok {
 			fields[target.field] = target.message
 		}
-		return p, &ValidationError{Fields: fields}
+		return &ValidationError{Fields: fields}
 	}
 	if !d.Allowed {
-		return p, forbidden(d)
+		return forbidden(d)
 	}
-	return p, p.lookupErr
+	return p.lookupErr
 }
 
 // poolNamer is a Policy that can tell which pool names it knows (policyfile.Holder can).

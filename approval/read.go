@@ -35,7 +35,8 @@ func (s *Service) readOnly(ctx context.Context, sub Submission, action policy.Ac
 	if sub.Action != action {
 		return prepared{sub: sub}, Errorf(EINVALID, "This answers %s, not %s.", action, sub.Action)
 	}
-	p, err := s.prepare(ctx, sub, func(first policy.Decision) error { return s.lookupAllowed(ctx, sub.Requester, first) })
+	var p prepared
+	err := s.prepare(ctx, &p, sub, func(first policy.Decision) error { return s.lookupAllowed(ctx, sub.Requester, first) })
 	if err != nil && !errors.Is(err, p.lookupErr) {
 		kind := map[string]string{EFORBIDDEN: "denied_by_policy", ELIMITED: "rate_limited"}[ErrorCode(err)]
 		if kind != "" {

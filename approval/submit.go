@@ -19,7 +19,8 @@ const recentWindow = 30 * 24 * time.Hour
 // modal's ack. Field problems, a target that is not found among them, come back as a
 // *ValidationError; a policy refusal as an *Error with EFORBIDDEN.
 func (s *Service) Validate(ctx context.Context, sub Submission) error {
-	p, err := s.prepare(ctx, sub, nil)
+	var p prepared
+	err := s.prepare(ctx, &p, sub, nil)
 	if target, ok := targetProblem(p.lookupErr); ok {
 		var ve *ValidationError
 		if errors.As(err, &ve) {
@@ -41,11 +42,21 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Request, error) 
 		s.obs.Submitted(sub.Action, "invalid")
 		return nil, Errorf(EINVALID, "%s is answered at once and needs no request.", sub.Action)
 	}
-	p, err := s.prepare(ctx, sub, nil)
-	if err != nil {
-		return nil, s.refuseSubmission(ctx, p, err)
+	var p prepared
+	if err := s.prepare(ctx, &p, sub, nil); err != nil {
+		return nil, s.refuseSubmission(ctx, &p, err)
 	}
-	r, err := s.create(ctx, p)
+	return s.submitPrepared(ctx, &p)
+}
+
+// submitPrepared is Submit once the policy and the directory have answered. It is a function
+// of its own so that Submit's frame, on the stack while the directory waits on Cognito, holds
+// little.
+//
+//go:noinline
+func (s *Service) submitPrepared(ctx context.Context, p *prepared) (*Request, error) {
+	sub := p.sub
+	r, err := s.create(ctx, *p)
 	if code := ErrorCode(err); code == ELIMITED || code == EOPEN {
 		return nil, s.refuseSubmission(ctx, p, err)
 	}
@@ -115,7 +126,7 @@ func (s *Service) posted(ctx context.Context, r *Request) (*Request, error) {
 }
 
 // refuseSubmission records and counts a refused submission and returns its error.
-func (s *Service) refuseSubmission(ctx context.Context, p prepared, err error) error {
+func (s *Service) refuseSubmission(ctx context.Context, p *prepared, err error) error {
 	sub, d := p.sub, p.decision
 	var (
 		ve      *ValidationError
