@@ -93,7 +93,15 @@ type endpoints struct {
 	dualStack bool
 
 	mu       sync.Mutex
-	byRegion map[string]*smithyendpoints.Endpoint
+	byRegion map[string]*resolved
+}
+
+// resolved is a region's endpoint, and whether its rules name auth schemes of their own. It is
+// read by many calls at once and written by none: smithy's Properties initialize themselves
+// on their first read, so they are read once, before the endpoint is shared.
+type resolved struct {
+	endpoint    smithyendpoints.Endpoint
+	authSchemes bool
 }
 
 func newEndpoints(o cip.Options) *endpoints {
@@ -102,12 +110,12 @@ func newEndpoints(o cip.Options) *endpoints {
 		base:      o.BaseEndpoint,
 		fips:      o.EndpointOptions.UseFIPSEndpoint == aws.FIPSEndpointStateEnabled,
 		dualStack: o.EndpointOptions.UseDualStackEndpoint == aws.DualStackEndpointStateEnabled,
-		byRegion:  map[string]*smithyendpoints.Endpoint{},
+		byRegion:  map[string]*resolved{},
 	}
 }
 
 // resolve is the endpoint of region, resolved at its first call.
-func (e *endpoints) resolve(ctx context.Context, region string) (*smithyendpoints.Endpoint, error) {
+func (e *endpoints) resolve(ctx context.Context, region string) (*resolved, error) {
 	e.mu.Lock()
 	endpt, ok := e.byRegion[region]
 	e.mu.Unlock()
@@ -121,16 +129,18 @@ func (e *endpoints) resolve(ctx context.Context, region string) (*smithyendpoint
 // of the frame that stays on the stack of every call.
 //
 //go:noinline
-func (e *endpoints) resolveFirst(ctx context.Context, region string) (*smithyendpoints.Endpoint, error) {
+func (e *endpoints) resolveFirst(ctx context.Context, region string) (*resolved, error) {
 	params := cip.EndpointParameters{Region: aws.String(region), UseFIPS: aws.Bool(e.fips), UseDualStack: aws.Bool(e.dualStack), Endpoint: e.base}
 	endpt, err := e.resolver.ResolveEndpoint(ctx, params)
 	if err != nil {
 		return nil, err
 	}
+	opts, _ := smithyauth.GetAuthOptions(&endpt.Properties)
+	r := &resolved{endpoint: endpt, authSchemes: len(opts) > 0}
 	e.mu.Lock()
-	e.byRegion[region] = &endpt
+	e.byRegion[region] = r
 	e.mu.Unlock()
-	return &endpt, nil
+	return r, nil
 }
 
 // set points the request at its region's endpoint, as the SDK's ResolveEndpointV2 step (sdk)
@@ -145,10 +155,10 @@ func (e *endpoints) set(ctx context.Context, in middleware.FinalizeInput, next m
 	if err != nil {
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("failed to resolve service endpoint, %w", err)
 	}
-	if opts, _ := smithyauth.GetAuthOptions(&endpt.Properties); len(opts) > 0 {
+	if endpt.authSchemes {
 		return sdk.HandleFinalize(ctx, in, next)
 	}
-	point(req, endpt)
+	point(req, &endpt.endpoint)
 	return next.HandleFinalize(ctx, in)
 }
 
