@@ -55,10 +55,11 @@ func (c ownBody) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the request body: %w", err)
 	}
-	held := req.Clone(req.Context())
-	held.Body = io.NopCloser(bytes.NewReader(body))
-	held.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	return c.send(held)
+	// The request is the SDK's copy for this attempt alone (smithy's Request.Build clones it),
+	// so its body is replaced in place.
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return c.send(req)
 }
 
 // send sends req through next, or straight to its transport.

@@ -19,11 +19,17 @@ const maxEcho = 1 << 20
 // that the client does not decode it (decoding a card's blocks cost more CPU than drawing
 // and posting it). Every other member passes through as Slack wrote it; an answer that is not
 // a JSON object, or too large, passes through as it came.
+//
+// The answer is read into a pooled buffer, which goes back to the pool when the body is closed.
 func dropEcho(resp *http.Response) error {
-	b, err := readAll(resp.Body, resp.ContentLength, maxEcho+1)
+	buf := bodyBufs.Get().(*bytes.Buffer)
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxEcho+1))
+	b := buf.Bytes()
 	rest := resp.Body
 	if err != nil {
 		_ = rest.Close()
+		buf.Reset()
+		bodyBufs.Put(buf)
 		return err
 	}
 	if len(b) > maxEcho {
@@ -37,7 +43,7 @@ func dropEcho(resp *http.Response) error {
 	if json.Valid(b) {
 		b = withoutMember(b, "message")
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.Body = &pooledBody{Reader: bytes.NewReader(b), buf: buf}
 	resp.ContentLength = int64(len(b))
 	if resp.Header.Get("Content-Length") != "" {
 		resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
@@ -141,4 +147,20 @@ func skipValue(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// pooledBody is an answer read into a buffer of bodyBufs, which Close gives back.
+type pooledBody struct {
+	*bytes.Reader
+	buf *bytes.Buffer
+}
+
+func (p *pooledBody) Close() error {
+	if p.buf != nil {
+		p.Reset(nil)
+		p.buf.Reset()
+		bodyBufs.Put(p.buf)
+		p.buf = nil
+	}
+	return nil
 }

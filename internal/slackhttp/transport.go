@@ -11,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -107,7 +108,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	method := path.Base(req.URL.Path)
 	key := method
 	if orderedMethods[method] {
-		key += "\x00" + channelOf(req, body)
+		ch, err := requestChannel(req, body)
+		if err != nil {
+			return nil, err
+		}
+		key += "\x00" + ch
 	}
 	ctx := req.Context()
 	cancel := context.CancelFunc(func() {})
@@ -208,6 +213,14 @@ func roomFor(ctx context.Context, d time.Duration) bool {
 func (t *Transport) attempt(ctx context.Context, req *http.Request, body []byte) (*http.Response, context.CancelFunc, error) {
 	actx, cancel := context.WithTimeout(ctx, t.cfg.AttemptTimeout)
 	r := req.Clone(actx)
+	if body == nil && req.GetBody != nil {
+		b, err := req.GetBody()
+		if err != nil {
+			cancel()
+			return nil, func() {}, fmt.Errorf("slackhttp: opening the request body again: %w", err)
+		}
+		r.Body = b
+	}
 	if body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -221,12 +234,21 @@ func (t *Transport) attempt(ctx context.Context, req *http.Request, body []byte)
 	return resp, cancel, nil
 }
 
-// readBody reads and closes the request's body, to send it again if need be.
+// readBody reads and closes the request's body, to send it again if need be. A body the
+// request can open again itself (GetBody, with a known length: slack-go's forms are strings,
+// which GetBody reopens without a copy) is only closed: each attempt opens it again, and nil
+// is returned.
 func readBody(req *http.Request) ([]byte, error) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil, nil
 	}
 	defer func() { _ = req.Body.Close() }()
+	if req.GetBody != nil && req.ContentLength > 0 {
+		if req.ContentLength > maxBody {
+			return nil, fmt.Errorf("slackhttp: request body over %d bytes", maxBody)
+		}
+		return nil, nil
+	}
 	b, err := readAll(req.Body, req.ContentLength, maxBody+1)
 	if err != nil {
 		return nil, fmt.Errorf("slackhttp: reading the request body: %w", err)
@@ -236,6 +258,28 @@ func readBody(req *http.Request) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// requestChannel is the channel a request is about (see channelOf): its body is body, or when
+// that is nil what GetBody opens, read into a pooled buffer for as long as it is looked at.
+func requestChannel(req *http.Request, body []byte) (string, error) {
+	if body != nil || req.GetBody == nil {
+		return channelOf(req, body), nil
+	}
+	r, err := req.GetBody()
+	if err != nil {
+		return "", fmt.Errorf("slackhttp: opening the request body again: %w", err)
+	}
+	defer func() { _ = r.Close() }()
+	buf := bodyBufs.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); bodyBufs.Put(buf) }()
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxBody)); err != nil {
+		return "", fmt.Errorf("slackhttp: reading the request body: %w", err)
+	}
+	return strings.Clone(channelOf(req, buf.Bytes())), nil
+}
+
+// bodyBufs are the buffers requestChannel reads bodies into.
+var bodyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // retryAfter reads a Retry-After header (whole seconds, as Slack sends it); a missing or
 // unreadable one means defaultRetryAfter.
@@ -262,7 +306,7 @@ func (c *cancelOnClose) Close() error {
 
 // readAll reads at most limit bytes of r into a buffer sized once from size, the length the
 // body declares (-1 or 0 when unknown), instead of growing it as io.ReadAll does: a card's
-// form or Slack's answer is read without copying it over and over.
+// form is read without copying it over and over.
 func readAll(r io.Reader, size, limit int64) ([]byte, error) {
 	if size <= 0 || size >= limit {
 		return io.ReadAll(io.LimitReader(r, limit))
