@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -81,4 +83,44 @@ func TestPostAndUpdateWithoutTheEcho(t *testing.T) {
 	if diff := cmp.Diff([]any{support, true, support, ts}, []any{ch, ts != "", uch, uts}); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+// TestEchoesReadAtOnceKeepTheirOwnAnswers: answers read into pooled buffers at the same time,
+// each buffer given back as its body is closed and taken again by the next, are each read
+// whole and as their own.
+func TestEchoesReadAtOnceKeepTheirOwnAnswers(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := r.FormValue("text")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":true,"channel":"C0SUPPORT","ts":"`+n+`","message":{"text":"`+strings.Repeat(n, 200)+`"}}`)
+	}))
+	t.Cleanup(srv.Close)
+	tr, err := slackhttp.New(slackhttp.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: tr}
+	var wg sync.WaitGroup
+	for i := range 64 {
+		wg.Go(func() {
+			for j := range 20 {
+				n := strconv.Itoa(i*100 + j)
+				resp, err := client.Post(srv.URL+"/api/chat.postMessage", "application/x-www-form-urlencoded", strings.NewReader("channel=C0SUPPORT&text="+n))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				var got struct {
+					TS      string          `json:"ts"`
+					Message json.RawMessage `json:"message"`
+				}
+				err = json.NewDecoder(resp.Body).Decode(&got)
+				_ = resp.Body.Close()
+				if err != nil || got.TS != n || got.Message != nil {
+					t.Errorf("answer to post %s: %+v, %v; want its own ts and no message", n, got, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -122,6 +123,16 @@ func TestBurstInOneChannel(t *testing.T) {
 	}
 	if f.srv.RateLimited("chat.postMessage") == 0 {
 		t.Error("Slack never rate-limited the burst: the test proves nothing")
+	}
+	// Each post sent again after a 429 carried its own form whole.
+	var texts, want []string
+	for i, m := range f.srv.Messages(support) {
+		texts, want = append(texts, m.Text), append(want, fmt.Sprintf("card %d", i))
+	}
+	slices.Sort(texts)
+	slices.Sort(want)
+	if diff := cmp.Diff(texts, want); diff != "" {
+		t.Errorf("texts posted (-got +want):\n%s", diff)
 	}
 }
 
