@@ -43,9 +43,12 @@ func (s *Service) mutateClaiming(ctx context.Context, id string, read cardRead, 
 }
 
 // mutateDrawn is mutate whose write also records the card drawn from the version it writes
-// (Store.UpdateDrawn): for a change the card already shows.
-func (s *Service) mutateDrawn(ctx context.Context, id string, change func(r *Request) ([]Event, error)) (*Request, error) {
-	return s.mutateWith(ctx, id, cardRead{}, s.store.UpdateDrawn, change)
+// (Store.UpdateDrawn): for a change the card already shows. It starts from from, the version
+// this process has just written, as a guess instead of reading it: the write is a
+// compare-and-swap on that version, so a change made since by anyone else makes it read the
+// request and decide again.
+func (s *Service) mutateDrawn(ctx context.Context, from *Request, change func(r *Request) ([]Event, error)) (*Request, error) {
+	return s.mutateWith(ctx, from.ID, cardRead{r: from, guess: true}, s.store.UpdateDrawn, change)
 }
 
 // mutateWith is mutateClaiming that writes with update, one of the Store's compare-and-swap

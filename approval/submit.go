@@ -98,8 +98,9 @@ func (s *Service) submitPrepared(ctx context.Context, p *prepared) (*Request, er
 	s.obs.Submitted(sub.Action, "created")
 	// The card, posted from the version before, shows the one that saves where it is: the
 	// write marks it drawn. (A card a click saved first is left to that click's notice, or to
-	// a sweeper.)
-	r, err = s.mutateDrawn(ctx, r.ID, func(cur *Request) ([]Event, error) {
+	// a sweeper.) The write starts from the version just created: a click that saved the card
+	// first has changed it, and the request is then read.
+	r, err = s.mutateDrawn(ctx, r, func(cur *Request) ([]Event, error) {
 		if cur.Thread == thread {
 			return nil, errSkip // a click on the card saved it first (adoptClicked)
 		}

@@ -574,3 +574,60 @@ func TestACardDrawnFromAnOlderRequestIsDrawnAgain(t *testing.T) {
 		t.Errorf("the card was last drawn as %s, want %s", last.State, approval.StateDenied)
 	}
 }
+
+// TestACardAdoptedWhileItIsPosted: another replica adopts the card from a click (saving its
+// thread, and approving) after Slack has shown it and before the process that posted it has
+// saved where it is. That process's write, made from the version it created, finds the request
+// changed, reads it, and leaves the thread as the click saved it: the request is approved and
+// run once, its notices in the card's thread.
+func TestACardAdoptedWhileItIsPosted(t *testing.T) {
+	h := newHarness(t)
+	cfg := h.cfg
+	cfg.Owner = "test-2"
+	other, err := approval.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(other.Wait)
+	var card approval.Thread
+	h.note.onCard = func(r *approval.Request) {
+		h.note.onCard = nil
+		h.note.mu.Lock()
+		card = approval.Thread{Channel: r.Channel, TS: fmt.Sprintf("1700000000.%06d", h.note.n+1)} // the one PostCard returns
+		h.note.mu.Unlock()
+		if _, err := other.Approve(approval.WithCard(t.Context(), card), r.ID, lead1); err != nil {
+			t.Errorf("Approve from the card on the other replica: %v", err)
+		}
+	}
+	r := h.submit(sub(prod, policy.ActionReset))
+	other.Wait()
+	got := h.get(r.ID)
+	if got.State != approval.StateSucceeded || got.Thread != card || r.Thread != card {
+		t.Fatalf("request %s in thread %+v (Submit returned %+v), want succeeded in the card's %+v", got.State, got.Thread, r.Thread, card)
+	}
+	if diff := cmp.Diff([]string{"submitted", "approved", "running", "succeeded"}, h.events(r.ID)); diff != "" {
+		t.Errorf("audit (-want +got):\n%s", diff)
+	}
+	for _, n := range h.note.all() {
+		if n.ID == r.ID && n.Thread != card {
+			t.Errorf("the %s notice went to %+v, not the card's thread %+v", n.Kind, n.Thread, card)
+		}
+	}
+}
+
+// TestSubmitDoesNotReadTheRequestBack: saving the card's thread starts from the version the
+// submission created, without reading the request from the store.
+func TestSubmitDoesNotReadTheRequestBack(t *testing.T) {
+	h := newHarness(t)
+	before := h.store.reads()
+	r, err := h.svc.Submit(t.Context(), sub(prod, policy.ActionReset))
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	if got := h.store.reads() - before; got != 0 {
+		t.Errorf("Submit read the request %d times, want none", got)
+	}
+	if got := h.get(r.ID); got.State != approval.StatePending || got.Thread.TS == "" {
+		t.Fatalf("stored %s with thread %+v, want pending with the card's", got.State, got.Thread)
+	}
+}
