@@ -397,14 +397,7 @@ func TestApprovalWhileTheCardIsPostedReportsInItsThread(t *testing.T) {
 			h := newHarness(t)
 			approver := h.svc
 			if where == "another replica" {
-				cfg := h.cfg
-				cfg.Owner = "test-2"
-				other, err := approval.New(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(other.Wait)
-				approver = other
+				approver = otherReplica(t, h)
 			}
 			done := make(chan error, 1)
 			h.note.onCard = func(r *approval.Request) {
@@ -582,13 +575,7 @@ func TestACardDrawnFromAnOlderRequestIsDrawnAgain(t *testing.T) {
 // run once, its notices in the card's thread.
 func TestACardAdoptedWhileItIsPosted(t *testing.T) {
 	h := newHarness(t)
-	cfg := h.cfg
-	cfg.Owner = "test-2"
-	other, err := approval.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(other.Wait)
+	other := otherReplica(t, h)
 	var card approval.Thread
 	h.note.onCard = func(r *approval.Request) {
 		h.note.onCard = nil
@@ -630,4 +617,18 @@ func TestSubmitDoesNotReadTheRequestBack(t *testing.T) {
 	if got := h.get(r.ID); got.State != approval.StatePending || got.Thread.TS == "" {
 		t.Fatalf("stored %s with thread %+v, want pending with the card's", got.State, got.Thread)
 	}
+}
+
+// otherReplica is a second Service on h's store, policy, directory and notifier, as another
+// replica of the bot.
+func otherReplica(t *testing.T, h *harness) *approval.Service {
+	t.Helper()
+	cfg := h.cfg
+	cfg.Owner = "test-2"
+	other, err := approval.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(other.Wait)
+	return other
 }
