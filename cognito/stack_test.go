@@ -1,0 +1,94 @@
+//go:build !race
+
+package cognito_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime/debug"
+	"testing"
+	"unsafe"
+
+	"github.com/resetbot/resetbot/cognito"
+)
+
+// workflowKiB is the stack a worker may hold above a Cognito lookup, the bot's and the
+// workflow's frames, for the lookup's own frames to fit with them in 32 KiB. Before the
+// lookup's frames were trimmed, 8 KiB did not fit.
+const workflowKiB = 10
+
+// TestAWaitingLookupFitsAWorkersStack: a lookup made by a worker that holds workflowKiB of
+// frames of its own does not grow the worker's stack past 32 KiB. Go doubles a stack that
+// needs more, and under load hundreds of workers wait for Cognito at once: crossing the line
+// (a middleware more, a large frame in the path) doubles the stacks the collector scans.
+//
+// A stack that grows is copied to a new place, so the test reads whether a local variable's
+// address changed across the lookup, on a goroutine whose stack was first grown to 32 KiB,
+// with the collector (which may shrink a stack, and move it too) off meanwhile. It does not
+// run under the race detector, whose frames are larger; scripts/test runs it without.
+func TestAWaitingLookupFitsAWorkersStack(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		if r.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService.AdminGetUser" {
+			_, _ = io.WriteString(w, `{"Username":"alice","Enabled":true,"UserStatus":"CONFIRMED","UserAttributes":[]}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"Groups":[]}`)
+	}))
+	t.Cleanup(srv.Close)
+	c := cognito.New(cfg(), cognito.Options{Endpoint: srv.URL, Retryer: noBackoff()})
+	lookup := func() {
+		if _, err := c.Lookup(t.Context(), prod, "alice"); err != nil {
+			t.Error(err)
+		}
+	}
+	lookup() // the first resolves the endpoint and opens the connections
+
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	var grew, canTell bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		useStack(20) // more than 16 KiB: the stack is 32 KiB from here on
+		useStack(workflowKiB, func() { grew = moves(lookup) })
+		canTell = moves(func() { useStack(40) })
+	}()
+	<-done
+	switch {
+	case grew:
+		t.Errorf("a lookup under %d KiB of a worker's frames grew the worker's stack past 32 KiB", workflowKiB)
+	case !canTell:
+		t.Fatal("40 KiB of frames did not grow the goroutine's stack either: it did not start at 32 KiB, and the test cannot tell")
+	}
+}
+
+// useStack calls then, if given, under kib frames of 1 KiB of locals each.
+//
+//go:noinline
+func useStack(kib int, then ...func()) {
+	var locals [1024]byte
+	if kib <= 1 {
+		for _, f := range then {
+			f()
+		}
+		return
+	}
+	locals[kib%len(locals)] = byte(kib)
+	useStack(kib-1, then...)
+	sink = locals[0]
+}
+
+var sink byte
+
+// moves reports whether the calling goroutine's stack moved while f ran: Go moves a stack it
+// grows.
+//
+//go:noinline
+func moves(f func()) bool {
+	var here byte
+	before := uintptr(unsafe.Pointer(&here))
+	f()
+	return uintptr(unsafe.Pointer(&here)) != before
+}
