@@ -22,14 +22,13 @@ const maxEcho = 1 << 20
 //
 // The answer is read into a pooled buffer, which goes back to the pool when the body is closed.
 func dropEcho(resp *http.Response) error {
-	buf := bodyBufs.Get().(*bytes.Buffer)
+	buf := takeBuf()
 	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxEcho+1))
 	b := buf.Bytes()
 	rest := resp.Body
 	if err != nil {
 		_ = rest.Close()
-		buf.Reset()
-		bodyBufs.Put(buf)
+		giveBuf(buf)
 		return err
 	}
 	if len(b) > maxEcho {
@@ -158,8 +157,7 @@ type pooledBody struct {
 func (p *pooledBody) Close() error {
 	if p.buf != nil {
 		p.Reset(nil)
-		p.buf.Reset()
-		bodyBufs.Put(p.buf)
+		giveBuf(p.buf)
 		p.buf = nil
 	}
 	return nil

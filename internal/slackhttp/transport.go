@@ -270,16 +270,26 @@ func requestChannel(req *http.Request, body []byte) (string, error) {
 		return "", fmt.Errorf("slackhttp: opening the request body again: %w", err)
 	}
 	defer func() { _ = r.Close() }()
-	buf := bodyBufs.Get().(*bytes.Buffer)
-	defer func() { buf.Reset(); bodyBufs.Put(buf) }()
+	buf := takeBuf()
+	defer giveBuf(buf)
 	if _, err := buf.ReadFrom(io.LimitReader(r, maxBody)); err != nil {
 		return "", fmt.Errorf("slackhttp: reading the request body: %w", err)
 	}
 	return strings.Clone(channelOf(req, buf.Bytes())), nil
 }
 
-// bodyBufs are the buffers requestChannel reads bodies into.
+// bodyBufs are the buffers bodies are read into for a moment: a request's, to find its
+// channel, and Slack's answer whose echo is cut out, until its body is closed.
 var bodyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// takeBuf takes an empty buffer from bodyBufs.
+func takeBuf() *bytes.Buffer { return bodyBufs.Get().(*bytes.Buffer) }
+
+// giveBuf empties buf and gives it back to bodyBufs.
+func giveBuf(buf *bytes.Buffer) {
+	buf.Reset()
+	bodyBufs.Put(buf)
+}
 
 // retryAfter reads a Retry-After header (whole seconds, as Slack sends it); a missing or
 // unreadable one means defaultRetryAfter.
