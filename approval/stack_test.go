@@ -6,8 +6,8 @@ import (
 	"context"
 	"runtime/debug"
 	"testing"
-	"unsafe"
 
+	"github.com/resetbot/resetbot/internal/stacktest"
 	"github.com/resetbot/resetbot/policy"
 )
 
@@ -26,10 +26,7 @@ func TestSubmitHoldsLittleStackAboveItsLookup(t *testing.T) {
 	h := newHarness(t)
 	var caller, lookup uintptr
 	h.dir.mu.Lock()
-	h.dir.holdLookup = func(context.Context) {
-		var here byte
-		lookup = uintptr(unsafe.Pointer(&here))
-	}
+	h.dir.holdLookup = func(context.Context) { lookup = stacktest.Here() }
 	h.dir.mu.Unlock()
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	var (
@@ -39,11 +36,10 @@ func TestSubmitHoldsLittleStackAboveItsLookup(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		growStack(40)
-		var here byte
-		caller = uintptr(unsafe.Pointer(&here))
+		stacktest.Use(40)
+		caller = stacktest.Here()
 		_, err = h.svc.Submit(t.Context(), sub(prod, policy.ActionReset))
-		moved = uintptr(unsafe.Pointer(&here)) != caller
+		moved = stacktest.Here() != caller
 	}()
 	<-done
 	if err != nil {
@@ -57,17 +53,3 @@ func TestSubmitHoldsLittleStackAboveItsLookup(t *testing.T) {
 		t.Errorf("Submit holds %d B of stack above its directory's lookup, more than %d KiB", depth, submitFramesKiB)
 	}
 }
-
-// growStack uses about kib KiB of stack and returns, leaving the goroutine's stack grown.
-//
-//go:noinline
-func growStack(kib int) {
-	var locals [1024]byte
-	if kib > 1 {
-		locals[kib%len(locals)] = byte(kib)
-		growStack(kib - 1)
-	}
-	stackSink = locals[0]
-}
-
-var stackSink byte

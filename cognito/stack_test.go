@@ -8,9 +8,9 @@ import (
 	"net/http/httptest"
 	"runtime/debug"
 	"testing"
-	"unsafe"
 
 	"github.com/resetbot/resetbot/cognito"
+	"github.com/resetbot/resetbot/internal/stacktest"
 )
 
 // workflowKiB is the stack a worker may hold above a Cognito lookup, the bot's and the
@@ -51,9 +51,9 @@ func TestAWaitingLookupFitsAWorkersStack(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		useStack(20) // more than 16 KiB: the stack is 32 KiB from here on
-		useStack(workflowKiB, func() { grew = moves(lookup) })
-		canTell = moves(func() { useStack(40) })
+		stacktest.Use(20) // more than 16 KiB: the stack is 32 KiB from here on
+		stacktest.Use(workflowKiB, func() { grew = stacktest.Moves(lookup) })
+		canTell = stacktest.Moves(func() { stacktest.Use(40) })
 	}()
 	<-done
 	switch {
@@ -62,33 +62,4 @@ func TestAWaitingLookupFitsAWorkersStack(t *testing.T) {
 	case !canTell:
 		t.Fatal("40 KiB of frames did not grow the goroutine's stack either: it did not start at 32 KiB, and the test cannot tell")
 	}
-}
-
-// useStack calls then, if given, under kib frames of 1 KiB of locals each.
-//
-//go:noinline
-func useStack(kib int, then ...func()) {
-	var locals [1024]byte
-	if kib <= 1 {
-		for _, f := range then {
-			f()
-		}
-		return
-	}
-	locals[kib%len(locals)] = byte(kib)
-	useStack(kib-1, then...)
-	sink = locals[0]
-}
-
-var sink byte
-
-// moves reports whether the calling goroutine's stack moved while f ran: Go moves a stack it
-// grows.
-//
-//go:noinline
-func moves(f func()) bool {
-	var here byte
-	before := uintptr(unsafe.Pointer(&here))
-	f()
-	return uintptr(unsafe.Pointer(&here)) != before
 }
