@@ -3,8 +3,10 @@ package cognito_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -166,4 +168,24 @@ func (b *logBuffer) String() string {
 
 func (b *logBuffer) logger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// aliceServer is a Cognito that knows alice, in no group, and answers AdminGetUser and
+// AdminListGroupsForUser alone: at once, or once wait, when given, returns.
+func aliceServer(tb testing.TB, wait func()) *httptest.Server {
+	tb.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if wait != nil {
+			wait()
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		if r.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService.AdminGetUser" {
+			_, _ = io.WriteString(w, `{"Username":"alice","Enabled":true,"UserStatus":"CONFIRMED","UserAttributes":[]}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"Groups":[]}`)
+	}))
+	tb.Cleanup(srv.Close)
+	return srv
 }

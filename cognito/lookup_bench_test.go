@@ -55,18 +55,10 @@ func BenchmarkLookupWaiting(b *testing.B) {
 		release chan struct{}
 		arrived sync.WaitGroup
 	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
+	srv := aliceServer(b, func() {
 		arrived.Done()
 		<-release
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		if r.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService.AdminGetUser" {
-			_, _ = io.WriteString(w, `{"Username":"alice","Enabled":true,"UserStatus":"CONFIRMED","UserAttributes":[]}`)
-			return
-		}
-		_, _ = io.WriteString(w, `{"Groups":[]}`)
-	}))
-	b.Cleanup(srv.Close)
+	})
 	c := cognito.New(cfg(), cognito.Options{Endpoint: srv.URL, Retryer: noBackoff()})
 	var stack uint64
 	for b.Loop() {

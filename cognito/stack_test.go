@@ -3,9 +3,6 @@
 package cognito_test
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"runtime/debug"
 	"testing"
 
@@ -28,16 +25,7 @@ const workflowKiB = 10
 // with the collector (which may shrink a stack, and move it too) off meanwhile. It does not
 // run under the race detector, whose frames are larger; scripts/test runs it without.
 func TestAWaitingLookupFitsAWorkersStack(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		if r.Header.Get("X-Amz-Target") == "AWSCognitoIdentityProviderService.AdminGetUser" {
-			_, _ = io.WriteString(w, `{"Username":"alice","Enabled":true,"UserStatus":"CONFIRMED","UserAttributes":[]}`)
-			return
-		}
-		_, _ = io.WriteString(w, `{"Groups":[]}`)
-	}))
-	t.Cleanup(srv.Close)
+	srv := aliceServer(t, nil)
 	c := cognito.New(cfg(), cognito.Options{Endpoint: srv.URL, Retryer: noBackoff()})
 	lookup := func() {
 		if _, err := c.Lookup(t.Context(), prod, "alice"); err != nil {
