@@ -249,7 +249,7 @@ func (s *Server) abandon(p *pending) {
 func (s *Server) handleAck(c *wsConn, data []byte) {
 	id, payload, err := parseAck(data)
 	s.mu.Lock()
-	s.recordLocked("ack", data, appendJSONStrings(nil, data, 0))
+	s.recordLocked("ack", data, jsonStrings(data))
 	if err != nil {
 		s.mu.Unlock()
 		s.log.Debug("slacktest: unreadable frame", "conn", c.id, "err", err)

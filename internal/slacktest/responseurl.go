@@ -37,7 +37,7 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.recordLocked("response_url", body, appendJSONStrings(nil, body, 0))
+	s.recordLocked("response_url", body, jsonStrings(body))
 	ru, ok := s.responses[r.PathValue("id")]
 	switch {
 	case !ok:

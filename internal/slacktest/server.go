@@ -77,7 +77,7 @@ type Server struct {
 	pending     map[string]*pending
 	envelopes   []*EnvelopeRecord
 	// Web API
-	record  []Request
+	record  []recordedBody
 	calls   map[string]int
 	failing map[string][]string
 	// revoked are the bot scopes taken from the bot token (RevokeScopes).

@@ -86,7 +86,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	a, parseErr := parseArgs(r.Header.Get("Content-Type"), r.URL.Query(), body)
 	s.mu.Lock()
 	s.calls[method]++
-	s.recordLocked(method, body, a.strings())
+	s.recordLocked(method, body, a.strings)
 	latency := s.latency[method]
 	s.notifyLocked() // a call that arrived shows in Calls, even while Latency holds it
 	s.mu.Unlock()
