@@ -49,15 +49,17 @@ func (s *Server) writableLocked(ref string) (*channel, *apiError) {
 func (s *Server) chatPostMessage(a args) (map[string]any, error) {
 	blocks, hasBlocks := a.raw("blocks")
 	meta, _, merr := metadataArg(a)
+	// The content is checked before the lock is taken, as it needs nothing the lock guards;
+	// a problem with the channel is still the answer when there are both.
+	norm, cerr := s.checkContent(a.str("text"), blocks, hasBlocks)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.writableLocked(a.str("channel"))
 	if err != nil {
 		return nil, err
 	}
-	norm, err := s.checkContent(a.str("text"), blocks, hasBlocks)
-	if err != nil {
-		return nil, err
+	if cerr != nil {
+		return nil, cerr
 	}
 	if merr != nil {
 		return nil, merr

@@ -171,6 +171,9 @@ func TestPostMessageValidation(t *testing.T) {
 		{"duplicate block ids", support, []slack.MsgOption{rawBlocks(srv, `[{"type":"divider","block_id":"a"},{"type":"divider","block_id":"a"}]`)}, "invalid_blocks"},
 		{"button without text", support, []slack.MsgOption{rawBlocks(srv, `[{"type":"actions","elements":[{"type":"button","action_id":"x"}]}]`)}, "invalid_blocks"},
 		{"input element in actions", support, []slack.MsgOption{rawBlocks(srv, `[{"type":"actions","elements":[{"type":"plain_text_input"}]}]`)}, "invalid_blocks"},
+		// A problem with the channel is the answer before one with the content.
+		{"unknown block, channel without the bot", lobby, []slack.MsgOption{rawBlocks(srv, `[{"type":"carousel"}]`)}, "not_in_channel"},
+		{"no text, unknown channel", "C0NOPE", nil, "channel_not_found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
