@@ -50,7 +50,7 @@ func parseStatus(b []byte) (rss, peak int64, err error) {
 func procCPU(pid int) (time.Duration, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, fmt.Errorf("reading the bot's CPU time: %w", err)
+		return 0, fmt.Errorf("reading the CPU time of process %d: %w", pid, err)
 	}
 	return parseStat(b)
 }
@@ -59,7 +59,7 @@ func procCPU(pid int) (time.Duration, error) {
 func parseStat(b []byte) (time.Duration, error) {
 	s, err := procstat.Parse(b)
 	if err != nil {
-		return 0, fmt.Errorf("reading the bot's CPU time: %w", err)
+		return 0, fmt.Errorf("reading a process's CPU time: %w", err)
 	}
 	return s.CPU(), nil
 }

@@ -41,6 +41,9 @@ type Report struct {
 	StartToConnected           time.Duration
 	IdleRSS, PeakRSS, RSSAfter int64
 	CPUPer1000                 time.Duration
+	// ToolCPUPer1000 is the load tool's own CPU time per 1,000 envelopes, over the same
+	// load: its fakes and its driver, which share the machine with the bot.
+	ToolCPUPer1000 time.Duration
 	// StopProblem says how stopping the bot after the load went wrong, if it did.
 	StopProblem string
 }
@@ -82,6 +85,9 @@ func (r Report) Print(w io.Writer) error {
 	line("start to connected", ms(r.StartToConnected))
 	line("RSS idle / peak / after", mib(r.IdleRSS)+" / "+mib(r.PeakRSS)+" / "+mib(r.RSSAfter))
 	line("CPU per 1,000 envelopes", ms(r.CPUPer1000))
+	if r.ToolCPUPer1000 > 0 {
+		line("loadgen's own, per 1,000", ms(r.ToolCPUPer1000))
+	}
 	if r.StopProblem != "" {
 		line("stopping the bot", r.StopProblem)
 	}

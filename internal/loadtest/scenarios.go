@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/resetbot/resetbot/approval"
@@ -114,8 +115,12 @@ func measure(ctx context.Context, cfg Config, name string, load func(context.Con
 	}
 	defer w.Close()
 	r := Report{Scenario: name, StartToConnected: w.StartToConnected, IdleRSS: w.IdleRSS}
-	pid := w.bot.pid()
+	pid, self := w.bot.pid(), os.Getpid()
 	cpu0, err := procCPU(pid)
+	if err != nil {
+		return r, err
+	}
+	own0, err := procCPU(self)
 	if err != nil {
 		return r, err
 	}
@@ -126,7 +131,12 @@ func measure(ctx context.Context, cfg Config, name string, load func(context.Con
 	if err != nil {
 		return r, err
 	}
-	r.CPUPer1000 = (cpu1 - cpu0) * 1000 / time.Duration(max(r.Envelopes, 1))
+	own1, err := procCPU(self)
+	if err != nil {
+		return r, err
+	}
+	per1000 := func(d time.Duration) time.Duration { return d * 1000 / time.Duration(max(r.Envelopes, 1)) }
+	r.CPUPer1000, r.ToolCPUPer1000 = per1000(cpu1-cpu0), per1000(own1-own0)
 	if _, r.PeakRSS, err = procStatus(pid); err != nil {
 		return r, err
 	}
