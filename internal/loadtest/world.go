@@ -110,7 +110,7 @@ func Start(ctx context.Context, cfg Config) (_ *World, err error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("the run's directory: %w", err)
 	}
-	if w.slack, err = slacktest.Start(slacktest.WithTeam(teamID, "load")); err != nil {
+	if w.slack, err = slacktest.Start(slacktest.WithTeam(teamID, "load"), slacktest.WithoutRecord()); err != nil {
 		return nil, fmt.Errorf("starting the fake Slack: %w", err)
 	}
 	w.seedSlack()

@@ -42,6 +42,7 @@ type config struct {
 	maxConns        int
 	disconnectGrace time.Duration
 	seed            uint64
+	noRecord        bool
 }
 
 // Option configures a Server.
@@ -87,6 +88,10 @@ func WithDisconnectGrace(d time.Duration) Option { return func(c *config) { c.di
 
 // WithSeed makes the random choices (ids, tokens, envelope routing) repeatable.
 func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+
+// WithoutRecord keeps no copy of the bodies the app sends: Record and AllText return nothing.
+// For load, where nothing reads them and they would grow with every call.
+func WithoutRecord() Option { return func(c *config) { c.noRecord = true } }
 
 func defaultConfig() config {
 	return config{

@@ -30,6 +30,9 @@ type recordedBody struct {
 
 // recordLocked appends a received body to the record; s.mu held. body is not changed after.
 func (s *Server) recordLocked(kind string, body []byte, strs func() []string) {
+	if s.cfg.noRecord {
+		return
+	}
 	s.record = append(s.record, recordedBody{kind: kind, at: s.clock.Now(), body: body, strings: strs})
 }
 
@@ -38,7 +41,8 @@ func jsonStrings(body []byte) func() []string {
 	return func() []string { return appendJSONStrings(nil, body, 0) }
 }
 
-// Record returns every body the fake received from the app, oldest first.
+// Record returns every body the fake received from the app, oldest first (none for a Server
+// started WithoutRecord).
 func (s *Server) Record() []Request {
 	s.mu.Lock()
 	rec := slices.Clone(s.record)

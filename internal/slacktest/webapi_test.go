@@ -606,3 +606,26 @@ func TestRecordHoldsEverythingTheAppSent(t *testing.T) {
 		}
 	}
 }
+
+// TestWithoutRecordKeepsNoBodies: a server started WithoutRecord answers as any other, and
+// keeps none of the bodies it received.
+func TestWithoutRecordKeepsNoBodies(t *testing.T) {
+	for _, keep := range []bool{true, false} {
+		var opts []slacktest.Option
+		if !keep {
+			opts = append(opts, slacktest.WithoutRecord())
+		}
+		srv := newServer(t, opts...)
+		_, _, err := api(srv).PostMessageContext(testCtx(t), support, slack.MsgOptionText("hello", false))
+		must(t, err, "posting")
+		if n := len(srv.Messages(support)); n != 1 {
+			t.Errorf("keep=%v: %d messages, want the one posted", keep, n)
+		}
+		if n := len(srv.Record()); (n > 0) != keep {
+			t.Errorf("keep=%v: %d bodies recorded", keep, n)
+		}
+		if all := srv.AllText(); strings.Contains(all, "hello") != keep {
+			t.Errorf("keep=%v: AllText = %q", keep, all)
+		}
+	}
+}
