@@ -104,11 +104,11 @@ func (p *Page) Close() {
 func (p *Page) watchSlack(ctx context.Context) {
 	seen := 0
 	for {
-		err := p.cfg.Fakes.Slack.WaitUntil(ctx, func() bool { return len(p.cfg.Fakes.Slack.Record()) != seen })
+		err := p.cfg.Fakes.Slack.WaitUntil(ctx, func() bool { return p.cfg.Fakes.Slack.Received() != seen })
 		if err != nil {
 			return
 		}
-		seen = len(p.cfg.Fakes.Slack.Record())
+		seen = p.cfg.Fakes.Slack.Received()
 		p.changes.bump()
 	}
 }

@@ -30,6 +30,7 @@ type recordedBody struct {
 
 // recordLocked appends a received body to the record; s.mu held. body is not changed after.
 func (s *Server) recordLocked(kind string, body []byte, strs func() []string) {
+	s.received++
 	if s.cfg.noRecord {
 		return
 	}
@@ -39,6 +40,15 @@ func (s *Server) recordLocked(kind string, body []byte, strs func() []string) {
 // jsonStrings decodes a JSON body's strings, when called.
 func jsonStrings(body []byte) func() []string {
 	return func() []string { return appendJSONStrings(nil, body, 0) }
+}
+
+// Received is how many bodies the fake has received from the app (Web API calls, response_url
+// posts, acks), recorded or not: a count that moves whenever the app sent something, without
+// reading the record.
+func (s *Server) Received() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.received
 }
 
 // Record returns every body the fake received from the app, oldest first (none for a Server

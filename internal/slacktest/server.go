@@ -77,9 +77,11 @@ type Server struct {
 	pending     map[string]*pending
 	envelopes   []*EnvelopeRecord
 	// Web API
-	record  []recordedBody
-	calls   map[string]int
-	failing map[string][]string
+	record []recordedBody
+	// received counts the bodies received, recorded or not (Received).
+	received int
+	calls    map[string]int
+	failing  map[string][]string
 	// revoked are the bot scopes taken from the bot token (RevokeScopes).
 	revoked map[string]bool
 	latency map[string]time.Duration

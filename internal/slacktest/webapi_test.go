@@ -624,6 +624,9 @@ func TestWithoutRecordKeepsNoBodies(t *testing.T) {
 		if n := len(srv.Record()); (n > 0) != keep {
 			t.Errorf("keep=%v: %d bodies recorded", keep, n)
 		}
+		if n := srv.Received(); n == 0 || keep && n != len(srv.Record()) {
+			t.Errorf("keep=%v: Received() = %d with %d bodies recorded", keep, n, len(srv.Record()))
+		}
 		if all := srv.AllText(); strings.Contains(all, "hello") != keep {
 			t.Errorf("keep=%v: AllText = %q", keep, all)
 		}
