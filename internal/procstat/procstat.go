@@ -14,6 +14,10 @@ import (
 // ClockTicks is Linux's USER_HZ, the unit of /proc/PID/stat's times.
 const ClockTicks = 100
 
+// maxTicks bounds a time read, about 21 years: a larger one is not a process's, and two of them
+// summed and turned into a time.Duration would overflow.
+const maxTicks = 1 << 36
+
 // Stat is what is read from /proc/PID/stat, in clock ticks.
 type Stat struct {
 	UTime, STime uint64 // CPU time in user and system mode
@@ -22,12 +26,12 @@ type Stat struct {
 
 // CPU is the CPU time used, user and system.
 func (s Stat) CPU() time.Duration {
-	return time.Duration(s.UTime+s.STime) * time.Second / ClockTicks
+	return time.Duration(s.UTime+s.STime) * (time.Second / ClockTicks)
 }
 
 // Parse reads utime, stime and starttime (fields 14, 15 and 22) from the text of
 // /proc/PID/stat. The command name (field 2, in parentheses) may hold spaces and parentheses:
-// the fields are counted from its last ')'.
+// the fields are counted from its last ')'. A time over maxTicks is refused.
 func Parse(b []byte) (Stat, error) {
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
@@ -45,6 +49,9 @@ func Parse(b []byte) (Stat, error) {
 		n, err := strconv.ParseUint(f[v.field-3], 10, 64)
 		if err != nil {
 			return Stat{}, fmt.Errorf("stat: field %d: %w", v.field, err)
+		}
+		if n > maxTicks {
+			return Stat{}, fmt.Errorf("stat: field %d: %d ticks, more than %d", v.field, n, maxTicks)
 		}
 		*v.to = n
 	}

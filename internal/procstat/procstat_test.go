@@ -22,6 +22,7 @@ func TestParse(t *testing.T) {
 		{"no command", "4242 S 1", Stat{}, "no ')'"},
 		{"short", "4242 (rb) S 1 2 3", Stat{}, "fields after the command name"},
 		{"not a number", strings.Replace(statLine, " 153 ", " x ", 1), Stat{}, "field 14"},
+		{"too large", strings.Replace(statLine, " 47 ", " 18446744073709551615 ", 1), Stat{}, "field 15"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,6 +42,9 @@ func FuzzParse(f *testing.F) {
 		s, err := Parse(b)
 		if err != nil && s != (Stat{}) {
 			t.Errorf("error %v with a result %+v", err, s)
+		}
+		if s.CPU() < 0 {
+			t.Errorf("negative CPU time %s from %+v", s.CPU(), s)
 		}
 	})
 }
