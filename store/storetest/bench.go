@@ -123,11 +123,11 @@ func BenchConcurrentWriters(b *testing.B, open func(b *testing.B) approval.Store
 			ctx := b.Context()
 			db := open(b)
 			b.ResetTimer()
-			if n, first := inParallel(b.N, writers, func(i int) error { return requestLife(ctx, db, i, now, limits) }); n > 0 {
-				b.StopTimer()
+			n, first := inParallel(b.N, writers, func(i int) error { return requestLife(ctx, db, i, now, limits) })
+			b.StopTimer()
+			if n > 0 {
 				b.Fatalf("%d of %d request lives failed, first: %v", n, b.N, first)
 			}
-			b.StopTimer()
 		})
 	}
 }
